@@ -1,0 +1,440 @@
+//! Integrity rules: what makes one entity, or the whole snapshot, consistent. Each problem
+//! names the entity, the column (as in the native data format), the bad value and what was
+//! expected, so an import can point at the cell and an editor at the field.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::model::*;
+use crate::snapshot::{Entity, Kind, Snapshot};
+use crate::values::{Code, Percent};
+
+/// One integrity problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Kind of the entity at fault.
+    pub kind: Kind,
+    /// Its key.
+    pub key: String,
+    /// The column (field) at fault.
+    pub column: &'static str,
+    /// The offending value.
+    pub value: String,
+    /// What was expected.
+    pub expected: String,
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}, {}: {:?} — expected {}",
+            self.kind.as_str(),
+            self.key,
+            self.column,
+            self.value,
+            self.expected
+        )
+    }
+}
+
+struct Checker<'a> {
+    s: &'a Snapshot,
+    kind: Kind,
+    key: String,
+    out: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, column: &'static str, value: impl ToString, expected: impl Into<String>) {
+        self.out.push(Problem {
+            kind: self.kind,
+            key: self.key.clone(),
+            column,
+            value: value.to_string(),
+            expected: expected.into(),
+        });
+    }
+
+    fn reference(&mut self, column: &'static str, target: Kind, code: &Code) {
+        if self.s.get_ref(target, code.as_str()).is_none() {
+            self.push(
+                column,
+                code,
+                format!(
+                    "the code of an existing {}",
+                    target.as_str().replace('_', " ")
+                ),
+            );
+        }
+    }
+
+    fn references<'c>(
+        &mut self,
+        column: &'static str,
+        target: Kind,
+        codes: impl IntoIterator<Item = &'c Code>,
+    ) {
+        let mut seen = HashSet::new();
+        for c in codes {
+            if !seen.insert(c) {
+                self.push(column, c, "each code listed once");
+            }
+            self.reference(column, target, c);
+        }
+    }
+
+    fn order(&mut self, column: &'static str, earlier: Date, later: Date, what: &str) {
+        if later < earlier {
+            self.push(
+                column,
+                later,
+                format!("a date on or after {what} {earlier}"),
+            );
+        }
+    }
+
+    fn percent(&mut self, column: &'static str, unit: Unit, v: f64) {
+        if unit == Unit::Percent && Percent::new(v).is_err() {
+            self.push(
+                column,
+                fmt_num(v),
+                "a percentage from 0 to 100 (the unit is %)",
+            );
+        } else if matches!(unit, Unit::Count | Unit::Days) && v < 0.0 {
+            self.push(column, fmt_num(v), "a value of 0 or more");
+        }
+    }
+}
+
+use crate::values::Date;
+
+/// Formats a number the way files write it (shortest form, no trailing `.0`).
+pub fn fmt_num(v: f64) -> String {
+    format!("{v}")
+}
+
+impl Snapshot {
+    /// Whether an entity of `kind` with `key` exists (without cloning it).
+    pub fn get_ref(&self, kind: Kind, key: &str) -> Option<()> {
+        let present = match kind {
+            Kind::Organisation => self.organisations.contains_key(key),
+            Kind::Agenda => self.agenda.contains_key(key),
+            Kind::Pillar => self.pillars.contains_key(key),
+            Kind::ActionLine => self.action_lines.contains_key(key),
+            Kind::Milestone => self.milestones.contains_key(key),
+            Kind::LegalInstrument => self.legal_instruments.contains_key(key),
+            Kind::Kpi => self.kpis.contains_key(key),
+            Kind::Objective => self.objectives.contains_key(key),
+            Kind::Observation => self.observations.contains_key(key),
+            Kind::ProgressReport => self.progress_reports.contains_key(key),
+            Kind::LifeEvent => self.life_events.contains_key(key),
+            Kind::DataItem => self.data_items.contains_key(key),
+            Kind::Registry => self.registries.contains_key(key),
+            Kind::BuildingBlock => self.building_blocks.contains_key(key),
+            Kind::Service => self.services.contains_key(key),
+            Kind::Release => self.releases.contains_key(key),
+            Kind::StandardCriterion => self.standard_criteria.contains_key(key),
+            Kind::Assessment => self.assessments.contains_key(key),
+            Kind::GovernanceBody => self.governance_bodies.contains_key(key),
+            Kind::Decision => self.decisions.contains_key(key),
+        };
+        present.then_some(())
+    }
+}
+
+/// Every problem of one entity against the snapshot it lives (or would live) in: its own
+/// rules (dates in order, values in range) and its references to other entities.
+pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
+    let mut c = Checker {
+        s,
+        kind: entity.kind(),
+        key: entity.key(),
+        out: Vec::new(),
+    };
+    match entity {
+        Entity::Organisation(o) => {
+            if let Some(p) = &o.parent_code {
+                if p == &o.code {
+                    c.push("parent_code", p, "another organisation than itself");
+                }
+                c.reference("parent_code", Kind::Organisation, p);
+            }
+        }
+        Entity::Agenda(a) => {
+            c.order("end", a.start, a.end, "start");
+            if s.agenda.keys().any(|k| k != a.code.as_str()) {
+                c.push("code", &a.code, "a single agenda per deployment");
+            }
+        }
+        Entity::Pillar(_) | Entity::LifeEvent(_) | Entity::DataItem(_) => {}
+        Entity::StandardCriterion(_) => {}
+        Entity::ActionLine(a) => {
+            c.reference("pillar_code", Kind::Pillar, &a.pillar_code);
+            c.reference("lead_org", Kind::Organisation, &a.lead_org);
+            c.references(
+                "contributing_orgs",
+                Kind::Organisation,
+                &a.contributing_orgs,
+            );
+            c.order("end", a.start, a.end, "start");
+            if !s.sdg.is_empty() {
+                for t in &a.sdg_targets {
+                    if !s.sdg.targets.contains_key(t) {
+                        c.push("sdg_targets", t, "a UN SDG target code such as 16.9");
+                    }
+                }
+            }
+        }
+        Entity::Objective(o) => {
+            c.reference("action_line", Kind::ActionLine, &o.action_line);
+            c.references("kpis", Kind::Kpi, &o.kpis);
+        }
+        Entity::Milestone(m) => {
+            c.reference("action_line", Kind::ActionLine, &m.action_line);
+            match (m.status, m.completed_on) {
+                (MilestoneStatus::Done, None) => c.push(
+                    "completed_on",
+                    "",
+                    "the date it was reached (status is done)",
+                ),
+                (st, Some(d)) if st != MilestoneStatus::Done => {
+                    c.push("completed_on", d, "empty unless the status is done")
+                }
+                _ => {}
+            }
+        }
+        Entity::LegalInstrument(l) => {
+            c.references("action_lines", Kind::ActionLine, &l.action_lines);
+            c.reference("responsible_org", Kind::Organisation, &l.responsible_org);
+            if l.status == LegalStatus::Adopted && l.adopted_on.is_none() {
+                c.push("adopted_on", "", "the adoption date (status is adopted)");
+            }
+            if l.status != LegalStatus::Adopted {
+                if let Some(d) = l.adopted_on {
+                    c.push("adopted_on", d, "empty unless the status is adopted");
+                }
+            }
+        }
+        Entity::Kpi(k) => {
+            if let Some(al) = &k.action_line {
+                c.reference("action_line", Kind::ActionLine, al);
+            }
+            c.reference("owner_org", Kind::Organisation, &k.owner_org);
+            c.order(
+                "target_date",
+                k.baseline_date,
+                k.target_date,
+                "baseline_date",
+            );
+            c.percent("baseline_value", k.unit, k.baseline_value);
+            c.percent("target_value", k.unit, k.target_value);
+            let mut years = HashSet::new();
+            for t in &k.targets {
+                if !years.insert(t.year) {
+                    c.push("year", t.year, "one interim target per KPI and year");
+                }
+                c.percent("target_value", k.unit, t.target_value);
+                if t.year < k.baseline_date.year() || t.year > k.target_date.year() {
+                    c.push(
+                        "year",
+                        t.year,
+                        format!(
+                            "a year from {} to {} (baseline to final target)",
+                            k.baseline_date.year(),
+                            k.target_date.year()
+                        ),
+                    );
+                }
+            }
+            if let (Some(ind), false) = (&k.sdg_indicator, s.sdg.is_empty()) {
+                if !s.sdg.indicators.contains_key(ind) {
+                    c.push(
+                        "sdg_indicator",
+                        ind,
+                        "a UN SDG indicator code such as 16.9.1",
+                    );
+                }
+            }
+        }
+        Entity::Observation(o) => match s.kpis.get(o.kpi.as_str()) {
+            None => c.reference("kpi", Kind::Kpi, &o.kpi),
+            Some(k) => {
+                if o.period.frequency() != k.frequency {
+                    let shape = match k.frequency {
+                        crate::Frequency::Monthly => "YYYY-MM",
+                        crate::Frequency::Quarterly => "YYYY-Qn",
+                        crate::Frequency::Yearly => "YYYY",
+                    };
+                    c.push(
+                        "period",
+                        o.period,
+                        format!(
+                            "a {} period ({shape}) as {} is {}",
+                            k.frequency, k.code, k.frequency
+                        ),
+                    );
+                }
+                c.percent("value", k.unit, o.value);
+            }
+        },
+        Entity::ProgressReport(r) => {
+            c.reference("action_line", Kind::ActionLine, &r.action_line);
+            c.reference("submitted_by_org", Kind::Organisation, &r.submitted_by_org);
+            if r.status != ReportStatus::Draft && r.submitted_on.is_none() {
+                c.push(
+                    "submitted_on",
+                    "",
+                    "the date received (the report is not a draft)",
+                );
+            }
+        }
+        Entity::Registry(r) => {
+            c.reference("owner_code", Kind::Organisation, &r.owner_code);
+            c.references("data_items", Kind::DataItem, &r.data_items);
+        }
+        Entity::BuildingBlock(b) => {
+            c.reference("owner_code", Kind::Organisation, &b.owner_code);
+            if b.status == BuildingBlockStatus::Production && b.go_live.is_none() {
+                c.push("go_live", "", "the go-live date (status is production)");
+            }
+        }
+        Entity::Service(v) => {
+            c.references("life_event", Kind::LifeEvent, &v.life_event);
+            c.reference("owner_code", Kind::Organisation, &v.owner_code);
+            c.references("evidence", Kind::DataItem, &v.evidence);
+            c.references("evidence_fetched", Kind::DataItem, &v.evidence_fetched);
+            c.references("building_blocks", Kind::BuildingBlock, &v.building_blocks);
+            if let Some(cost) = v.cost_per_transaction {
+                if cost < 0.0 {
+                    c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
+                }
+            }
+        }
+        Entity::Release(r) => {
+            c.reference("service", Kind::Service, &r.service);
+            c.reference("responsible_org", Kind::Organisation, &r.responsible_org);
+        }
+        Entity::Assessment(a) => {
+            c.reference("service", Kind::Service, &a.service);
+            c.reference("criterion", Kind::StandardCriterion, &a.criterion);
+            if let Some(o) = &a.assessor_org {
+                c.reference("assessor_org", Kind::Organisation, o);
+            }
+        }
+        Entity::GovernanceBody(b) => {
+            c.reference("chair_org", Kind::Organisation, &b.chair_org);
+            c.references("members", Kind::Organisation, &b.members);
+        }
+        Entity::Decision(d) => {
+            c.reference("body", Kind::GovernanceBody, &d.body);
+            c.references("action_lines", Kind::ActionLine, &d.action_lines);
+        }
+    }
+    c.out
+}
+
+/// Every problem in the snapshot, kind by kind in dependency order.
+pub fn integrity(s: &Snapshot) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for &kind in Kind::ALL {
+        for e in s.entities(kind) {
+            out.extend(problems_of(&e, s));
+        }
+    }
+    out
+}
+
+/// The problems a set of changes would introduce: the changed entities' own problems, and —
+/// when something is removed — the references to it that would be left dangling.
+pub fn problems_after(changed: &[Entity], removed_any: bool, s: &Snapshot) -> Vec<Problem> {
+    if removed_any {
+        return integrity(s);
+    }
+    changed.iter().flat_map(|e| problems_of(e, s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::*;
+
+    fn org(code: &str) -> Organisation {
+        Organisation {
+            code: Code::parse(code).unwrap(),
+            name: Text::en(code).unwrap(),
+            kind: OrgKind::Ministry,
+            parent_code: None,
+            website: None,
+        }
+    }
+
+    #[test]
+    fn a_dangling_reference_names_the_column_and_the_missing_code() {
+        let mut s = Snapshot::default();
+        s.upsert(org("MOI").into());
+        let mut child = org("CRA");
+        child.parent_code = Some(Code::parse("MOX").unwrap());
+        let e: Entity = child.into();
+        let p = problems_of(&e, &s);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].column, "parent_code");
+        assert_eq!(p[0].value, "MOX");
+        assert_eq!(p[0].expected, "the code of an existing organisation");
+    }
+
+    #[test]
+    fn removing_a_referenced_entity_leaves_a_problem() {
+        let mut s = Snapshot::default();
+        s.upsert(org("MOI").into());
+        let mut child = org("CRA");
+        child.parent_code = Some(Code::parse("MOI").unwrap());
+        s.upsert(child.into());
+        assert!(integrity(&s).is_empty());
+        s.remove(Kind::Organisation, "MOI");
+        let p = problems_after(&[], true, &s);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].key, "CRA");
+    }
+
+    #[test]
+    fn observations_must_match_the_frequency_and_unit_of_their_kpi() {
+        let mut s = Snapshot::default();
+        s.upsert(org("DGA").into());
+        let kpi = Kpi {
+            code: Code::parse("KPI-01").unwrap(),
+            action_line: None,
+            title: Text::en("Services online").unwrap(),
+            unit: Unit::Percent,
+            direction: Direction::Increase,
+            baseline_value: 10.0,
+            baseline_date: Date::parse("2023-12-31").unwrap(),
+            target_value: 60.0,
+            target_date: Date::parse("2028-12-31").unwrap(),
+            frequency: Frequency::Quarterly,
+            owner_org: Code::parse("DGA").unwrap(),
+            method: None,
+            sdg_indicator: None,
+            targets: vec![],
+        };
+        s.upsert(kpi.into());
+        let obs = Observation {
+            kpi: Code::parse("KPI-01").unwrap(),
+            period: Period::parse("2026-09").unwrap(),
+            value: 120.0,
+            status: ObservationStatus::Validated,
+            disaggregation: None,
+            note: None,
+        };
+        let p = problems_of(&obs.into(), &s);
+        let cols: Vec<_> = p.iter().map(|p| p.column).collect();
+        assert_eq!(cols, ["period", "value"]);
+    }
+}

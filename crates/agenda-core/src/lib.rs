@@ -1,0 +1,17 @@
+//! `agenda-core`: the domain of a National Digital Agenda and its services catalogue — typed
+//! values, entities, the in-memory snapshot, integrity rules and health checks. Pure: no I/O,
+//! no async, so every rule can be tested in isolation and reused by every interface.
+
+pub mod health;
+pub mod integrity;
+pub mod model;
+pub mod sdg;
+pub mod snapshot;
+pub mod values;
+
+pub use model::*;
+pub use snapshot::{Change, Entity, Kind, Record, Snapshot};
+pub use values::{
+    Code, Date, Expected, Frequency, Lang, Maturity, Percent, Period, Priority, Text, parse_bool,
+    parse_count, parse_number,
+};

@@ -1,0 +1,543 @@
+//! The entities of a National Digital Agenda and its services catalogue.
+//!
+//! Field names are the column names of the native data format (`docs/data-format.md`), so an
+//! integrity problem found here can be pointed at the exact cell of an import.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::values::{Code, Date, Maturity, Percent, Period, Priority, Text, vocabulary};
+
+vocabulary!(
+    /// Where the agenda is in its life.
+    AgendaStatus { Draft = "draft", Consultation = "consultation", Adopted = "adopted", Launched = "launched", Archived = "archived" }
+);
+vocabulary!(
+    /// Execution status of an action line.
+    ActionLineStatus { NotStarted = "not_started", InProgress = "in_progress", Completed = "completed", Delayed = "delayed", Cancelled = "cancelled" }
+);
+vocabulary!(
+    /// Status of a milestone.
+    MilestoneStatus { Planned = "planned", Done = "done", Late = "late", Cancelled = "cancelled" }
+);
+vocabulary!(
+    /// Kind of legal instrument in the regulatory plan.
+    LegalKind { Law = "law", Decree = "decree", Regulation = "regulation", Policy = "policy" }
+);
+vocabulary!(
+    /// Where a legal instrument is in the law-making process.
+    LegalStatus { Drafting = "drafting", Consultation = "consultation", Parliament = "parliament", Adopted = "adopted" }
+);
+vocabulary!(
+    /// Which way of a KPI is good.
+    Direction { Increase = "increase", Decrease = "decrease" }
+);
+vocabulary!(
+    /// Validation state of a KPI observation.
+    ObservationStatus { Draft = "draft", Submitted = "submitted", Validated = "validated" }
+);
+vocabulary!(
+    /// Review state of a progress report.
+    ReportStatus { Draft = "draft", Submitted = "submitted", Returned = "returned", Approved = "approved", Published = "published" }
+);
+vocabulary!(
+    /// Kind of organisation.
+    OrgKind { Authority = "authority", Ministry = "ministry", Agency = "agency", Municipality = "municipality", Academia = "academia", Private = "private", CivilSociety = "civil_society", International = "international" }
+);
+vocabulary!(
+    /// Who a service or life event is for.
+    Audience { Citizen = "citizen", Business = "business" }
+);
+vocabulary!(
+    /// A channel through which a service is delivered.
+    Channel { Web = "web", MobileApp = "mobile_app", Chatbot = "chatbot", Voice = "voice", Ussd = "ussd", Phone = "phone", InPerson = "in_person", Post = "post", Email = "email" }
+);
+vocabulary!(
+    /// Deployment status of a building block.
+    BuildingBlockStatus { Planned = "planned", Pilot = "pilot", Production = "production", Retired = "retired" }
+);
+vocabulary!(
+    /// Status of a roadmap release.
+    ReleaseStatus { Planned = "planned", Released = "released", Cancelled = "cancelled" }
+);
+vocabulary!(
+    /// Outcome of a service-standard assessment against one criterion.
+    AssessmentResult { Met = "met", PartlyMet = "partly_met", NotMet = "not_met" }
+);
+vocabulary!(
+    /// Kind of governance body.
+    BodyKind { AdvisoryBoard = "advisory_board", SteeringCommittee = "steering_committee", WorkingGroup = "working_group" }
+);
+vocabulary!(
+    /// A user's role (from the GovStack playbook).
+    Role { Admin = "admin", Editor = "editor", Legal = "legal", Entity = "entity", Stakeholder = "stakeholder" }
+);
+
+/// The unit a KPI is measured in. `%` values are limited to 0–100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum Unit {
+    /// Percentage, 0–100.
+    #[serde(rename = "%")]
+    Percent,
+    /// A count of things.
+    #[serde(rename = "count")]
+    Count,
+    /// A number of days.
+    #[serde(rename = "days")]
+    Days,
+    /// Money in the national currency.
+    #[serde(rename = "currency")]
+    Currency,
+}
+
+impl Unit {
+    /// The unit as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Percent => "%",
+            Self::Count => "count",
+            Self::Days => "days",
+            Self::Currency => "currency",
+        }
+    }
+
+    /// Parses `%` (or `percent`), `count`, `days` or `currency`.
+    pub fn parse(s: &str) -> Result<Self, crate::Expected> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "%" | "percent" | "pct" => Ok(Self::Percent),
+            "count" => Ok(Self::Count),
+            "days" => Ok(Self::Days),
+            "currency" => Ok(Self::Currency),
+            _ => Err(crate::Expected::new("one of %, count, days, currency")),
+        }
+    }
+}
+
+/// The National Digital Agenda itself (one per deployment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Agenda {
+    /// Natural key, e.g. `NDA-2028`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// Vision statement.
+    pub vision: Option<Text>,
+    /// First day of the agenda period.
+    pub start: Date,
+    /// Last day of the agenda period.
+    pub end: Date,
+    /// Life-cycle status.
+    pub status: AgendaStatus,
+    /// Public launch date.
+    pub launched_on: Option<Date>,
+}
+
+/// A pillar grouping action lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Pillar {
+    /// Natural key, e.g. `P1`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// What the pillar is about.
+    pub description: Option<Text>,
+}
+
+/// An action line of the agenda.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActionLine {
+    /// Natural key, e.g. `AL-1.2`.
+    pub code: Code,
+    /// The pillar it belongs to.
+    pub pillar_code: Code,
+    /// Title.
+    pub title: Text,
+    /// What it delivers.
+    pub description: Option<Text>,
+    /// The responsible (lead) organisation.
+    pub lead_org: Code,
+    /// Contributing organisations.
+    pub contributing_orgs: Vec<Code>,
+    /// Start of the time frame.
+    pub start: Date,
+    /// End of the time frame.
+    pub end: Date,
+    /// 1 (highest) to 3.
+    pub priority: Priority,
+    /// Execution status.
+    pub status: ActionLineStatus,
+    /// UN SDG targets it contributes to, e.g. `16.9`.
+    pub sdg_targets: Vec<String>,
+}
+
+/// A short measurable objective of an action line, tied to the KPIs that measure it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Objective {
+    /// Natural key, e.g. `AL-1.1-O1`.
+    pub code: Code,
+    /// The action line it belongs to.
+    pub action_line: Code,
+    /// The objective.
+    pub title: Text,
+    /// KPIs that measure it.
+    pub kpis: Vec<Code>,
+}
+
+/// A milestone of an action line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Milestone {
+    /// Natural key, e.g. `AL-2.3-M3`.
+    pub code: Code,
+    /// The action line it belongs to.
+    pub action_line: Code,
+    /// What is reached.
+    pub title: Text,
+    /// Planned date.
+    pub due: Date,
+    /// Date it was reached.
+    pub completed_on: Option<Date>,
+    /// Status.
+    pub status: MilestoneStatus,
+}
+
+/// A law, decree, regulation or policy of the regulatory plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LegalInstrument {
+    /// Natural key, e.g. `LEG-01`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// Kind of instrument.
+    pub kind: LegalKind,
+    /// Stage in the law-making process.
+    pub status: LegalStatus,
+    /// Action lines it enables.
+    pub action_lines: Vec<Code>,
+    /// Organisation whose legal advisors carry it.
+    pub responsible_org: Code,
+    /// Planned adoption.
+    pub target_date: Option<Date>,
+    /// Date adopted.
+    pub adopted_on: Option<Date>,
+}
+
+/// A yearly interim target of a KPI, for 31 December of `year`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InterimTarget {
+    /// The year.
+    pub year: i32,
+    /// The value expected at the end of that year.
+    pub target_value: f64,
+}
+
+/// A key performance indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Kpi {
+    /// Natural key, e.g. `KPI-07`.
+    pub code: Code,
+    /// The action line it measures; `None` for agenda-level KPIs.
+    pub action_line: Option<Code>,
+    /// Name.
+    pub title: Text,
+    /// Unit.
+    pub unit: Unit,
+    /// Which way is good.
+    pub direction: Direction,
+    /// Starting value.
+    pub baseline_value: f64,
+    /// Date of the starting value.
+    pub baseline_date: Date,
+    /// Final target.
+    pub target_value: f64,
+    /// Date of the final target.
+    pub target_date: Date,
+    /// How often it is measured.
+    pub frequency: crate::Frequency,
+    /// Organisation that reports it.
+    pub owner_org: Code,
+    /// How it is calculated.
+    pub method: Option<Text>,
+    /// UN SDG indicator, e.g. `9.c.1`.
+    pub sdg_indicator: Option<String>,
+    /// Yearly interim targets, ordered by year.
+    pub targets: Vec<InterimTarget>,
+}
+
+/// One dimension of a disaggregated observation, e.g. `sex=female`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+pub struct Disaggregation {
+    /// Dimension, e.g. `sex`.
+    pub dimension: String,
+    /// Category, e.g. `female`.
+    pub value: String,
+}
+
+impl Disaggregation {
+    /// Parses `dimension=value`.
+    pub fn parse(s: &str) -> Result<Self, crate::Expected> {
+        let ok = |p: &str| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
+        };
+        match s.trim().split_once('=') {
+            Some((d, v)) if ok(d.trim()) && ok(v.trim()) => Ok(Self {
+                dimension: d.trim().to_owned(),
+                value: v.trim().to_owned(),
+            }),
+            _ => Err(crate::Expected::new(
+                "empty for the total, or dimension=value such as sex=female",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Disaggregation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.dimension, self.value)
+    }
+}
+
+/// A measured value of a KPI for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Observation {
+    /// The KPI measured.
+    pub kpi: Code,
+    /// The period it describes.
+    pub period: Period,
+    /// The value, in the KPI's unit.
+    pub value: f64,
+    /// Validation state.
+    pub status: ObservationStatus,
+    /// `None` for the total, else one dimension and category.
+    pub disaggregation: Option<Disaggregation>,
+    /// Evidence or caveat.
+    pub note: Option<String>,
+}
+
+/// A progress report of an action line for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProgressReport {
+    /// The action line reported on.
+    pub action_line: Code,
+    /// The period covered.
+    pub period: Period,
+    /// Organisation that reports.
+    pub submitted_by_org: Code,
+    /// Review state.
+    pub status: ReportStatus,
+    /// The narrative.
+    pub narrative: Option<Text>,
+    /// Date received.
+    pub submitted_on: Option<Date>,
+}
+
+/// A public body or other stakeholder organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    /// Natural key, e.g. `MOI`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+    /// Kind.
+    pub kind: OrgKind,
+    /// Parent organisation.
+    pub parent_code: Option<Code>,
+    /// Web site.
+    pub website: Option<String>,
+}
+
+/// A citizen life event or business event grouping services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LifeEvent {
+    /// Natural key, e.g. `LE-CHILD`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// Citizens or businesses.
+    pub audience: Audience,
+}
+
+/// Information or evidence a service asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DataItem {
+    /// Natural key, e.g. `DI-ADDR`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+}
+
+/// A base registry and the data items it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Registry {
+    /// Natural key, e.g. `REG-POP`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+    /// Organisation that keeps it.
+    pub owner_code: Code,
+    /// Data items it holds.
+    pub data_items: Vec<Code>,
+    /// Reachable through the interoperability layer today.
+    pub exposed_via_interop: bool,
+}
+
+/// A shared building block of the government stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BuildingBlock {
+    /// Natural key, e.g. `BB-ID`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+    /// The GovStack building block it implements, e.g. `identity`.
+    pub govstack_bb: String,
+    /// Organisation that runs it.
+    pub owner_code: Code,
+    /// Deployment status.
+    pub status: BuildingBlockStatus,
+    /// Date it went (or goes) live.
+    pub go_live: Option<Date>,
+    /// Product used.
+    pub product: Option<String>,
+}
+
+/// A government service (CPSV-AP `PublicService`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Service {
+    /// Natural key, e.g. `SVC-042`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// What it gives and to whom.
+    pub summary: Option<Text>,
+    /// Citizens or businesses.
+    pub audience: Audience,
+    /// Life or business events it belongs to.
+    pub life_event: Vec<Code>,
+    /// Responsible organisation.
+    pub owner_code: Code,
+    /// GovStack maturity level today.
+    pub maturity: Maturity,
+    /// Channels it is delivered through.
+    pub channels: Vec<Channel>,
+    /// Transactions per year.
+    pub annual_transactions: Option<u64>,
+    /// Share of transactions completed digitally.
+    pub digital_share_pct: Option<Percent>,
+    /// User satisfaction.
+    pub satisfaction_pct: Option<Percent>,
+    /// Completion rate.
+    pub completion_rate_pct: Option<Percent>,
+    /// Cost per transaction, in the national currency.
+    pub cost_per_transaction: Option<f64>,
+    /// Data items the person must provide.
+    pub evidence: Vec<Code>,
+    /// Data items the service obtains from a connected registry instead of asking.
+    pub evidence_fetched: Vec<Code>,
+    /// Building blocks it needs.
+    pub building_blocks: Vec<Code>,
+    /// Usable across borders.
+    pub cross_border: bool,
+    /// Date its information sheet was last reviewed.
+    pub last_reviewed: Option<Date>,
+}
+
+/// A planned release of a service on the digitalisation roadmap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Release {
+    /// Natural key, e.g. `SVC-001-R1`.
+    pub code: Code,
+    /// The service released.
+    pub service: Code,
+    /// Maturity level it reaches.
+    pub target_maturity: Maturity,
+    /// Planned date.
+    pub target_date: Date,
+    /// Organisation responsible for the release.
+    pub responsible_org: Code,
+    /// Status.
+    pub status: ReleaseStatus,
+}
+
+/// A criterion of the digital service standard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StandardCriterion {
+    /// Natural key, e.g. `STD-01`.
+    pub code: Code,
+    /// The criterion.
+    pub title: Text,
+    /// What meeting it means.
+    pub description: Option<Text>,
+}
+
+/// The assessment of a service against one criterion of the standard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Assessment {
+    /// Service assessed.
+    pub service: Code,
+    /// Criterion assessed.
+    pub criterion: Code,
+    /// Date of the assessment.
+    pub assessed_on: Date,
+    /// Outcome.
+    pub result: AssessmentResult,
+    /// Organisation that assessed.
+    pub assessor_org: Option<Code>,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+/// A governance body: the high-level advisory board, a steering committee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GovernanceBody {
+    /// Natural key, e.g. `GOV-BOARD`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+    /// Kind.
+    pub kind: BodyKind,
+    /// Organisation that chairs it.
+    pub chair_org: Code,
+    /// Member organisations.
+    pub members: Vec<Code>,
+}
+
+/// A decision of a governance body, linked to the action lines it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Decision {
+    /// Natural key, e.g. `DEC-2026-04`.
+    pub code: Code,
+    /// Body that decided.
+    pub body: Code,
+    /// Date of the meeting.
+    pub decided_on: Date,
+    /// What was decided.
+    pub title: Text,
+    /// Action lines concerned.
+    pub action_lines: Vec<Code>,
+}
+
+/// A person who signs in. Credentials are kept by the store, never here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    /// Login name.
+    pub username: Code,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The organisation an `entity` user acts for.
+    pub organisation: Option<Code>,
+}
+
+impl User {
+    /// Checks the role/organisation rule: an `entity` user is bound to exactly one organisation.
+    pub fn validate(&self) -> Result<(), crate::Expected> {
+        match (self.role, &self.organisation) {
+            (Role::Entity, None) => Err(crate::Expected::new(
+                "an organisation for a user with the entity role",
+            )),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The immutable in-memory picture of the whole domain that serves every read.
+//!
+//! Collections are persistent ordered maps (`imbl::OrdMap`): a write produces a new snapshot
+//! that shares everything it did not touch, so publishing one after a commit costs
+//! O(changes × log n), not a copy of a national catalogue.
+
+use std::sync::Arc;
+
+use imbl::OrdMap;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::model::*;
+use crate::sdg::SdgFramework;
+
+/// An entity type that can live in a snapshot.
+pub trait Record: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Its kind.
+    const KIND: Kind;
+    /// Its stable natural key: the code, or for code-less records the parts that identify them
+    /// joined by `:` (a character codes never contain).
+    fn key(&self) -> String;
+}
+
+macro_rules! coded {
+    ($($t:ident),+) => {$(
+        impl Record for $t {
+            const KIND: Kind = Kind::$t;
+            fn key(&self) -> String {
+                self.code.to_string()
+            }
+        }
+    )+};
+}
+
+macro_rules! kinds {
+    ($($variant:ident($ty:ty) => $field:ident, $name:literal, $collection:literal;)+) => {
+        /// Every kind of entity, in dependency order (a kind only refers to kinds before it,
+        /// apart from objectives → KPIs).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind {
+            $(#[doc = $name] $variant,)+
+        }
+
+        impl Kind {
+            /// Every kind, in dependency order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),+];
+
+            /// The kind's name as stored (`action_line`), which is also its table name
+            /// in the native format with an `s` (see `table`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Kind::$variant => $name),+ }
+            }
+
+            /// The kind's API collection (`action-lines`).
+            pub fn collection(self) -> &'static str {
+                match self { $(Kind::$variant => $collection),+ }
+            }
+
+            /// Parses a stored kind name.
+            pub fn parse(s: &str) -> Option<Kind> {
+                match s { $($name => Some(Kind::$variant),)+ _ => None }
+            }
+        }
+
+        /// Any entity.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum Entity {
+            $(#[doc = $name] $variant($ty),)+
+        }
+
+        impl Entity {
+            /// Its kind.
+            pub fn kind(&self) -> Kind {
+                match self { $(Entity::$variant(_) => Kind::$variant),+ }
+            }
+
+            /// Its natural key.
+            pub fn key(&self) -> String {
+                match self { $(Entity::$variant(e) => e.key()),+ }
+            }
+
+            /// Its JSON body as stored.
+            pub fn to_json(&self) -> String {
+                // Serialising these plain data types cannot fail.
+                match self { $(Entity::$variant(e) => serde_json::to_string(e).unwrap_or_default()),+ }
+            }
+
+            /// Reads a stored JSON body of `kind`.
+            pub fn from_json(kind: Kind, json: &str) -> Result<Entity, serde_json::Error> {
+                Ok(match kind { $(Kind::$variant => Entity::$variant(serde_json::from_str(json)?)),+ })
+            }
+        }
+
+        $(
+            impl From<$ty> for Entity {
+                fn from(e: $ty) -> Entity { Entity::$variant(e) }
+            }
+        )+
+
+        /// The whole domain at one version.
+        #[derive(Debug, Clone, Default)]
+        pub struct Snapshot {
+            /// Increases with every committed write (the audit sequence number).
+            pub version: u64,
+            /// The UN SDG framework, reference data shared by every snapshot.
+            pub sdg: Arc<SdgFramework>,
+            $(#[doc = $name] pub $field: OrdMap<String, $ty>,)+
+        }
+
+        impl Snapshot {
+            /// The entity of `kind` with `key`.
+            pub fn get(&self, kind: Kind, key: &str) -> Option<Entity> {
+                match kind { $(Kind::$variant => self.$field.get(key).cloned().map(Entity::$variant)),+ }
+            }
+
+            /// Inserts or replaces an entity; returns the one it replaced.
+            pub fn upsert(&mut self, entity: Entity) -> Option<Entity> {
+                let key = entity.key();
+                match entity { $(Entity::$variant(e) => self.$field.insert(key, e).map(Entity::$variant)),+ }
+            }
+
+            /// Removes an entity; returns it.
+            pub fn remove(&mut self, kind: Kind, key: &str) -> Option<Entity> {
+                match kind { $(Kind::$variant => self.$field.remove(key).map(Entity::$variant)),+ }
+            }
+
+            /// How many entities of `kind` there are.
+            pub fn count(&self, kind: Kind) -> usize {
+                match kind { $(Kind::$variant => self.$field.len()),+ }
+            }
+
+            /// Every entity of `kind`, in key order.
+            pub fn entities(&self, kind: Kind) -> Box<dyn Iterator<Item = Entity> + '_> {
+                match kind { $(Kind::$variant => Box::new(self.$field.values().cloned().map(Entity::$variant))),+ }
+            }
+        }
+    };
+}
+
+kinds! {
+    Organisation(Organisation) => organisations, "organisation", "organisations";
+    Agenda(Agenda) => agenda, "agenda", "agenda";
+    Pillar(Pillar) => pillars, "pillar", "pillars";
+    ActionLine(ActionLine) => action_lines, "action_line", "action-lines";
+    Milestone(Milestone) => milestones, "milestone", "milestones";
+    LegalInstrument(LegalInstrument) => legal_instruments, "legal_instrument", "legal-instruments";
+    Kpi(Kpi) => kpis, "kpi", "kpis";
+    Objective(Objective) => objectives, "objective", "objectives";
+    Observation(Observation) => observations, "observation", "observations";
+    ProgressReport(ProgressReport) => progress_reports, "progress_report", "progress-reports";
+    LifeEvent(LifeEvent) => life_events, "life_event", "life-events";
+    DataItem(DataItem) => data_items, "data_item", "data-items";
+    Registry(Registry) => registries, "registry", "registries";
+    BuildingBlock(BuildingBlock) => building_blocks, "building_block", "building-blocks";
+    Service(Service) => services, "service", "services";
+    Release(Release) => releases, "release", "releases";
+    StandardCriterion(StandardCriterion) => standard_criteria, "standard_criterion", "standard-criteria";
+    Assessment(Assessment) => assessments, "assessment", "assessments";
+    GovernanceBody(GovernanceBody) => governance_bodies, "governance_body", "governance-bodies";
+    Decision(Decision) => decisions, "decision", "decisions";
+}
+
+coded!(
+    Organisation,
+    Agenda,
+    Pillar,
+    ActionLine,
+    Milestone,
+    LegalInstrument,
+    Kpi,
+    Objective,
+    LifeEvent,
+    DataItem,
+    Registry,
+    BuildingBlock,
+    Service,
+    Release,
+    StandardCriterion,
+    GovernanceBody,
+    Decision
+);
+
+impl Record for Observation {
+    const KIND: Kind = Kind::Observation;
+    fn key(&self) -> String {
+        match &self.disaggregation {
+            None => format!("{}:{}", self.kpi, self.period),
+            Some(d) => format!("{}:{}:{}", self.kpi, self.period, d),
+        }
+    }
+}
+
+impl Record for ProgressReport {
+    const KIND: Kind = Kind::ProgressReport;
+    fn key(&self) -> String {
+        format!("{}:{}", self.action_line, self.period)
+    }
+}
+
+impl Record for Assessment {
+    const KIND: Kind = Kind::Assessment;
+    fn key(&self) -> String {
+        format!("{}:{}:{}", self.service, self.criterion, self.assessed_on)
+    }
+}
+
+/// A change to apply to a snapshot and its database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Create or replace an entity.
+    Upsert(Entity),
+    /// Remove the entity of a kind with a key.
+    Delete(Kind, String),
+}
+
+impl Snapshot {
+    /// An empty domain with the given SDG framework.
+    pub fn empty(sdg: Arc<SdgFramework>) -> Self {
+        Self {
+            sdg,
+            ..Self::default()
+        }
+    }
+
+    /// The observations of one KPI, in period order (totals before their disaggregations).
+    pub fn observations_of<'a>(&'a self, kpi: &str) -> impl Iterator<Item = &'a Observation> {
+        let from = format!("{kpi}:");
+        let to = format!("{kpi};"); // ';' sorts right after ':'
+        self.observations.range(from..to).map(|(_, o)| o)
+    }
+
+    /// The single agenda of this deployment, if loaded.
+    pub fn the_agenda(&self) -> Option<&Agenda> {
+        self.agenda.values().next()
+    }
+
+    /// Entity counts per kind.
+    pub fn counts(&self) -> Vec<(Kind, usize)> {
+        Kind::ALL.iter().map(|&k| (k, self.count(k))).collect()
+    }
+}

@@ -1,0 +1,705 @@
+//! Constrained values: each one is parsed once, at the edge, into a type that cannot hold an
+//! invalid value. Every `parse` error is a short phrase saying what was expected, so that an
+//! importer can print "row 14, column maturity: `5` — expected …".
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a value should have looked like; shown to the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected {expected}")]
+pub struct Expected {
+    /// The phrase after "expected", e.g. "a date as YYYY-MM-DD".
+    pub expected: String,
+}
+
+impl Expected {
+    /// An error saying what was expected.
+    pub fn new(expected: impl Into<String>) -> Self {
+        Self {
+            expected: expected.into(),
+        }
+    }
+}
+
+/// Implements `Serialize`/`Deserialize` through the type's string form, so stored JSON and the
+/// API can never carry a value that `parse` would reject.
+macro_rules! string_serde {
+    ($t:ty) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<str>::deserialize(d)?;
+                <$t>::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(<$t>::DESCRIPTION))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $t {}
+    };
+}
+
+/// A stable natural key such as `AL-1.2`, `KPI-07`, `SVC-042`, `BB-ID` or `DI-ADDR`.
+///
+/// Codes appear in URLs, file names and imports, so they are limited to ASCII letters, digits,
+/// `.`, `-` and `_`, start with a letter or digit, and are at most 64 characters long.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(String);
+
+impl Code {
+    const DESCRIPTION: &'static str =
+        "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2";
+
+    /// Parses a code, trimming surrounding spaces.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Expected::new(Self::DESCRIPTION))
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(Code);
+
+/// A calendar date, written ISO 8601 `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(chrono::NaiveDate);
+
+impl Date {
+    const DESCRIPTION: &'static str = "a date as YYYY-MM-DD";
+
+    /// Parses exactly `YYYY-MM-DD` (a real calendar day).
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let shape = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !shape {
+            return Err(Expected::new(Self::DESCRIPTION));
+        }
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Self)
+            .map_err(|_| Expected::new("a real calendar date as YYYY-MM-DD"))
+    }
+
+    /// A date from its parts, if they form a real day.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
+        chrono::NaiveDate::from_ymd_opt(year, month, day).map(Self)
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        chrono::Datelike::year(&self.0)
+    }
+
+    /// The month, 1–12.
+    pub fn month(self) -> u32 {
+        chrono::Datelike::month(&self.0)
+    }
+
+    /// Days since 0001-01-01 (day 1), for interpolation and differences.
+    pub fn day_number(self) -> i64 {
+        i64::from(chrono::Datelike::num_days_from_ce(&self.0))
+    }
+
+    /// This date moved by a number of days (negative moves back); saturates at the calendar's ends.
+    pub fn add_days(self, days: i64) -> Self {
+        Self(
+            self.0
+                .checked_add_signed(chrono::TimeDelta::days(days))
+                .unwrap_or(self.0),
+        )
+    }
+
+    /// The same day `months` months earlier, clamped to the month's last day.
+    pub fn months_before(self, months: u32) -> Self {
+        Self(
+            self.0
+                .checked_sub_months(chrono::Months::new(months))
+                .unwrap_or(self.0),
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+string_serde!(Date);
+
+/// A reporting period: a year (`2025`), a quarter (`2026-Q3`) or a month (`2026-09`).
+/// A period stands for its last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    /// A calendar year.
+    Year(i32),
+    /// A quarter, 1–4.
+    Quarter(i32, u8),
+    /// A month, 1–12.
+    Month(i32, u8),
+}
+
+impl Period {
+    const DESCRIPTION: &'static str = "a period as YYYY, YYYY-Qn or YYYY-MM";
+
+    /// Parses `YYYY`, `YYYY-Q1`…`YYYY-Q4` or `YYYY-01`…`YYYY-12`.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let err = || Expected::new(Self::DESCRIPTION);
+        let year = |y: &str| -> Result<i32, Expected> {
+            if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) {
+                y.parse().map_err(|_| err())
+            } else {
+                Err(err())
+            }
+        };
+        match s.split_once('-') {
+            None => Ok(Self::Year(year(s)?)),
+            Some((y, rest)) => {
+                let y = year(y)?;
+                if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+                    match q {
+                        "1" | "2" | "3" | "4" => Ok(Self::Quarter(y, q.as_bytes()[0] - b'0')),
+                        _ => Err(err()),
+                    }
+                } else if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) {
+                    let m: u8 = rest.parse().map_err(|_| err())?;
+                    if (1..=12).contains(&m) {
+                        Ok(Self::Month(y, m))
+                    } else {
+                        Err(err())
+                    }
+                } else {
+                    Err(err())
+                }
+            }
+        }
+    }
+
+    /// The frequency this period belongs to.
+    pub fn frequency(self) -> Frequency {
+        match self {
+            Self::Year(_) => Frequency::Yearly,
+            Self::Quarter(..) => Frequency::Quarterly,
+            Self::Month(..) => Frequency::Monthly,
+        }
+    }
+
+    /// The year the period falls in.
+    pub fn year(self) -> i32 {
+        match self {
+            Self::Year(y) | Self::Quarter(y, _) | Self::Month(y, _) => y,
+        }
+    }
+
+    /// The last day of the period, which the period stands for.
+    pub fn end(self) -> Date {
+        let (y, last_month) = match self {
+            Self::Year(y) => (y, 12),
+            Self::Quarter(y, q) => (y, u32::from(q) * 3),
+            Self::Month(y, m) => (y, u32::from(m)),
+        };
+        let first_of_next = if last_month == 12 {
+            Date::from_ymd(y + 1, 1, 1)
+        } else {
+            Date::from_ymd(y, last_month + 1, 1)
+        };
+        first_of_next
+            .map(|d| d.add_days(-1))
+            .unwrap_or(Date(chrono::NaiveDate::MAX))
+    }
+
+    /// The period before this one, at the same frequency.
+    pub fn previous(self) -> Self {
+        match self {
+            Self::Year(y) => Self::Year(y - 1),
+            Self::Quarter(y, 1) => Self::Quarter(y - 1, 4),
+            Self::Quarter(y, q) => Self::Quarter(y, q - 1),
+            Self::Month(y, 1) => Self::Month(y - 1, 12),
+            Self::Month(y, m) => Self::Month(y, m - 1),
+        }
+    }
+
+    /// The latest period of `frequency` that has ended on or before `today`.
+    pub fn last_ended(frequency: Frequency, today: Date) -> Self {
+        let (y, m) = (today.year(), today.month() as u8);
+        let current = match frequency {
+            Frequency::Yearly => Self::Year(y),
+            Frequency::Quarterly => Self::Quarter(y, (m - 1) / 3 + 1),
+            Frequency::Monthly => Self::Month(y, m),
+        };
+        if current.end() <= today {
+            current
+        } else {
+            current.previous()
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Year(y) => write!(f, "{y:04}"),
+            Self::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
+            Self::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+        }
+    }
+}
+string_serde!(Period);
+
+/// A percentage between 0 and 100 inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, utoipa::ToSchema)]
+#[serde(into = "f64", try_from = "f64")]
+#[schema(value_type = f64, minimum = 0, maximum = 100)]
+pub struct Percent(f64);
+
+impl Percent {
+    /// A percentage if `v` is a finite number in 0–100.
+    pub fn new(v: f64) -> Result<Self, Expected> {
+        if v.is_finite() && (0.0..=100.0).contains(&v) {
+            Ok(Self(v))
+        } else {
+            Err(Expected::new("a percentage from 0 to 100"))
+        }
+    }
+
+    /// Parses a number in 0–100.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        Self::new(parse_number(s).map_err(|_| Expected::new("a percentage from 0 to 100"))?)
+    }
+
+    /// The value, 0–100.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl From<Percent> for f64 {
+    fn from(p: Percent) -> f64 {
+        p.0
+    }
+}
+
+impl TryFrom<f64> for Percent {
+    type Error = Expected;
+    fn try_from(v: f64) -> Result<Self, Expected> {
+        Self::new(v)
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::new(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses a finite decimal number written with a `.` decimal point.
+pub fn parse_number(s: &str) -> Result<f64, Expected> {
+    let s = s.trim();
+    let ok_chars = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    match s.parse::<f64>() {
+        Ok(v) if ok_chars && v.is_finite() => Ok(v),
+        _ => Err(Expected::new("a number")),
+    }
+}
+
+/// Parses a non-negative whole number.
+pub fn parse_count(s: &str) -> Result<u64, Expected> {
+    let s = s.trim();
+    // Spreadsheets write whole numbers as `240000.0`; accept that, nothing fractional.
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    s.parse::<u64>()
+        .map_err(|_| Expected::new("a whole number of 0 or more"))
+}
+
+/// Parses `yes`/`no` (also `true`/`false`, `1`/`0`).
+pub fn parse_bool(s: &str) -> Result<bool, Expected> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" | "y" => Ok(true),
+        "no" | "false" | "0" | "n" => Ok(false),
+        _ => Err(Expected::new("yes or no")),
+    }
+}
+
+/// Defines a closed vocabulary: a `Copy` enum with its snake_case names, a `parse` that says
+/// which names are allowed, `as_str`, `ALL`, string serde and an OpenAPI enum schema.
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vm])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The value's name as written in files and JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+
+            /// Parses a name (case-insensitive, spaces and dashes read as `_`).
+            pub fn parse(s: &str) -> Result<Self, $crate::values::Expected> {
+                let norm = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                match norm.as_str() {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err($crate::values::Expected::new(format!(
+                        "one of {}",
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<str>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use vocabulary;
+
+vocabulary!(
+    /// How often a KPI is measured; decides the shape of its observation periods.
+    Frequency { Monthly = "monthly", Quarterly = "quarterly", Yearly = "yearly" }
+);
+
+/// A GovStack service maturity level: 1 Informative, 2 Downloadable forms, 3 Webform
+/// submission, 4 100 % online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(into = "u8")]
+#[schema(value_type = u8, minimum = 1, maximum = 4)]
+pub struct Maturity(u8);
+
+impl Maturity {
+    /// Parses 1–4 (also "Level 3: …" as written in GovStack's RFI workbook).
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let digits = s.strip_prefix("Level ").unwrap_or(s);
+        let digits = digits.split([':', ' ']).next().unwrap_or("");
+        let digits = digits.strip_suffix(".0").unwrap_or(digits);
+        match digits {
+            "1" | "2" | "3" | "4" => Ok(Self(digits.as_bytes()[0] - b'0')),
+            _ => Err(Expected::new("a GovStack maturity level from 1 to 4")),
+        }
+    }
+
+    /// The level, 1–4.
+    pub fn level(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<Maturity> for u8 {
+    fn from(m: Maturity) -> u8 {
+        m.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Maturity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u8::deserialize(d)?;
+        Self::parse(&v.to_string()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An action line's priority: 1 (highest) to 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(into = "u8")]
+#[schema(value_type = u8, minimum = 1, maximum = 3)]
+pub struct Priority(u8);
+
+impl Priority {
+    /// Parses 1, 2 or 3.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let s = s.strip_suffix(".0").unwrap_or(s);
+        match s {
+            "1" | "2" | "3" => Ok(Self(s.as_bytes()[0] - b'0')),
+            _ => Err(Expected::new("a priority from 1 (highest) to 3")),
+        }
+    }
+
+    /// The priority, 1–3.
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl From<Priority> for u8 {
+    fn from(p: Priority) -> u8 {
+        p.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Priority {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u8::deserialize(d)?;
+        Self::parse(&v.to_string()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A language tag such as `en`, `fr`, `es`, `nb_NO` or `zh-Hans`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Lang(String);
+
+impl Lang {
+    const DESCRIPTION: &'static str = "a language tag such as en, fr or zh-Hans";
+
+    /// Parses a short language tag.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let s = s.trim();
+        let ok = (2..=12).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Expected::new(Self::DESCRIPTION))
+        }
+    }
+
+    /// English, the language every text must have.
+    pub fn en() -> Self {
+        Self("en".to_owned())
+    }
+
+    /// The tag as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(Lang);
+
+/// Translatable text: language → text, with English always present and no empty entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(value_type = BTreeMap<String, String>, example = json!({"en": "Digital identity", "fr": "Identité numérique"}))]
+pub struct Text(BTreeMap<Lang, String>);
+
+impl Text {
+    /// Builds a text from translations; fails without a non-empty English entry.
+    pub fn new(entries: impl IntoIterator<Item = (Lang, String)>) -> Result<Self, Expected> {
+        let map: BTreeMap<Lang, String> = entries
+            .into_iter()
+            .map(|(l, s)| (l, s.trim().to_owned()))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        if map.contains_key(&Lang::en()) {
+            Ok(Self(map))
+        } else {
+            Err(Expected::new("a text in English (en is required)"))
+        }
+    }
+
+    /// An English-only text.
+    pub fn en(s: impl Into<String>) -> Result<Self, Expected> {
+        Self::new([(Lang::en(), s.into())])
+    }
+
+    /// The text in `lang`, falling back to English.
+    pub fn get(&self, lang: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(l, _)| l.as_str() == lang)
+            .or_else(|| self.0.iter().find(|(l, _)| l.as_str() == "en"))
+            .map(|(_, s)| s.as_str())
+            .unwrap_or_default()
+    }
+
+    /// The text in exactly `lang`, if translated.
+    pub fn exact(&self, lang: &Lang) -> Option<&str> {
+        self.0.get(lang).map(String::as_str)
+    }
+
+    /// The languages this text is available in.
+    pub fn langs(&self) -> impl Iterator<Item = &Lang> {
+        self.0.keys()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<Lang, String>::deserialize(d)?;
+        Self::new(map).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_accept_natural_keys_and_refuse_what_would_break_a_url() {
+        for ok in [
+            "AL-1.2", "KPI-07", "SVC-042", "BB-ID", "DI-ADDR", "P1", "NDA-2028",
+        ] {
+            assert_eq!(Code::parse(ok).unwrap().as_str(), ok);
+        }
+        for bad in ["", "-AL", "AL 1", "AL/1", "é", &"A".repeat(65)] {
+            assert!(Code::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn dates_must_be_iso_and_real() {
+        assert_eq!(Date::parse("2026-02-28").unwrap().to_string(), "2026-02-28");
+        assert!(Date::parse("2026-02-30").is_err());
+        assert!(Date::parse("28/02/2026").is_err());
+        assert!(Date::parse("2026-2-28").is_err());
+    }
+
+    #[test]
+    fn periods_round_trip_and_stand_for_their_last_day() {
+        for (s, end) in [
+            ("2026-Q3", "2026-09-30"),
+            ("2026-02", "2026-02-28"),
+            ("2024-02", "2024-02-29"),
+            ("2025", "2025-12-31"),
+            ("2026-Q4", "2026-12-31"),
+        ] {
+            let p = Period::parse(s).unwrap();
+            assert_eq!(p.to_string(), s);
+            assert_eq!(p.end().to_string(), end);
+        }
+        for bad in ["2026-Q5", "2026-13", "26-Q1", "2026-Q", "2026-1"] {
+            assert!(Period::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn last_ended_period_is_the_latest_complete_one() {
+        let today = Date::parse("2026-11-26").unwrap();
+        assert_eq!(
+            Period::last_ended(Frequency::Quarterly, today).to_string(),
+            "2026-Q3"
+        );
+        assert_eq!(
+            Period::last_ended(Frequency::Monthly, today).to_string(),
+            "2026-10"
+        );
+        assert_eq!(
+            Period::last_ended(Frequency::Yearly, today).to_string(),
+            "2025"
+        );
+        let eoq = Date::parse("2026-09-30").unwrap();
+        assert_eq!(
+            Period::last_ended(Frequency::Quarterly, eoq).to_string(),
+            "2026-Q3"
+        );
+    }
+
+    #[test]
+    fn bounded_numbers_refuse_values_out_of_range() {
+        assert!(Percent::parse("100").is_ok());
+        assert!(Percent::parse("100.1").is_err());
+        assert!(Percent::parse("-1").is_err());
+        assert!(Percent::parse("NaN").is_err());
+        assert_eq!(Maturity::parse("Level 4: 100% online").unwrap().level(), 4);
+        assert!(Maturity::parse("5").is_err());
+        assert!(Priority::parse("0").is_err());
+        assert_eq!(parse_count("240000").unwrap(), 240_000);
+        assert!(parse_count("-3").is_err());
+        assert!(parse_number("1,5").is_err());
+    }
+
+    #[test]
+    fn text_requires_english_and_falls_back_to_it() {
+        let t = Text::new([
+            (Lang::parse("fr").unwrap(), "Bonjour".into()),
+            (Lang::en(), "Hello".into()),
+        ])
+        .unwrap();
+        assert_eq!(t.get("fr"), "Bonjour");
+        assert_eq!(t.get("es"), "Hello");
+        assert!(Text::new([(Lang::parse("fr").unwrap(), "Bonjour".into())]).is_err());
+        assert!(Text::en("   ").is_err());
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"en":"Hello","fr":"Bonjour"}"#);
+        assert!(serde_json::from_str::<Text>(r#"{"fr":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn vocabularies_name_the_allowed_values() {
+        let err = Frequency::parse("weekly").unwrap_err();
+        assert_eq!(err.expected, "one of monthly, quarterly, yearly");
+        assert_eq!(Frequency::parse("Quarterly").unwrap(), Frequency::Quarterly);
+    }
+}
