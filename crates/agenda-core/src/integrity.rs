@@ -217,10 +217,8 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             if l.status == LegalStatus::Adopted && l.adopted_on.is_none() {
                 c.push("adopted_on", "", "the adoption date (status is adopted)");
             }
-            if l.status != LegalStatus::Adopted {
-                if let Some(d) = l.adopted_on {
-                    c.push("adopted_on", d, "empty unless the status is adopted");
-                }
+            if let (false, Some(d)) = (l.status == LegalStatus::Adopted, l.adopted_on) {
+                c.push("adopted_on", d, "empty unless the status is adopted");
             }
         }
         Entity::Kpi(k) => {
@@ -242,20 +240,23 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                     c.push("year", t.year, "one interim target per KPI and year");
                 }
                 c.percent("target_value", k.unit, t.target_value);
-                if t.year < k.baseline_date.year() || t.year > k.target_date.year() {
+                // Targets may continue past the final date (the final target then holds),
+                // but never start before the baseline.
+                if t.year < k.baseline_date.year() {
                     c.push(
                         "year",
                         t.year,
                         format!(
-                            "a year from {} to {} (baseline to final target)",
-                            k.baseline_date.year(),
-                            k.target_date.year()
+                            "a year from {} on (the baseline year)",
+                            k.baseline_date.year()
                         ),
                     );
                 }
             }
-            if let (Some(ind), false) = (&k.sdg_indicator, s.sdg.is_empty()) {
-                if !s.sdg.indicators.contains_key(ind) {
+            if let (Some(ind), false) = (&k.sdg_indicator, s.sdg.is_empty())
+                && !s.sdg.indicators.contains_key(ind)
+            {
+                {
                     c.push(
                         "sdg_indicator",
                         ind,
@@ -312,10 +313,8 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             c.references("evidence", Kind::DataItem, &v.evidence);
             c.references("evidence_fetched", Kind::DataItem, &v.evidence_fetched);
             c.references("building_blocks", Kind::BuildingBlock, &v.building_blocks);
-            if let Some(cost) = v.cost_per_transaction {
-                if cost < 0.0 {
-                    c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
-                }
+            if let Some(cost) = v.cost_per_transaction.filter(|c| *c < 0.0) {
+                c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
             }
         }
         Entity::Release(r) => {

@@ -207,6 +207,10 @@ impl Record for Assessment {
 
 /// A change to apply to a snapshot and its database.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes are built in bulk and consumed at once; boxing each would only add allocations"
+)]
 pub enum Change {
     /// Create or replace an entity.
     Upsert(Entity),

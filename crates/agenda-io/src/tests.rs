@@ -1,0 +1,138 @@
+//! Import and export of the native format on the demo country.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::embedded::{demo_tables, sdg};
+use crate::table::read_csv;
+
+fn empty() -> Snapshot {
+    Snapshot::empty(Arc::new(sdg().unwrap()))
+}
+
+fn demo() -> Snapshot {
+    let base = empty();
+    let plan = plan_import(&base, &demo_tables().unwrap()).unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    apply_in_memory(&base, &plan)
+}
+
+fn tables_of(dir: &Path) -> Vec<RawTable> {
+    read_path(dir).unwrap()
+}
+
+#[test]
+fn the_demo_country_imports_without_a_problem() {
+    let s = demo();
+    assert_eq!(s.services.len(), 90);
+    assert_eq!(s.action_lines.len(), 22);
+    assert_eq!(s.kpis.len(), 29);
+    assert_eq!(s.organisations.len(), 37);
+    assert_eq!(s.observations.len(), 336);
+    assert_eq!(s.milestones.len(), 59);
+    assert_eq!(s.progress_reports.len(), 56);
+    let targets: usize = s.kpis.values().map(|k| k.targets.len()).sum();
+    assert_eq!(targets, 115);
+    // Each service row with target_maturity and target_date plans one release.
+    assert_eq!(s.releases.len(), 52);
+    assert!(agenda_core::integrity::integrity(&s).is_empty());
+}
+
+#[test]
+fn csv_export_is_stable_across_a_round_trip() {
+    let s = demo();
+    let a = tempfile::tempdir().unwrap();
+    let first = export_csv(&s, a.path()).unwrap();
+    let again = apply_in_memory(
+        &empty(),
+        &plan_import(&empty(), &tables_of(a.path())).unwrap(),
+    );
+    let second = native::write_tables(&again);
+    assert_eq!(first, second);
+    for t in &first {
+        assert_eq!(
+            std::fs::read(a.path().join(format!("{}.csv", t.name))).unwrap(),
+            t.to_csv()
+        );
+    }
+}
+
+#[test]
+fn a_workbook_reads_back_as_the_same_data() {
+    let s = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.xlsx");
+    export_xlsx(&s, &path).unwrap();
+    let back = apply_in_memory(&empty(), &plan_import(&empty(), &tables_of(&path)).unwrap());
+    let a: Vec<Vec<u8>> = native::write_tables(&s)
+        .iter()
+        .map(OutTable::to_csv)
+        .collect();
+    let b: Vec<Vec<u8>> = native::write_tables(&back)
+        .iter()
+        .map(OutTable::to_csv)
+        .collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn reimporting_the_same_data_changes_nothing() {
+    let s = demo();
+    let plan = plan_import(&s, &demo_tables().unwrap()).unwrap();
+    assert!(plan.changes.is_empty());
+}
+
+#[test]
+fn french_excel_csv_with_decimal_commas_imports() {
+    let s = demo();
+    let csv = "\u{feff}kpi;period;value;status;disaggregation;note\r\nKPI-01;2026-Q4;41,5;draft;;\"estimate;\r\nto confirm\"\r\n";
+    let t = read_csv(csv.as_bytes(), "observations", "observations.csv").unwrap();
+    let plan = plan_import(&s, &[t]).unwrap();
+    assert_eq!(plan.changes.len(), 1);
+    let after = apply_in_memory(&s, &plan);
+    let o = &after.observations["KPI-01:2026-Q4"];
+    assert_eq!(o.value, 41.5);
+    assert_eq!(o.note.as_deref(), Some("estimate;\nto confirm"));
+}
+
+#[test]
+fn every_planted_problem_is_reported_with_its_position() {
+    let s = demo();
+    let services = "code,title_en,audience,owner_code,maturity,channels,digital_share_pct,last_reviewed\n\
+SVC-900,Fine service,citizen,DGA,2,web,50,2026-01-01\n\
+SVC-901,Bad maturity,citizen,DGA,5,web,50,2026-01-01\n\
+SVC-902,Unknown owner,citizen,NOPE,2,web,50,2026-01-01\n\
+SVC-900,Duplicate code,citizen,DGA,2,web,50,2026-01-01\n\
+SVC-903,Bad date,citizen,DGA,2,web,50,2026-13-01\n\
+SVC-904,Percent out of range,citizen,DGA,2,web,150,2026-01-01\n\
+SVC-905,Bad channel,citizen,DGA,2,pigeon,50,2026-01-01\n";
+    let observations =
+        "kpi,period,value,status\nKPI-01,2026-Q9,1,validated\nKPI-01,2026-Q4,1,approved\n";
+    let milestones = "code,action_line,due,status\nAL-1.1-M9,AL-1.1,2027-01-01,planned\n";
+    let tables = vec![
+        read_csv(services.as_bytes(), "services", "services.csv").unwrap(),
+        read_csv(observations.as_bytes(), "observations", "observations.csv").unwrap(),
+        read_csv(milestones.as_bytes(), "milestones", "milestones.csv").unwrap(),
+    ];
+    let errors = plan_import(&s, &tables).unwrap_err();
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let expect = [
+        "milestones.csv, column title_en: expected this required column in the header row",
+        "observations.csv, row 2, column period: \"2026-Q9\" — expected a period as YYYY, YYYY-Qn or YYYY-MM",
+        "observations.csv, row 3, column status: \"approved\" — expected one of draft, submitted, validated",
+        "services.csv, row 3, column maturity: \"5\" — expected a GovStack maturity level from 1 to 4",
+        "services.csv, row 4, column owner_code: \"NOPE\" — expected the code of an existing organisation",
+        "services.csv, row 5, column code: \"SVC-900\" — expected a key not used before (already on services.csv row 2)",
+        "services.csv, row 6, column last_reviewed: \"2026-13-01\" — expected a real calendar date as YYYY-MM-DD",
+        "services.csv, row 7, column digital_share_pct: \"150\" — expected a percentage from 0 to 100",
+        "services.csv, row 8, column channels: \"pigeon\" — expected one of web, mobile_app, chatbot, voice, ussd, phone, in_person, post, email",
+    ];
+    assert_eq!(lines, expect);
+}
