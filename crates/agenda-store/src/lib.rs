@@ -1,1 +1,26 @@
-//! placeholder
+//! `agenda-store`: persistence of the agenda domain on SQLite or PostgreSQL.
+//!
+//! One code path serves both databases through sqlx's `Any` driver; the few dialect
+//! differences live in [`Backend`]. Every entity is a JSON row of `records`; every write
+//! appends hash-chained rows to `audit_log`. Reads never touch the database: [`Store`] keeps
+//! the whole domain as an immutable [`agenda_core::Snapshot`] and publishes a new one after
+//! each commit.
+
+mod audit;
+mod backend;
+mod error;
+mod migrate;
+mod sql;
+mod store;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+#[cfg(test)]
+mod tests;
+
+pub use audit::{AuditAction, AuditRecord, GENESIS_HASH, audit_hash};
+pub use backend::{Backend, redact_url};
+pub use error::StoreError;
+pub use migrate::{MIGRATIONS, Migration};
+pub use store::{ApplyOutcome, Store};

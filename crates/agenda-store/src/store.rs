@@ -1,0 +1,650 @@
+//! The store: opening a database, loading the snapshot, applying changes atomically with
+//! their audit records, and reading the audit trail back.
+
+use std::collections::{BTreeMap, HashMap, hash_map};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
+
+use agenda_core::integrity::problems_after;
+use agenda_core::sdg::SdgFramework;
+use agenda_core::{Change, Entity, Kind, Snapshot};
+use futures_util::TryStreamExt;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+use crate::audit::{AuditAction, AuditRecord, GENESIS_HASH, audit_hash_raw};
+use crate::backend::{Backend, create_sqlite_file, redact_url, sqlite_path};
+use crate::sql::Sql;
+use crate::{StoreError, migrate};
+
+/// Rows per multi-row statement, keeping bound parameters under ~30,000 (PostgreSQL allows
+/// 65,535 per statement, SQLite as built by sqlx 32,766).
+const UPSERT_ROWS: usize = 30_000 / 4;
+const DELETE_ROWS: usize = 20_000;
+const AUDIT_ROWS: usize = 30_000 / 10;
+/// Rows handed at once from the database reader to the parser when loading.
+const LOAD_CHUNK: usize = 8_192;
+/// Changed entities checked at once.
+const CHECK_CHUNK: usize = 10_000;
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; \
+     PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL";
+
+/// The current time as stored: RFC 3339 in UTC with microseconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// What [`Store::apply`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplyOutcome {
+    /// Entities created.
+    pub created: usize,
+    /// Entities whose body changed.
+    pub updated: usize,
+    /// Entities removed.
+    pub deleted: usize,
+    /// The snapshot version after the call (unchanged when nothing changed).
+    pub version: u64,
+}
+
+impl ApplyOutcome {
+    /// How many entities changed in all.
+    pub fn changed(&self) -> usize {
+        self.created + self.updated + self.deleted
+    }
+}
+
+/// The persistent domain: a database plus the snapshot of its current content.
+///
+/// Cloning is cheap and every clone shares the same database and snapshot.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// Serialises writers, so each builds on the snapshot the previous one published.
+    writer: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.inner.backend)
+            .field("url", &self.inner.url)
+            .field("version", &self.snapshot().version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One entity changed by an apply, on its way to the database.
+struct Op {
+    kind: Kind,
+    code: String,
+    before: Option<String>,
+    after: Option<String>,
+    hash: blake3::Hash,
+}
+
+impl Op {
+    fn action(&self) -> AuditAction {
+        match (&self.before, &self.after) {
+            (None, _) => AuditAction::Create,
+            (Some(_), Some(_)) => AuditAction::Update,
+            (Some(_), None) => AuditAction::Delete,
+        }
+    }
+}
+
+impl Store {
+    /// Connects to `url` (see [`Backend::from_url`]), applies pending migrations and loads
+    /// every stored entity into the snapshot. A missing SQLite file is created, with its
+    /// directory.
+    pub async fn open(url: &str, sdg: Arc<SdgFramework>) -> Result<Store, StoreError> {
+        let backend = Backend::from_url(url)?;
+        sqlx::any::install_default_drivers();
+        let mut options = AnyPoolOptions::new();
+        if backend == Backend::Sqlite {
+            match sqlite_path(url) {
+                Some(path) => create_sqlite_file(path)?,
+                // Every connection to `:memory:` is a database of its own: keep exactly one.
+                None => {
+                    options = options
+                        .max_connections(1)
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None);
+                }
+            }
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::raw_sql(SQLITE_PRAGMAS).execute(&mut *conn).await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(url).await?;
+        migrate::run(&pool, backend).await?;
+        let started = Instant::now();
+        let snapshot = load(&pool, sdg).await?;
+        tracing::info!(
+            db.backend = backend.as_str(),
+            snapshot.version = snapshot.version,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "snapshot loaded"
+        );
+        Ok(Store {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                url: redact_url(url),
+                snapshot: RwLock::new(Arc::new(snapshot)),
+                writer: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// The current snapshot. Never touches the database.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner
+            .snapshot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The database behind the store.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The connection pool, for components that keep tables of their own.
+    pub fn pool(&self) -> &AnyPool {
+        &self.inner.pool
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.inner.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; later database calls fail.
+    pub async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+
+    /// Applies `changes` made by `actor` as one atomic write.
+    ///
+    /// Upserts that leave an entity's JSON as it is, and deletes of entities that do not
+    /// exist, are no-ops. Several changes of one entity in the same call count as one change
+    /// from its current state to its last. When the result would break an integrity rule,
+    /// returns [`StoreError::Invalid`] and writes nothing. Otherwise the records and one audit
+    /// record per changed entity are committed in one transaction and the new snapshot is
+    /// published.
+    pub async fn apply(
+        &self,
+        actor: &str,
+        changes: Vec<Change>,
+    ) -> Result<ApplyOutcome, StoreError> {
+        // The write runs as a task of its own: a caller that gives up (a closed HTTP
+        // connection) must not cancel it between the commit and the publication of the
+        // snapshot, which would leave the snapshot behind the database.
+        let store = self.clone();
+        let actor = actor.to_owned();
+        tokio::spawn(async move { store.apply_now(&actor, changes).await })
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+    }
+
+    async fn apply_now(
+        &self,
+        actor: &str,
+        changes: Vec<Change>,
+    ) -> Result<ApplyOutcome, StoreError> {
+        let _writer = self.inner.writer.lock().await;
+        let current = self.snapshot();
+        let base = current.clone();
+        // Building and checking the candidate is CPU work proportional to the changes.
+        let (mut candidate, ops) = tokio::task::spawn_blocking(move || prepare(&base, changes))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))??;
+        let mut outcome = ApplyOutcome {
+            version: current.version,
+            ..ApplyOutcome::default()
+        };
+        for op in &ops {
+            match op.action() {
+                AuditAction::Create => outcome.created += 1,
+                AuditAction::Update => outcome.updated += 1,
+                AuditAction::Delete => outcome.deleted += 1,
+            }
+        }
+        if ops.is_empty() {
+            return Ok(outcome);
+        }
+        let started = Instant::now();
+        let version = self.write(actor, ops).await?;
+        candidate.version = version;
+        outcome.version = version;
+        *self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(candidate);
+        tracing::info!(
+            actor,
+            changes.created = outcome.created,
+            changes.updated = outcome.updated,
+            changes.deleted = outcome.deleted,
+            snapshot.version = version,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "changes committed"
+        );
+        Ok(outcome)
+    }
+
+    /// Writes `ops` and their audit records in one transaction; returns the new head seq.
+    async fn write(&self, actor: &str, mut ops: Vec<Op>) -> Result<u64, StoreError> {
+        let n = ops.len() as i64;
+        let mut tx = self
+            .inner
+            .pool
+            .begin_with(self.inner.backend.begin_write())
+            .await?;
+        // Updating the head first takes the write lock on both backends and reserves the
+        // sequence numbers; its old hash is where the chain continues.
+        let row =
+            sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+                .bind(n)
+                .fetch_one(&mut *tx)
+                .await?;
+        let head: i64 = row.try_get(0)?;
+        let prev: String = row.try_get(1)?;
+        let first = (head - n + 1) as u64;
+        let at = now();
+
+        let chain_at = at.clone();
+        let chain_actor = actor.to_owned();
+        let chain_prev = prev.clone();
+        ops = tokio::task::spawn_blocking(move || {
+            let mut prev = blake3::Hash::from_hex(&chain_prev).ok();
+            for (i, op) in ops.iter_mut().enumerate() {
+                let prev_hex = prev.map(|h| h.to_hex());
+                op.hash = audit_hash_raw(
+                    prev_hex.as_ref().map(|h| h.as_str()).unwrap_or(&chain_prev),
+                    first + i as u64,
+                    &chain_at,
+                    &chain_actor,
+                    op.kind.as_str(),
+                    &op.code,
+                    op.action().as_str(),
+                    op.before.as_deref(),
+                    op.after.as_deref(),
+                );
+                prev = Some(op.hash);
+            }
+            ops
+        })
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+
+        let upserts: Vec<&Op> = ops.iter().filter(|o| o.after.is_some()).collect();
+        for chunk in upserts.chunks(UPSERT_ROWS) {
+            let mut q = Sql::new(
+                self.inner.backend,
+                "INSERT INTO records (kind, code, body, version, updated_at) VALUES ",
+            );
+            for (i, op) in chunk.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { ", (" })
+                    .bind(op.kind.as_str())
+                    .push(", ")
+                    .bind(op.code.as_str())
+                    .push(", ")
+                    .bind(op.after.as_deref().unwrap_or_default())
+                    .push(", 1, ")
+                    .bind(at.as_str())
+                    .push(")");
+            }
+            q.push(
+                " ON CONFLICT (kind, code) DO UPDATE SET body = excluded.body, \
+                 version = records.version + 1, updated_at = excluded.updated_at",
+            );
+            q.execute(&mut tx).await?;
+        }
+
+        let mut deletes: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
+        for op in ops.iter().filter(|o| o.after.is_none()) {
+            deletes.entry(op.kind).or_default().push(&op.code);
+        }
+        for (kind, codes) in deletes {
+            for chunk in codes.chunks(DELETE_ROWS) {
+                let mut q = Sql::new(self.inner.backend, "DELETE FROM records WHERE kind = ");
+                q.bind(kind.as_str()).push(" AND code IN (");
+                for (i, code) in chunk.iter().enumerate() {
+                    q.push(if i == 0 { "" } else { ", " }).bind(*code);
+                }
+                q.push(")");
+                q.execute(&mut tx).await?;
+            }
+        }
+
+        let mut offset = 0;
+        for chunk in ops.chunks(AUDIT_ROWS) {
+            let mut q = Sql::new(
+                self.inner.backend,
+                "INSERT INTO audit_log \
+                 (seq, at, actor, kind, code, action, before, after, prev_hash, hash) VALUES ",
+            );
+            for (i, op) in chunk.iter().enumerate() {
+                let index = offset + i;
+                let prev_hash = match index {
+                    0 => prev.clone(),
+                    _ => ops[index - 1].hash.to_hex().to_string(),
+                };
+                q.push(if i == 0 { "(" } else { ", (" })
+                    .bind((first + index as u64) as i64)
+                    .push(", ")
+                    .bind(at.as_str())
+                    .push(", ")
+                    .bind(actor)
+                    .push(", ")
+                    .bind(op.kind.as_str())
+                    .push(", ")
+                    .bind(op.code.as_str())
+                    .push(", ")
+                    .bind(op.action().as_str())
+                    .push(", ")
+                    .bind(op.before.as_deref())
+                    .push(", ")
+                    .bind(op.after.as_deref())
+                    .push(", ")
+                    .bind(prev_hash)
+                    .push(", ")
+                    .bind(op.hash.to_hex().as_str())
+                    .push(")");
+            }
+            q.execute(&mut tx).await?;
+            offset += chunk.len();
+        }
+
+        let last = ops
+            .last()
+            .map(|o| o.hash.to_hex().to_string())
+            .unwrap_or(prev);
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(head as u64)
+    }
+
+    /// How many records the audit log holds.
+    pub async fn audit_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&self.inner.pool)
+            .await?
+            .try_get(0)?;
+        Ok(n as u64)
+    }
+
+    /// The latest `limit` audit records, newest first, optionally only those of one kind
+    /// and/or one code.
+    pub async fn audit_records(
+        &self,
+        kind: Option<Kind>,
+        code: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut q = Sql::new(
+            self.inner.backend,
+            "SELECT seq, at, actor, kind, code, action, before, after, prev_hash, hash \
+             FROM audit_log WHERE 1 = 1",
+        );
+        if let Some(kind) = kind {
+            q.push(" AND kind = ").bind(kind.as_str());
+        }
+        if let Some(code) = code {
+            q.push(" AND code = ").bind(code);
+        }
+        q.push(" ORDER BY seq DESC LIMIT ").bind(i64::from(limit));
+        let rows = q.fetch_all(&self.inner.pool).await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    /// Walks the whole audit chain, recomputing every hash and checking that sequence numbers
+    /// follow each other from 1 and that each record names its predecessor's hash. Returns the
+    /// first sequence number at fault, or `None` when the chain is intact.
+    pub async fn verify_audit(&self) -> Result<Option<u64>, StoreError> {
+        let pool = &self.inner.pool;
+        // Reading the head first means records committed meanwhile are simply not checked.
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
+        let head_seq = head.try_get::<i64, _>(0)? as u64;
+        let head_hash: String = head.try_get(1)?;
+        let mut rows = sqlx::query(
+            "SELECT seq, at, actor, kind, code, action, before, after, prev_hash, hash \
+             FROM audit_log WHERE seq <= $1 ORDER BY seq",
+        )
+        .bind(head_seq as i64)
+        .fetch(pool);
+        let mut expected = 1u64;
+        let mut prev = GENESIS_HASH.to_owned();
+        while let Some(row) = rows.try_next().await? {
+            let seq = row.try_get::<i64, _>(0)?;
+            if seq != expected as i64 {
+                return Ok(Some(expected));
+            }
+            let text = |i: usize| row.try_get::<String, _>(i);
+            let opt = |i: usize| row.try_get::<Option<String>, _>(i);
+            let hash = text(9)?;
+            let computed = crate::audit_hash(
+                &prev,
+                expected,
+                &text(1)?,
+                &text(2)?,
+                &text(3)?,
+                &text(4)?,
+                &text(5)?,
+                opt(6)?.as_deref(),
+                opt(7)?.as_deref(),
+            );
+            if text(8)? != prev || computed != hash {
+                return Ok(Some(expected));
+            }
+            prev = hash;
+            expected += 1;
+        }
+        if expected <= head_seq {
+            // Records at the end are missing.
+            return Ok(Some(expected));
+        }
+        if prev != head_hash {
+            return Ok(Some(head_seq.max(1)));
+        }
+        Ok(None)
+    }
+}
+
+/// Builds the candidate snapshot and the list of effective changes, and checks integrity.
+fn prepare(current: &Snapshot, changes: Vec<Change>) -> Result<(Snapshot, Vec<Op>), StoreError> {
+    let mut candidate = current.clone();
+    let mut index: HashMap<(Kind, String), usize> = HashMap::new();
+    let mut ops: Vec<Op> = Vec::new();
+    let zero = blake3::Hash::from_bytes([0; 32]);
+
+    for change in changes {
+        match change {
+            Change::Upsert(entity) => {
+                let kind = entity.kind();
+                let key = entity.key();
+                let json = entity.to_json();
+                let prior = candidate.get(kind, &key).map(|e| e.to_json());
+                if prior.as_deref() == Some(json.as_str()) {
+                    continue;
+                }
+                candidate.upsert(entity);
+                let slot = match index.entry((kind, key)) {
+                    hash_map::Entry::Occupied(o) => *o.get(),
+                    hash_map::Entry::Vacant(v) => {
+                        // First touch in this call: the candidate still holds the stored state.
+                        ops.push(Op {
+                            kind,
+                            code: v.key().1.clone(),
+                            before: prior,
+                            after: None,
+                            hash: zero,
+                        });
+                        *v.insert(ops.len() - 1)
+                    }
+                };
+                ops[slot].after = Some(json);
+            }
+            Change::Delete(kind, key) => {
+                let Some(prior) = candidate.remove(kind, &key) else {
+                    continue;
+                };
+                let slot = match index.entry((kind, key)) {
+                    hash_map::Entry::Occupied(o) => *o.get(),
+                    hash_map::Entry::Vacant(v) => {
+                        ops.push(Op {
+                            kind,
+                            code: v.key().1.clone(),
+                            before: Some(prior.to_json()),
+                            after: None,
+                            hash: zero,
+                        });
+                        *v.insert(ops.len() - 1)
+                    }
+                };
+                ops[slot].after = None;
+            }
+        }
+    }
+    drop(index);
+
+    // An entity changed and changed back within the call is no change at all.
+    ops.retain(|op| op.before != op.after);
+    let problems = if ops.iter().any(|op| op.after.is_none()) {
+        // A removal can break any reference: check everything.
+        problems_after(&[], true, &candidate)
+    } else {
+        // Check the changed entities a slice at a time, so a national import does not hold
+        // a second copy of every entity.
+        let mut problems = Vec::new();
+        for chunk in ops.chunks(CHECK_CHUNK) {
+            let changed: Vec<Entity> = chunk
+                .iter()
+                .filter_map(|op| candidate.get(op.kind, &op.code))
+                .collect();
+            problems.extend(problems_after(&changed, false, &candidate));
+        }
+        problems
+    };
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems));
+    }
+    Ok((candidate, ops))
+}
+
+/// Reads every stored entity into a snapshot. Rows are parsed on a blocking thread while the
+/// next ones are being fetched.
+async fn load(pool: &AnyPool, sdg: Arc<SdgFramework>) -> Result<Snapshot, StoreError> {
+    let version: i64 = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<(String, String, String)>>(4);
+    let builder = tokio::task::spawn_blocking(move || {
+        let mut snapshot = Snapshot::empty(sdg);
+        snapshot.version = version as u64;
+        while let Some(chunk) = rx.blocking_recv() {
+            for (kind, code, body) in chunk {
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    kind: kind.clone(),
+                    code: code.clone(),
+                    reason,
+                };
+                let k = Kind::parse(&kind).ok_or_else(|| corrupt("unknown kind".into()))?;
+                let entity =
+                    Entity::from_json(k, &body).map_err(|e| corrupt(format!("bad JSON: {e}")))?;
+                if entity.key() != code {
+                    return Err(corrupt(format!("its body has the key {:?}", entity.key())));
+                }
+                snapshot.upsert(entity);
+            }
+        }
+        Ok(snapshot)
+    });
+
+    let mut rows = sqlx::query("SELECT kind, code, body FROM records").fetch(pool);
+    let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+    let mut fetched: Result<(), StoreError> = Ok(());
+    loop {
+        match rows.try_next().await {
+            Ok(Some(row)) => {
+                let parsed = (|| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))();
+                match parsed {
+                    Ok(t) => chunk.push(t),
+                    Err(e) => {
+                        fetched = Err(StoreError::Database(e));
+                        break;
+                    }
+                }
+                if chunk.len() == LOAD_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK));
+                    if tx.send(full).await.is_err() {
+                        // The parser stopped at a bad row; its error is reported below.
+                        break;
+                    }
+                }
+            }
+            Ok(None) => {
+                let _ = tx.send(chunk).await;
+                break;
+            }
+            Err(e) => {
+                fetched = Err(e.into());
+                break;
+            }
+        }
+    }
+    drop(rows);
+    drop(tx);
+    let snapshot = builder
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))??;
+    fetched?;
+    Ok(snapshot)
+}
+
+fn audit_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+    let kind: String = row.try_get(3)?;
+    let code: String = row.try_get(4)?;
+    let action: String = row.try_get(5)?;
+    let corrupt = |reason: String| StoreError::Corrupt {
+        kind: kind.clone(),
+        code: code.clone(),
+        reason,
+    };
+    Ok(AuditRecord {
+        seq: row.try_get::<i64, _>(0)? as u64,
+        at: row.try_get(1)?,
+        actor: row.try_get(2)?,
+        kind: Kind::parse(&kind).ok_or_else(|| corrupt("unknown kind in the audit log".into()))?,
+        action: AuditAction::parse(&action)
+            .ok_or_else(|| corrupt(format!("unknown audit action {action:?}")))?,
+        before: row.try_get(6)?,
+        after: row.try_get(7)?,
+        prev_hash: row.try_get(8)?,
+        hash: row.try_get(9)?,
+        code,
+    })
+}
