@@ -136,3 +136,15 @@ SVC-905,Bad channel,citizen,DGA,2,pigeon,50,2026-01-01\n";
     ];
     assert_eq!(lines, expect);
 }
+
+#[test]
+fn generated_national_data_is_consistent_and_imports() {
+    let s = crate::generate::national(&demo(), 500, 2_000, 7);
+    assert_eq!(s.services.len(), 590);
+    assert_eq!(s.observations.len(), 336 + 2_000);
+    assert!(agenda_core::integrity::integrity(&s).is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    export_csv(&s, dir.path()).unwrap();
+    let plan = plan_import(&empty(), &tables_of(dir.path())).unwrap();
+    assert_eq!(apply_in_memory(&empty(), &plan).services.len(), 590);
+}

@@ -1,0 +1,405 @@
+//! The `agenda` command: serve the platform, move data in and out, check the database's health
+//! and generate national-scale test data. `main.rs` only calls [`run`].
+
+pub mod config;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use agenda_core::{Date, Snapshot};
+use agenda_store::{Store, StoreError};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, LogFormat, Overrides};
+
+/// Runs a country's National Digital Agenda: plan, catalogue, deliver and report.
+#[derive(Debug, Parser)]
+#[command(name = "agenda", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A folder of CSV files, one per table.
+    Csv,
+    /// One XLSX workbook, one sheet per table.
+    Xlsx,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server.
+    Serve {
+        /// Listen address.
+        #[arg(long, env = "AGENDA_ADDR")]
+        addr: Option<String>,
+        /// Load the demo country if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import a folder of CSV files, one .csv file or an .xlsx workbook; all or nothing.
+    Import {
+        /// What to import.
+        path: PathBuf,
+        /// Name recorded as the author of the changes in the audit log.
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Export the whole database in the native format.
+    Export {
+        /// `csv` (a folder) or `xlsx` (a workbook); default from the --out name.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Folder (csv) or file (xlsx) to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print counts, integrity errors and warnings; exit 1 if there are errors.
+    Check {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Day to compute warnings for (default: today).
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write a national-scale dataset (the demo country plus generated services and
+    /// observations) as a CSV folder, for load and start-up measurements.
+    Generate {
+        /// Services to add.
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        /// Observations to add.
+        #[arg(long, default_value_t = 1_000_000)]
+        observations: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Folder to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AGENDA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests) is harmless.
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn sdg() -> anyhow::Result<Arc<agenda_core::sdg::SdgFramework>> {
+    agenda_io::embedded::sdg()
+        .map(Arc::new)
+        .map_err(|e| anyhow::anyhow!("embedded SDG framework: {e}"))
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    if config.database_url.starts_with("sqlite:") && config.data_dir.as_os_str() != "" {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    Store::open(&config.database_url, sdg()?)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                config::redact(&config.database_url)
+            )
+        })
+}
+
+fn actor(given: Option<String>) -> String {
+    given.unwrap_or_else(|| {
+        format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+        )
+    })
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let addr = match &cli.command {
+        Command::Serve { addr, .. } => addr.clone(),
+        _ => None,
+    };
+    let config = Config::load(&cli.overrides, addr.as_deref())?;
+    init_tracing(config.log_format);
+    match cli.command {
+        Command::Serve { demo, .. } => serve(&config, demo).await,
+        Command::Import { path, actor: a } => import(&config, &path, actor(a)).await,
+        Command::Export { format, out } => export(&config, format, &out).await,
+        Command::Check { json, today } => check(&config, json, today.as_deref()).await,
+        Command::Migrate => {
+            open(&config).await?;
+            println!("database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate {
+            services,
+            observations,
+            seed,
+            out,
+        } => generate(services, observations, seed, &out),
+    }
+}
+
+fn demo_snapshot(base: &Snapshot) -> anyhow::Result<agenda_io::ImportPlan> {
+    let tables =
+        agenda_io::embedded::demo_tables().map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+    agenda_io::plan_import(base, &tables).map_err(|errors| {
+        anyhow::anyhow!(
+            "the embedded demo country does not import:\n{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    if demo {
+        let s = store.snapshot();
+        let empty = agenda_core::Kind::ALL.iter().all(|&k| s.count(k) == 0);
+        if empty {
+            let plan = demo_snapshot(&s)?;
+            let out = store.apply("demo", plan.changes).await?;
+            tracing::info!(created = out.created, "loaded the demo country");
+        } else {
+            tracing::info!("the database already holds data; --demo leaves it as it is");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen_addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (--addr / AGENDA_ADDR)",
+                config.listen_addr
+            )
+        })?;
+    let local = listener.local_addr()?;
+    let state = agenda_web::AppState::new(
+        store,
+        agenda_web::WebSettings {
+            country: config.country.clone(),
+            languages: config.languages.clone(),
+        },
+    );
+    tracing::info!(addr = %local, "serving");
+    // Tests and scripts read the real port (with --addr …:0) from this line.
+    println!("agenda listening on http://{local}");
+    agenda_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn import(config: &Config, path: &Path, actor: String) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    let tables = match agenda_io::read_path(path) {
+        Ok(t) => t,
+        Err(errors) => return Ok(report_import_errors(&errors)),
+    };
+    let plan = match agenda_io::plan_import(&store.snapshot(), &tables) {
+        Ok(p) => p,
+        Err(errors) => return Ok(report_import_errors(&errors)),
+    };
+    let outcome = match store.apply(&actor, plan.changes).await {
+        Ok(o) => o,
+        Err(StoreError::Invalid(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("{} problems; nothing was imported", problems.len());
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let read: Vec<String> = plan
+        .read
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.as_str()))
+        .collect();
+    println!(
+        "read {} rows ({}); {} created, {} updated, {} unchanged; database version {}",
+        plan.rows,
+        read.join(", "),
+        outcome.created,
+        outcome.updated,
+        plan.read
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<usize>()
+            .saturating_sub(outcome.created + outcome.updated),
+        outcome.version
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_import_errors(errors: &[agenda_io::ImportError]) -> ExitCode {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "{} problem{}; nothing was imported",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+async fn export(config: &Config, format: Option<Format>, out: &Path) -> anyhow::Result<ExitCode> {
+    let format = format.unwrap_or_else(|| {
+        if out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    });
+    let store = open(config).await?;
+    let s = store.snapshot();
+    match format {
+        Format::Csv => {
+            let tables = agenda_io::export_csv(&s, out)
+                .with_context(|| format!("cannot write to {}", out.display()))?;
+            println!("wrote {} tables to {}", tables.len(), out.display());
+        }
+        Format::Xlsx => {
+            agenda_io::export_xlsx(&s, out)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("wrote {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(config: &Config, json: bool, today: Option<&str>) -> anyhow::Result<ExitCode> {
+    let today = match today {
+        Some(t) => Date::parse(t).map_err(|e| anyhow::anyhow!("--today {t:?}: {e}"))?,
+        None => {
+            let now = chrono::Utc::now()
+                .date_naive()
+                .format("%Y-%m-%d")
+                .to_string();
+            Date::parse(&now).map_err(|e| anyhow::anyhow!("today: {e}"))?
+        }
+    };
+    let store = open(config).await?;
+    let h = agenda_core::health::health(&store.snapshot(), today);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&h)?);
+    } else {
+        println!(
+            "agenda check on {} ({})",
+            h.today,
+            config::redact(&config.database_url)
+        );
+        println!("\ncounts:");
+        for (k, n) in &h.counts {
+            println!("  {k:<20} {n:>8}");
+        }
+        println!("\nerrors: {}", h.errors.len());
+        for e in &h.errors {
+            println!("  ✗ {e}");
+        }
+        println!("\nwarnings: {}", h.warnings.len());
+        for w in &h.warnings {
+            println!(
+                "  ! {:<22} {} {}: {}",
+                w.rule,
+                w.kind.as_str(),
+                w.key,
+                w.message
+            );
+        }
+    }
+    Ok(if h.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn generate(
+    services: usize,
+    observations: usize,
+    seed: u64,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let base = Snapshot::empty(sdg()?);
+    let plan = demo_snapshot(&base)?;
+    let demo = agenda_io::apply_in_memory(&base, &plan);
+    let s = agenda_io::generate::national(&demo, services, observations, seed);
+    let problems = agenda_core::integrity::integrity(&s);
+    if let Some(p) = problems.first() {
+        bail!(
+            "generated data is inconsistent ({} problems), first: {p}",
+            problems.len()
+        );
+    }
+    agenda_io::export_csv(&s, out).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote {} services and {} observations to {}",
+        s.services.len(),
+        s.observations.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

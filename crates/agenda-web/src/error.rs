@@ -1,0 +1,86 @@
+//! The one error type of the web layer and its JSON envelope:
+//! `{"error": {"code": "not_found", "message": "…"}}`, with a stable machine-readable `code`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every outcome a client can see, plus the internal ones (logged, never shown in detail).
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No such resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The storage layer failed.
+    #[error("storage failure")]
+    Store(#[from] agenda_store::StoreError),
+}
+
+impl ApiError {
+    /// Not found, with a message for people.
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Self::NotFound(msg.into())
+    }
+
+    /// Bad request, with a message for people.
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        Self::BadRequest(msg.into())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+/// The error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// The error itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `not_found`, `bad_request`, `internal`.
+    pub code: String,
+    /// Message for people.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            Self::Store(e) => {
+                tracing::error!(error = ?e, "request failed in the store");
+                "an internal error occurred; it has been logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        (
+            status,
+            Json(ErrorEnvelope {
+                error: ErrorBody {
+                    code: code.to_owned(),
+                    message,
+                },
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// Answers any unknown path with the envelope.
+pub async fn fallback(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no resource at {}", uri.path()))
+}
