@@ -4,10 +4,14 @@
 
 pub mod health;
 pub mod integrity;
+pub mod kpi_status;
 pub mod model;
+pub mod progress;
+pub mod reporting;
 pub mod sdg;
 pub mod snapshot;
 pub mod values;
+pub mod visibility;
 
 pub use model::*;
 pub use snapshot::{Change, Entity, Kind, Record, Snapshot};

@@ -337,3 +337,6 @@ pub fn apply_in_memory(base: &Snapshot, plan: &ImportPlan) -> Snapshot {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod rules_tests;
