@@ -46,6 +46,9 @@ pub enum Command {
         /// Load the demo country if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// Day the public pages compute statuses for (default: the real date), YYYY-MM-DD.
+        #[arg(long, env = "AGENDA_TODAY")]
+        today: Option<String>,
     },
     /// Import a folder of CSV files, one .csv file or an .xlsx workbook; all or nothing.
     Import {
@@ -149,7 +152,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(&cli.overrides, addr.as_deref())?;
     init_tracing(config.log_format);
     match cli.command {
-        Command::Serve { demo, .. } => serve(&config, demo).await,
+        Command::Serve { demo, today, .. } => serve(&config, demo, today.as_deref()).await,
         Command::Import { path, actor: a } => import(&config, &path, actor(a)).await,
         Command::Export { format, out } => export(&config, format, &out).await,
         Command::Check { json, today } => check(&config, json, today.as_deref()).await,
@@ -182,7 +185,10 @@ fn demo_snapshot(base: &Snapshot) -> anyhow::Result<agenda_io::ImportPlan> {
     })
 }
 
-async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
+async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Result<ExitCode> {
+    let today = today
+        .map(|t| Date::parse(t).map_err(|e| anyhow::anyhow!("--today / AGENDA_TODAY {t:?}: {e}")))
+        .transpose()?;
     let store = open(config).await?;
     if demo {
         let s = store.snapshot();
@@ -209,6 +215,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
         agenda_web::WebSettings {
             country: config.country.clone(),
             languages: config.languages.clone(),
+            today,
         },
     );
     tracing::info!(addr = %local, "serving");

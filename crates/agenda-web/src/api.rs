@@ -1,5 +1,6 @@
 //! The read API, `/api/v1`: one list and one item endpoint per collection, keyed by the stable
-//! natural codes. Lists answer `{"items": [...], "meta": {"total": N, ...}}`. The OpenAPI 3.1
+//! natural codes. Anonymous, so it answers from the public view: no draft observation or
+//! unapproved progress report. Lists answer `{"items": [...], "meta": {"total": N, ...}}`. The OpenAPI 3.1
 //! document at `/api/v1/openapi.json` is generated from these handlers, so the documented
 //! paths are the paths that work.
 
@@ -107,7 +108,7 @@ macro_rules! collection {
                 State(st): State<AppState>,
                 q: ListParams,
             ) -> Result<Json<$list_ty>, ApiError> {
-                let s = st.store.snapshot();
+                let s = st.public_snapshot();
                 let (items, meta) = paginate(s.$field.values(), s.$field.len(), &q)?;
                 Ok(Json($list_ty { items, meta }))
             }
@@ -120,8 +121,7 @@ macro_rules! collection {
                 State(st): State<AppState>,
                 Path(code): Path<String>,
             ) -> Result<Json<$ty>, ApiError> {
-                st.store
-                    .snapshot()
+                st.public_snapshot()
                     .$field
                     .get(&code)
                     .cloned()
@@ -212,7 +212,7 @@ pub async fn list_kpis(
     State(st): State<AppState>,
     q: ListParams,
 ) -> Result<Json<KpiList>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     let (items, meta) = paginate(s.kpis.values(), s.kpis.len(), &q)?;
     let items = items.iter().map(|k| kpi_view(&s, k)).collect();
     Ok(Json(KpiList { items, meta }))
@@ -226,7 +226,7 @@ pub async fn find_kpi(
     State(st): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<KpiView>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     let k = s.kpis.get(&code).ok_or_else(|| not_found("KPI", &code))?;
     Ok(Json(kpi_view(&s, k)))
 }
@@ -265,7 +265,7 @@ pub async fn list_sdg_goals(
     State(st): State<AppState>,
     q: ListParams,
 ) -> Result<Json<SdgGoalList>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     let (items, meta) = paginate(s.sdg.goals.values(), s.sdg.goals.len(), &q)?;
     Ok(Json(SdgGoalList { items, meta }))
 }
@@ -278,7 +278,7 @@ pub async fn find_sdg_goal(
     State(st): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<SdgGoal>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     code.parse::<u8>()
         .ok()
         .and_then(|g| s.sdg.goals.get(&g).cloned())
@@ -293,7 +293,7 @@ pub async fn list_sdg_targets(
     State(st): State<AppState>,
     q: ListParams,
 ) -> Result<Json<SdgTargetList>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     let (items, meta) = paginate(s.sdg.targets.values(), s.sdg.targets.len(), &q)?;
     Ok(Json(SdgTargetList { items, meta }))
 }
@@ -306,7 +306,7 @@ pub async fn find_sdg_target(
     State(st): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<SdgTarget>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     s.sdg
         .targets
         .get(&code)
@@ -322,7 +322,7 @@ pub async fn list_sdg_indicators(
     State(st): State<AppState>,
     q: ListParams,
 ) -> Result<Json<SdgIndicatorList>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     let (items, meta) = paginate(s.sdg.indicators.values(), s.sdg.indicators.len(), &q)?;
     Ok(Json(SdgIndicatorList { items, meta }))
 }
@@ -335,7 +335,7 @@ pub async fn find_sdg_indicator(
     State(st): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<SdgIndicator>, ApiError> {
-    let s = st.store.snapshot();
+    let s = st.public_snapshot();
     s.sdg
         .indicators
         .get(&code)

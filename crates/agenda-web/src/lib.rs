@@ -5,11 +5,15 @@
 pub mod api;
 pub mod error;
 mod metrics_layer;
+pub mod site;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use agenda_core::{Date, Snapshot};
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
@@ -22,6 +26,8 @@ pub struct WebSettings {
     pub country: String,
     /// Interface languages, the first being the default.
     pub languages: Vec<String>,
+    /// The day statuses are computed for; `None` means the real date.
+    pub today: Option<Date>,
 }
 
 /// What every handler can reach.
@@ -33,6 +39,8 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// The public view of the latest snapshot, computed once per snapshot version.
+    public: Arc<Mutex<Option<Arc<Snapshot>>>>,
 }
 
 impl AppState {
@@ -42,20 +50,52 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             metrics: metrics_layer::handle(),
+            public: Arc::default(),
+        }
+    }
+
+    /// What the public may see of the current snapshot (no drafts).
+    pub fn public_snapshot(&self) -> Arc<Snapshot> {
+        let current = self.store.snapshot();
+        let mut cached = self.public.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*cached {
+            Some(p) if p.version == current.version => p.clone(),
+            _ => {
+                let p = Arc::new(agenda_core::visibility::public_view(&current));
+                *cached = Some(p.clone());
+                p
+            }
         }
     }
 }
 
-/// The whole application router.
+/// The whole application router (language prefixes must be stripped before it: see [`serve`]).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_layer::render))
         .nest("/api/v1", api::router())
-        .fallback(error::fallback)
+        .merge(site::router())
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            site::headers,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(metrics_layer::track))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unknown paths: the JSON envelope under `/api`, the not-found page elsewhere.
+async fn fallback(State(state): State<AppState>, lang: site::Lang, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/api/") {
+        error::fallback(req.uri().clone()).await.into_response()
+    } else {
+        let msg = site::t(lang.0, "error-not-found");
+        site::not_found_page(&state, lang, msg).await
+    }
 }
 
 /// Liveness and readiness: the snapshot is loaded and the database answers.
@@ -77,7 +117,15 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The language prefix is stripped before routing, so one set of routes serves every language.
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn(site::strip_lang_prefix),
+        router(state),
+    );
+    axum::serve(
+        listener,
+        axum::ServiceExt::<Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

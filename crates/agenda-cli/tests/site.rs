@@ -1,0 +1,335 @@
+//! The public progress space, end to end: every page type for every entity of the demo country
+//! in English, French and Spanish, checked for its content; statuses as the documented rule
+//! gives them; caching, headers, errors.
+
+mod common;
+
+use std::sync::Arc;
+
+use agenda_core::Snapshot;
+use agenda_core::kpi_status::assess;
+use common::{Server, get, get_with, serve};
+
+const TODAY: &str = "2026-11-26";
+const LANGS: [(&str, &str); 3] = [("en", ""), ("fr", "/fr"), ("es", "/es")];
+
+fn demo() -> Snapshot {
+    let empty = Snapshot::empty(Arc::new(agenda_io::embedded::sdg().unwrap()));
+    let plan =
+        agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
+    agenda_core::visibility::public_view(&agenda_io::apply_in_memory(&empty, &plan))
+}
+
+fn start() -> (Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    (serve(&url, &["--demo", "--today", TODAY]), dir)
+}
+
+/// The page's text with the HTML entities that templates produce turned back into characters.
+fn text(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn page(s: &Server, path: &str) -> String {
+    let r = get(s, path);
+    assert_eq!(r.status, 200, "GET {path}");
+    assert!(
+        r.header("content-type")
+            .unwrap_or("")
+            .starts_with("text/html"),
+        "{path}"
+    );
+    assert!(r.text.len() < 100_000, "{path} is {} bytes", r.text.len());
+    text(&r.text)
+}
+
+#[test]
+fn every_page_type_renders_every_entity_in_three_languages() {
+    let (s, _dir) = start();
+    let d = demo();
+    for (lang, pre) in LANGS {
+        let home = page(&s, &format!("{pre}/"));
+        assert!(home.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(
+            home.contains(d.the_agenda().unwrap().title.get(lang)),
+            "{lang} home title"
+        );
+        for l in ["en", "fr", "es"] {
+            assert!(
+                home.contains(&format!("hreflang=\"{l}\"")),
+                "{lang} home links {l}"
+            );
+        }
+
+        let pillars = page(&s, &format!("{pre}/pillars"));
+        for p in d.pillars.values() {
+            assert!(
+                pillars.contains(p.title.get(lang)),
+                "{lang} pillar {}",
+                p.code
+            );
+        }
+
+        let list = page(&s, &format!("{pre}/action-lines"));
+        for a in d.action_lines.values() {
+            assert!(
+                list.contains(&format!("/action-lines/{}\"", a.code)),
+                "{lang} list {}",
+                a.code
+            );
+            let p = page(&s, &format!("{pre}/action-lines/{}", a.code));
+            assert!(p.contains(a.title.get(lang)), "{lang} {} title", a.code);
+            let lead = &d.organisations[a.lead_org.as_str()];
+            assert!(p.contains(lead.name.get(lang)), "{lang} {} lead", a.code);
+            for m in d.milestones.values().filter(|m| m.action_line == a.code) {
+                assert!(
+                    p.contains(&format!("id=\"{}\"", m.code)),
+                    "{lang} {} milestone",
+                    m.code
+                );
+            }
+            for t in &a.sdg_targets {
+                assert!(
+                    p.contains(&format!(">{t}</a>")),
+                    "{lang} {} target {t}",
+                    a.code
+                );
+            }
+            for r in d
+                .progress_reports
+                .values()
+                .filter(|r| r.action_line == a.code)
+                .take(1)
+            {
+                assert!(
+                    p.contains(&format!("<h3>{}</h3>", r.period))
+                        || p.contains(&r.period.to_string())
+                );
+            }
+        }
+
+        let today = agenda_core::Date::parse(TODAY).unwrap();
+        let kpis = page(&s, &format!("{pre}/kpis"));
+        for k in d.kpis.values() {
+            assert!(
+                kpis.contains(&format!("/kpis/{}\"", k.code)),
+                "{lang} list {}",
+                k.code
+            );
+            let p = page(&s, &format!("{pre}/kpis/{}", k.code));
+            assert!(p.contains(k.title.get(lang)), "{lang} {} title", k.code);
+            let status = assess(k, d.observations_of(k.code.as_str()), today).status;
+            assert!(
+                p.contains(&format!(
+                    "<p class=\"status-line\"><span class=\"badge {}\">",
+                    status.as_str()
+                )),
+                "{lang} {}: status should be {}",
+                k.code,
+                status.as_str()
+            );
+            assert!(
+                p.contains("<svg class=\"chart\""),
+                "{lang} {} chart",
+                k.code
+            );
+            assert!(
+                p.contains(&format!("href=\"/kpis/{}.csv\"", k.code)),
+                "{lang} {} csv",
+                k.code
+            );
+        }
+
+        for o in d.organisations.values() {
+            let p = page(&s, &format!("{pre}/organisations/{}", o.code));
+            assert!(p.contains(o.name.get(lang)), "{lang} {} name", o.code);
+        }
+
+        let sdgs = page(&s, &format!("{pre}/sdgs"));
+        for g in d.sdg.goals.values() {
+            assert!(sdgs.contains(g.short.get(lang)), "{lang} goal {}", g.goal);
+            let p = page(&s, &format!("{pre}/sdgs/{}", g.goal));
+            assert!(
+                p.contains(g.title.get(lang)),
+                "{lang} goal {} title",
+                g.goal
+            );
+        }
+
+        let roadmap = page(&s, &format!("{pre}/roadmap"));
+        assert!(roadmap.contains(TODAY));
+        for a in d.action_lines.values() {
+            assert!(
+                roadmap.contains(a.title.get(lang)),
+                "{lang} roadmap {}",
+                a.code
+            );
+        }
+
+        let plan = page(&s, &format!("{pre}/regulatory-plan"));
+        for l in d.legal_instruments.values() {
+            assert!(
+                plan.contains(&format!("id=\"{}\"", l.code)),
+                "{lang} {}",
+                l.code
+            );
+        }
+
+        let open = page(&s, &format!("{pre}/open-data"));
+        assert!(open.contains("/open-data/agenda.zip") && open.contains("/feed.atom"));
+    }
+}
+
+#[test]
+fn kpi_statuses_match_the_documented_rule_in_the_demo() {
+    let (s, _dir) = start();
+    let expected = [
+        ("on_track", "KPI-02"),
+        ("at_risk", "KPI-06"),
+        ("off_track", "KPI-01"),
+        ("no_recent_data", "KPI-15"),
+        ("not_due_yet", "KPI-19"),
+    ];
+    for (status, code) in expected {
+        let p = page(&s, &format!("/kpis/{code}"));
+        assert!(
+            p.contains(&format!(
+                "<p class=\"status-line\"><span class=\"badge {status}\">"
+            )),
+            "{code} should be {status}"
+        );
+    }
+    let list = page(&s, "/kpis?status=off_track");
+    for code in ["KPI-01", "KPI-07", "KPI-28"] {
+        assert!(
+            list.contains(&format!("/kpis/{code}\"")),
+            "{code} off track"
+        );
+    }
+    assert!(!list.contains("/kpis/KPI-02\""));
+}
+
+#[test]
+fn kpi_data_downloads_in_open_sdg_layout_without_drafts() {
+    let (s, _dir) = start();
+    let r = get(&s, "/kpis/KPI-24.csv");
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    let mut lines = r.text.lines();
+    assert_eq!(lines.next(), Some("Year,area,sex,Value"));
+    assert!(r.text.contains("\n2025,,,"), "{}", r.text);
+    assert!(r.text.contains("\n2025,rural,,"), "{}", r.text);
+    // KPI-01's 2026-Q3 figure is only submitted: not public.
+    let k1 = get(&s, "/kpis/KPI-01.csv");
+    assert!(!k1.text.contains("2026-Q3"), "{}", k1.text);
+    let api = get(&s, "/api/v1/kpis/KPI-01").json();
+    let periods: Vec<&str> = api["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["period"].as_str().unwrap())
+        .collect();
+    assert!(!periods.contains(&"2026-Q3"), "{periods:?}");
+    assert!(get(&s, "/kpis/KPI-99.csv").status == 404);
+}
+
+#[test]
+fn pages_are_cached_by_snapshot_version_and_carry_security_headers() {
+    let (s, _dir) = start();
+    let r = get(&s, "/kpis/KPI-01");
+    let etag = r.header("etag").expect("etag").to_owned();
+    assert!(etag.starts_with("W/\""));
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("referrer-policy").is_some());
+    let again = get_with(&s, "/kpis/KPI-01", &[("if-none-match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.text.is_empty());
+    let gz = get_with(&s, "/", &[("accept-encoding", "gzip")]);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert!(page(&s, "/").contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn the_language_comes_from_the_url_then_accept_language() {
+    let (s, _dir) = start();
+    let fr = get_with(
+        &s,
+        "/kpis",
+        &[("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")],
+    );
+    assert!(fr.text.contains("<html lang=\"fr\">"));
+    assert!(fr.header("vary").unwrap_or("").contains("Accept-Language"));
+    let es_url = get_with(&s, "/es/kpis", &[("accept-language", "fr")]);
+    assert!(es_url.text.contains("<html lang=\"es\">"));
+    assert!(es_url.text.contains("Indicadores"));
+    // A text only in English is shown in English and marked as such.
+    let fr_ms = text(&get(&s, "/fr/action-lines/AL-1.1").text);
+    assert!(
+        fr_ms.contains("<span lang=\"en\">National portal launched</span>"),
+        "{fr_ms}"
+    );
+}
+
+#[test]
+fn unknown_codes_and_bad_filters_get_pages_in_the_visitors_language() {
+    let (s, _dir) = start();
+    let r = get(&s, "/fr/action-lines/AL-9.9");
+    assert_eq!(r.status, 404);
+    assert!(r.text.contains("<html lang=\"fr\">") && r.text.contains("Page introuvable"));
+    assert!(text(&r.text).contains("« AL-9.9 »"));
+    let r = get(&s, "/es/kpis/NOPE");
+    assert_eq!(r.status, 404);
+    assert!(r.text.contains("Página no encontrada"));
+    for bad in [
+        "/action-lines?status=finished",
+        "/action-lines?pillar=P99",
+        "/action-lines?lead=NOBODY",
+        "/action-lines?sdg=18",
+        "/kpis?status=great",
+        "/sdgs/99",
+    ] {
+        let r = get(&s, bad);
+        assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
+        assert!(r.text.contains("<html lang=\"en\">"), "{bad}");
+    }
+    let ok = page(&s, "/action-lines?status=delayed&pillar=&lead=&sdg=");
+    assert!(ok.contains("/action-lines/AL-2.4\"") && ok.contains("/action-lines/AL-5.3\""));
+    assert!(!ok.contains("/action-lines/AL-1.1\""));
+    let r = get(&s, "/no/such/page");
+    assert_eq!(r.status, 404);
+    assert!(r.text.contains("<html"));
+    let api = get(&s, "/api/v1/nothing");
+    assert_eq!(api.json()["error"]["code"], "not_found");
+}
+
+#[test]
+fn open_data_downloads_and_the_feed_are_served() {
+    let (s, _dir) = start();
+    let zip = get(&s, "/open-data/agenda.zip");
+    assert_eq!(zip.header("content-type"), Some("application/zip"));
+    let json = get(&s, "/open-data/agenda.json").json();
+    assert_eq!(json["services"].as_array().unwrap().len(), 90);
+    assert_eq!(json["progress_reports"].as_array().unwrap().len(), 45);
+    let x = get(&s, "/open-data/agenda.xlsx");
+    assert_eq!(x.status, 200);
+    let feed = get(&s, "/feed.atom");
+    assert!(
+        feed.header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    assert!(
+        feed.text
+            .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
+    assert!(feed.text.contains("Milestone reached: AL-1.1-M1"));
+}

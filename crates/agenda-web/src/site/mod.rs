@@ -1,0 +1,220 @@
+//! The public progress space: server-rendered HTML pages in the visitor's language, built from
+//! the snapshot, working without JavaScript. The language comes from the URL prefix (`/fr/…`,
+//! `/es/…`), then `Accept-Language`; pages carry an `ETag` derived from the snapshot version.
+
+mod charts;
+mod downloads;
+mod i18n;
+mod pages;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+pub use i18n::{LANGS, t};
+
+use crate::AppState;
+
+/// The language a page is rendered in: one of [`LANGS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(pub &'static str);
+
+/// The language given by the URL prefix, put in the request by [`strip_lang_prefix`].
+#[derive(Debug, Clone, Copy)]
+struct PathLang(&'static str);
+
+impl Lang {
+    /// The prefix of this language's URLs (`""` for English, `/fr`, `/es`).
+    pub fn prefix(self) -> &'static str {
+        match self.0 {
+            "en" => "",
+            "fr" => "/fr",
+            "es" => "/es",
+            _ => "",
+        }
+    }
+}
+
+fn from_accept_language(headers: &HeaderMap) -> &'static str {
+    let Some(value) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return "en";
+    };
+    // Highest q first; ties keep the header's order.
+    let mut prefs: Vec<(f32, usize, &str)> = value
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.trim().split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse().ok())
+                .unwrap_or(1.0);
+            Some((q, i, tag))
+        })
+        .collect();
+    prefs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    prefs
+        .iter()
+        .filter(|(q, _, _)| *q > 0.0)
+        .find_map(|(_, _, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            LANGS.iter().find(|l| **l == primary).copied()
+        })
+        .unwrap_or("en")
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(match parts.extensions.get::<PathLang>() {
+            Some(PathLang(l)) => Lang(l),
+            None => Lang(from_accept_language(&parts.headers)),
+        })
+    }
+}
+
+/// Strips a `/fr` or `/es` prefix before routing and remembers the language, so that one set
+/// of routes serves every language.
+pub async fn strip_lang_prefix(mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let found = LANGS.iter().skip(1).find_map(|l| {
+        let prefix = format!("/{l}");
+        let rest = path.strip_prefix(&prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| (*l, rest.to_owned()))
+    });
+    if let Some((lang, rest)) = found {
+        let rest = if rest.is_empty() {
+            "/".to_owned()
+        } else {
+            rest
+        };
+        let pq = match req.uri().query() {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest,
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(pq) = pq.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+        req.extensions_mut().insert(PathLang(lang));
+    }
+    next.run(req).await
+}
+
+/// Security headers on every response, and the `ETag`/`304` dance on every page.
+pub async fn headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let tag = format!(
+        "W/\"{}-{}\"",
+        state.store.snapshot().version,
+        pages::today(&state)
+    );
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let cacheable = req.method() == axum::http::Method::GET
+        && !req.uri().path().starts_with("/metrics")
+        && !req.uri().path().starts_with("/healthz");
+    let mut res = if cacheable && not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        next.run(req).await
+    };
+    let status_ok = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if cacheable && status_ok {
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            h.insert(header::ETAG, v);
+        }
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Accept-Encoding"),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=0, must-revalidate"),
+        );
+    }
+    res
+}
+
+/// Renders a template as an HTML response (500 page if rendering fails).
+pub fn render(status: StatusCode, tpl: &impl Template) -> Response {
+    match tpl.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Routes of the public space (the language prefix is stripped before they are matched).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/pillars", get(pages::pillars))
+        .route("/action-lines", get(pages::action_lines))
+        .route("/action-lines/{code}", get(pages::action_line))
+        .route("/kpis", get(pages::kpis))
+        .route("/kpis/{code}", get(pages::kpi))
+        .route("/organisations", get(pages::organisations))
+        .route("/organisations/{code}", get(pages::organisation))
+        .route("/sdgs", get(pages::sdgs))
+        .route("/sdgs/{goal}", get(pages::sdg))
+        .route("/roadmap", get(pages::roadmap))
+        .route("/regulatory-plan", get(pages::regulatory_plan))
+        .route("/open-data", get(pages::open_data))
+        .route("/open-data/agenda.zip", get(downloads::csv_zip))
+        .route("/open-data/agenda.xlsx", get(downloads::xlsx))
+        .route("/open-data/agenda.json", get(downloads::json))
+        .route("/feed.atom", get(downloads::atom))
+        .route("/assets/site.css", get(assets_css))
+        .route("/assets/sdg.css", get(downloads::sdg_css))
+}
+
+async fn assets_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/site.css"),
+    )
+}
+
+/// The not-found page, in the visitor's language.
+pub async fn not_found_page(state: &AppState, lang: Lang, what: String) -> Response {
+    pages::error_page(state, lang, StatusCode::NOT_FOUND, what)
+}
