@@ -12,7 +12,10 @@ use agenda_store::testing::test_databases;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn datasets() -> Vec<(&'static str, Snapshot)> {
@@ -45,8 +48,13 @@ fn write_then_read(c: &mut Criterion) {
     for (name, data) in datasets() {
         for db in rt.block_on(test_databases()) {
             let store = rt.block_on(async {
-                let store = agenda_store::Store::open(db.url(), data.sdg.clone()).await.expect("open");
-                store.apply("bench", all_changes(&data)).await.expect("load");
+                let store = agenda_store::Store::open(db.url(), data.sdg.clone())
+                    .await
+                    .expect("open");
+                store
+                    .apply("bench", all_changes(&data))
+                    .await
+                    .expect("load");
                 store
             });
             let mut service = data.services.get("SVC-001").cloned().expect("SVC-001");
@@ -55,9 +63,16 @@ fn write_then_read(c: &mut Criterion) {
                 b.iter(|| {
                     n += 1;
                     service.satisfaction_pct = Percent::new(f64::from(n % 100)).ok();
-                    rt.block_on(store.apply("bench", vec![Change::Upsert(Entity::Service(service.clone()))]))
-                        .expect("write");
-                    let seen = store.snapshot().services.get("SVC-001").and_then(|s| s.satisfaction_pct);
+                    rt.block_on(store.apply(
+                        "bench",
+                        vec![Change::Upsert(Entity::Service(service.clone()))],
+                    ))
+                    .expect("write");
+                    let seen = store
+                        .snapshot()
+                        .services
+                        .get("SVC-001")
+                        .and_then(|s| s.satisfaction_pct);
                     assert_eq!(seen, service.satisfaction_pct);
                 });
             });
