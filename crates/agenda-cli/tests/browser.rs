@@ -1,0 +1,515 @@
+//! Browser tests of the public pages: the real `agenda serve --demo` on SQLite, driven through
+//! chromedriver and headless Chromium, with axe-core checking WCAG 2.1 A/AA on every page type.
+//!
+//! Needs `chromedriver` (`AGENDA_CHROMEDRIVER` or on `PATH`), Chromium (`AGENDA_CHROME` or on
+//! `PATH`) and axe-core's `axe.min.js` (`AGENDA_AXE_JS`, else `target/ci-tools/node_modules/
+//! axe-core/axe.min.js`). Without them each test prints `SKIPPED browser tests: <why>` and
+//! passes, unless `AGENDA_REQUIRE_BROWSER=1`, then it fails.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_agenda");
+
+/// Every page type, each checked in every language.
+const PAGES: &[&str] = &[
+    "/",
+    "/pillars",
+    "/action-lines",
+    "/action-lines/AL-1.1",
+    "/kpis",
+    "/kpis/KPI-01",
+    "/kpis/KPI-29",
+    "/organisations/DGA",
+    "/sdgs",
+    "/sdgs/16",
+    "/roadmap",
+    "/regulatory-plan",
+    "/open-data",
+    NOT_FOUND,
+];
+const NOT_FOUND: &str = "/action-lines/AL-9.9";
+/// URL prefixes of the languages; English has none.
+const LANGUAGES: &[&str] = &["", "/fr", "/es"];
+
+const CHROME_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1024",
+];
+
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } })
+  .then(r => done({ violations: r.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.length,
+    targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+  })) }))
+  .catch(e => done({ error: String(e && e.stack || e) }));
+"#;
+
+/// A page with faults axe must find: the check is only worth something if it bites.
+const PLANTED_FAULTS: &str = "<!doctype html><html lang=\"en\"><head><title>planted</title></head>\
+    <body><main><h1>Planted</h1><img src=\"x.png\"><label>Name</label><input type=\"text\">\
+    </main></body></html>";
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+struct Tools {
+    chromedriver: PathBuf,
+    chrome: PathBuf,
+    axe_js: String,
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// The file `var` names, else what `fallback` finds (described by `where_not` when it finds
+/// nothing).
+fn from_env_or(
+    var: &str,
+    fallback: impl FnOnce() -> Option<PathBuf>,
+    where_not: &str,
+) -> Result<PathBuf, String> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(v) => {
+            let p = PathBuf::from(v);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(format!("{var}={} does not exist", p.display()))
+            }
+        }
+        None => fallback().ok_or_else(|| format!("{var} is not set and {where_not}")),
+    }
+}
+
+fn find_tools() -> Result<Tools, String> {
+    let chromedriver = from_env_or(
+        "AGENDA_CHROMEDRIVER",
+        || on_path(&["chromedriver"]),
+        "no chromedriver is on PATH",
+    )?;
+    let chrome = from_env_or(
+        "AGENDA_CHROME",
+        || on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        "no chromium is on PATH",
+    )?;
+    let axe = from_env_or(
+        "AGENDA_AXE_JS",
+        || {
+            let p = repo().join("target/ci-tools/node_modules/axe-core/axe.min.js");
+            p.is_file().then_some(p)
+        },
+        "target/ci-tools has no axe-core (see .ci/run)",
+    )?;
+    let axe_js =
+        std::fs::read_to_string(&axe).map_err(|e| format!("cannot read {}: {e}", axe.display()))?;
+    Ok(Tools {
+        chromedriver,
+        chrome,
+        axe_js,
+    })
+}
+
+/// The browser tools, or `None` after printing why the test is skipped.
+fn tools_or_skip() -> Option<Tools> {
+    match find_tools() {
+        Ok(t) => Some(t),
+        Err(why) if std::env::var("AGENDA_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!("AGENDA_REQUIRE_BROWSER=1 but the browser tests cannot run: {why}")
+        }
+        Err(why) => {
+            println!("SKIPPED browser tests: {why}");
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes, each stopped when dropped (also when a test panics)
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// chromedriver in its own process group, so that the browsers it starts go with it.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(tools: &Tools) -> Driver {
+        let port = free_port();
+        let child = Command::new(&tools.chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", tools.chromedriver.display()));
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Ask chromedriver to end its sessions (and so quit the browsers), then make sure.
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = s.write_all(
+                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
+            let _ = std::io::Read::read_to_end(&mut s, &mut Vec::new());
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `agenda serve --demo` on a fresh SQLite file.
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .current_dir(dir.path())
+            .env(
+                "AGENDA_DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("a.db").display()),
+            )
+            .env_remove("AGENDA_CONFIG")
+            .env("AGENDA_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start agenda serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("agenda listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Server {
+            child,
+            base,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+async fn browser(driver: &Driver, tools: &Tools, profile: &Path) -> Client {
+    let mut args: Vec<String> = CHROME_ARGS.iter().map(|a| a.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": tools.chrome, "args": args },
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url())
+        .await
+        .expect("open a Chromium session through chromedriver");
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(30)),
+            Some(Duration::ZERO),
+        ))
+        .await
+        .unwrap();
+    client
+}
+
+/// One axe finding, as printed when the test fails.
+#[derive(Debug)]
+struct Violation {
+    page: String,
+    id: String,
+    impact: String,
+    help: String,
+    nodes: u64,
+    targets: Vec<String>,
+}
+
+/// Runs axe (WCAG 2.0 A/AA and 2.1 AA rules) on the page the browser shows.
+async fn axe(client: &Client, axe_js: &str, page: &str) -> Result<Vec<Violation>, String> {
+    let loaded = client
+        .execute(&format!("{axe_js}\n;return typeof window.axe;"), vec![])
+        .await
+        .map_err(|e| format!("inject axe-core: {e}"))?;
+    if loaded != "object" {
+        return Err(format!("axe-core did not load (typeof axe = {loaded})"));
+    }
+    let result = client
+        .execute_async(AXE_RUN, vec![])
+        .await
+        .map_err(|e| format!("axe.run: {e}"))?;
+    if let Some(e) = result.get("error") {
+        return Err(format!("axe.run failed: {e}"));
+    }
+    let str_of = |v: &Value, k: &str| v[k].as_str().unwrap_or("?").to_owned();
+    Ok(result["violations"]
+        .as_array()
+        .ok_or_else(|| format!("unexpected axe result {result}"))?
+        .iter()
+        .map(|v| Violation {
+            page: page.to_owned(),
+            id: str_of(v, "id"),
+            impact: str_of(v, "impact"),
+            help: str_of(v, "help"),
+            nodes: v["nodes"].as_u64().unwrap_or(0),
+            targets: v["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| t.as_str().unwrap_or("?").to_owned())
+                .collect(),
+        })
+        .collect())
+}
+
+async fn status(url: &str) -> u16 {
+    reqwest::get(url)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .status()
+        .as_u16()
+}
+
+/// Clicks the first element matching `css` and waits until the browser shows the page it
+/// links to; returns that page's path.
+async fn follow_first(client: &Client, css: &str) -> String {
+    let here = client.current_url().await.unwrap();
+    let link = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css} on {here}: {e}"));
+    let href = link.prop("href").await.unwrap().expect("link has an href");
+    link.click().await.unwrap();
+    let target = here.join(&href).unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_url(&target)
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css} on {here} did not reach {href}: {e}"));
+    target.path().to_owned()
+}
+
+fn localised(prefix: &str, path: &str) -> String {
+    match path {
+        "/" => format!("{prefix}/"),
+        _ => format!("{prefix}{path}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_has_no_accessibility_violations() {
+    let Some(tools) = tools_or_skip() else { return };
+    let server = Server::start();
+    let driver = Driver::start(&tools);
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, &tools, profile.path()).await;
+
+    // The check must find planted faults before its silence on the real pages means anything.
+    client
+        .goto(&format!("data:text/html,{}", urlencode(PLANTED_FAULTS)))
+        .await
+        .unwrap();
+    let planted = axe(&client, &tools.axe_js, "planted").await.unwrap();
+    let ids: Vec<&str> = planted.iter().map(|v| v.id.as_str()).collect();
+    assert!(
+        ids.contains(&"image-alt") && ids.contains(&"label"),
+        "axe missed the planted faults: {planted:?}"
+    );
+
+    let mut problems = Vec::new();
+    let mut violations = Vec::new();
+    let mut checked = 0;
+    for prefix in LANGUAGES {
+        for path in PAGES {
+            let page = localised(prefix, path);
+            let url = format!("{}{page}", server.base);
+            let expected = if *path == NOT_FOUND { 404 } else { 200 };
+            let got = status(&url).await;
+            if got != expected {
+                problems.push(format!("{page}: HTTP {got}, expected {expected}"));
+            }
+            if let Err(e) = client.goto(&url).await {
+                problems.push(format!("{page}: the browser could not open it: {e}"));
+                continue;
+            }
+            match axe(&client, &tools.axe_js, &page).await {
+                Ok(v) => violations.extend(v),
+                Err(e) => problems.push(format!("{page}: {e}")),
+            }
+            checked += 1;
+        }
+    }
+    let _ = client.close().await;
+
+    let mut report = String::new();
+    for v in &violations {
+        report.push_str(&format!(
+            "{}: {} ({}) {} — {} node(s): {}\n",
+            v.page,
+            v.id,
+            v.impact,
+            v.help,
+            v.nodes,
+            v.targets.join(" | ")
+        ));
+    }
+    for p in &problems {
+        report.push_str(&format!("{p}\n"));
+    }
+    println!(
+        "axe checked {checked} pages: {} violation(s)",
+        violations.len()
+    );
+    assert!(
+        violations.is_empty() && problems.is_empty(),
+        "{} accessibility violation(s), {} other problem(s):\n{report}",
+        violations.len(),
+        problems.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_goes_from_home_to_a_kpi_csv_and_switches_language() {
+    let Some(tools) = tools_or_skip() else { return };
+    let server = Server::start();
+    let driver = Driver::start(&tools);
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, &tools, profile.path()).await;
+
+    client.goto(&format!("{}/", server.base)).await.unwrap();
+    let action_line = follow_first(&client, r#"a[href^="/action-lines/AL-"]"#).await;
+    assert!(
+        action_line.starts_with("/action-lines/AL-"),
+        "{action_line}"
+    );
+    let kpi = follow_first(&client, r#"a[href^="/kpis/KPI-"]"#).await;
+    assert!(kpi.starts_with("/kpis/KPI-"), "{kpi}");
+
+    let csv_link = client
+        .find(Locator::Css(r#"a[href$=".csv"]"#))
+        .await
+        .unwrap_or_else(|e| panic!("no CSV link on {kpi}: {e}"));
+    let csv_url = csv_link.prop("href").await.unwrap().expect("CSV href");
+    let response = reqwest::get(&csv_url).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{csv_url}");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("text/csv"),
+        "{csv_url}: content type {content_type:?}"
+    );
+    let body = response.text().await.unwrap();
+    let header = body.lines().next().unwrap_or_default();
+    assert!(
+        header.trim_start_matches('\u{feff}').starts_with("Year") && header.contains("Value"),
+        "{csv_url}: first line {header:?}"
+    );
+
+    let french = follow_first(&client, r#"a[hreflang="fr"]"#).await;
+    assert!(french.starts_with("/fr/kpis/"), "{french}");
+    let lang = client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, "fr", "<html lang> on {french}");
+    let _ = client.close().await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
