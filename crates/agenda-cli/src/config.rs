@@ -79,8 +79,8 @@ pub struct Config {
     pub country: String,
     /// Interface languages, default first.
     pub languages: Vec<String>,
-    /// Logo path or URL.
-    pub logo: Option<String>,
+    /// Logo file (PNG, SVG, JPEG or WebP), read at start-up.
+    pub logo: Option<(Vec<u8>, &'static str)>,
     /// Main colour.
     pub primary_colour: String,
     /// Accent colour.
@@ -198,7 +198,13 @@ impl Config {
         Ok(Self {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
-            logo: file.logo,
+            logo: file
+                .logo
+                .map(|p| {
+                    read_logo(Path::new(&p))
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", in_file("logo")))
+                })
+                .transpose()?,
             primary_colour: colour(colours.primary, "#1d3f72", &in_file("colours.primary"))?,
             accent_colour: colour(colours.accent, "#ffbf47", &in_file("colours.accent"))?,
             database_url,
@@ -207,6 +213,28 @@ impl Config {
             log_format,
         })
     }
+}
+
+/// Reads the logo file; the type comes from its extension.
+fn read_logo(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let content_type = match ext.as_str() {
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        _ => {
+            return Err(format!(
+                "{}: expected a .png, .svg, .jpg or .webp file",
+                path.display()
+            ));
+        }
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((bytes, content_type))
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

@@ -216,6 +216,9 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             country: config.country.clone(),
             languages: config.languages.clone(),
             today,
+            primary_colour: config.primary_colour.clone(),
+            accent_colour: config.accent_colour.clone(),
+            logo: config.logo.clone(),
         },
     );
     tracing::info!(addr = %local, "serving");

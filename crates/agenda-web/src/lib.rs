@@ -28,6 +28,26 @@ pub struct WebSettings {
     pub languages: Vec<String>,
     /// The day statuses are computed for; `None` means the real date.
     pub today: Option<Date>,
+    /// Main brand colour, `#RRGGBB` (header background; the text colour follows for contrast).
+    pub primary_colour: String,
+    /// Accent colour, `#RRGGBB` (focus outlines).
+    pub accent_colour: String,
+    /// The country's logo: its bytes and content type, served at `/assets/logo`.
+    pub logo: Option<(Vec<u8>, &'static str)>,
+}
+
+impl WebSettings {
+    /// Settings for `country` with the default colours, no logo and the real date.
+    pub fn new(country: impl Into<String>) -> Self {
+        Self {
+            country: country.into(),
+            languages: vec!["en".into(), "fr".into(), "es".into()],
+            today: None,
+            primary_colour: "#1d3f72".into(),
+            accent_colour: "#ffbf47".into(),
+            logo: None,
+        }
+    }
 }
 
 /// What every handler can reach.
@@ -41,6 +61,8 @@ pub struct AppState {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// The public view of the latest snapshot, computed once per snapshot version.
     public: Arc<Mutex<Option<Arc<Snapshot>>>>,
+    /// Rendered public pages of the current snapshot version.
+    pages: Arc<std::sync::RwLock<site::PageCache>>,
 }
 
 impl AppState {
@@ -51,6 +73,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: metrics_layer::handle(),
             public: Arc::default(),
+            pages: Arc::default(),
         }
     }
 
@@ -75,7 +98,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_layer::render))
         .nest("/api/v1", api::router())
-        .merge(site::router())
+        .merge(
+            site::router().route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                site::cache_pages,
+            )),
+        )
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -147,6 +147,7 @@ launched-on = launched on
 no-agenda = No agenda has been published yet.
 overall-progress = Overall progress
 action-lines-by-status = Action lines by status
+action-lines-by-priority = Action lines, highest priority first
 kpis-by-status = Indicators by status
 recent-changes = What changed lately
 no-changes = Nothing yet.

@@ -147,6 +147,7 @@ launched-on = lanzada el
 no-agenda = Aún no se ha publicado ninguna agenda.
 overall-progress = Avance global
 action-lines-by-status = Líneas de acción por estado
+action-lines-by-priority = Líneas de acción, las más prioritarias primero
 kpis-by-status = Indicadores por estado
 recent-changes = Cambios recientes
 no-changes = Nada por ahora.

@@ -278,13 +278,7 @@ pub fn sparkline<'a>(k: &Kpi, obs: impl Iterator<Item = &'a Observation>) -> Str
 
 /// The roadmap: one bar per action line over the agenda's period, its milestones as marks
 /// (filled when done), and a line for today.
-pub fn roadmap_chart(
-    s: &Snapshot,
-    today: Date,
-    lang: &str,
-    today_label: &str,
-    title: &str,
-) -> String {
+pub fn roadmap_chart(s: &Snapshot, today: Date, today_label: &str, title: &str) -> String {
     let lines: Vec<_> = s.action_lines.values().collect();
     let start = s
         .the_agenda()

@@ -232,6 +232,31 @@ pub async fn sdg_css(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
 }
 
+/// `GET /assets/theme.css`: the country's colours from the configuration.
+pub async fn theme_css(State(state): State<AppState>) -> Response {
+    let st = &state.settings;
+    let fg = if contrast_ok_with_white(&st.primary_colour) {
+        "#fff"
+    } else {
+        "#111"
+    };
+    let css = format!(
+        ":root {{ --brand: {}; --brand-ink: {fg}; --accent: {}; }}\n",
+        st.primary_colour, st.accent_colour
+    );
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
+}
+
+/// `GET /assets/logo`: the configured logo, if any.
+pub async fn logo(State(state): State<AppState>) -> Response {
+    match &state.settings.logo {
+        Some((bytes, content_type)) => {
+            ([(header::CONTENT_TYPE, *content_type)], bytes.clone()).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 fn channel(c: u8) -> f64 {
     let c = f64::from(c) / 255.0;
     if c <= 0.039_28 {
@@ -242,7 +267,7 @@ fn channel(c: u8) -> f64 {
 }
 
 /// Whether white text on `hex` reaches a contrast of 4.5:1.
-fn contrast_ok_with_white(hex: &str) -> bool {
+pub fn contrast_ok_with_white(hex: &str) -> bool {
     let h = hex.trim_start_matches('#');
     let p = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
     let lum = 0.2126 * channel(p(0)) + 0.7152 * channel(p(2)) + 0.0722 * channel(p(4));

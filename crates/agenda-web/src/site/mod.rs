@@ -172,6 +172,80 @@ pub async fn headers(
     res
 }
 
+/// Rendered responses of the public space. Pages depend only on the snapshot, the day and
+/// the language, so each is rendered once per snapshot version and day, then served from here.
+#[derive(Default)]
+pub struct PageCache {
+    stamp: (u64, String),
+    entries: std::collections::HashMap<String, CachedPage>,
+}
+
+struct CachedPage {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+}
+
+/// Bounds of the page cache: beyond these, responses are rendered every time.
+const CACHE_MAX_ENTRIES: usize = 4096;
+const CACHE_MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Serves pages from the [`PageCache`], filling it on a miss.
+pub async fn cache_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    lang: Lang,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let stamp = (
+        state.store.snapshot().version,
+        pages::today(&state).to_string(),
+    );
+    let key = format!("{}|{}", lang.0, req.uri());
+    {
+        let cache = state
+            .pages
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.stamp == stamp
+            && let Some(hit) = cache.entries.get(&key)
+        {
+            let mut res = Response::new(axum::body::Body::from(hit.body.clone()));
+            *res.status_mut() = hit.status;
+            *res.headers_mut() = hit.headers.clone();
+            return res;
+        }
+    }
+    let res = next.run(req).await;
+    if !matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, CACHE_MAX_BODY).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
+    };
+    let mut cache = state
+        .pages
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.stamp != stamp || cache.entries.len() >= CACHE_MAX_ENTRIES {
+        cache.entries.clear();
+        cache.stamp = stamp;
+    }
+    cache.entries.insert(
+        key,
+        CachedPage {
+            status: parts.status,
+            headers: parts.headers.clone(),
+            body: bytes.clone(),
+        },
+    );
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// Renders a template as an HTML response (500 page if rendering fails).
 pub fn render(status: StatusCode, tpl: &impl Template) -> Response {
     match tpl.render() {
@@ -205,6 +279,8 @@ pub fn router() -> Router<AppState> {
         .route("/feed.atom", get(downloads::atom))
         .route("/assets/site.css", get(assets_css))
         .route("/assets/sdg.css", get(downloads::sdg_css))
+        .route("/assets/theme.css", get(downloads::theme_css))
+        .route("/assets/logo", get(downloads::logo))
 }
 
 async fn assets_css() -> impl IntoResponse {

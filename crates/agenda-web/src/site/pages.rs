@@ -95,6 +95,8 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// Language switcher.
     pub langs: Vec<LangLink>,
+    /// Whether a logo is configured.
+    pub logo: bool,
 }
 
 impl Chrome {
@@ -132,6 +134,7 @@ impl Chrome {
             country: state.settings.country.clone(),
             nav,
             langs,
+            logo: state.settings.logo.is_some(),
         }
     }
 
@@ -387,6 +390,7 @@ pub struct HomePage {
     kpis: Vec<Count>,
     changes: Vec<ChangeRow>,
     pillars: Vec<(String, Safe<String>, String)>,
+    lines: Vec<ActionLineRow>,
 }
 
 /// `GET /`.
@@ -440,7 +444,15 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Response {
         })
         .collect();
     let changes = recent_changes(&state, &c, &s).await;
+    // Priority first, then by code: what the agenda puts first comes first.
+    let mut ordered: Vec<&ActionLine> = s.action_lines.values().collect();
+    ordered.sort_by_key(|a| (a.priority, a.code.clone()));
+    let lines = ordered
+        .into_iter()
+        .map(|a| action_line_row(&c, &s, a, today))
+        .collect();
     let page = HomePage {
+        lines,
         progress: format!("{}\u{a0}%", c.num(p.progress_pct)),
         progress_value: p.progress_pct.round(),
         agenda: s.the_agenda().cloned(),
@@ -1517,7 +1529,6 @@ pub async fn roadmap(State(state): State<AppState>, lang: Lang) -> Response {
     let chart = charts::roadmap_chart(
         &s,
         today,
-        lang.0,
         &t(lang.0, "chart-today"),
         &t(lang.0, "roadmap-chart-title"),
     );
