@@ -93,9 +93,9 @@ fn quarter_of_start(period: Period) -> Period {
 }
 
 /// The quarters an action line must report on by `today`, oldest first: those that have ended
-/// on or before `today`, whose last day falls within the action line's time frame
-/// (start to end, both included), from the quarter `first` begins in. None unless the action
-/// line is in one of the [`REPORTING_STATUSES`].
+/// on or before `today` since the action line started, from the quarter `first` begins in.
+/// None unless the action line is in one of the [`REPORTING_STATUSES`]. A line still open
+/// after its planned end keeps reporting until it is completed or cancelled.
 pub fn quarters_due(al: &ActionLine, first: Period, today: Date) -> Vec<Period> {
     if !REPORTING_STATUSES.contains(&al.status) {
         return Vec::new();
@@ -104,9 +104,7 @@ pub fn quarters_due(al: &ActionLine, first: Period, today: Date) -> Vec<Period> 
     let mut out = Vec::new();
     let mut q = Period::last_ended(Frequency::Quarterly, today);
     while q >= first && q.end() >= al.start {
-        if q.end() <= al.end {
-            out.push(q);
-        }
+        out.push(q);
         q = q.previous();
     }
     out.reverse();
@@ -227,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn reports_are_due_for_running_lines_within_their_time_frame() {
+    fn reports_are_due_for_running_lines_from_their_start() {
         let today = d("2026-11-26");
         let running = line(
             "AL-1.1",
@@ -269,7 +267,8 @@ mod tests {
             "2026-09-29",
             ActionLineStatus::Delayed,
         );
-        assert_eq!(quarters_due(&ended, p("2026-Q1"), today).len(), 2);
+        // Still open after its planned end: it keeps reporting.
+        assert_eq!(quarters_due(&ended, p("2026-Q1"), today).len(), 3);
         for status in [
             ActionLineStatus::NotStarted,
             ActionLineStatus::Completed,
