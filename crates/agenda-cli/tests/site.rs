@@ -333,3 +333,46 @@ fn open_data_downloads_and_the_feed_are_served() {
     );
     assert!(feed.text.contains("Milestone reached: AL-1.1-M1"));
 }
+
+#[test]
+fn a_status_change_appears_in_the_feed_and_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(common::BIN)
+            .args(args)
+            .env("AGENDA_DATABASE_URL", &url)
+            .env("AGENDA_LOG", "warn")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["import", common::repo().join("data/demo").to_str().unwrap()]);
+    let demo = std::fs::read_to_string(common::repo().join("data/demo/action_lines.csv")).unwrap();
+    let changed: String = demo
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.starts_with("AL-1.1,"))
+        .map(|(_, l)| l.replace(",in_progress,", ",delayed,") + "\n")
+        .collect();
+    let file = dir.path().join("action_lines.csv");
+    std::fs::write(&file, changed).unwrap();
+    run(&["import", "--actor", "dga-editor", file.to_str().unwrap()]);
+
+    let s = serve(&url, &["--today", TODAY]);
+    let feed = get(&s, "/feed.atom").text;
+    assert!(
+        feed.contains("Status of AL-1.1: in_progress → delayed"),
+        "{feed}"
+    );
+    let page = page(&s, "/action-lines/AL-1.1");
+    assert!(
+        page.contains("dga-editor") && page.contains("status"),
+        "history shows the change"
+    );
+}

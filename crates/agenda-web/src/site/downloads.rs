@@ -135,12 +135,35 @@ pub async fn json(State(state): State<AppState>) -> Response {
     }
 }
 
-/// `GET /feed.atom`: approved progress reports, completed milestones and adopted legal
-/// instruments, newest first.
+/// `GET /feed.atom`: approved progress reports, completed milestones, adopted legal
+/// instruments and changes of an action line's status, newest first.
 pub async fn atom(State(state): State<AppState>) -> Response {
     let s = state.public_snapshot();
     let base = "";
     let mut entries: Vec<(String, String, String, String)> = Vec::new();
+    let status_of = |json: &Option<String>| {
+        json.as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .and_then(|v| v.get("status").and_then(|x| x.as_str()).map(str::to_owned))
+    };
+    let changes = state
+        .store
+        .audit_records(Some(Kind::ActionLine), None, 1000)
+        .await
+        .unwrap_or_default();
+    for r in changes {
+        if let (Some(before), Some(after)) = (status_of(&r.before), status_of(&r.after))
+            && before != after
+            && s.action_lines.contains_key(&r.code)
+        {
+            entries.push((
+                r.at.get(..10).unwrap_or(&r.at).to_owned(),
+                format!("Status of {}: {before} → {after}", r.code),
+                format!("{base}/action-lines/{}", r.code),
+                String::new(),
+            ));
+        }
+    }
     for r in s.progress_reports.values() {
         if let Some(d) = r.submitted_on {
             entries.push((
