@@ -1,6 +1,7 @@
 //! The `agenda` command: serve the platform, move data in and out, check the database's health
 //! and generate national-scale test data. `main.rs` only calls [`run`].
 
+pub mod analysis;
 pub mod config;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,18 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// The digitalisation roadmap: conflicts, and what a building block's slip moves.
+    Roadmap {
+        /// What to show.
+        #[command(subcommand)]
+        command: analysis::RoadmapCommand,
+    },
+    /// Analyses of the services catalogue.
+    Analyse {
+        /// Which analysis.
+        #[command(subcommand)]
+        command: analysis::AnalyseCommand,
+    },
     /// Write a national-scale dataset (the demo country plus generated services and
     /// observations) as a CSV folder, for load and start-up measurements.
     Generate {
@@ -161,6 +174,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Roadmap { command } => analysis::roadmap(&config, command).await,
+        Command::Analyse { command } => analysis::analyse(&config, command).await,
         Command::Generate {
             services,
             observations,

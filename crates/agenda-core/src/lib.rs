@@ -2,6 +2,7 @@
 //! values, entities, the in-memory snapshot, integrity rules and health checks. Pure: no I/O,
 //! no async, so every rule can be tested in isolation and reused by every interface.
 
+pub mod catalogue;
 pub mod health;
 pub mod integrity;
 pub mod kpi_status;
