@@ -359,6 +359,10 @@ pub async fn find_sdg_indicator(
         list_standard_criteria, find_standard_criterion, list_assessments, find_assessment,
         list_sdg_goals, find_sdg_goal, list_sdg_targets, find_sdg_target, list_sdg_indicators,
         find_sdg_indicator,
+        crate::analysis_api::once_only, crate::analysis_api::building_blocks,
+        crate::analysis_api::roadmap_conflicts, crate::analysis_api::roadmap_slip,
+        crate::analysis_api::priorities, crate::analysis_api::freshness,
+        crate::analysis_api::standard,
     ),
     components(schemas(ErrorEnvelope)),
     tags(
@@ -387,4 +391,5 @@ pub fn router() -> Router<AppState> {
         .route("/sdg/indicators", get(list_sdg_indicators))
         .route("/sdg/indicators/{code}", get(find_sdg_indicator))
         .route("/openapi.json", get(openapi))
+        .merge(crate::analysis_api::router())
 }

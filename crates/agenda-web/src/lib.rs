@@ -2,6 +2,7 @@
 //! This crate holds the router, the JSON read API (`/api/v1`, described by an OpenAPI 3.1
 //! document generated from the code), health and Prometheus metrics.
 
+pub mod analysis_api;
 pub mod api;
 pub mod error;
 mod metrics_layer;
@@ -50,31 +51,42 @@ impl WebSettings {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request and middleware, so it is one
+/// shared pointer (one atomic count instead of one per field).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The contents of [`AppState`].
+pub struct Shared {
     /// The store: snapshot reads, transactional writes.
     pub store: agenda_store::Store,
     /// Settings.
-    pub settings: Arc<WebSettings>,
+    pub settings: WebSettings,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// The public view of the latest snapshot, computed once per snapshot version.
-    public: Arc<Mutex<Option<Arc<Snapshot>>>>,
+    public: Mutex<Option<Arc<Snapshot>>>,
     /// Rendered public pages of the current snapshot version.
-    pages: Arc<std::sync::RwLock<site::PageCache>>,
+    pages: std::sync::RwLock<site::PageCache>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
     /// State over a store; installs the process-wide metrics recorder on first use.
     pub fn new(store: agenda_store::Store, settings: WebSettings) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             store,
-            settings: Arc::new(settings),
+            settings,
             metrics: metrics_layer::handle(),
-            public: Arc::default(),
-            pages: Arc::default(),
-        }
+            public: Mutex::default(),
+            pages: std::sync::RwLock::default(),
+        }))
     }
 
     /// What the public may see of the current snapshot (no drafts).

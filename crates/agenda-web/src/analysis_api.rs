@@ -1,0 +1,488 @@
+//! The analyses of the services catalogue in the read API, `/api/v1/analysis/…`: once-only,
+//! building-block reuse, roadmap conflicts and slips, prioritisation, freshness and the service
+//! standard. Each answers from the public view, as the rest of the API, with the rules of
+//! `agenda_core::catalogue`. Lists answer `{"items": [...], "meta": {...}}`, paged like every
+//! list (`page`, `per_page`); `meta` carries the analysis's totals.
+
+use std::sync::Arc;
+
+use agenda_core::catalogue::freshness::{self, StaleService};
+use agenda_core::catalogue::once_only::{self, OnceOnlyItem};
+use agenda_core::catalogue::priorities::{self, PriorityItem, PriorityWeights, QuadrantCounts};
+use agenda_core::catalogue::reuse::{self, BlockUse, WaitingService};
+use agenda_core::catalogue::roadmap::{self, Conflict, SlipMove};
+use agenda_core::catalogue::standard::{self, CriterionCoverage, ServiceCoverage};
+use agenda_core::{Date, Snapshot};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::{DEFAULT_PER_PAGE, ListParams, MAX_PER_PAGE};
+use crate::error::{ApiError, ErrorEnvelope};
+
+/// Largest slip, in days either way, a client may ask about (a hundred years).
+pub const MAX_SLIP_DAYS: i64 = 36_500;
+
+/// Longest governance period, in months, a client may ask about.
+pub const MAX_MONTHS: u32 = 1_200;
+
+/// A query string parsed into `T`, with a bad one answered by the JSON error envelope.
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Q(q))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
+    }
+}
+
+/// Paging of an analysis list.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct PageMeta {
+    /// Items in the whole list.
+    pub total: usize,
+    /// This page's number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// The next page's number, if there is one.
+    pub next_page: Option<usize>,
+}
+
+/// The page `q` asks for of `items`.
+fn page<T>(items: Vec<T>, q: &ListParams) -> Result<(Vec<T>, PageMeta), ApiError> {
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if page == 0 {
+        return Err(ApiError::bad_request("page starts at 1"));
+    }
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::bad_request(format!(
+            "per_page must be from 1 to {MAX_PER_PAGE}"
+        )));
+    }
+    let total = items.len();
+    let skip = (page - 1).saturating_mul(per_page);
+    let items: Vec<T> = items.into_iter().skip(skip).take(per_page).collect();
+    let next_page = (skip.saturating_add(items.len()) < total).then_some(page + 1);
+    Ok((
+        items,
+        PageMeta {
+            total,
+            page,
+            per_page,
+            next_page,
+        },
+    ))
+}
+
+fn snapshot(st: &AppState) -> Arc<Snapshot> {
+    st.public_snapshot()
+}
+
+/// The day the analyses are computed for: the configured one, else the real date.
+fn today(st: &AppState) -> Date {
+    st.settings.today.unwrap_or_else(|| {
+        let now = chrono::Utc::now().date_naive();
+        Date::from_ymd(
+            chrono::Datelike::year(&now),
+            chrono::Datelike::month(&now),
+            chrono::Datelike::day(&now),
+        )
+        .unwrap_or_else(|| unreachable!("today is a real date"))
+    })
+}
+
+/// National figures of the once-only analysis, with paging.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnceOnlyMeta {
+    /// (service, data item) pairs found.
+    pub total: usize,
+    /// Services with at least one pair.
+    pub services: usize,
+    /// Requests per year for data the state already holds.
+    pub annual_requests: u64,
+    /// Of these, requests a reachable registry could answer today.
+    pub fixable_now_requests: u64,
+    /// Of these, requests waiting for a registry to be connected.
+    pub blocked_requests: u64,
+    /// Share of evidence already fetched, weighted by transactions, in %.
+    pub fetched_share_pct: Option<f64>,
+    /// This page's number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// The next page's number, if there is one.
+    pub next_page: Option<usize>,
+}
+
+/// The once-only analysis.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnceOnlyList {
+    /// Services asking for data a registry already holds, in service code order.
+    pub items: Vec<OnceOnlyItem>,
+    /// National figures and paging.
+    pub meta: OnceOnlyMeta,
+}
+
+/// Services that ask for data a base registry already holds, and the national figure.
+#[utoipa::path(get, path = "/api/v1/analysis/once-only", tag = "catalogue", params(ListParams),
+    responses((status = 200, body = OnceOnlyList), (status = 400, body = ErrorEnvelope)))]
+pub async fn once_only(
+    State(st): State<AppState>,
+    q: ListParams,
+) -> Result<Json<OnceOnlyList>, ApiError> {
+    let o = once_only::once_only(&snapshot(&st));
+    let (items, p) = page(o.items, &q)?;
+    let s = o.summary;
+    Ok(Json(OnceOnlyList {
+        items,
+        meta: OnceOnlyMeta {
+            total: s.total,
+            services: s.services,
+            annual_requests: s.annual_requests,
+            fixable_now_requests: s.fixable_now_requests,
+            blocked_requests: s.blocked_requests,
+            fetched_share_pct: s.fetched_share_pct,
+            page: p.page,
+            per_page: p.per_page,
+            next_page: p.next_page,
+        },
+    }))
+}
+
+/// The building-block reuse analysis.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BuildingBlockUseList {
+    /// Every building block with the services needing it, the most used first.
+    pub items: Vec<BlockUse>,
+    /// Every (service, block) where the block is not in production, in service code order.
+    pub waiting: Vec<WaitingService>,
+    /// Paging of `items` (`waiting` is whole).
+    pub meta: PageMeta,
+}
+
+/// Per building block, the services and yearly transactions that need it; services needing a
+/// block not yet in production.
+#[utoipa::path(get, path = "/api/v1/analysis/building-blocks", tag = "catalogue", params(ListParams),
+    responses((status = 200, body = BuildingBlockUseList), (status = 400, body = ErrorEnvelope)))]
+pub async fn building_blocks(
+    State(st): State<AppState>,
+    q: ListParams,
+) -> Result<Json<BuildingBlockUseList>, ApiError> {
+    let r = reuse::reuse(&snapshot(&st));
+    let (items, meta) = page(r.blocks, &q)?;
+    Ok(Json(BuildingBlockUseList {
+        items,
+        waiting: r.waiting,
+        meta,
+    }))
+}
+
+/// Releases planned before something they need is available.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictList {
+    /// One item per (release, building block), by release date.
+    pub items: Vec<Conflict>,
+    /// Paging.
+    pub meta: PageMeta,
+}
+
+/// Planned releases scheduled before a building block they need goes live.
+#[utoipa::path(get, path = "/api/v1/analysis/roadmap-conflicts", tag = "catalogue", params(ListParams),
+    responses((status = 200, body = ConflictList), (status = 400, body = ErrorEnvelope)))]
+pub async fn roadmap_conflicts(
+    State(st): State<AppState>,
+    q: ListParams,
+) -> Result<Json<ConflictList>, ApiError> {
+    let (items, meta) = page(roadmap::conflicts(&snapshot(&st)), &q)?;
+    Ok(Json(ConflictList { items, meta }))
+}
+
+/// Which slip to simulate.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SlipParams {
+    /// The building block that slips, e.g. `BB-ID`.
+    pub building_block: Option<String>,
+    /// By how many days it slips (negative: earlier), at most 36500 either way.
+    pub days: Option<i64>,
+}
+
+/// The slip simulated and its totals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlipMeta {
+    /// Releases that move.
+    pub total: usize,
+    /// The block that slips.
+    pub building_block: String,
+    /// By how many days.
+    pub days: i64,
+    /// Its go-live date today.
+    pub available_before: Date,
+    /// Its go-live date after the slip.
+    pub available_after: Date,
+}
+
+/// The releases that move when a building block slips.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlipList {
+    /// The releases that move, by their current date.
+    pub items: Vec<SlipMove>,
+    /// The slip.
+    pub meta: SlipMeta,
+}
+
+/// Which planned releases move, and by how much, if a building block goes live later.
+#[utoipa::path(get, path = "/api/v1/analysis/roadmap-slip", tag = "catalogue", params(SlipParams),
+    responses((status = 200, body = SlipList), (status = 400, body = ErrorEnvelope)))]
+pub async fn roadmap_slip(
+    State(st): State<AppState>,
+    Q(q): Q<SlipParams>,
+) -> Result<Json<SlipList>, ApiError> {
+    let bb = q
+        .building_block
+        .filter(|b| !b.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("building_block is required, e.g. BB-ID"))?;
+    let days = q
+        .days
+        .ok_or_else(|| ApiError::bad_request("days is required, e.g. 90"))?;
+    if days.abs() > MAX_SLIP_DAYS {
+        return Err(ApiError::bad_request(format!(
+            "days must be from -{MAX_SLIP_DAYS} to {MAX_SLIP_DAYS}"
+        )));
+    }
+    let sl = roadmap::slip(&snapshot(&st), bb.trim(), days)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(SlipList {
+        meta: SlipMeta {
+            total: sl.moves.len(),
+            building_block: sl.building_block.to_string(),
+            days: sl.days,
+            available_before: sl.available_before,
+            available_after: sl.available_after,
+        },
+        items: sl.moves,
+    }))
+}
+
+/// Weights of the prioritisation; each one left out takes its default.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WeightParams {
+    /// Impact: demand (default 2).
+    pub demand: Option<f64>,
+    /// Impact: complexity of access (default 1).
+    pub complexity: Option<f64>,
+    /// Impact: alignment with the agenda (default 1).
+    pub alignment: Option<f64>,
+    /// Feasibility: reuse of building blocks in production (default 1).
+    pub reuse: Option<f64>,
+    /// Feasibility: current maturity (default 1).
+    pub readiness: Option<f64>,
+}
+
+impl WeightParams {
+    /// The weights asked for, the defaults filling the gaps.
+    pub fn weights(&self) -> PriorityWeights {
+        let d = PriorityWeights::default();
+        PriorityWeights {
+            demand: self.demand.unwrap_or(d.demand),
+            complexity: self.complexity.unwrap_or(d.complexity),
+            alignment: self.alignment.unwrap_or(d.alignment),
+            reuse: self.reuse.unwrap_or(d.reuse),
+            readiness: self.readiness.unwrap_or(d.readiness),
+        }
+    }
+}
+
+/// The ranking's weights, quadrant counts and paging.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriorityMeta {
+    /// Services ranked.
+    pub total: usize,
+    /// The weights used.
+    pub weights: PriorityWeights,
+    /// Services per quadrant.
+    pub quadrants: QuadrantCounts,
+    /// This page's number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// The next page's number, if there is one.
+    pub next_page: Option<usize>,
+}
+
+/// The prioritisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriorityList {
+    /// Services below maturity 4, highest score first.
+    pub items: Vec<PriorityItem>,
+    /// Weights, quadrants and paging.
+    pub meta: PriorityMeta,
+}
+
+/// Services ranked by impact × feasibility, with their quadrant; weights may be changed.
+#[utoipa::path(get, path = "/api/v1/analysis/priorities", tag = "catalogue",
+    params(ListParams, WeightParams),
+    responses((status = 200, body = PriorityList), (status = 400, body = ErrorEnvelope)))]
+pub async fn priorities(
+    State(st): State<AppState>,
+    q: ListParams,
+    Q(w): Q<WeightParams>,
+) -> Result<Json<PriorityList>, ApiError> {
+    let p = priorities::priorities(&snapshot(&st), w.weights())
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (items, pm) = page(p.items, &q)?;
+    Ok(Json(PriorityList {
+        items,
+        meta: PriorityMeta {
+            total: pm.total,
+            weights: p.weights,
+            quadrants: p.quadrants,
+            page: pm.page,
+            per_page: pm.per_page,
+            next_page: pm.next_page,
+        },
+    }))
+}
+
+/// The governance period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FreshnessParams {
+    /// Months a sheet may go without review (default 12).
+    pub months: Option<u32>,
+}
+
+/// The freshness analysis's parameters, totals and paging.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreshnessMeta {
+    /// Stale services.
+    pub total: usize,
+    /// Services in the catalogue.
+    pub services: usize,
+    /// The governance period, in months.
+    pub months: u32,
+    /// The day it was computed for.
+    pub today: Date,
+    /// Reviews before this day are stale.
+    pub cutoff: Date,
+    /// This page's number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// The next page's number, if there is one.
+    pub next_page: Option<usize>,
+}
+
+/// Stale service sheets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FreshnessList {
+    /// Never reviewed first, then the longest unreviewed.
+    pub items: Vec<StaleService>,
+    /// Parameters, totals and paging.
+    pub meta: FreshnessMeta,
+}
+
+/// Services whose sheet was not reviewed within the governance period.
+#[utoipa::path(get, path = "/api/v1/analysis/freshness", tag = "catalogue",
+    params(ListParams, FreshnessParams),
+    responses((status = 200, body = FreshnessList), (status = 400, body = ErrorEnvelope)))]
+pub async fn freshness(
+    State(st): State<AppState>,
+    q: ListParams,
+    Q(f): Q<FreshnessParams>,
+) -> Result<Json<FreshnessList>, ApiError> {
+    let months = f.months.unwrap_or(freshness::DEFAULT_MONTHS);
+    if months > MAX_MONTHS {
+        return Err(ApiError::bad_request(format!(
+            "months must be from 0 to {MAX_MONTHS}"
+        )));
+    }
+    let fr = freshness::freshness(&snapshot(&st), today(&st), months);
+    let (items, p) = page(fr.items, &q)?;
+    Ok(Json(FreshnessList {
+        items,
+        meta: FreshnessMeta {
+            total: p.total,
+            services: fr.services,
+            months: fr.months,
+            today: fr.today,
+            cutoff: fr.cutoff,
+            page: p.page,
+            per_page: p.per_page,
+            next_page: p.next_page,
+        },
+    }))
+}
+
+/// Totals of the standard coverage, with paging.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandardMeta {
+    /// Services.
+    pub total: usize,
+    /// Criteria in the standard.
+    pub criteria_count: usize,
+    /// This page's number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// The next page's number, if there is one.
+    pub next_page: Option<usize>,
+}
+
+/// Coverage of the service standard.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandardList {
+    /// Every service with its criteria by latest result, in code order.
+    pub items: Vec<ServiceCoverage>,
+    /// Every criterion with the services by latest result (whole, not paged).
+    pub criteria: Vec<CriterionCoverage>,
+    /// Totals and paging of `items`.
+    pub meta: StandardMeta,
+}
+
+/// Per service, the criteria of the standard met, partly met, not met and not assessed; per
+/// criterion, the services in each case.
+#[utoipa::path(get, path = "/api/v1/analysis/standard", tag = "catalogue", params(ListParams),
+    responses((status = 200, body = StandardList), (status = 400, body = ErrorEnvelope)))]
+pub async fn standard(
+    State(st): State<AppState>,
+    q: ListParams,
+) -> Result<Json<StandardList>, ApiError> {
+    let c = standard::standard(&snapshot(&st));
+    let (items, p) = page(c.services, &q)?;
+    Ok(Json(StandardList {
+        items,
+        criteria: c.criteria,
+        meta: StandardMeta {
+            total: p.total,
+            criteria_count: c.criteria_count,
+            page: p.page,
+            per_page: p.per_page,
+            next_page: p.next_page,
+        },
+    }))
+}
+
+/// Routes under `/api/v1/analysis`, to merge into the API router.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/analysis/once-only", get(once_only))
+        .route("/analysis/building-blocks", get(building_blocks))
+        .route("/analysis/roadmap-conflicts", get(roadmap_conflicts))
+        .route("/analysis/roadmap-slip", get(roadmap_slip))
+        .route("/analysis/priorities", get(priorities))
+        .route("/analysis/freshness", get(freshness))
+        .route("/analysis/standard", get(standard))
+}
