@@ -148,6 +148,7 @@ no-agenda = No agenda has been published yet.
 overall-progress = Overall progress
 action-lines-by-status = Action lines by status
 action-lines-by-priority = Action lines, highest priority first
+table-region = Table (scrolls sideways on small screens)
 kpis-by-status = Indicators by status
 recent-changes = What changed lately
 no-changes = Nothing yet.

@@ -148,6 +148,7 @@ no-agenda = Aún no se ha publicado ninguna agenda.
 overall-progress = Avance global
 action-lines-by-status = Líneas de acción por estado
 action-lines-by-priority = Líneas de acción, las más prioritarias primero
+table-region = Tabla (se desplaza horizontalmente en pantallas pequeñas)
 kpis-by-status = Indicadores por estado
 recent-changes = Cambios recientes
 no-changes = Nada por ahora.

@@ -148,6 +148,7 @@ no-agenda = Aucun agenda n'a encore été publié.
 overall-progress = Avancement global
 action-lines-by-status = Axes d'action par statut
 action-lines-by-priority = Axes d'action, les plus prioritaires d'abord
+table-region = Tableau (défile horizontalement sur petit écran)
 kpis-by-status = Indicateurs par statut
 recent-changes = Changements récents
 no-changes = Rien pour l'instant.
