@@ -191,8 +191,13 @@ impl Config {
             bail!("{}: at least one language is needed", in_file("languages"));
         }
         for l in &languages {
-            agenda_core::Lang::parse(l)
-                .map_err(|e| anyhow::anyhow!("{}: {l:?}: {e}", in_file("languages")))?;
+            if !agenda_web::site::LANGS.contains(&l.as_str()) {
+                bail!(
+                    "{}: {l:?} has no interface translation; expected some of {}",
+                    in_file("languages"),
+                    agenda_web::site::LANGS.join(", ")
+                );
+            }
         }
         let colours = file.colours.unwrap_or_default();
         Ok(Self {

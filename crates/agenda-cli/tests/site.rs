@@ -376,3 +376,40 @@ fn a_status_change_appears_in_the_feed_and_the_history() {
         "history shows the change"
     );
 }
+
+#[test]
+fn the_country_brands_the_site_from_its_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agenda.toml");
+    std::fs::write(
+        dir.path().join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "country = \"Republic of Testland\"\nlanguages = [\"fr\", \"en\"]\nlogo = \"{}\"\n[colours]\nprimary = \"#f0e68c\"\naccent = \"#00ff00\"\n",
+            dir.path().join("logo.svg").display()
+        ),
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let s = serve(&url, &["--demo", "--config", config.to_str().unwrap()]);
+    let home = page(&s, "/");
+    assert!(
+        home.contains("<html lang=\"fr\">"),
+        "the first language is the default"
+    );
+    assert!(home.contains("Republic of Testland"));
+    assert!(home.contains("src=\"/assets/logo\""));
+    assert!(home.contains("hreflang=\"en\"") && !home.contains("hreflang=\"es\""));
+    let theme = get(&s, "/assets/theme.css").text;
+    // A light brand colour gets dark text, to keep the contrast.
+    assert!(
+        theme.contains("--brand: #f0e68c; --brand-ink: #111"),
+        "{theme}"
+    );
+    let logo = get(&s, "/assets/logo");
+    assert_eq!(logo.header("content-type"), Some("image/svg+xml"));
+}

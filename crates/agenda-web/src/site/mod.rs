@@ -40,12 +40,15 @@ impl Lang {
     }
 }
 
-fn from_accept_language(headers: &HeaderMap) -> &'static str {
+/// The visitor's preferred language among `offered` (configured ones), else the first offered.
+fn from_accept_language(headers: &HeaderMap, offered: &[String]) -> &'static str {
+    let known = |l: &str| LANGS.iter().find(|x| **x == l).copied();
+    let default = offered.first().and_then(|l| known(l)).unwrap_or("en");
     let Some(value) = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
     else {
-        return "en";
+        return default;
     };
     // Highest q first; ties keep the header's order.
     let mut prefs: Vec<(f32, usize, &str)> = value
@@ -67,18 +70,27 @@ fn from_accept_language(headers: &HeaderMap) -> &'static str {
         .filter(|(q, _, _)| *q > 0.0)
         .find_map(|(_, _, tag)| {
             let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            LANGS.iter().find(|l| **l == primary).copied()
+            offered
+                .iter()
+                .find(|l| **l == primary)
+                .and_then(|l| known(l))
         })
-        .unwrap_or("en")
+        .unwrap_or(default)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
+impl FromRequestParts<AppState> for Lang {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(match parts.extensions.get::<PathLang>() {
             Some(PathLang(l)) => Lang(l),
-            None => Lang(from_accept_language(&parts.headers)),
+            None => Lang(from_accept_language(
+                &parts.headers,
+                &state.settings.languages,
+            )),
         })
     }
 }

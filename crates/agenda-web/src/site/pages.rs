@@ -121,6 +121,7 @@ impl Chrome {
         .collect();
         let langs = LANGS
             .iter()
+            .filter(|l| state.settings.languages.iter().any(|c| c == *l))
             .map(|l| LangLink {
                 lang: l,
                 name: t(l, "language-name"),
@@ -1645,8 +1646,12 @@ mod tests {
             "accept-language",
             "de-DE,fr-CA;q=0.8,es;q=0.9".parse().unwrap(),
         );
-        assert_eq!(super::super::from_accept_language(&h), "es");
+        let all: Vec<String> = vec!["en".into(), "fr".into(), "es".into()];
+        let fr_en: Vec<String> = vec!["fr".into(), "en".into()];
+        assert_eq!(super::super::from_accept_language(&h, &all), "es");
+        assert_eq!(super::super::from_accept_language(&h, &fr_en), "fr");
         h.insert("accept-language", "de".parse().unwrap());
-        assert_eq!(super::super::from_accept_language(&h), "en");
+        assert_eq!(super::super::from_accept_language(&h, &all), "en");
+        assert_eq!(super::super::from_accept_language(&h, &fr_en), "fr");
     }
 }
