@@ -1,17 +1,14 @@
 //! End-to-end tests of the `agenda` binary: each starts the real executable, on SQLite and —
 //! when `AGENDA_TEST_POSTGRES_URL` is set — on a fresh PostgreSQL database.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 
 use agenda_store::testing::{TestDb, test_databases};
 
-const BIN: &str = env!("CARGO_BIN_EXE_agenda");
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{BIN, Server, repo};
 
 /// A database for one test (dropped at the end), with a label for messages.
 struct Db {
@@ -86,53 +83,13 @@ fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(db: &Db, args: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .env("AGENDA_DATABASE_URL", &db.url)
-        .env("AGENDA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start agenda serve");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("agenda listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    Server { child, base }
+    common::serve(&db.url, args)
 }
 
 fn get(s: &Server, path: &str) -> (u16, serde_json::Value, String) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let r = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-        (status, json, text)
-    })
+    let r = common::get(s, path);
+    (r.status, r.json(), r.text)
 }
 
 #[test]
