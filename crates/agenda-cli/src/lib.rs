@@ -34,6 +34,9 @@ pub enum Format {
     Csv,
     /// One XLSX workbook, one sheet per table.
     Xlsx,
+    /// The services catalogue as CPSV-AP 3.2.0 JSON-LD (one `.jsonld` file).
+    #[value(name = "cpsv-ap")]
+    CpsvAp,
 }
 
 /// The subcommands.
@@ -52,6 +55,10 @@ pub enum Command {
         today: Option<String>,
     },
     /// Import a folder of CSV files, one .csv file or an .xlsx workbook; all or nothing.
+    ///
+    /// The GovStack playbook's RFI-2 service catalogue and High Level Roadmap workbooks are
+    /// recognised by their sheets and read as published; what they hold that the model cannot is
+    /// listed.
     Import {
         /// What to import.
         path: PathBuf,
@@ -59,14 +66,19 @@ pub enum Command {
         #[arg(long)]
         actor: Option<String>,
     },
-    /// Export the whole database in the native format.
+    /// Export the whole database in the native format, or the services catalogue as CPSV-AP.
     Export {
-        /// `csv` (a folder) or `xlsx` (a workbook); default from the --out name.
+        /// `csv` (a folder), `xlsx` (a workbook) or `cpsv-ap` (the services catalogue as
+        /// CPSV-AP 3.2.0 JSON-LD); default from the --out name (`.xlsx`, `.jsonld`, else csv).
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Folder (csv) or file (xlsx) to write.
+        /// Folder (csv) or file (xlsx, cpsv-ap) to write.
         #[arg(long)]
         out: PathBuf,
+        /// cpsv-ap: the base of every IRI in the catalogue (services are
+        /// `<base>/services/<code>`), normally the public address of the platform.
+        #[arg(long, default_value = agenda_io::cpsv::DEFAULT_BASE_URI)]
+        base_uri: String,
     },
     /// Print counts, integrity errors and warnings; exit 1 if there are errors.
     Check {
@@ -167,7 +179,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { demo, today, .. } => serve(&config, demo, today.as_deref()).await,
         Command::Import { path, actor: a } => import(&config, &path, actor(a)).await,
-        Command::Export { format, out } => export(&config, format, &out).await,
+        Command::Export {
+            format,
+            out,
+            base_uri,
+        } => export(&config, format, &out, &base_uri).await,
         Command::Check { json, today } => check(&config, json, today.as_deref()).await,
         Command::Migrate => {
             open(&config).await?;
@@ -264,11 +280,18 @@ async fn shutdown_signal() {
 
 async fn import(config: &Config, path: &Path, actor: String) -> anyhow::Result<ExitCode> {
     let store = open(config).await?;
-    let tables = match agenda_io::read_path(path) {
-        Ok(t) => t,
-        Err(errors) => return Ok(report_import_errors(&errors)),
+    let base = store.snapshot();
+    // A GovStack playbook workbook (RFI-2, High Level Roadmap) is recognised by its sheets.
+    let planned = if let Some(govstack) = agenda_io::govstack::read(path, &base) {
+        print!("{}", govstack.report);
+        govstack.plan(&base)
+    } else {
+        match agenda_io::read_path(path) {
+            Ok(tables) => agenda_io::plan_import(&base, &tables),
+            Err(errors) => Err(errors),
+        }
     };
-    let plan = match agenda_io::plan_import(&store.snapshot(), &tables) {
+    let plan = match planned {
         Ok(p) => p,
         Err(errors) => return Ok(report_import_errors(&errors)),
     };
@@ -316,15 +339,20 @@ fn report_import_errors(errors: &[agenda_io::ImportError]) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn export(config: &Config, format: Option<Format>, out: &Path) -> anyhow::Result<ExitCode> {
+async fn export(
+    config: &Config,
+    format: Option<Format>,
+    out: &Path,
+    base_uri: &str,
+) -> anyhow::Result<ExitCode> {
     let format = format.unwrap_or_else(|| {
-        if out
+        let ext = out
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-        {
-            Format::Xlsx
-        } else {
-            Format::Csv
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("xlsx") => Format::Xlsx,
+            Some("jsonld") => Format::CpsvAp,
+            _ => Format::Csv,
         }
     });
     let store = open(config).await?;
@@ -339,6 +367,18 @@ async fn export(config: &Config, format: Option<Format>, out: &Path) -> anyhow::
             agenda_io::export_xlsx(&s, out)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("wrote {}", out.display());
+        }
+        Format::CpsvAp => {
+            let doc =
+                agenda_io::cpsv::catalogue_jsonld_in(&s, base_uri, Some(config.country.as_str()));
+            let mut text = serde_json::to_string_pretty(&doc)?;
+            text.push('\n');
+            std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote {} services as CPSV-AP to {}",
+                s.services.len(),
+                out.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,10 +1,14 @@
 //! `agenda-io`: moving data in and out. The native format (a folder of CSV files, or the same
 //! tables as the sheets of one XLSX workbook), all-or-nothing import planning that names every
-//! problem with its position, export, the embedded demo country and SDG framework, and a
-//! generator of national-scale test data.
+//! problem with its position, export (also of the services catalogue as CPSV-AP JSON-LD:
+//! [`cpsv`]), the embedded demo country and SDG framework, and a generator of national-scale
+//! test data. The GovStack playbook's RFI-2 and High Level Roadmap workbooks are read as
+//! published ([`govstack`]).
 
+pub mod cpsv;
 pub mod embedded;
 pub mod generate;
+pub mod govstack;
 pub mod native;
 pub mod table;
 

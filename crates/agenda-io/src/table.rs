@@ -126,7 +126,8 @@ pub fn read_csv_file(path: &Path) -> Result<RawTable, ImportError> {
     read_csv(&bytes, &name, &label)
 }
 
-fn cell_text(d: &Data) -> String {
+/// The text of a workbook cell as the importer reads it (dates as `YYYY-MM-DD`).
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),

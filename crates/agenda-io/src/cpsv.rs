@@ -1,0 +1,390 @@
+//! The services catalogue as **CPSV-AP 3.2.0** JSON-LD (the EU Core Public Service Vocabulary
+//! Application Profile), conforming to the profile's official SHACL shapes (`data/cpsv-ap/`).
+//!
+//! The mapping, node by node (every IRI is under the base URI given):
+//!
+//! | ours | CPSV-AP | IRI |
+//! | --- | --- | --- |
+//! | service | `cpsv:PublicService` | `/services/<code>` |
+//! | owner organisation | `cv:PublicOrganisation` (also `org:Organization`, `foaf:Agent`), its competent authority | `/organisations/<code>` |
+//! | channel of a service | `cv:Channel`, `dct:type` a concept of our channel scheme | `/services/<code>/channels/<channel>` |
+//! | data item asked for or fetched | `cv:Evidence`, an input (`cpsv:hasInput`) | `/data-items/<code>` |
+//! | life event | `cv:Event` + `cv:LifeEvent` (citizens) or `cv:BusinessEvent` (businesses) | `/life-events/<code>` |
+//! | channel, audience | `skos:Concept` in our schemes | `/concepts/channel/<name>`, `/concepts/audience/<name>` |
+//! | the country | `dct:Location`, the organisations' `dct:spatial` | `/locations/jurisdiction` |
+//!
+//! The shapes check ranges with `sh:class` and do no inference, so every node that is the value
+//! of a property is declared in the document with the exact class the shape names (a life event
+//! is typed both `cv:Event` and `cv:LifeEvent`). Texts carry one language-tagged value per
+//! translation. A service without a summary is described by its title, since `dct:description`
+//! is mandatory. `cost_per_transaction` is what a transaction costs the state, not a fee the user
+//! pays (`cv:Cost` is the latter), so it is not exported. Data items a service fetches from a base
+//! registry are inputs of the service like those the person provides: the profile has no way to
+//! say who supplies an input.
+//!
+//! The document references the profile's published context by URL (plus the prefixes it uses);
+//! offline validators replace that URL by the content of `data/cpsv-ap/cpsv-ap.jsonld`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use agenda_core::{Audience, Channel, Service, Snapshot, Text};
+use serde_json::{Map, Value, json};
+
+/// The published JSON-LD context of CPSV-AP 3.2.0, as the specification's example references it.
+pub const CONTEXT_URL: &str = "https://semiceu.github.io/uri.semic.eu-generated/CPSV-AP/releases/3.2.0/context/cpsv-ap.jsonld";
+
+/// The base URI used when none is given.
+pub const DEFAULT_BASE_URI: &str = "https://catalogue.example/";
+
+/// The prefixes the exported document uses, added to the published context.
+fn prefixes() -> Value {
+    json!({
+        "cpsv": "http://purl.org/vocab/cpsv#",
+        "cv": "http://data.europa.eu/m8g/",
+        "dct": "http://purl.org/dc/terms/",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "locn": "http://www.w3.org/ns/locn#",
+        "org": "http://www.w3.org/ns/org#",
+        "skos": "http://www.w3.org/2004/02/skos/core#"
+    })
+}
+
+/// Labels (English, French, Spanish) of a channel, as the public pages name them.
+fn channel_labels(c: Channel) -> [&'static str; 3] {
+    match c {
+        Channel::Web => ["Website", "Site web", "Sitio web"],
+        Channel::MobileApp => ["Mobile app", "Application mobile", "Aplicación móvil"],
+        Channel::Chatbot => ["Chatbot", "Agent conversationnel", "Asistente virtual"],
+        Channel::Voice => ["Voice", "Voix", "Voz"],
+        Channel::Ussd => [
+            "USSD (feature phones)",
+            "USSD (téléphones simples)",
+            "USSD (teléfonos básicos)",
+        ],
+        Channel::Phone => ["Telephone", "Téléphone", "Teléfono"],
+        Channel::InPerson => ["In person", "Au guichet", "Presencial"],
+        Channel::Post => ["Post", "Courrier", "Correo postal"],
+        Channel::Email => ["E-mail", "Courriel", "Correo electrónico"],
+    }
+}
+
+/// Labels (English, French, Spanish) of an audience.
+fn audience_labels(a: Audience) -> [&'static str; 3] {
+    match a {
+        Audience::Citizen => ["People", "Particuliers", "Personas"],
+        Audience::Business => ["Businesses", "Entreprises", "Empresas"],
+    }
+}
+
+/// IRIs of the catalogue's nodes under one base URI.
+struct Iris(String);
+
+impl Iris {
+    fn new(base_uri: &str) -> Self {
+        let base = base_uri.trim().trim_end_matches('/');
+        Self(if base.is_empty() {
+            DEFAULT_BASE_URI.trim_end_matches('/').to_owned()
+        } else {
+            base.to_owned()
+        })
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}/{path}", self.0)
+    }
+
+    fn service(&self, code: &str) -> String {
+        self.at(&format!("services/{code}"))
+    }
+
+    fn channel(&self, service: &str, c: Channel) -> String {
+        self.at(&format!("services/{service}/channels/{}", c.as_str()))
+    }
+
+    fn organisation(&self, code: &str) -> String {
+        self.at(&format!("organisations/{code}"))
+    }
+
+    fn data_item(&self, code: &str) -> String {
+        self.at(&format!("data-items/{code}"))
+    }
+
+    fn life_event(&self, code: &str) -> String {
+        self.at(&format!("life-events/{code}"))
+    }
+
+    fn scheme(&self, name: &str) -> String {
+        self.at(&format!("concepts/{name}"))
+    }
+
+    fn concept(&self, scheme: &str, name: &str) -> String {
+        self.at(&format!("concepts/{scheme}/{name}"))
+    }
+
+    fn jurisdiction(&self) -> String {
+        self.at("locations/jurisdiction")
+    }
+}
+
+/// A reference to a node.
+fn id(iri: impl Into<String>) -> Value {
+    json!({ "@id": iri.into() })
+}
+
+/// References to nodes, as a JSON array.
+fn ids(iris: impl IntoIterator<Item = String>) -> Value {
+    Value::Array(iris.into_iter().map(id).collect())
+}
+
+/// A language tag in BCP 47 form (`nb_NO` → `nb-NO`).
+fn bcp47(tag: &str) -> String {
+    tag.replace('_', "-")
+}
+
+/// One language-tagged value per translation of `t`, English first.
+fn lang_values(t: &Text) -> Value {
+    let mut langs: Vec<_> = t.langs().collect();
+    langs.sort_by_key(|l| (l.as_str() != "en", l.as_str().to_owned()));
+    Value::Array(
+        langs
+            .into_iter()
+            .filter_map(|l| {
+                t.exact(l)
+                    .map(|s| json!({ "@language": bcp47(l.as_str()), "@value": s }))
+            })
+            .collect(),
+    )
+}
+
+/// Language-tagged values from fixed English, French and Spanish labels.
+fn labels(l: [&str; 3]) -> Value {
+    json!([
+        { "@language": "en", "@value": l[0] },
+        { "@language": "fr", "@value": l[1] },
+        { "@language": "es", "@value": l[2] },
+    ])
+}
+
+/// A web site usable as an IRI: `http(s)://` and no character IRIs forbid.
+fn homepage(website: &str) -> Option<&str> {
+    let w = website.trim();
+    let scheme = w.starts_with("https://") || w.starts_with("http://");
+    let clean = !w
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c));
+    (scheme && clean && w.len() > "https://".len()).then_some(w)
+}
+
+/// The services catalogue of `s` as a CPSV-AP 3.2.0 JSON-LD document, with every node's IRI
+/// under `base_uri` (e.g. `https://services.gov.example/`). The organisations' jurisdiction is
+/// an unnamed location; [`catalogue_jsonld_in`] names it.
+pub fn catalogue_jsonld(s: &Snapshot, base_uri: &str) -> Value {
+    catalogue_jsonld_in(s, base_uri, None)
+}
+
+/// [`catalogue_jsonld`], naming the country whose organisations provide the services
+/// (the `locn:geographicName` of their jurisdiction).
+pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) -> Value {
+    let iri = Iris::new(base_uri);
+    let mut graph: Vec<Value> = Vec::new();
+    let mut authorities: BTreeSet<&str> = BTreeSet::new();
+    let mut evidence: BTreeSet<&str> = BTreeSet::new();
+    let mut channels_used: BTreeSet<Channel> = BTreeSet::new();
+    let mut audiences_used: BTreeSet<Audience> = BTreeSet::new();
+
+    // Services and their channels.
+    let mut channel_nodes = Vec::new();
+    for svc in s.services.values() {
+        graph.push(service_node(&iri, s, svc));
+        authorities.insert(svc.owner_code.as_str());
+        evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
+        evidence.extend(svc.evidence_fetched.iter().map(|c| c.as_str()));
+        audiences_used.insert(svc.audience);
+        for &c in &svc.channels {
+            channels_used.insert(c);
+            channel_nodes.push(json!({
+                "@id": iri.channel(svc.code.as_str(), c),
+                "@type": "cv:Channel",
+                "dct:identifier": format!("{}:{}", svc.code, c.as_str()),
+                "dct:type": id(iri.concept("channel", c.as_str())),
+            }));
+        }
+    }
+    graph.extend(channel_nodes);
+
+    // Competent authorities.
+    for code in &authorities {
+        let Some(o) = s.organisations.get(*code) else {
+            continue;
+        };
+        let mut node = Map::new();
+        node.insert("@id".into(), json!(iri.organisation(code)));
+        node.insert(
+            "@type".into(),
+            json!(["cv:PublicOrganisation", "org:Organization", "foaf:Agent"]),
+        );
+        node.insert("dct:identifier".into(), json!(code));
+        node.insert("skos:prefLabel".into(), lang_values(&o.name));
+        node.insert("dct:title".into(), lang_values(&o.name));
+        node.insert("dct:spatial".into(), id(iri.jurisdiction()));
+        if let Some(w) = o.website.as_deref().and_then(homepage) {
+            node.insert("foaf:homepage".into(), id(w));
+        }
+        graph.push(Value::Object(node));
+    }
+    let mut location = Map::new();
+    location.insert("@id".into(), json!(iri.jurisdiction()));
+    location.insert("@type".into(), json!("dct:Location"));
+    if let Some(c) = country.map(str::trim).filter(|c| !c.is_empty()) {
+        location.insert("locn:geographicName".into(), json!(c));
+    }
+    graph.push(Value::Object(location));
+
+    // Evidence.
+    for code in &evidence {
+        if let Some(d) = s.data_items.get(*code) {
+            graph.push(json!({
+                "@id": iri.data_item(code),
+                "@type": "cv:Evidence",
+                "dct:identifier": code,
+                "dct:title": lang_values(&d.name),
+            }));
+        }
+    }
+
+    // Life and business events, with the services they group.
+    let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for svc in s.services.values() {
+        for e in &svc.life_event {
+            grouped
+                .entry(e.as_str())
+                .or_default()
+                .push(iri.service(svc.code.as_str()));
+        }
+    }
+    for e in s.life_events.values() {
+        let kind = match e.audience {
+            Audience::Citizen => "cv:LifeEvent",
+            Audience::Business => "cv:BusinessEvent",
+        };
+        let services = grouped.remove(e.code.as_str()).unwrap_or_default();
+        let mut node = Map::new();
+        node.insert("@id".into(), json!(iri.life_event(e.code.as_str())));
+        node.insert("@type".into(), json!(["cv:Event", kind]));
+        node.insert("dct:identifier".into(), json!(e.code.as_str()));
+        node.insert("dct:title".into(), lang_values(&e.title));
+        if !services.is_empty() {
+            node.insert("cv:hasRelatedService".into(), ids(services));
+        }
+        graph.push(Value::Object(node));
+    }
+
+    // Our concept schemes: channels (the profile has none for chatbots, voice or USSD) and
+    // audiences.
+    graph.push(scheme_node(
+        &iri,
+        "channel",
+        [
+            "Service delivery channels",
+            "Canaux de prestation",
+            "Canales de prestación",
+        ],
+    ));
+    for c in channels_used {
+        graph.push(concept_node(&iri, "channel", c.as_str(), channel_labels(c)));
+    }
+    graph.push(scheme_node(
+        &iri,
+        "audience",
+        ["Audiences", "Publics", "Destinatarios"],
+    ));
+    for a in audiences_used {
+        graph.push(concept_node(
+            &iri,
+            "audience",
+            a.as_str(),
+            audience_labels(a),
+        ));
+    }
+
+    json!({
+        "@context": [CONTEXT_URL, prefixes()],
+        "@graph": graph,
+    })
+}
+
+/// The `cpsv:PublicService` node of a service.
+fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
+    let code = svc.code.as_str();
+    let mut node = Map::new();
+    node.insert("@id".into(), json!(iri.service(code)));
+    node.insert("@type".into(), json!("cpsv:PublicService"));
+    node.insert("dct:identifier".into(), json!(code));
+    node.insert("dct:title".into(), lang_values(&svc.title));
+    node.insert(
+        "dct:description".into(),
+        lang_values(svc.summary.as_ref().unwrap_or(&svc.title)),
+    );
+    node.insert(
+        "cv:hasCompetentAuthority".into(),
+        id(iri.organisation(svc.owner_code.as_str())),
+    );
+    node.insert(
+        "dct:audience".into(),
+        id(iri.concept("audience", svc.audience.as_str())),
+    );
+    if !svc.channels.is_empty() {
+        node.insert(
+            "cv:hasChannel".into(),
+            ids(svc.channels.iter().map(|&c| iri.channel(code, c))),
+        );
+    }
+    let inputs: BTreeSet<&str> = svc
+        .evidence
+        .iter()
+        .chain(&svc.evidence_fetched)
+        .map(|c| c.as_str())
+        .filter(|c| s.data_items.contains_key(*c))
+        .collect();
+    if !inputs.is_empty() {
+        node.insert(
+            "cpsv:hasInput".into(),
+            ids(inputs.into_iter().map(|c| iri.data_item(c))),
+        );
+    }
+    let events: Vec<String> = svc
+        .life_event
+        .iter()
+        .filter(|e| s.life_events.contains_key(e.as_str()))
+        .map(|e| iri.life_event(e.as_str()))
+        .collect();
+    if !events.is_empty() {
+        node.insert("cv:isGroupedBy".into(), ids(events));
+    }
+    Value::Object(node)
+}
+
+/// A `skos:ConceptScheme` of ours.
+fn scheme_node(iri: &Iris, name: &str, title: [&str; 3]) -> Value {
+    json!({
+        "@id": iri.scheme(name),
+        "@type": "skos:ConceptScheme",
+        "dct:title": labels(title),
+        "skos:prefLabel": labels(title),
+    })
+}
+
+/// A `skos:Concept` of one of our schemes.
+fn concept_node(iri: &Iris, scheme: &str, name: &str, label: [&str; 3]) -> Value {
+    json!({
+        "@id": iri.concept(scheme, name),
+        "@type": "skos:Concept",
+        "skos:prefLabel": labels(label),
+        "skos:notation": name,
+        "skos:inScheme": id(iri.scheme(scheme)),
+        "skos:topConceptOf": id(iri.scheme(scheme)),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1789 @@
+//! The GovStack Implementation Playbook's workbooks, read exactly as published.
+//!
+//! Two templates are recognised by their sheet names (`docs/data-format.md`, section "GovStack
+//! workbooks"):
+//!
+//! - the **RFI-2 service catalogue** (sheet `Service Cataloge `, sic): each row becomes a
+//!   service, its responsible ministry an organisation;
+//! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
+//!   milestone, due on the last week marked in the timeline, under an action line made from its
+//!   indicator, in the pillar `HLR`.
+//!
+//! The real header row is found after the title rows, a header split over two rows is read as
+//! one, and option rows are skipped. Every cell problem is collected with its sheet, row,
+//! column, value and what was expected. What the model cannot hold is listed in a [`Report`],
+//! never dropped silently. The result is a set of native tables, so the usual all-or-nothing
+//! planning ([`crate::plan_import`]) checks it against the database.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Cursor;
+use std::path::Path;
+
+use agenda_core::*;
+use calamine::{Data, DataType, Reader, StyleRange};
+
+use crate::native::{table_of, write_tables};
+use crate::table::{Cell, RawRow, RawTable, cell_text};
+use crate::{ImportError, ImportPlan};
+
+/// The pillar that holds the action lines made from a High Level Roadmap.
+pub const ROADMAP_PILLAR: &str = "HLR";
+
+/// Which GovStack template a sheet follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The RFI-2 service catalogue (sheet `Service Cataloge `).
+    Rfi2,
+    /// The High Level Roadmap (sheet `High Level Road Map `).
+    Roadmap,
+}
+
+impl Layout {
+    /// The layout a sheet name announces, compared trimmed and case-insensitively (the
+    /// published misspelling and the correct spelling are both recognised).
+    pub fn of_sheet(name: &str) -> Option<Self> {
+        let n = collapse(name).to_lowercase();
+        match n.as_str() {
+            "service cataloge" | "service catalogue" | "service catalog" => Some(Self::Rfi2),
+            "high level road map" | "high level roadmap" | "high-level roadmap" => {
+                Some(Self::Roadmap)
+            }
+            _ => None,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Rfi2 => "GovStack RFI-2 service catalogue",
+            Self::Roadmap => "GovStack High Level Roadmap",
+        }
+    }
+}
+
+/// A column of a GovStack sheet that has no place in the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotMapped {
+    /// Sheet, as in error messages (`sheet Service Cataloge`).
+    pub sheet: String,
+    /// Column letter and header text.
+    pub column: String,
+    /// How many data rows have something in this column.
+    pub non_empty: usize,
+}
+
+/// An organisation the import creates because no existing one matches a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    /// Generated code.
+    pub code: String,
+    /// The name as written in the workbook.
+    pub name: String,
+    /// The kind given to it.
+    pub kind: OrgKind,
+    /// Sheet where it is first named.
+    pub sheet: String,
+    /// Row where it is first named.
+    pub row: usize,
+}
+
+/// What a GovStack import read, created and could not map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One line per sheet: what it was read as and what it yields.
+    pub sheets: Vec<String>,
+    /// Organisations created for names no existing organisation has.
+    pub new_organisations: Vec<NewOrganisation>,
+    /// Columns the model cannot hold, with how many cells they fill.
+    pub not_mapped: Vec<NotMapped>,
+    /// Everything else worth knowing: rows not imported, codes derived, values assumed.
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.sheets {
+            writeln!(f, "{s}")?;
+        }
+        for o in &self.new_organisations {
+            writeln!(
+                f,
+                "new organisation {} {:?} ({}), named on {} row {}",
+                o.code, o.name, o.kind, o.sheet, o.row
+            )?;
+        }
+        if !self.not_mapped.is_empty() {
+            writeln!(
+                f,
+                "not mapped (the model has no place for these columns; non-empty cells):"
+            )?;
+            for n in &self.not_mapped {
+                writeln!(f, "  {}, column {}: {}", n.sheet, n.column, n.non_empty)?;
+            }
+        }
+        if !self.notes.is_empty() {
+            writeln!(f, "notes:")?;
+            for n in &self.notes {
+                writeln!(f, "  {n}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A GovStack workbook read into native tables, ready to be planned against a database.
+#[derive(Debug, Clone)]
+pub struct GovStackImport {
+    /// What was read, created and left out.
+    pub report: Report,
+    /// The records read, as native tables (labels are internal; see [`GovStackImport::plan`]).
+    pub tables: Vec<RawTable>,
+    /// Problems found in the workbook's cells.
+    pub errors: Vec<ImportError>,
+    rows: usize,
+    /// Internal table label → (sheet label, native column → workbook column).
+    places: HashMap<String, (String, HashMap<String, String>)>,
+}
+
+impl GovStackImport {
+    /// Checks everything read against `base` (which should be the snapshot the workbook was read
+    /// against) and returns the changes, or every problem — those of the cells and those of the
+    /// records — named by sheet, row and workbook column.
+    pub fn plan(&self, base: &Snapshot) -> Result<ImportPlan, Vec<ImportError>> {
+        let mut errors = self.errors.clone();
+        match crate::plan_import(base, &self.tables) {
+            Ok(mut plan) if errors.is_empty() => {
+                plan.rows = self.rows;
+                return Ok(plan);
+            }
+            Ok(_) => {}
+            Err(es) => errors.extend(es.into_iter().map(|e| self.locate(e))),
+        }
+        errors.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+        errors.dedup();
+        Err(errors)
+    }
+
+    /// Data rows read from the workbook.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn locate(&self, mut e: ImportError) -> ImportError {
+        if let Some((sheet, cols)) = self.places.get(&e.file) {
+            e.file = sheet.clone();
+            if let Some(c) = e.column.as_ref().and_then(|c| cols.get(c)) {
+                e.column = Some(c.clone());
+            }
+        }
+        e
+    }
+}
+
+/// Reads `path` when it is a workbook with a GovStack sheet; `None` for anything else (which
+/// the native reader then handles, including files that cannot be opened).
+pub fn read(path: &Path, base: &Snapshot) -> Option<GovStackImport> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    read_bytes(&bytes, base)
+}
+
+/// Reads a workbook's bytes when it has a GovStack sheet; `None` otherwise.
+pub fn read_bytes(bytes: &[u8], base: &Snapshot) -> Option<GovStackImport> {
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
+    let names = wb.sheet_names();
+    let layouts: Vec<(String, Option<Layout>)> = names
+        .iter()
+        .map(|n| (n.clone(), Layout::of_sheet(n)))
+        .collect();
+    if layouts.iter().all(|(_, l)| l.is_none()) {
+        return None;
+    }
+    let mut b = Build::new(base);
+    for (name, layout) in &layouts {
+        let label = format!("sheet {}", name.trim());
+        let range = match wb.worksheet_range(name) {
+            Ok(r) => r,
+            Err(e) => {
+                b.errors
+                    .push(ImportError::file(&label, format!("a readable sheet ({e})")));
+                continue;
+            }
+        };
+        let styles = wb.worksheet_style(name).ok();
+        let g = Grid::new(&range, styles);
+        match layout {
+            Some(Layout::Rfi2) => rfi2(&mut b, &label, &g),
+            Some(Layout::Roadmap) => roadmap(&mut b, &label, &g),
+            None => other_sheet(&mut b, &label, &g),
+        }
+    }
+    Some(b.finish())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+static EMPTY: Data = Data::Empty;
+
+/// A sheet's cells at their absolute positions (0-based), with their styles when readable.
+struct Grid {
+    cells: Vec<Vec<Data>>,
+    width: usize,
+    styles: Option<StyleRange>,
+}
+
+impl Grid {
+    fn new(range: &calamine::Range<Data>, styles: Option<StyleRange>) -> Self {
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut cells: Vec<Vec<Data>> = vec![Vec::new(); top as usize];
+        let mut width = 0;
+        for r in range.rows() {
+            let mut row = vec![Data::Empty; left as usize];
+            row.extend(r.iter().cloned());
+            while row.last().is_some_and(DataType::is_empty) {
+                row.pop();
+            }
+            width = width.max(row.len());
+            cells.push(row);
+        }
+        Self {
+            cells,
+            width,
+            styles,
+        }
+    }
+
+    fn height(&self) -> usize {
+        self.cells.len()
+    }
+
+    fn get(&self, r: usize, c: usize) -> &Data {
+        self.cells.get(r).and_then(|x| x.get(c)).unwrap_or(&EMPTY)
+    }
+
+    fn text(&self, r: usize, c: usize) -> String {
+        cell_text(self.get(r, c)).trim().to_owned()
+    }
+
+    fn col_text(&self, r: usize, c: Option<usize>) -> String {
+        c.map(|c| self.text(r, c)).unwrap_or_default()
+    }
+
+    fn row_empty(&self, r: usize) -> bool {
+        self.cells.get(r).is_none_or(|x| x.iter().all(is_blank))
+    }
+
+    /// A cell coloured in (a visible, non-white fill).
+    fn filled(&self, r: usize, c: usize) -> bool {
+        let Some(st) = &self.styles else {
+            return false;
+        };
+        st.get((r as u32, c as u32))
+            .and_then(|s| s.fill.as_ref())
+            .is_some_and(|f| f.is_visible() && !f.get_color().is_some_and(|c| c.is_white()))
+    }
+}
+
+fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::String(s) => s.trim().is_empty(),
+        d => d.is_empty(),
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn letter(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn short(s: &str) -> String {
+    let s = collapse(s);
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(59).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        s
+    }
+}
+
+/// Letters, digits, `.`, `-`, `_` kept; anything else becomes `-`; at most `max` characters.
+fn sanitise(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for ch in s.trim().chars() {
+        if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_') {
+            out.push(ch);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches(|c| matches!(c, '-' | '.' | '_'));
+    let mut out: String = out.chars().take(max).collect();
+    while out.ends_with(['-', '.', '_']) {
+        out.pop();
+    }
+    out
+}
+
+fn whole(s: &str) -> String {
+    s.strip_suffix(".0").unwrap_or(s).to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headers
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum F {
+    SNo,
+    ServiceId,
+    Name,
+    Ministry,
+    Transactions,
+    Description,
+    Recipient,
+    Documents,
+    Channels,
+    Level,
+    CrossBorder,
+    Stage,
+    Indicator,
+    ActivityId,
+    Activity,
+    Lead,
+    Timeline,
+}
+
+struct Spec {
+    field: F,
+    label: &'static str,
+    required: bool,
+    matches: fn(&str) -> bool,
+}
+
+const RFI2: &[Spec] = &[
+    Spec {
+        field: F::SNo,
+        label: "S.no",
+        required: false,
+        matches: |h| h.starts_with("s.no") || h.starts_with("s. no") || h == "no." || h == "#",
+    },
+    Spec {
+        field: F::ServiceId,
+        label: "Service ID",
+        required: false,
+        matches: |h| h.starts_with("service id"),
+    },
+    Spec {
+        field: F::Name,
+        label: "Service Name",
+        required: true,
+        matches: |h| h.starts_with("service name"),
+    },
+    Spec {
+        field: F::Ministry,
+        label: "Responsible ministry",
+        required: true,
+        matches: |h| h.starts_with("responsible ministry") || h.starts_with("responsible organi"),
+    },
+    Spec {
+        field: F::Transactions,
+        label: "Number of transactions/year",
+        required: false,
+        matches: |h| h.contains("transactions"),
+    },
+    Spec {
+        field: F::Description,
+        label: "Service description",
+        required: false,
+        matches: |h| h.starts_with("service description"),
+    },
+    Spec {
+        field: F::Recipient,
+        label: "Recipient/beneficiary of the service",
+        required: true,
+        matches: |h| h.contains("recipient") || h.contains("beneficiary"),
+    },
+    Spec {
+        field: F::Documents,
+        label: "Required documents",
+        required: false,
+        matches: |h| h.starts_with("required documents"),
+    },
+    Spec {
+        field: F::Channels,
+        label: "Channels",
+        required: false,
+        matches: |h| h.contains("channels"),
+    },
+    Spec {
+        field: F::Level,
+        label: "Level of digitalization",
+        required: true,
+        matches: |h| h.contains("level of digitali"),
+    },
+    Spec {
+        field: F::CrossBorder,
+        label: "Cross-border aspect",
+        required: false,
+        matches: |h| h.contains("cross-border") || h.contains("cross border"),
+    },
+];
+
+const ROADMAP: &[Spec] = &[
+    Spec {
+        field: F::Stage,
+        label: "Framework Stage",
+        required: false,
+        matches: |h| h.contains("framework stage") || h == "stage",
+    },
+    Spec {
+        field: F::Indicator,
+        label: "Indicator",
+        required: true,
+        matches: |h| h.starts_with("indicator"),
+    },
+    Spec {
+        field: F::ActivityId,
+        label: "Activity ID",
+        required: true,
+        matches: |h| h.starts_with("activity id"),
+    },
+    Spec {
+        field: F::Activity,
+        label: "Activities",
+        required: true,
+        matches: |h| h == "activities" || h == "activity",
+    },
+    Spec {
+        field: F::Lead,
+        label: "Lead Organization",
+        required: true,
+        matches: |h| h.starts_with("lead organi"),
+    },
+    Spec {
+        field: F::Timeline,
+        label: "Timeline",
+        required: false,
+        matches: |h| h == "timeline",
+    },
+];
+
+/// The header of a sheet: where it is and what each column holds.
+struct Header {
+    /// First and last header rows (0-based).
+    first: usize,
+    last: usize,
+    fields: HashMap<F, usize>,
+    labels: HashMap<F, String>,
+    /// Columns with a header the model has no place for: (column, "L (header)").
+    unmapped: Vec<(usize, String)>,
+    /// Columns with a date in the header (timeline weeks), in column order.
+    weeks: Vec<(usize, Date)>,
+}
+
+impl Header {
+    fn col(&self, f: F) -> Option<usize> {
+        self.fields.get(&f).copied()
+    }
+
+    fn label(&self, f: F) -> String {
+        self.labels.get(&f).cloned().unwrap_or_default()
+    }
+}
+
+fn matching(specs: &[Spec], text: &str) -> Option<F> {
+    let h = collapse(text).to_lowercase();
+    if h.is_empty() {
+        return None;
+    }
+    specs.iter().find(|s| (s.matches)(&h)).map(|s| s.field)
+}
+
+/// Finds the header row (the first row naming at least three known columns, after any title
+/// rows) and the rows below it that complete it.
+fn find_header(g: &Grid, specs: &[Spec], sheet: &str, what: &str) -> Result<Header, ImportError> {
+    let row_fields = |r: usize| -> HashSet<F> {
+        (0..g.width)
+            .filter_map(|c| matching(specs, &g.text(r, c)))
+            .collect()
+    };
+    let first = (0..g.height().min(50))
+        .find(|&r| row_fields(r).len() >= 3)
+        .ok_or_else(|| {
+            ImportError::file(
+                sheet,
+                format!(
+                    "the header row of the {what} ({})",
+                    specs.iter().map(|s| s.label).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+    let mut seen = row_fields(first);
+    let mut last = first;
+    // A header split over two rows (a group title above some columns) continues below.
+    while last + 1 < g.height() && last < first + 2 {
+        let next = row_fields(last + 1);
+        if next.is_empty() || next.is_subset(&seen) {
+            break;
+        }
+        seen.extend(next);
+        last += 1;
+    }
+    let mut h = Header {
+        first,
+        last,
+        fields: HashMap::new(),
+        labels: HashMap::new(),
+        unmapped: Vec::new(),
+        weeks: Vec::new(),
+    };
+    for c in 0..g.width {
+        // The lowest non-empty header cell names the column.
+        let text = (first..=last)
+            .rev()
+            .map(|r| g.text(r, c))
+            .find(|t| !t.is_empty())
+            .unwrap_or_default();
+        let date = (first.saturating_sub(1)..=last).find_map(|r| header_date(g.get(r, c)));
+        match matching(specs, &text) {
+            Some(f) if !h.fields.contains_key(&f) => {
+                let spec = specs.iter().find(|s| s.field == f).map_or("", |s| s.label);
+                h.fields.insert(f, c);
+                h.labels.insert(f, format!("{} ({spec})", letter(c)));
+            }
+            _ if date.is_some() && specs.iter().any(|s| s.field == F::Timeline) => {
+                if let Some(d) = date {
+                    h.weeks.push((c, d));
+                }
+            }
+            _ if !text.is_empty() => h
+                .unmapped
+                .push((c, format!("{} ({})", letter(c), short(&text)))),
+            _ => {}
+        }
+    }
+    Ok(h)
+}
+
+fn missing_columns(h: &Header, specs: &[Spec], sheet: &str, errors: &mut Vec<ImportError>) {
+    for s in specs.iter().filter(|s| s.required) {
+        if !h.fields.contains_key(&s.field) {
+            errors.push(ImportError {
+                file: sheet.to_owned(),
+                row: None,
+                column: Some(s.label.to_owned()),
+                value: None,
+                expected: format!(
+                    "a column headed \"{}\" in the header (row {}{})",
+                    s.label,
+                    h.first + 1,
+                    if h.last > h.first {
+                        format!("–{}", h.last + 1)
+                    } else {
+                        String::new()
+                    }
+                ),
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    let s = collapse(s.trim().trim_end_matches('.'));
+    const FORMATS: &[&str] = &[
+        "%Y-%m-%d",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%B %d %Y",
+        "%b %d %Y",
+        "%d-%b-%Y",
+        "%d-%b-%y",
+        "%d-%B-%Y",
+    ];
+    FORMATS
+        .iter()
+        .filter_map(|f| chrono::NaiveDate::parse_from_str(&s, f).ok())
+        // `Dec 2024` must not read as 20 December of the year 24.
+        .find(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+}
+
+fn to_date(d: chrono::NaiveDate) -> Option<Date> {
+    use chrono::Datelike;
+    Date::from_ymd(d.year(), d.month(), d.day())
+}
+
+/// A week column's date: a date cell, or a text date such as `09 June 2022`.
+fn header_date(d: &Data) -> Option<Date> {
+    match d {
+        Data::DateTime(dt) => dt.as_datetime().and_then(|t| to_date(t.date())),
+        Data::DateTimeIso(s) => parse_day(s.get(..10).unwrap_or(s)).and_then(to_date),
+        Data::String(s) => parse_day(s).and_then(to_date),
+        _ => None,
+    }
+}
+
+/// A date written under "Timeline": a day, a month (`Dec 2024`, its last day) or a period.
+fn timeline_date(d: &Data) -> Option<Date> {
+    if let Some(x) = header_date(d) {
+        return Some(x);
+    }
+    let s = collapse(&cell_text(d));
+    if let Ok(p) = Period::parse(&s) {
+        return Some(p.end());
+    }
+    let first = ["%d %b %Y", "%d %B %Y"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(&format!("1 {s}"), f).ok())?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    to_date(next.pred_opt()?)
+}
+
+const LEVELS: &str = "a digitalisation level: Level 1: Information Sheet, Level 2: Downloadable \
+                      form, Level 3: Submit Webform or Level 4: 100% online";
+
+fn level(d: &Data) -> Result<Option<Maturity>, Expected> {
+    let t = collapse(&cell_text(d)).to_lowercase();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let rest = t.strip_prefix("level").map(str::trim_start).unwrap_or(&t);
+    let rest = whole(rest);
+    let digit = rest.chars().next().filter(|c| ('1'..='4').contains(c));
+    let after = rest.chars().nth(1);
+    let n = match (digit, after) {
+        (Some(c), None) => Some(c),
+        (Some(c), Some(a)) if !a.is_ascii_digit() && a != '.' => Some(c),
+        _ if t.contains("information sheet") || t.contains("informative") => Some('1'),
+        _ if t.contains("downloadable") => Some('2'),
+        _ if t.contains("webform") || t.contains("web form") => Some('3'),
+        _ if t.contains("100% online") || t.contains("100 % online") || t == "fully online" => {
+            Some('4')
+        }
+        _ => None,
+    };
+    match n {
+        Some(c) => Maturity::parse(&c.to_string()).map(Some),
+        None => Err(Expected::new(LEVELS)),
+    }
+}
+
+const COUNT: &str = "a whole number of transactions per year, such as 1,102,000";
+
+fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::Int(i) => u64::try_from(*i)
+            .map(Some)
+            .map_err(|_| Expected::new(COUNT)),
+        Data::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1e15 => Ok(Some(*f as u64)),
+        Data::String(s) => {
+            let t: String = s
+                .trim()
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+                .collect();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let groups: Vec<&str> = t.split(',').collect();
+            let grouped = groups.len() == 1
+                || ((1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3));
+            let digits = groups.concat();
+            if grouped && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+                digits.parse().map(Some).map_err(|_| Expected::new(COUNT))
+            } else {
+                parse_count(&t).map(Some).map_err(|_| Expected::new(COUNT))
+            }
+        }
+        _ => Err(Expected::new(COUNT)),
+    }
+}
+
+fn audience(s: &str) -> Result<Audience, Expected> {
+    match collapse(s).to_lowercase().as_str() {
+        "individual" | "individuals" | "citizen" | "citizens" | "person" | "people" => {
+            Ok(Audience::Citizen)
+        }
+        "business" | "businesses" | "company" | "companies" | "enterprise" => {
+            Ok(Audience::Business)
+        }
+        _ => Err(Expected::new(
+            "Individual or Business (a service for another government agency has no audience \
+             in the catalogue)",
+        )),
+    }
+}
+
+fn channel(s: &str) -> Result<Channel, Expected> {
+    let t = collapse(s).to_lowercase();
+    match t.as_str() {
+        "online" | "web" | "website" | "internet" | "portal" => Ok(Channel::Web),
+        "in person" | "in-person" | "offline" | "office" | "counter" => Ok(Channel::InPerson),
+        "phone" | "telephone" | "call centre" | "call center" | "hotline" => Ok(Channel::Phone),
+        "post" | "postal" | "mail" | "by post" => Ok(Channel::Post),
+        "e-mail" => Ok(Channel::Email),
+        "mobile" | "app" | "mobile app" => Ok(Channel::MobileApp),
+        _ => Channel::parse(&t)
+            .map_err(|_| Expected::new("channels among Online, In person/Offline, Phone and Post")),
+    }
+}
+
+fn channels(s: &str) -> Result<Vec<Channel>, Expected> {
+    let s = s.replace(" and ", ",").replace(" or ", ",");
+    let mut out = Vec::new();
+    for part in s.split([',', ';', '/', '\n', '+', '&']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let c = channel(part)?;
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+fn yes_no(s: &str) -> Result<bool, Expected> {
+    let first: String = s
+        .trim()
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    parse_bool(&first).map_err(|_| Expected::new("Yes or No"))
+}
+
+/// A translatable text whose English is `en` and other languages those of `old`.
+fn text(old: Option<&Text>, en: &str) -> Text {
+    let mut entries: Vec<(Lang, String)> = old
+        .map(|t| {
+            t.langs()
+                .filter(|l| **l != Lang::en())
+                .filter_map(|l| t.exact(l).map(|v| (l.clone(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.push((Lang::en(), collapse_keep_lines(en)));
+    Text::new(entries).expect("callers pass a non-empty English text")
+}
+
+fn collapse_keep_lines(s: &str) -> String {
+    s.lines()
+        .map(collapse)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the records
+
+struct Build<'a> {
+    base: &'a Snapshot,
+    errors: Vec<ImportError>,
+    report: Report,
+    out: Snapshot,
+    /// (table, key) → (sheet label, spreadsheet row).
+    origin: HashMap<(&'static str, String), (String, usize)>,
+    /// (sheet label, table) → native column → workbook column.
+    columns: HashMap<(String, &'static str), HashMap<String, String>>,
+    rows: usize,
+    org_index: HashMap<String, Code>,
+    org_codes: HashSet<String>,
+    data_items: HashMap<String, Code>,
+}
+
+impl<'a> Build<'a> {
+    fn new(base: &'a Snapshot) -> Self {
+        let mut org_index = HashMap::new();
+        let mut org_codes = HashSet::new();
+        for o in base.organisations.values() {
+            org_codes.insert(o.code.as_str().to_uppercase());
+            org_index.insert(o.code.as_str().to_lowercase(), o.code.clone());
+            for l in o.name.langs() {
+                if let Some(n) = o.name.exact(l) {
+                    org_index
+                        .entry(collapse(n).to_lowercase())
+                        .or_insert(o.code.clone());
+                }
+            }
+        }
+        let mut data_items = HashMap::new();
+        for d in base.data_items.values() {
+            data_items.insert(d.code.as_str().to_lowercase(), d.code.clone());
+            for l in d.name.langs() {
+                if let Some(n) = d.name.exact(l) {
+                    data_items
+                        .entry(collapse(n).to_lowercase())
+                        .or_insert(d.code.clone());
+                }
+            }
+        }
+        Self {
+            base,
+            errors: Vec::new(),
+            report: Report::default(),
+            out: Snapshot::empty(base.sdg.clone()),
+            origin: HashMap::new(),
+            columns: HashMap::new(),
+            rows: 0,
+            org_index,
+            org_codes,
+            data_items,
+        }
+    }
+
+    fn err(&mut self, sheet: &str, r: usize, col: &str, value: &str, expected: impl Into<String>) {
+        self.errors.push(ImportError::at(
+            sheet,
+            r + 1,
+            Some(col),
+            Some(value),
+            expected,
+        ));
+    }
+
+    fn note(&mut self, sheet: &str, r: Option<usize>, text: impl fmt::Display) {
+        match r {
+            Some(r) => self
+                .report
+                .notes
+                .push(format!("{sheet}, row {}: {text}", r + 1)),
+            None => self.report.notes.push(format!("{sheet}: {text}")),
+        }
+    }
+
+    fn place(&mut self, sheet: &str, table: &'static str, cols: &[(&str, String)]) {
+        let m = self.columns.entry((sheet.to_owned(), table)).or_default();
+        for (n, w) in cols {
+            m.insert((*n).to_owned(), w.clone());
+        }
+    }
+
+    fn put(&mut self, e: Entity, sheet: &str, r: usize) {
+        let table = table_of(e.kind());
+        self.origin
+            .entry((table, e.key()))
+            .or_insert_with(|| (sheet.to_owned(), r + 1));
+        self.out.upsert(e);
+    }
+
+    /// The organisation named `name`: an existing one with that code or name (any language,
+    /// case-insensitively), or a new one with a generated code.
+    fn organisation(&mut self, name: &str, default: OrgKind, sheet: &str, r: usize) -> Code {
+        let name = collapse(name);
+        let key = name.to_lowercase();
+        if let Some(c) = self.org_index.get(&key) {
+            return c.clone();
+        }
+        let stem = org_code(&name);
+        let mut code = stem.clone();
+        let mut n = 2;
+        while self.org_codes.contains(&code.to_uppercase()) {
+            code = format!("{stem}-{n}");
+            n += 1;
+        }
+        let code = Code::parse(&code).expect("generated organisation codes are valid");
+        let kind = org_kind(&name, default);
+        self.org_codes.insert(code.as_str().to_uppercase());
+        self.org_index.insert(key, code.clone());
+        self.org_index
+            .insert(code.as_str().to_lowercase(), code.clone());
+        self.report.new_organisations.push(NewOrganisation {
+            code: code.to_string(),
+            name: name.clone(),
+            kind,
+            sheet: sheet.to_owned(),
+            row: r + 1,
+        });
+        let org = Organisation {
+            code: code.clone(),
+            name: text(None, &name),
+            kind,
+            parent_code: None,
+            website: None,
+        };
+        self.put(org.into(), sheet, r);
+        code
+    }
+
+    fn not_mapped(&mut self, sheet: &str, g: &Grid, h: &Header, rows: &[usize]) {
+        let mut cols = h.unmapped.clone();
+        // Cells filled under no header at all are reported too.
+        let known: HashSet<usize> = h
+            .fields
+            .values()
+            .copied()
+            .chain(h.weeks.iter().map(|(c, _)| *c))
+            .chain(cols.iter().map(|(c, _)| *c))
+            .collect();
+        for c in 0..g.width {
+            if !known.contains(&c) && rows.iter().any(|&r| !is_blank(g.get(r, c))) {
+                cols.push((c, format!("{} (no header)", letter(c))));
+            }
+        }
+        cols.sort();
+        for (c, label) in cols {
+            let non_empty = rows.iter().filter(|&&r| !is_blank(g.get(r, c))).count();
+            self.report.not_mapped.push(NotMapped {
+                sheet: sheet.to_owned(),
+                column: label,
+                non_empty,
+            });
+        }
+    }
+
+    fn finish(self) -> GovStackImport {
+        let mut tables = Vec::new();
+        let mut places = HashMap::new();
+        for t in write_tables(&self.out) {
+            let mut by_sheet: Vec<(String, Vec<RawRow>)> = Vec::new();
+            for cells in &t.rows {
+                let cells: Vec<String> = cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => s.clone(),
+                        Cell::Number(n) => format!("{n}"),
+                        Cell::Empty => String::new(),
+                    })
+                    .collect();
+                let key = cells.first().cloned().unwrap_or_default();
+                let (sheet, row) = self.origin.get(&(t.name, key)).cloned().unwrap_or_default();
+                match by_sheet.iter_mut().find(|(s, _)| *s == sheet) {
+                    Some((_, rows)) => rows.push(RawRow { row, cells }),
+                    None => by_sheet.push((sheet, vec![RawRow { row, cells }])),
+                }
+            }
+            for (sheet, rows) in by_sheet {
+                let label = format!("{sheet} [{}]", t.name);
+                let cols = self
+                    .columns
+                    .get(&(sheet.clone(), t.name))
+                    .cloned()
+                    .unwrap_or_default();
+                places.insert(label.clone(), (sheet, cols));
+                tables.push(RawTable {
+                    label,
+                    name: t.name.to_owned(),
+                    headers: t.headers.clone(),
+                    rows,
+                    decimal_comma: false,
+                });
+            }
+        }
+        GovStackImport {
+            report: self.report,
+            tables,
+            errors: self.errors,
+            rows: self.rows,
+            places,
+        }
+    }
+}
+
+const STOP_WORDS: &[&str] = &[
+    "of", "the", "and", "for", "de", "des", "du", "la", "le", "el", "y", "et", "del", "los", "las",
+];
+
+/// A code for a new organisation: the name itself when it is already an acronym (`DIAL`), else
+/// the initials of its words (`Ministry of Civil Transportation` → `MCT`).
+fn org_code(name: &str) -> String {
+    let name = name.trim();
+    if name.len() <= 12 && Code::parse(name).is_ok() && !name.contains(' ') {
+        return name.to_uppercase();
+    }
+    let initials: String = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.to_lowercase().as_str()))
+        .filter_map(|w| w.chars().next())
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(10)
+        .collect();
+    if initials.len() >= 2 {
+        initials
+    } else {
+        let s = sanitise(&name.to_uppercase(), 10);
+        if s.is_empty() { "ORG".to_owned() } else { s }
+    }
+}
+
+fn org_kind(name: &str, default: OrgKind) -> OrgKind {
+    let n = name.to_lowercase();
+    if n.contains("minist") {
+        OrgKind::Ministry
+    } else if n.contains("municipal") || n.contains("city council") {
+        OrgKind::Municipality
+    } else if n.contains("university") {
+        OrgKind::Academia
+    } else if n.contains("agency") || n.contains("board") || n.contains("office") {
+        OrgKind::Agency
+    } else {
+        default
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFI-2: the service catalogue
+
+fn rfi2(b: &mut Build<'_>, sheet: &str, g: &Grid) {
+    let h = match find_header(g, RFI2, sheet, Layout::Rfi2.describe()) {
+        Ok(h) => h,
+        Err(e) => {
+            b.errors.push(e);
+            return;
+        }
+    };
+    missing_columns(&h, RFI2, sheet, &mut b.errors);
+    let label = |f: F| h.label(f);
+    let code_col = if h.col(F::ServiceId).is_some() {
+        label(F::ServiceId)
+    } else {
+        label(F::SNo)
+    };
+    b.place(
+        sheet,
+        "services",
+        &[
+            ("code", code_col),
+            ("title_en", label(F::Name)),
+            ("owner_code", label(F::Ministry)),
+            ("annual_transactions", label(F::Transactions)),
+            ("summary_en", label(F::Description)),
+            ("audience", label(F::Recipient)),
+            ("evidence", label(F::Documents)),
+            ("channels", label(F::Channels)),
+            ("maturity", label(F::Level)),
+            ("cross_border", label(F::CrossBorder)),
+        ],
+    );
+    b.place(
+        sheet,
+        "organisations",
+        &[
+            ("code", label(F::Ministry)),
+            ("name_en", label(F::Ministry)),
+            ("kind", label(F::Ministry)),
+        ],
+    );
+
+    let mut started = false;
+    let mut service_rows = Vec::new();
+    let mut codes: HashMap<String, usize> = HashMap::new();
+    for r in h.last + 1..g.height() {
+        if g.row_empty(r) {
+            continue;
+        }
+        let sno = whole(&g.col_text(r, h.col(F::SNo)));
+        let id = g.col_text(r, h.col(F::ServiceId));
+        let name = g.col_text(r, h.col(F::Name));
+        if id.is_empty() && name.is_empty() {
+            // Option rows come before the first service; numbered empty rows after it.
+            let others = (0..g.width).any(|c| Some(c) != h.col(F::SNo) && !is_blank(g.get(r, c)));
+            if started && others {
+                b.err(
+                    sheet,
+                    r,
+                    &label(F::Name),
+                    "",
+                    "a service name (other cells of this row are filled)",
+                );
+            }
+            continue;
+        }
+        started = true;
+        service_rows.push(r);
+        b.rows += 1;
+        service(b, sheet, g, &h, r, &sno, &id, &name, &mut codes);
+    }
+    b.not_mapped(sheet, g, &h, &service_rows);
+    b.report.sheets.push(format!(
+        "{sheet}: read as the {} — {} service{}",
+        Layout::Rfi2.describe(),
+        service_rows.len(),
+        if service_rows.len() == 1 { "" } else { "s" }
+    ));
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row's identity cells, read once by the caller"
+)]
+fn service(
+    b: &mut Build<'_>,
+    sheet: &str,
+    g: &Grid,
+    h: &Header,
+    r: usize,
+    sno: &str,
+    id: &str,
+    name: &str,
+    codes: &mut HashMap<String, usize>,
+) {
+    let mut ok = true;
+    let cell = |f: F| h.col(f).map_or(&EMPTY, |c| g.get(r, c));
+    let txt = |f: F| g.col_text(r, h.col(f));
+
+    // Code: the Service ID (made a valid code), or SVC-<S.no>.
+    let code = if !sanitise(id, 64).is_empty() {
+        let c = sanitise(id, 64);
+        if c != id {
+            b.note(
+                sheet,
+                Some(r),
+                format!("Service ID {id:?} is used as the code {c}"),
+            );
+        }
+        Some(c)
+    } else if !sanitise(sno, 60).is_empty() {
+        Some(format!("SVC-{}", sanitise(sno, 60)))
+    } else {
+        b.err(
+            sheet,
+            r,
+            &h.label(if h.col(F::ServiceId).is_some() {
+                F::ServiceId
+            } else {
+                F::SNo
+            }),
+            id,
+            "a Service ID, or an S.no to make the code SVC-<S.no> from",
+        );
+        None
+    };
+    let code = code.and_then(|c| Code::parse(&c).ok());
+    if let Some(c) = &code {
+        if let Some(first) = codes.get(c.as_str()) {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::ServiceId),
+                id,
+                format!("a service code not used before (already on row {first})"),
+            );
+            ok = false;
+        } else {
+            codes.insert(c.to_string(), r + 1);
+        }
+    } else {
+        ok = false;
+    }
+
+    if name.is_empty() && h.col(F::Name).is_some() {
+        b.err(sheet, r, &h.label(F::Name), "", "the service's name");
+        ok = false;
+    }
+
+    let ministry = txt(F::Ministry);
+    let owner = if ministry.is_empty() {
+        if h.col(F::Ministry).is_some() {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Ministry),
+                "",
+                "the responsible ministry or organisation",
+            );
+        }
+        ok = false;
+        None
+    } else {
+        Some(ministry)
+    };
+
+    let tx = match transactions(cell(F::Transactions)) {
+        Ok(v) => v,
+        Err(e) => {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Transactions),
+                &txt(F::Transactions),
+                e.expected,
+            );
+            ok = false;
+            None
+        }
+    };
+
+    let recipient = txt(F::Recipient);
+    let aud = if recipient.is_empty() {
+        if h.col(F::Recipient).is_some() {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Recipient),
+                "",
+                "who the service is for: Individual or Business",
+            );
+        }
+        ok = false;
+        None
+    } else {
+        match audience(&recipient) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                b.err(sheet, r, &h.label(F::Recipient), &recipient, e.expected);
+                ok = false;
+                None
+            }
+        }
+    };
+
+    let chan_text = txt(F::Channels);
+    let chans = match channels(&chan_text) {
+        Ok(c) => c,
+        Err(e) => {
+            b.err(sheet, r, &h.label(F::Channels), &chan_text, e.expected);
+            ok = false;
+            Vec::new()
+        }
+    };
+
+    let mat = match level(cell(F::Level)) {
+        Ok(Some(m)) => Some(m),
+        Ok(None) if chans.contains(&Channel::Web) => {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Level),
+                "",
+                format!("{LEVELS} (the service is online)"),
+            );
+            ok = false;
+            None
+        }
+        Ok(None) => {
+            if h.col(F::Level).is_some() {
+                b.note(
+                    sheet,
+                    Some(r),
+                    "no digitalisation level and the service is not online: read as level 1 \
+                     (information sheet)",
+                );
+            }
+            Maturity::parse("1").ok()
+        }
+        Err(e) => {
+            b.err(sheet, r, &h.label(F::Level), &txt(F::Level), e.expected);
+            ok = false;
+            None
+        }
+    };
+
+    let cb_text = txt(F::CrossBorder);
+    let cross = if cb_text.is_empty() {
+        None
+    } else {
+        match yes_no(&cb_text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                b.err(sheet, r, &h.label(F::CrossBorder), &cb_text, e.expected);
+                ok = false;
+                None
+            }
+        }
+    };
+
+    // Required documents: linked to the data items of the same name; the rest reported.
+    let docs = txt(F::Documents);
+    let mut evidence: Vec<Code> = Vec::new();
+    for d in docs.split([',', ';', '\n']).map(str::trim) {
+        if d.is_empty() {
+            continue;
+        }
+        match b.data_items.get(&collapse(d).to_lowercase()) {
+            Some(c) if !evidence.contains(c) => evidence.push(c.clone()),
+            Some(_) => {}
+            None => b.note(
+                sheet,
+                Some(r),
+                format!("required document {d:?} matches no data item by name; not linked"),
+            ),
+        }
+    }
+
+    let (Some(code), Some(owner), Some(aud), Some(mat), true) = (code, owner, aud, mat, ok) else {
+        return;
+    };
+    let owner = b.organisation(&owner, OrgKind::Ministry, sheet, r);
+    let old = b.base.services.get(code.as_str()).cloned();
+    let old = old.as_ref();
+    let description = txt(F::Description);
+    let fetched: Vec<Code> = old.map(|o| o.evidence_fetched.clone()).unwrap_or_default();
+    let evidence = if evidence.is_empty() {
+        old.map(|o| o.evidence.clone()).unwrap_or_default()
+    } else {
+        evidence.retain(|e| !fetched.contains(e));
+        evidence
+    };
+    let s = Service {
+        code,
+        title: text(old.map(|o| &o.title), name),
+        summary: if description.is_empty() {
+            old.and_then(|o| o.summary.clone())
+        } else {
+            Some(text(old.and_then(|o| o.summary.as_ref()), &description))
+        },
+        audience: aud,
+        life_event: old.map(|o| o.life_event.clone()).unwrap_or_default(),
+        owner_code: owner,
+        maturity: mat,
+        channels: if chans.is_empty() {
+            old.map(|o| o.channels.clone()).unwrap_or_default()
+        } else {
+            chans
+        },
+        annual_transactions: tx.or(old.and_then(|o| o.annual_transactions)),
+        digital_share_pct: old.and_then(|o| o.digital_share_pct),
+        satisfaction_pct: old.and_then(|o| o.satisfaction_pct),
+        completion_rate_pct: old.and_then(|o| o.completion_rate_pct),
+        cost_per_transaction: old.and_then(|o| o.cost_per_transaction),
+        evidence,
+        evidence_fetched: fetched,
+        building_blocks: old.map(|o| o.building_blocks.clone()).unwrap_or_default(),
+        cross_border: cross.unwrap_or(old.is_some_and(|o| o.cross_border)),
+        last_reviewed: old.and_then(|o| o.last_reviewed),
+    };
+    b.put(s.into(), sheet, r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// High Level Roadmap
+
+struct Activity {
+    row: usize,
+    id: String,
+    title: String,
+    indicator: String,
+    stage: String,
+    lead: Option<Code>,
+    start: Date,
+    due: Date,
+}
+
+fn is_activity_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn ranges(rows: &[usize]) -> String {
+    match (rows.first(), rows.last()) {
+        (Some(a), Some(z)) if a == z => format!("row {}", a + 1),
+        (Some(a), Some(z)) => format!("rows {}–{}", a + 1, z + 1),
+        _ => String::new(),
+    }
+}
+
+fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
+    let h = match find_header(g, ROADMAP, sheet, Layout::Roadmap.describe()) {
+        Ok(h) => h,
+        Err(e) => {
+            b.errors.push(e);
+            return;
+        }
+    };
+    missing_columns(&h, ROADMAP, sheet, &mut b.errors);
+    let timeline = match (h.weeks.first(), h.weeks.last()) {
+        (Some((a, _)), Some((z, _))) => format!("{}–{} (timeline weeks)", letter(*a), letter(*z)),
+        _ => h.label(F::Timeline),
+    };
+    b.place(
+        sheet,
+        "milestones",
+        &[
+            ("code", h.label(F::ActivityId)),
+            ("action_line", h.label(F::Indicator)),
+            ("title_en", h.label(F::Activity)),
+            ("due", timeline.clone()),
+        ],
+    );
+    b.place(
+        sheet,
+        "action_lines",
+        &[
+            ("code", h.label(F::Indicator)),
+            ("title_en", h.label(F::Indicator)),
+            ("description_en", h.label(F::Stage)),
+            ("lead_org", h.label(F::Lead)),
+            ("contributing_orgs", h.label(F::Lead)),
+            ("start", timeline.clone()),
+            ("end", timeline.clone()),
+        ],
+    );
+    b.place(
+        sheet,
+        "organisations",
+        &[
+            ("code", h.label(F::Lead)),
+            ("name_en", h.label(F::Lead)),
+            ("kind", h.label(F::Lead)),
+        ],
+    );
+    b.place(sheet, "pillars", &[("code", h.label(F::Indicator))]);
+    if h.weeks.is_empty() {
+        b.note(
+            sheet,
+            None,
+            "no timeline column has a date in its header; activities are dated by their Timeline \
+             cell only",
+        );
+    }
+
+    let mut data_rows = Vec::new();
+    let mut placeholders = Vec::new();
+    let mut undated: Vec<(usize, String)> = Vec::new();
+    let mut activities: Vec<Activity> = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for r in h.last + 1..g.height() {
+        if g.row_empty(r) {
+            continue;
+        }
+        data_rows.push(r);
+        b.rows += 1;
+        let raw_id = g.col_text(r, h.col(F::ActivityId));
+        let id = raw_id.trim_end_matches('.').trim().to_owned();
+        let title = g.col_text(r, h.col(F::Activity));
+        if !is_activity_id(&id) {
+            let what = if raw_id.is_empty() {
+                "no activity id".to_owned()
+            } else {
+                format!("{raw_id:?} is not an activity id such as 1.1.1")
+            };
+            let shown = if title.is_empty() {
+                String::new()
+            } else {
+                format!(" (activity {:?})", short(&title))
+            };
+            b.note(sheet, Some(r), format!("{what}{shown}; not imported"));
+            continue;
+        }
+        let lead = g.col_text(r, h.col(F::Lead));
+        let marked: Vec<Date> = h
+            .weeks
+            .iter()
+            .filter(|(c, _)| !is_blank(g.get(r, *c)) || g.filled(r, *c))
+            .map(|(_, d)| *d)
+            .collect();
+        let tl = h.col(F::Timeline).map_or(&EMPTY, |c| g.get(r, c));
+        if title.is_empty() && lead.is_empty() && marked.is_empty() && is_blank(tl) {
+            placeholders.push((r, id));
+            continue;
+        }
+        if title.is_empty() {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Activity),
+                "",
+                "the activity (the row has a lead organisation, a timeline or marked weeks)",
+            );
+            continue;
+        }
+        let dates = match (marked.iter().min(), marked.iter().max()) {
+            (Some(a), Some(z)) => Some((*a, *z)),
+            _ => timeline_date(tl).map(|d| (d, d)),
+        };
+        let Some((start, due)) = dates else {
+            undated.push((r, id));
+            continue;
+        };
+        let indicator = collapse(&g.col_text(r, h.col(F::Indicator)));
+        if indicator.is_empty() || sanitise(&indicator, 60).is_empty() {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::Indicator),
+                &indicator,
+                "the indicator the activity serves, such as OI 1.1",
+            );
+            continue;
+        }
+        if let Some(first) = ids.get(&id) {
+            b.err(
+                sheet,
+                r,
+                &h.label(F::ActivityId),
+                &raw_id,
+                format!("an activity id not used before (already on row {first})"),
+            );
+            continue;
+        }
+        ids.insert(id.clone(), r + 1);
+        let lead =
+            (!lead.is_empty()).then(|| b.organisation(&lead, OrgKind::International, sheet, r));
+        activities.push(Activity {
+            row: r,
+            id,
+            title,
+            indicator,
+            stage: collapse(&g.col_text(r, h.col(F::Stage))),
+            lead,
+            start,
+            due,
+        });
+    }
+    if !placeholders.is_empty() {
+        let rows: Vec<usize> = placeholders.iter().map(|(r, _)| *r).collect();
+        let ids: Vec<&str> = placeholders.iter().map(|(_, i)| i.as_str()).collect();
+        b.note(
+            sheet,
+            None,
+            format!(
+                "{} (activity ids {}) name no activity, lead organisation or week: not imported",
+                ranges(&rows),
+                ids.join(", ")
+            ),
+        );
+    }
+    if !undated.is_empty() {
+        let rows: Vec<usize> = undated.iter().map(|(r, _)| *r).collect();
+        let ids: Vec<&str> = undated.iter().map(|(_, i)| i.as_str()).collect();
+        b.note(
+            sheet,
+            None,
+            format!(
+                "{} (activities {}) have no week marked in the timeline and no date under \
+                 Timeline: not imported, as a milestone needs a due date",
+                ranges(&rows),
+                ids.join(", ")
+            ),
+        );
+    }
+
+    // One action line per indicator, in the order they appear.
+    let mut order: Vec<String> = Vec::new();
+    for a in &activities {
+        if !order.contains(&a.indicator) {
+            order.push(a.indicator.clone());
+        }
+    }
+    let mut lines = 0;
+    for ind in &order {
+        let acts: Vec<&Activity> = activities.iter().filter(|a| &a.indicator == ind).collect();
+        let first_row = acts.first().map_or(0, |a| a.row);
+        let Ok(code) = Code::parse(&format!("{ROADMAP_PILLAR}-{}", sanitise(ind, 60))) else {
+            continue;
+        };
+        let leads: Vec<Code> = acts.iter().filter_map(|a| a.lead.clone()).collect();
+        let Some(lead) = leads.first().cloned() else {
+            b.err(
+                sheet,
+                first_row,
+                &h.label(F::Lead),
+                "",
+                format!("a lead organisation for at least one activity of {ind} (the lead of its action line)"),
+            );
+            continue;
+        };
+        let old = b.base.action_lines.get(code.as_str()).cloned();
+        let old = old.as_ref();
+        let mut contributing: Vec<Code> =
+            old.map(|o| o.contributing_orgs.clone()).unwrap_or_default();
+        for l in &leads {
+            if *l != lead && !contributing.contains(l) {
+                contributing.push(l.clone());
+            }
+        }
+        contributing.retain(|c| *c != lead);
+        let stage = acts
+            .iter()
+            .map(|a| a.stage.as_str())
+            .find(|s| !s.is_empty());
+        let description = match stage {
+            Some(s) => Some(text(
+                old.and_then(|o| o.description.as_ref()),
+                &format!("GovStack country engagement framework stage: {s}"),
+            )),
+            None => old.and_then(|o| o.description.clone()),
+        };
+        let (Some(start), Some(end)) = (
+            acts.iter().map(|a| a.start).min(),
+            acts.iter().map(|a| a.due).max(),
+        ) else {
+            continue;
+        };
+        let Ok(default_priority) = Priority::parse("2") else {
+            continue;
+        };
+        let al = ActionLine {
+            code: code.clone(),
+            pillar_code: old
+                .map(|o| o.pillar_code.clone())
+                .unwrap_or_else(|| Code::parse(ROADMAP_PILLAR).unwrap_or_else(|_| code.clone())),
+            title: text(old.map(|o| &o.title), ind),
+            description,
+            lead_org: lead,
+            contributing_orgs: contributing,
+            start,
+            end,
+            priority: old.map_or(default_priority, |o| o.priority),
+            status: old.map_or(ActionLineStatus::NotStarted, |o| o.status),
+            sdg_targets: old.map(|o| o.sdg_targets.clone()).unwrap_or_default(),
+        };
+        b.put(al.into(), sheet, first_row);
+        lines += 1;
+        for a in acts {
+            let Ok(mcode) = Code::parse(&format!("{ROADMAP_PILLAR}-{}", a.id)) else {
+                b.err(
+                    sheet,
+                    a.row,
+                    &h.label(F::ActivityId),
+                    &a.id,
+                    "an activity id of at most 60 characters",
+                );
+                continue;
+            };
+            let old = b.base.milestones.get(mcode.as_str()).cloned();
+            let old = old.as_ref();
+            let m = Milestone {
+                code: mcode,
+                action_line: code.clone(),
+                title: text(old.map(|o| &o.title), &a.title),
+                due: a.due,
+                completed_on: old.and_then(|o| o.completed_on),
+                status: old.map_or(MilestoneStatus::Planned, |o| o.status),
+            };
+            b.put(m.into(), sheet, a.row);
+        }
+    }
+    if lines > 0
+        && !b.base.pillars.contains_key(ROADMAP_PILLAR)
+        && let Ok(code) = Code::parse(ROADMAP_PILLAR)
+    {
+        let p = Pillar {
+            code,
+            title: text(None, "High Level Roadmap"),
+            description: Some(text(
+                None,
+                "Activities of the GovStack country engagement roadmap (High Level Road Map \
+                 workbook).",
+            )),
+        };
+        let first = activities.first().map_or(h.last + 1, |a| a.row);
+        b.put(p.into(), sheet, first);
+    }
+    b.not_mapped(sheet, g, &h, &data_rows);
+    let milestones = activities.len();
+    b.report.sheets.push(format!(
+        "{sheet}: read as the {} — {milestones} dated activit{} (milestones) under {lines} \
+         indicator{} (action lines), {} week column{}",
+        Layout::Roadmap.describe(),
+        if milestones == 1 { "y" } else { "ies" },
+        if lines == 1 { "" } else { "s" },
+        h.weeks.len(),
+        if h.weeks.len() == 1 { "" } else { "s" },
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other sheets
+
+fn other_sheet(b: &mut Build<'_>, sheet: &str, g: &Grid) {
+    let header = (0..g.height()).find(|&r| {
+        (0..g.width).any(|c| {
+            collapse(&g.text(r, c))
+                .to_lowercase()
+                .starts_with("system id")
+        })
+    });
+    match header {
+        Some(hr) => {
+            let n = (hr + 1..g.height()).filter(|&r| !g.row_empty(r)).count();
+            b.note(
+                sheet,
+                None,
+                format!(
+                    "not read: {n} system{} listed; the model holds building blocks, not systems",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        None => b.note(sheet, None, "not read: not a GovStack template sheet"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_read_as_published_and_refuse_anything_else() {
+        let s = |x: &str| Data::String(x.to_owned());
+        let lv = |d: Data| level(&d).map(|m| m.map(Maturity::level));
+        assert_eq!(lv(s("Level 3: Submit Webform")), Ok(Some(3)));
+        assert_eq!(lv(s("level 1: Information Sheet")), Ok(Some(1)));
+        assert_eq!(lv(s("Level 4: 100% online")), Ok(Some(4)));
+        assert_eq!(lv(s("Downloadable form")), Ok(Some(2)));
+        assert_eq!(lv(Data::Float(2.0)), Ok(Some(2)));
+        assert_eq!(lv(Data::Empty), Ok(None));
+        assert!(lv(s("Level 7: Teleport")).is_err());
+        assert!(lv(s("Level 12")).is_err());
+        assert!(lv(s("mostly online")).is_err());
+    }
+
+    #[test]
+    fn transactions_read_thousands_separators_and_number_cells() {
+        let s = |x: &str| transactions(&Data::String(x.to_owned()));
+        assert_eq!(s("1,102,000"), Ok(Some(1_102_000)));
+        assert_eq!(s("1 102 000"), Ok(Some(1_102_000)));
+        assert_eq!(s("240000"), Ok(Some(240_000)));
+        assert_eq!(transactions(&Data::Float(5000.0)), Ok(Some(5000)));
+        assert!(s("1,10,2000").is_err());
+        assert!(s("about a million").is_err());
+        assert!(transactions(&Data::Float(1.3)).is_err());
+    }
+
+    #[test]
+    fn channels_and_recipients_map_to_the_vocabularies() {
+        assert_eq!(channels("In person/Offline"), Ok(vec![Channel::InPerson]));
+        assert_eq!(
+            channels("Online, Phone and Post"),
+            Ok(vec![Channel::Web, Channel::Phone, Channel::Post])
+        );
+        assert!(channels("Carrier pigeon").is_err());
+        assert_eq!(audience("Individual"), Ok(Audience::Citizen));
+        assert_eq!(audience("Business"), Ok(Audience::Business));
+        assert!(audience("Other government agency").is_err());
+    }
+
+    #[test]
+    fn codes_and_dates_are_derived_stably() {
+        assert_eq!(sanitise("Example Sevice 1", 64), "Example-Sevice-1");
+        assert_eq!(org_code("Ministory of Civil Trasnsportation"), "MCT");
+        assert_eq!(org_code("DIAL"), "DIAL");
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(26), "AA");
+        let d = |x: &str| header_date(&Data::String(x.to_owned())).map(|d| d.to_string());
+        assert_eq!(d("09 June 2022").as_deref(), Some("2022-06-09"));
+        assert_eq!(d("7 July 2022").as_deref(), Some("2022-07-07"));
+        let t = |x: &str| timeline_date(&Data::String(x.to_owned())).map(|d| d.to_string());
+        assert_eq!(t("Dec 2024 ").as_deref(), Some("2024-12-31"));
+        assert_eq!(t("(TBD on proposal dev.)"), None);
+    }
+}

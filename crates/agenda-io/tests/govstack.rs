@@ -1,0 +1,407 @@
+//! The GovStack playbook's workbooks, as published and as users fill them in, imported over the
+//! demo country.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use agenda_core::{Audience, Channel, OrgKind, Snapshot};
+use agenda_io::govstack::{self, GovStackImport};
+use agenda_io::{ImportError, apply_in_memory, embedded, plan_import};
+use calamine::{Data, Reader};
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, Workbook};
+
+const RFI2: &str = "rfi2-service-catalogue-template.xlsx";
+const ROADMAP: &str = "high-level-roadmap-template.xlsx";
+const RFI2_SHEET: &str = "sheet Service Cataloge";
+const ROADMAP_SHEET: &str = "sheet High Level Road Map";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/govstack")
+        .join(name)
+}
+
+fn demo() -> Snapshot {
+    let base = Snapshot::empty(Arc::new(embedded::sdg().unwrap()));
+    let plan = plan_import(&base, &embedded::demo_tables().unwrap()).unwrap();
+    apply_in_memory(&base, &plan)
+}
+
+fn read(path: &Path, base: &Snapshot) -> GovStackImport {
+    govstack::read(path, base).expect("recognised as a GovStack workbook")
+}
+
+/// Reads, plans and applies; panics with every problem when the import is refused.
+fn import(path: &Path, base: &Snapshot) -> (GovStackImport, Snapshot) {
+    let g = read(path, base);
+    let plan = g.plan(base).unwrap_or_else(|errors| {
+        panic!(
+            "refused:\n{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let after = apply_in_memory(base, &plan);
+    (g, after)
+}
+
+/// A change to one cell of a copy, addressed as a spreadsheet does (`S11`).
+enum Edit {
+    Text(&'static str),
+    Number(f64),
+    Date(u16, u8, u8),
+    Fill,
+    Clear,
+}
+
+fn a1(cell: &str) -> (u32, u16) {
+    let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
+    let row: u32 = cell[letters.len()..].parse().unwrap();
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
+    (row - 1, (col - 1) as u16)
+}
+
+/// Copies every cell value of a published workbook into a new one (same sheet names, same
+/// positions), with some cells changed.
+fn copy_with(src: &Path, sheet: &str, edits: &[(&str, Edit)], dir: &Path) -> PathBuf {
+    let mut wb_in = calamine::open_workbook_auto(src).unwrap();
+    let mut out = Workbook::new();
+    let date = Format::new().set_num_format("d mmmm yyyy");
+    for name in wb_in.sheet_names() {
+        let range = wb_in.worksheet_range(&name).unwrap();
+        let ws = out.add_worksheet();
+        ws.set_name(&name).unwrap();
+        if let Some((top, left)) = range.start() {
+            for (r, row) in range.rows().enumerate() {
+                for (c, d) in row.iter().enumerate() {
+                    let (r, c) = (top + r as u32, left as u16 + c as u16);
+                    match d {
+                        Data::String(s) => {
+                            ws.write_string(r, c, s).unwrap();
+                        }
+                        Data::Float(f) => {
+                            ws.write_number(r, c, *f).unwrap();
+                        }
+                        Data::Int(i) => {
+                            ws.write_number(r, c, *i as f64).unwrap();
+                        }
+                        Data::Bool(b) => {
+                            ws.write_boolean(r, c, *b).unwrap();
+                        }
+                        Data::DateTime(dt) => {
+                            ws.write_number_with_format(r, c, dt.as_f64(), &date)
+                                .unwrap();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if name.trim() == sheet {
+            for (cell, e) in edits {
+                let (r, c) = a1(cell);
+                match e {
+                    Edit::Text(s) => ws.write_string(r, c, *s).map(|_| ()),
+                    Edit::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                    Edit::Date(y, m, d) => {
+                        let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                        ws.write_datetime_with_format(r, c, &dt, &date).map(|_| ())
+                    }
+                    Edit::Fill => {
+                        let f = Format::new().set_background_color(Color::RGB(0x4472C4));
+                        ws.write_blank(r, c, &f).map(|_| ())
+                    }
+                    Edit::Clear => ws.write_blank(r, c, &Format::new()).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+    }
+    let path = dir.join(src.file_name().unwrap());
+    out.save(&path).unwrap();
+    path
+}
+
+fn has_error(errors: &[ImportError], row: Option<usize>, column: &str, value: Option<&str>) {
+    assert!(
+        errors.iter().any(|e| e.file == RFI2_SHEET
+            && e.row == row
+            && e.column.as_deref().is_some_and(|c| c.starts_with(column))
+            && e.value.as_deref() == value),
+        "no error at row {row:?}, column {column}, value {value:?} in:\n{}",
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn the_published_rfi2_workbook_imports_its_driving_licence_example() {
+    let base = demo();
+    let (g, after) = import(&fixture(RFI2), &base);
+    assert!(g.errors.is_empty());
+    assert_eq!(
+        g.rows(),
+        1,
+        "one service row; option and empty numbered rows skipped"
+    );
+
+    let s = &after.services["Example-Sevice-1"];
+    assert_eq!(s.title.get("en"), "Driving licence");
+    assert_eq!(s.audience, Audience::Citizen);
+    assert_eq!(s.annual_transactions, Some(1_102_000));
+    // No level is given and the service is only offered in person: level 1.
+    assert_eq!(s.maturity.level(), 1);
+    assert_eq!(s.channels, [Channel::InPerson]);
+    assert!(!s.cross_border);
+    assert!(
+        s.summary
+            .as_ref()
+            .is_some_and(|t| t.get("en").starts_with("A Civilian requests"))
+    );
+    // The ministry is not among the demo's organisations: created, and reported.
+    assert_eq!(s.owner_code.as_str(), "MCT");
+    let org = &after.organisations["MCT"];
+    assert_eq!(org.name.get("en"), "Ministory of Civil Trasnsportation");
+    assert_eq!(org.kind, OrgKind::Ministry);
+    assert_eq!(g.report.new_organisations.len(), 1);
+    assert_eq!(g.report.new_organisations[0].row, 11);
+    assert_eq!(after.services.len(), base.services.len() + 1);
+
+    // What the model cannot hold is listed, with how many cells it fills.
+    let nm = |prefix: &str| {
+        g.report
+            .not_mapped
+            .iter()
+            .find(|n| n.column.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} not reported:\n{}", g.report))
+            .non_empty
+    };
+    assert_eq!(nm("F (Number of customers"), 0);
+    assert_eq!(nm("G (Number of iterations"), 1);
+    assert_eq!(nm("H (Prerequisites"), 1);
+    assert_eq!(nm("U (Is the service configuration a Pubic-Private"), 0);
+    assert_eq!(nm("V (Does the service have a potential for FDI"), 0);
+    assert_eq!(nm("X (What are the key metrics"), 0);
+    assert_eq!(nm("AA (What are the major challenges"), 1);
+    let report = g.report.to_string();
+    assert!(
+        report.contains("\"UID/Proof of age\" matches no data item"),
+        "{report}"
+    );
+    assert!(report.contains("Example-Sevice-1"), "{report}");
+    assert!(
+        report.contains("Systems-Platforms Catalogue: not read"),
+        "{report}"
+    );
+
+    // Importing the same workbook again changes nothing.
+    let again = read(&fixture(RFI2), &after).plan(&after).unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+#[test]
+fn a_filled_in_rfi2_copy_reads_levels_number_cells_channels_and_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            ("B11", Edit::Clear),
+            ("D11", Edit::Text("ministry of transport")),
+            ("E11", Edit::Number(1_102_000.0)),
+            ("L11", Edit::Text("Date of birth, Proof of residence")),
+            ("Q11", Edit::Text("Online")),
+            ("S11", Edit::Text("Level 3: Submit Webform")),
+            ("T11", Edit::Text("Yes")),
+            ("C12", Edit::Text("Register a company")),
+            ("D12", Edit::Text("BRA")),
+            ("E12", Edit::Text("12,500")),
+            ("K12", Edit::Text("Business")),
+            ("Q12", Edit::Text("Online")),
+            ("S12", Edit::Text("Level 4: 100% online")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let (g, after) = import(&path, &base);
+    assert!(g.report.new_organisations.is_empty(), "{}", g.report);
+
+    let s = &after.services["SVC-1"];
+    assert_eq!(s.title.get("en"), "Driving licence");
+    assert_eq!(s.owner_code.as_str(), "MOT");
+    assert_eq!(s.maturity.level(), 3);
+    assert_eq!(s.channels, [Channel::Web]);
+    assert_eq!(s.annual_transactions, Some(1_102_000));
+    assert_eq!(
+        s.evidence.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        ["DI-DOB", "DI-RESPROOF"]
+    );
+    assert!(s.cross_border);
+
+    let s = &after.services["SVC-2"];
+    assert_eq!(s.audience, Audience::Business);
+    assert_eq!(s.owner_code.as_str(), "BRA");
+    assert_eq!(s.maturity.level(), 4);
+    assert_eq!(s.annual_transactions, Some(12_500));
+}
+
+#[test]
+fn a_broken_rfi2_copy_is_refused_with_every_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            ("S11", Edit::Text("Level 7: Teleport")),
+            ("E11", Edit::Text("about a million")),
+            ("K6", Edit::Clear),
+            ("C12", Edit::Text("Renew a passport")),
+            ("D12", Edit::Text("MOI")),
+            ("E12", Edit::Text("12.5k")),
+            ("S12", Edit::Text("Level 2: Downloadable form")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let g = read(&path, &base);
+    let errors = g.plan(&base).unwrap_err();
+    has_error(
+        &errors,
+        Some(11),
+        "S (Level of digitalization)",
+        Some("Level 7: Teleport"),
+    );
+    has_error(
+        &errors,
+        Some(11),
+        "E (Number of transactions/year)",
+        Some("about a million"),
+    );
+    has_error(
+        &errors,
+        Some(12),
+        "E (Number of transactions/year)",
+        Some("12.5k"),
+    );
+    has_error(&errors, None, "Recipient/beneficiary", None);
+    let level = errors
+        .iter()
+        .find(|e| e.value.as_deref() == Some("Level 7: Teleport"))
+        .unwrap()
+        .to_string();
+    assert!(level.contains("Level 3: Submit Webform"), "{level}");
+    // Nothing is planned while anything is wrong.
+    assert!(g.plan(&base).is_err());
+}
+
+#[test]
+fn the_published_roadmap_imports_and_reports_the_activities_it_cannot_date() {
+    let base = demo();
+    let (g, after) = import(&fixture(ROADMAP), &base);
+    assert!(g.errors.is_empty());
+    let report = g.report.to_string();
+    // The template marks no week and its activities say "(TBD on proposal dev.)".
+    assert!(
+        report.contains("3.1.1, 3.1.2, 3.1.3, 3.1.4, 3.1.5, 3.3.1, 3.3.2) have no week marked"),
+        "{report}"
+    );
+    assert!(report.contains("7 week columns"), "{report}");
+    assert!(report.contains("rows 4–23 (activity ids 1.1.1"), "{report}");
+    assert!(
+        report.contains("row 33: \"Suggestion\" is not an activity id"),
+        "{report}"
+    );
+    assert!(
+        g.report
+            .not_mapped
+            .iter()
+            .any(|n| n.sheet == ROADMAP_SHEET && n.column.starts_with("F (Deliverable")),
+        "{report}"
+    );
+    assert_eq!(after.milestones.len(), base.milestones.len());
+}
+
+#[test]
+fn a_marked_roadmap_copy_becomes_milestones_due_on_their_last_marked_week() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(ROADMAP),
+        "High Level Road Map",
+        &[
+            // 3.1.1 runs three weeks, marked with text.
+            ("L24", Edit::Text("x")),
+            ("M24", Edit::Text("x")),
+            ("N24", Edit::Text("x")),
+            // 3.1.2 is marked by colour only.
+            ("O25", Edit::Fill),
+            // 3.3.1 in the last week, whose header is a real date cell.
+            ("R2", Edit::Date(2022, 7, 21)),
+            ("R29", Edit::Text("✓")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let (g, after) = import(&path, &base);
+
+    let m = &after.milestones["HLR-3.1.1"];
+    assert_eq!(m.due.to_string(), "2022-06-23");
+    assert_eq!(m.action_line.as_str(), "HLR-OI-3.1");
+    assert!(
+        m.title
+            .get("en")
+            .starts_with("3 concepts for technical training")
+    );
+    assert_eq!(after.milestones["HLR-3.1.2"].due.to_string(), "2022-06-30");
+    assert_eq!(after.milestones["HLR-3.3.1"].due.to_string(), "2022-07-21");
+    assert!(!after.milestones.contains_key("HLR-3.1.3"));
+
+    let al = &after.action_lines["HLR-OI-3.1"];
+    assert_eq!(al.pillar_code.as_str(), "HLR");
+    assert_eq!(al.title.get("en"), "OI 3.1");
+    assert_eq!(al.start.to_string(), "2022-06-09");
+    assert_eq!(al.end.to_string(), "2022-06-30");
+    assert_eq!(al.lead_org.as_str(), "DIAL");
+    assert!(after.action_lines.contains_key("HLR-OI-3.3"));
+    assert!(after.pillars.contains_key("HLR"));
+    assert_eq!(after.organisations["DIAL"].kind, OrgKind::International);
+    assert_eq!(g.report.new_organisations.len(), 1);
+
+    // Twice is the same as once.
+    let again = read(&path, &after).plan(&after).unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+#[test]
+fn a_roadmap_indicator_without_any_lead_is_refused_at_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(ROADMAP),
+        "High Level Road Map",
+        &[("L30", Edit::Text("x")), ("G30", Edit::Clear)],
+        dir.path(),
+    );
+    let base = demo();
+    let errors = read(&path, &base).plan(&base).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.file == ROADMAP_SHEET
+            && e.row == Some(30)
+            && e.column.as_deref() == Some("G (Lead Organization)")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn native_workbooks_are_not_taken_for_govstack_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("native.xlsx");
+    agenda_io::export_xlsx(&demo(), &path).unwrap();
+    assert!(govstack::read(&path, &demo()).is_none());
+}
