@@ -34,6 +34,14 @@ const PAGES: &[&str] = &[
     "/roadmap",
     "/regulatory-plan",
     "/open-data",
+    "/organisations",
+    "/services",
+    "/services/SVC-001",
+    "/life-events/LE-CHILD",
+    "/building-blocks/BB-ID",
+    "/analysis/once-only",
+    "/analysis/roadmap",
+    "/analysis/priorities",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";

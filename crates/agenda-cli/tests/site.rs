@@ -413,3 +413,74 @@ fn the_country_brands_the_site_from_its_configuration() {
     let logo = get(&s, "/assets/logo");
     assert_eq!(logo.header("content-type"), Some("image/svg+xml"));
 }
+
+#[test]
+fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
+    let (s, _dir) = start();
+    let d = demo();
+    for (lang, pre) in LANGS {
+        let list = page(&s, &format!("{pre}/services"));
+        for v in d.services.values() {
+            assert!(
+                list.contains(&format!("/services/{}\"", v.code)),
+                "{lang} list {}",
+                v.code
+            );
+            let p = page(&s, &format!("{pre}/services/{}", v.code));
+            assert!(p.contains(v.title.get(lang)), "{lang} {} title", v.code);
+            assert!(
+                p.contains("\"@type\":\"GovernmentService\""),
+                "{lang} {} JSON-LD",
+                v.code
+            );
+            let owner = &d.organisations[v.owner_code.as_str()];
+            assert!(p.contains(owner.name.get(lang)), "{lang} {} owner", v.code);
+        }
+        for e in d.life_events.values() {
+            let p = page(&s, &format!("{pre}/life-events/{}", e.code));
+            assert!(p.contains(e.title.get(lang)), "{lang} {}", e.code);
+            for v in d
+                .services
+                .values()
+                .filter(|v| v.life_event.contains(&e.code))
+            {
+                assert!(
+                    p.contains(&format!("/services/{}\"", v.code)),
+                    "{lang} {} in {}",
+                    v.code,
+                    e.code
+                );
+            }
+        }
+        for b in d.building_blocks.values() {
+            let p = page(&s, &format!("{pre}/building-blocks/{}", b.code));
+            for v in d
+                .services
+                .values()
+                .filter(|v| v.building_blocks.contains(&b.code))
+            {
+                assert!(
+                    p.contains(&format!("/services/{}\"", v.code)),
+                    "{lang} {} uses {}",
+                    v.code,
+                    b.code
+                );
+            }
+        }
+        for a in ["once-only", "roadmap", "priorities"] {
+            page(&s, &format!("{pre}/analysis/{a}"));
+        }
+    }
+    // SVC-001 asks for the parents' identity, which the civil status register (reachable)
+    // already holds, and a medical certificate nobody holds.
+    let sheet = page(&s, "/services/SVC-001");
+    assert!(
+        sheet.contains("<li class=\"ev-held\"><strong>Parents' identity</strong>"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("<li class=\"ev-bring\"><strong>Medical certificate</strong>"));
+    let r = get(&s, "/services?maturity=7");
+    assert_eq!(r.status, 400);
+    let filtered = page(&s, "/services?life_event=LE-CHILD&maturity=2");
+    assert!(filtered.contains("/services/SVC-001\"") && !filtered.contains("/services/SVC-002\""));
+}

@@ -362,7 +362,7 @@ pub async fn find_sdg_indicator(
         crate::analysis_api::once_only, crate::analysis_api::building_blocks,
         crate::analysis_api::roadmap_conflicts, crate::analysis_api::roadmap_slip,
         crate::analysis_api::priorities, crate::analysis_api::freshness,
-        crate::analysis_api::standard,
+        crate::analysis_api::standard, crate::catalogue_api::catalogue,
     ),
     components(schemas(ErrorEnvelope)),
     tags(
@@ -392,4 +392,5 @@ pub fn router() -> Router<AppState> {
         .route("/sdg/indicators/{code}", get(find_sdg_indicator))
         .route("/openapi.json", get(openapi))
         .merge(crate::analysis_api::router())
+        .merge(crate::catalogue_api::router())
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis_api;
 pub mod api;
+pub mod catalogue_api;
 pub mod error;
 mod metrics_layer;
 pub mod site;

@@ -2,6 +2,7 @@
 //! the snapshot, working without JavaScript. The language comes from the URL prefix (`/fr/…`,
 //! `/es/…`), then `Accept-Language`; pages carry an `ETag` derived from the snapshot version.
 
+mod catalogue_pages;
 mod charts;
 mod downloads;
 mod i18n;
@@ -283,6 +284,22 @@ pub fn router() -> Router<AppState> {
         .route("/sdgs", get(pages::sdgs))
         .route("/sdgs/{goal}", get(pages::sdg))
         .route("/roadmap", get(pages::roadmap))
+        .route("/services", get(catalogue_pages::services))
+        .route("/services/{code}", get(catalogue_pages::service))
+        .route("/life-events/{code}", get(catalogue_pages::life_event))
+        .route(
+            "/building-blocks/{code}",
+            get(catalogue_pages::building_block),
+        )
+        .route(
+            "/analysis/once-only",
+            get(catalogue_pages::analysis_once_only),
+        )
+        .route("/analysis/roadmap", get(catalogue_pages::analysis_roadmap))
+        .route(
+            "/analysis/priorities",
+            get(catalogue_pages::analysis_priorities),
+        )
         .route("/regulatory-plan", get(pages::regulatory_plan))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))

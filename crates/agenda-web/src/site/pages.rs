@@ -100,7 +100,7 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    fn new(state: &AppState, lang: Lang, path: &str, title: String) -> Self {
+    pub(super) fn new(state: &AppState, lang: Lang, path: &str, title: String) -> Self {
         let section = path.split('/').nth(1).unwrap_or("");
         let nav = [
             ("/", "nav-home", ""),
@@ -109,6 +109,7 @@ impl Chrome {
             ("/kpis", "nav-kpis", "kpis"),
             ("/sdgs", "nav-sdgs", "sdgs"),
             ("/roadmap", "nav-roadmap", "roadmap"),
+            ("/services", "nav-services", "services"),
             ("/regulatory-plan", "nav-regulatory-plan", "regulatory-plan"),
             ("/open-data", "nav-open-data", "open-data"),
         ]
@@ -187,7 +188,7 @@ fn link(lang: Lang, path: &str) -> String {
     }
 }
 
-fn tx_html(lang: &str, text: &Text) -> String {
+pub(super) fn tx_html(lang: &str, text: &Text) -> String {
     let l = agenda_core::Lang::parse(lang).ok();
     match l.as_ref().and_then(|l| text.exact(l)) {
         Some(s) => esc(s),
@@ -242,7 +243,7 @@ pub fn fmt_value(lang: &str, unit: Unit, v: f64) -> String {
     }
 }
 
-fn public(state: &AppState) -> Arc<Snapshot> {
+pub(super) fn public(state: &AppState) -> Arc<Snapshot> {
     state.public_snapshot()
 }
 
@@ -261,7 +262,7 @@ pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: Str
     render(status, &page)
 }
 
-fn not_found(state: &AppState, lang: Lang, what: &str, code: &str) -> Response {
+pub(super) fn not_found(state: &AppState, lang: Lang, what: &str, code: &str) -> Response {
     let msg = t_args(
         lang.0,
         "error-no-such",
@@ -325,7 +326,7 @@ fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow {
     }
 }
 
-fn org_name(c: &Chrome, s: &Snapshot, code: &Code) -> Safe<String> {
+pub(super) fn org_name(c: &Chrome, s: &Snapshot, code: &Code) -> Safe<String> {
     match s.organisations.get(code.as_str()) {
         Some(o) => Safe(format!(
             "<a href=\"{}\">{}</a>",
@@ -572,9 +573,9 @@ pub struct AlFilter {
 
 /// An option of a filter.
 pub struct Opt {
-    value: String,
-    label: String,
-    selected: bool,
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) selected: bool,
 }
 
 /// `/action-lines`.
@@ -590,7 +591,10 @@ pub struct ActionLinesPage {
     total: usize,
 }
 
-fn opts(items: impl Iterator<Item = (String, String)>, chosen: &Option<String>) -> Vec<Opt> {
+pub(super) fn opts(
+    items: impl Iterator<Item = (String, String)>,
+    chosen: &Option<String>,
+) -> Vec<Opt> {
     items
         .map(|(value, label)| Opt {
             selected: chosen.as_deref() == Some(value.as_str()),

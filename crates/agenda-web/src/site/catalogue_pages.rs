@@ -1,0 +1,748 @@
+//! The one-stop shop: browsing the services catalogue, a service information sheet per
+//! service (with the same performance figures for every service), life events, building
+//! blocks, and the catalogue analyses (once-only, roadmap, priorities).
+
+use std::fmt::Write as _;
+
+use agenda_core::catalogue::{once_only, priorities, reuse, roadmap};
+use agenda_core::*;
+use askama::Template;
+use askama::filters::Safe;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::i18n::{t, t_args};
+use super::pages::{
+    Chrome, Opt, error_page, esc, fmt_num, not_found, opts, org_name, public, tx_html,
+};
+use super::{Lang, render};
+use crate::AppState;
+
+fn maturity_label(lang: &str, m: Maturity) -> String {
+    t(lang, &format!("maturity-{}", m.level()))
+}
+
+/// A service in a list.
+pub struct ServiceRow {
+    code: String,
+    title: Safe<String>,
+    owner: Safe<String>,
+    maturity: String,
+    level: u8,
+    channels: String,
+    transactions: String,
+}
+
+fn service_row(c: &Chrome, s: &Snapshot, v: &Service) -> ServiceRow {
+    ServiceRow {
+        code: v.code.to_string(),
+        title: c.tx(&v.title),
+        owner: org_name(c, s, &v.owner_code),
+        maturity: maturity_label(c.lang, v.maturity),
+        level: v.maturity.level(),
+        channels: v
+            .channels
+            .iter()
+            .map(|ch| c.status("channel", ch.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        transactions: v
+            .annual_transactions
+            .map(|n| fmt_num(c.lang, n as f64))
+            .unwrap_or_else(|| "—".to_owned()),
+    }
+}
+
+/// Filters of the services list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ServiceFilter {
+    life_event: Option<String>,
+    owner: Option<String>,
+    maturity: Option<String>,
+}
+
+/// `/services`.
+#[derive(Template)]
+#[template(path = "services.html")]
+pub struct ServicesPage {
+    c: Chrome,
+    rows: Vec<ServiceRow>,
+    events: Vec<Opt>,
+    owners: Vec<Opt>,
+    levels: Vec<Opt>,
+    total: usize,
+    citizen_events: Vec<(String, Safe<String>, usize)>,
+    business_events: Vec<(String, Safe<String>, usize)>,
+}
+
+/// `GET /services`: browse by life event, organisation and maturity.
+pub async fn services(
+    State(state): State<AppState>,
+    lang: Lang,
+    q: Result<Query<ServiceFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let s = public(&state);
+    let Ok(Query(f)) = q else {
+        return error_page(
+            &state,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t(lang.0, "error-bad-filter"),
+        );
+    };
+    let f = ServiceFilter {
+        life_event: f.life_event.filter(|v| !v.is_empty()),
+        owner: f.owner.filter(|v| !v.is_empty()),
+        maturity: f.maturity.filter(|v| !v.is_empty()),
+    };
+    let bad = |what: &str, v: &str| {
+        let msg = t_args(
+            lang.0,
+            "error-bad-value",
+            &[("what", t(lang.0, what)), ("value", v.to_owned())],
+        );
+        error_page(&state, lang, StatusCode::BAD_REQUEST, msg)
+    };
+    if let Some(e) = &f.life_event
+        && !s.life_events.contains_key(e)
+    {
+        return bad("filter-life-event", e);
+    }
+    if let Some(o) = &f.owner
+        && !s.organisations.contains_key(o)
+    {
+        return bad("filter-owner", o);
+    }
+    let level = match &f.maturity {
+        Some(v) => match Maturity::parse(v) {
+            Ok(m) => Some(m),
+            Err(_) => return bad("filter-maturity", v),
+        },
+        None => None,
+    };
+    let c = Chrome::new(&state, lang, "/services", t(lang.0, "nav-services"));
+    let rows = s
+        .services
+        .values()
+        .filter(|v| {
+            f.life_event
+                .as_deref()
+                .is_none_or(|e| v.life_event.iter().any(|x| x.as_str() == e))
+        })
+        .filter(|v| {
+            f.owner
+                .as_deref()
+                .is_none_or(|o| v.owner_code.as_str() == o)
+        })
+        .filter(|v| level.is_none_or(|m| v.maturity == m))
+        .map(|v| service_row(&c, &s, v))
+        .collect();
+    let mut owners: Vec<&Code> = s.services.values().map(|v| &v.owner_code).collect();
+    owners.sort();
+    owners.dedup();
+    let events_of = |aud: Audience| {
+        s.life_events
+            .values()
+            .filter(|e| e.audience == aud)
+            .map(|e| {
+                let n = s
+                    .services
+                    .values()
+                    .filter(|v| v.life_event.contains(&e.code))
+                    .count();
+                (e.code.to_string(), c.tx(&e.title), n)
+            })
+            .collect()
+    };
+    let page = ServicesPage {
+        total: s.services.len(),
+        events: opts(
+            s.life_events
+                .values()
+                .map(|e| (e.code.to_string(), e.title.get(lang.0).to_owned())),
+            &f.life_event,
+        ),
+        owners: opts(
+            owners.into_iter().map(|o| {
+                let name = s
+                    .organisations
+                    .get(o.as_str())
+                    .map(|x| x.name.get(lang.0).to_owned())
+                    .unwrap_or_default();
+                (o.to_string(), format!("{o} — {name}"))
+            }),
+            &f.owner,
+        ),
+        levels: opts(
+            (1..=4u8).map(|l| {
+                (
+                    l.to_string(),
+                    format!("{l} — {}", t(lang.0, &format!("maturity-{l}"))),
+                )
+            }),
+            &f.maturity,
+        ),
+        citizen_events: events_of(Audience::Citizen),
+        business_events: events_of(Audience::Business),
+        rows,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A piece of evidence on a sheet, with what the state already knows about it.
+pub struct EvidenceView {
+    name: Safe<String>,
+    note: String,
+    class: &'static str,
+}
+
+/// A performance figure.
+pub struct Figure {
+    label: String,
+    value: String,
+}
+
+/// `/services/<code>`: the service information sheet.
+#[derive(Template)]
+#[template(path = "service.html")]
+pub struct ServicePage {
+    c: Chrome,
+    v: Service,
+    title: Safe<String>,
+    summary: Safe<String>,
+    owner: Safe<String>,
+    audience: String,
+    maturity: String,
+    channels: Vec<String>,
+    evidence: Vec<EvidenceView>,
+    figures: Vec<Figure>,
+    events: Vec<(String, Safe<String>)>,
+    blocks: Vec<(String, Safe<String>, String)>,
+    releases: Vec<(String, String, String)>,
+    jsonld: Safe<String>,
+}
+
+fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> String {
+    let provider = s
+        .organisations
+        .get(v.owner_code.as_str())
+        .map(|o| o.name.get(lang).to_owned())
+        .unwrap_or_else(|| v.owner_code.to_string());
+    let json = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "identifier": v.code.as_str(),
+        "name": v.title.get(lang),
+        "description": v.summary.as_ref().map(|t| t.get(lang)),
+        "serviceType": v.life_event.iter().filter_map(|e| s.life_events.get(e.as_str())).map(|e| e.title.get(lang)).collect::<Vec<_>>(),
+        "audience": {"@type": "Audience", "audienceType": v.audience.as_str()},
+        "provider": {"@type": "GovernmentOrganization", "name": provider},
+        "availableChannel": v.channels.iter().map(|ch| serde_json::json!({"@type": "ServiceChannel", "name": ch.as_str()})).collect::<Vec<_>>(),
+    });
+    // `</` must not appear inside a script element.
+    json.to_string().replace("</", "<\\/")
+}
+
+/// `GET /services/<code>`.
+pub async fn service(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Response {
+    let s = public(&state);
+    let Some(v) = s.services.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-service", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/services/{code}"),
+        v.title.get(lang.0).to_owned(),
+    );
+    let holders = |item: &Code| -> Vec<&Registry> {
+        s.registries
+            .values()
+            .filter(|r| r.data_items.contains(item))
+            .collect()
+    };
+    let mut evidence: Vec<EvidenceView> = Vec::new();
+    for item in &v.evidence {
+        let name = s
+            .data_items
+            .get(item.as_str())
+            .map(|d| Safe(tx_html(lang.0, &d.name)))
+            .unwrap_or_else(|| Safe(esc(item.as_str())));
+        let regs = holders(item);
+        let (note, class) = if regs.is_empty() {
+            (t(lang.0, "evidence-bring"), "bring")
+        } else {
+            let names: Vec<String> = regs.iter().map(|r| r.name.get(lang.0).to_owned()).collect();
+            let key = if regs.iter().any(|r| r.exposed_via_interop) {
+                "evidence-held-reachable"
+            } else {
+                "evidence-held-later"
+            };
+            (
+                t_args(lang.0, key, &[("registry", names.join(", "))]),
+                "held",
+            )
+        };
+        evidence.push(EvidenceView { name, note, class });
+    }
+    for item in &v.evidence_fetched {
+        let name = s
+            .data_items
+            .get(item.as_str())
+            .map(|d| Safe(tx_html(lang.0, &d.name)))
+            .unwrap_or_else(|| Safe(esc(item.as_str())));
+        evidence.push(EvidenceView {
+            name,
+            note: t(lang.0, "evidence-fetched"),
+            class: "fetched",
+        });
+    }
+    let pct = |p: Option<Percent>| p.map(|p| format!("{}\u{a0}%", fmt_num(lang.0, p.value())));
+    let dash = || "—".to_owned();
+    let figures = vec![
+        Figure {
+            label: t(lang.0, "fig-transactions"),
+            value: v
+                .annual_transactions
+                .map(|n| fmt_num(lang.0, n as f64))
+                .unwrap_or_else(dash),
+        },
+        Figure {
+            label: t(lang.0, "fig-digital-take-up"),
+            value: pct(v.digital_share_pct).unwrap_or_else(dash),
+        },
+        Figure {
+            label: t(lang.0, "fig-satisfaction"),
+            value: pct(v.satisfaction_pct).unwrap_or_else(dash),
+        },
+        Figure {
+            label: t(lang.0, "fig-completion"),
+            value: pct(v.completion_rate_pct).unwrap_or_else(dash),
+        },
+        Figure {
+            label: t(lang.0, "fig-cost"),
+            value: v
+                .cost_per_transaction
+                .map(|x| format!("{}\u{a0}{}", fmt_num(lang.0, x), t(lang.0, "unit-currency")))
+                .unwrap_or_else(dash),
+        },
+    ];
+    let page = ServicePage {
+        title: c.tx(&v.title),
+        summary: c.otx(&v.summary),
+        owner: org_name(&c, &s, &v.owner_code),
+        audience: c.status("audience", v.audience.as_str()),
+        maturity: format!(
+            "{} — {}",
+            v.maturity.level(),
+            maturity_label(lang.0, v.maturity)
+        ),
+        channels: v
+            .channels
+            .iter()
+            .map(|ch| c.status("channel", ch.as_str()))
+            .collect(),
+        evidence,
+        figures,
+        events: v
+            .life_event
+            .iter()
+            .filter_map(|e| s.life_events.get(e.as_str()))
+            .map(|e| (e.code.to_string(), c.tx(&e.title)))
+            .collect(),
+        blocks: v
+            .building_blocks
+            .iter()
+            .filter_map(|b| s.building_blocks.get(b.as_str()))
+            .map(|b| {
+                (
+                    b.code.to_string(),
+                    c.tx(&b.name),
+                    c.status("bb-status", b.status.as_str()),
+                )
+            })
+            .collect(),
+        releases: s
+            .releases
+            .values()
+            .filter(|r| r.service == v.code)
+            .map(|r| {
+                (
+                    r.target_date.to_string(),
+                    format!(
+                        "{} — {}",
+                        r.target_maturity.level(),
+                        maturity_label(lang.0, r.target_maturity)
+                    ),
+                    c.status("release-status", r.status.as_str()),
+                )
+            })
+            .collect(),
+        jsonld: Safe(schema_org(&s, &v, lang.0)),
+        v,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `/life-events/<code>`.
+#[derive(Template)]
+#[template(path = "life_event.html")]
+pub struct LifeEventPage {
+    c: Chrome,
+    code: String,
+    title: Safe<String>,
+    audience: String,
+    rows: Vec<ServiceRow>,
+}
+
+/// `GET /life-events/<code>`: its services, the most used first.
+pub async fn life_event(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Response {
+    let s = public(&state);
+    let Some(e) = s.life_events.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-life_event", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/life-events/{code}"),
+        e.title.get(lang.0).to_owned(),
+    );
+    let mut list: Vec<&Service> = s
+        .services
+        .values()
+        .filter(|v| v.life_event.contains(&e.code))
+        .collect();
+    list.sort_by_key(|v| {
+        (
+            std::cmp::Reverse(v.annual_transactions.unwrap_or(0)),
+            v.code.clone(),
+        )
+    });
+    let page = LifeEventPage {
+        code: e.code.to_string(),
+        title: c.tx(&e.title),
+        audience: c.status("audience", e.audience.as_str()),
+        rows: list.into_iter().map(|v| service_row(&c, &s, v)).collect(),
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `/building-blocks/<code>`.
+#[derive(Template)]
+#[template(path = "building_block.html")]
+pub struct BuildingBlockPage {
+    c: Chrome,
+    b: BuildingBlock,
+    name: Safe<String>,
+    owner: Safe<String>,
+    status: String,
+    transactions: String,
+    rows: Vec<ServiceRow>,
+}
+
+/// `GET /building-blocks/<code>`: the block and the services that reuse it.
+pub async fn building_block(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Response {
+    let s = public(&state);
+    let Some(b) = s.building_blocks.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-building_block", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/building-blocks/{code}"),
+        b.name.get(lang.0).to_owned(),
+    );
+    let users: Vec<&Service> = s
+        .services
+        .values()
+        .filter(|v| v.building_blocks.contains(&b.code))
+        .collect();
+    let tx: u64 = users
+        .iter()
+        .map(|v| v.annual_transactions.unwrap_or(0))
+        .sum();
+    let page = BuildingBlockPage {
+        name: c.tx(&b.name),
+        owner: org_name(&c, &s, &b.owner_code),
+        status: c.status("bb-status", b.status.as_str()),
+        transactions: fmt_num(lang.0, tx as f64),
+        rows: users.into_iter().map(|v| service_row(&c, &s, v)).collect(),
+        b,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A row of the once-only analysis.
+pub struct OnceOnlyRow {
+    service: String,
+    title: Safe<String>,
+    item: Safe<String>,
+    registries: String,
+    fixable: bool,
+    requests: String,
+}
+
+/// `/analysis/once-only`.
+#[derive(Template)]
+#[template(path = "analysis_once_only.html")]
+pub struct OnceOnlyPage {
+    c: Chrome,
+    total: String,
+    fixable: String,
+    blocked: String,
+    fetched: String,
+    rows: Vec<OnceOnlyRow>,
+    blocks: Vec<(String, Safe<String>, String, usize, String)>,
+}
+
+/// `GET /analysis/once-only`: data the state already holds but still asks for, and the
+/// building blocks services reuse.
+pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/once-only",
+        t(lang.0, "analysis-once-only"),
+    );
+    let o = once_only::once_only(&s);
+    let r = reuse::reuse(&s);
+    let rows = o
+        .items
+        .iter()
+        .map(|i| OnceOnlyRow {
+            service: i.service.to_string(),
+            title: s
+                .services
+                .get(i.service.as_str())
+                .map(|v| c.tx(&v.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            item: s
+                .data_items
+                .get(i.data_item.as_str())
+                .map(|d| Safe(tx_html(lang.0, &d.name)))
+                .unwrap_or_else(|| Safe(esc(i.data_item.as_str()))),
+            registries: i
+                .registries
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            fixable: i.fixable_now,
+            requests: fmt_num(lang.0, i.annual_requests as f64),
+        })
+        .collect();
+    let blocks = r
+        .blocks
+        .iter()
+        .map(|b| {
+            let name = s
+                .building_blocks
+                .get(b.building_block.as_str())
+                .map(|x| c.tx(&x.name))
+                .unwrap_or_else(|| Safe(String::new()));
+            (
+                b.building_block.to_string(),
+                name,
+                c.status("bb-status", b.status.as_str()),
+                b.service_count,
+                fmt_num(lang.0, b.annual_transactions as f64),
+            )
+        })
+        .collect();
+    let page = OnceOnlyPage {
+        total: fmt_num(lang.0, o.summary.annual_requests as f64),
+        fixable: fmt_num(lang.0, o.summary.fixable_now_requests as f64),
+        blocked: fmt_num(lang.0, o.summary.blocked_requests as f64),
+        fetched: o
+            .summary
+            .fetched_share_pct
+            .map(|p| format!("{}\u{a0}%", fmt_num(lang.0, p)))
+            .unwrap_or_else(|| "—".to_owned()),
+        rows,
+        blocks,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A planned release in the roadmap analysis.
+pub struct ReleaseRow {
+    date: String,
+    service: String,
+    title: Safe<String>,
+    level: String,
+    org: Safe<String>,
+    status: String,
+}
+
+/// `/analysis/roadmap`.
+#[derive(Template)]
+#[template(path = "analysis_roadmap.html")]
+pub struct RoadmapAnalysisPage {
+    c: Chrome,
+    releases: Vec<ReleaseRow>,
+    conflicts: Vec<(String, String, String, String)>,
+}
+
+/// `GET /analysis/roadmap`: the planned releases and the conflicts with the building blocks
+/// they need.
+pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/roadmap",
+        t(lang.0, "analysis-roadmap"),
+    );
+    let mut rel: Vec<&Release> = s.releases.values().collect();
+    rel.sort_by_key(|r| (r.target_date, r.code.clone()));
+    let releases = rel
+        .into_iter()
+        .map(|r| ReleaseRow {
+            date: r.target_date.to_string(),
+            service: r.service.to_string(),
+            title: s
+                .services
+                .get(r.service.as_str())
+                .map(|v| c.tx(&v.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            level: format!(
+                "{} — {}",
+                r.target_maturity.level(),
+                maturity_label(lang.0, r.target_maturity)
+            ),
+            org: org_name(&c, &s, &r.responsible_org),
+            status: c.status("release-status", r.status.as_str()),
+        })
+        .collect();
+    let conflicts = roadmap::conflicts(&s)
+        .into_iter()
+        .map(|x| {
+            (
+                x.service.to_string(),
+                x.release_date.to_string(),
+                x.needs.to_string(),
+                x.available_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| t(lang.0, "date-unknown")),
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &RoadmapAnalysisPage {
+            c,
+            releases,
+            conflicts,
+        },
+    )
+}
+
+/// A ranked service.
+pub struct PriorityRow {
+    rank: usize,
+    service: String,
+    title: Safe<String>,
+    impact: String,
+    feasibility: String,
+    score: String,
+    quadrant: String,
+}
+
+/// `/analysis/priorities`.
+#[derive(Template)]
+#[template(path = "analysis_priorities.html")]
+pub struct PrioritiesPage {
+    c: Chrome,
+    chart: Safe<String>,
+    rows: Vec<PriorityRow>,
+}
+
+/// `GET /analysis/priorities`: the impact × feasibility ranking with the default weights.
+pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/priorities",
+        t(lang.0, "analysis-priorities"),
+    );
+    let p = match priorities::priorities(&s, priorities::PriorityWeights::default()) {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, lang, StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let mut svg = String::new();
+    let (w, h, m) = (420.0, 420.0, 48.0);
+    let _ = write!(
+        svg,
+        "<svg class=\"chart quadrant\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"q-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"q-title\">{}</title>\
+         <rect x=\"{m}\" y=\"8\" width=\"{s}\" height=\"{s}\" fill=\"#f3f5f8\" stroke=\"#555\"/>\
+         <line x1=\"{mid_x}\" x2=\"{mid_x}\" y1=\"8\" y2=\"{b}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\
+         <line x1=\"{m}\" x2=\"{r}\" y1=\"{mid_y}\" y2=\"{mid_y}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\
+         <text x=\"{mid_x}\" y=\"{lx}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">{}</text>\
+         <text x=\"14\" y=\"{mid_y}\" transform=\"rotate(-90 14 {mid_y})\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">{}</text>",
+        esc(&t(lang.0, "analysis-priorities")),
+        esc(&t(lang.0, "feasibility")),
+        esc(&t(lang.0, "impact")),
+        s = w - m - 8.0,
+        mid_x = m + (w - m - 8.0) / 2.0,
+        mid_y = 8.0 + (w - m - 8.0) / 2.0,
+        b = w - m,
+        r = w - 8.0,
+        lx = h - 14.0,
+    );
+    let side = w - m - 8.0;
+    for i in &p.items {
+        let x = m + i.feasibility / 100.0 * side;
+        let y = 8.0 + (1.0 - i.impact / 100.0) * side;
+        let _ = write!(
+            svg,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#005a9c\" fill-opacity=\"0.7\"/>"
+        );
+    }
+    svg.push_str("</svg>");
+    let rows = p
+        .items
+        .iter()
+        .map(|i| PriorityRow {
+            rank: i.rank,
+            service: i.service.to_string(),
+            title: s
+                .services
+                .get(i.service.as_str())
+                .map(|v| c.tx(&v.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            impact: fmt_num(lang.0, i.impact),
+            feasibility: fmt_num(lang.0, i.feasibility),
+            score: fmt_num(lang.0, i.score),
+            quadrant: c.status("quadrant", i.quadrant.as_str()),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &PrioritiesPage {
+            c,
+            chart: Safe(svg),
+            rows,
+        },
+    )
+}
