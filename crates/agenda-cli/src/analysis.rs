@@ -185,13 +185,7 @@ async fn load(config: &Config) -> anyhow::Result<std::sync::Arc<Snapshot>> {
 }
 
 fn real_today() -> anyhow::Result<Date> {
-    let now = chrono::Utc::now().date_naive();
-    Date::from_ymd(
-        chrono::Datelike::year(&now),
-        chrono::Datelike::month(&now),
-        chrono::Datelike::day(&now),
-    )
-    .ok_or_else(|| anyhow::anyhow!("today is not a date"))
+    Ok(Date::from_naive(chrono::Utc::now().date_naive()))
 }
 
 /// Runs `agenda roadmap …`.

@@ -387,13 +387,7 @@ async fn export(
 async fn check(config: &Config, json: bool, today: Option<&str>) -> anyhow::Result<ExitCode> {
     let today = match today {
         Some(t) => Date::parse(t).map_err(|e| anyhow::anyhow!("--today {t:?}: {e}"))?,
-        None => {
-            let now = chrono::Utc::now()
-                .date_naive()
-                .format("%Y-%m-%d")
-                .to_string();
-            Date::parse(&now).map_err(|e| anyhow::anyhow!("today: {e}"))?
-        }
+        None => Date::from_naive(chrono::Utc::now().date_naive()),
     };
     let store = open(config).await?;
     let h = agenda_core::health::health(&store.snapshot(), today);

@@ -122,6 +122,11 @@ impl Date {
             .map_err(|_| Expected::new("a real calendar date as YYYY-MM-DD"))
     }
 
+    /// A calendar date (for callers that read the clock: the core never does).
+    pub fn from_naive(d: chrono::NaiveDate) -> Self {
+        Self(d)
+    }
+
     /// A date from its parts, if they form a real day.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
         chrono::NaiveDate::from_ymd_opt(year, month, day).map(Self)

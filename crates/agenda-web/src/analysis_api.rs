@@ -89,19 +89,6 @@ fn snapshot(st: &AppState) -> Arc<Snapshot> {
     st.public_snapshot()
 }
 
-/// The day the analyses are computed for: the configured one, else the real date.
-fn today(st: &AppState) -> Date {
-    st.settings.today.unwrap_or_else(|| {
-        let now = chrono::Utc::now().date_naive();
-        Date::from_ymd(
-            chrono::Datelike::year(&now),
-            chrono::Datelike::month(&now),
-            chrono::Datelike::day(&now),
-        )
-        .unwrap_or_else(|| unreachable!("today is a real date"))
-    })
-}
-
 /// National figures of the once-only analysis, with paging.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OnceOnlyMeta {
@@ -409,7 +396,7 @@ pub async fn freshness(
             "months must be from 0 to {MAX_MONTHS}"
         )));
     }
-    let fr = freshness::freshness(&snapshot(&st), today(&st), months);
+    let fr = freshness::freshness(&snapshot(&st), st.today(), months);
     let (items, p) = page(fr.items, &q)?;
     Ok(Json(FreshnessList {
         items,

@@ -90,6 +90,13 @@ impl AppState {
         }))
     }
 
+    /// The day statuses are computed for: the configured one, else today's UTC date.
+    pub fn today(&self) -> Date {
+        self.settings
+            .today
+            .unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()))
+    }
+
     /// What the public may see of the current snapshot (no drafts).
     pub fn public_snapshot(&self) -> Arc<Snapshot> {
         let current = self.store.snapshot();

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::i18n::{t, t_args};
 use super::pages::{
-    Chrome, Opt, error_page, esc, fmt_num, not_found, opts, org_name, public, tx_html,
+    Chrome, Opt, bad_value, error_page, esc, fmt_num, not_found, opts, org_name, public, tx_html,
 };
 use super::{Lang, render};
 use crate::AppState;
@@ -97,14 +97,7 @@ pub async fn services(
         owner: f.owner.filter(|v| !v.is_empty()),
         maturity: f.maturity.filter(|v| !v.is_empty()),
     };
-    let bad = |what: &str, v: &str| {
-        let msg = t_args(
-            lang.0,
-            "error-bad-value",
-            &[("what", t(lang.0, what)), ("value", v.to_owned())],
-        );
-        error_page(&state, lang, StatusCode::BAD_REQUEST, msg)
-    };
+    let bad = |what: &str, v: &str| bad_value(&state, lang, what, v);
     if let Some(e) = &f.life_event
         && !s.life_events.contains_key(e)
     {

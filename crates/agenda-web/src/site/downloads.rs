@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::{esc, today};
+use super::pages::esc;
 use crate::AppState;
 
 fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
@@ -206,7 +206,7 @@ pub async fn atom(State(state): State<AppState>) -> Response {
     let updated = entries
         .first()
         .map(|e| e.0.clone())
-        .unwrap_or_else(|| today(&state).to_string());
+        .unwrap_or_else(|| state.today().to_string());
     let mut out = String::new();
     let _ = write!(
         out,

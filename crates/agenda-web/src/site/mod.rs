@@ -133,11 +133,7 @@ pub async fn headers(
     req: Request,
     next: Next,
 ) -> Response {
-    let tag = format!(
-        "W/\"{}-{}\"",
-        state.store.snapshot().version,
-        pages::today(&state)
-    );
+    let tag = format!("W/\"{}-{}\"", state.store.snapshot().version, state.today());
     let not_modified = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -213,10 +209,7 @@ pub async fn cache_pages(
     if req.method() != axum::http::Method::GET {
         return next.run(req).await;
     }
-    let stamp = (
-        state.store.snapshot().version,
-        pages::today(&state).to_string(),
-    );
+    let stamp = (state.store.snapshot().version, state.today().to_string());
     let key = format!("{}|{}", lang.0, req.uri());
     {
         let cache = state

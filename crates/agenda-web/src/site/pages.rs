@@ -18,19 +18,6 @@ use super::i18n::{LANGS, t, t_args};
 use super::{Lang, charts, downloads, render};
 use crate::AppState;
 
-/// The day statuses are computed for.
-pub fn today(state: &AppState) -> Date {
-    state.settings.today.unwrap_or_else(|| {
-        let now = chrono::Utc::now().date_naive();
-        Date::from_ymd(
-            chrono::Datelike::year(&now),
-            chrono::Datelike::month(&now),
-            chrono::Datelike::day(&now),
-        )
-        .unwrap_or_else(|| unreachable!("today is a real date"))
-    })
-}
-
 /// The quarter from which progress reports are owed: the earliest period any report was
 /// received for, else the agenda's first quarter.
 pub fn reporting_from(s: &Snapshot) -> Period {
@@ -262,6 +249,16 @@ pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: Str
     render(status, &page)
 }
 
+/// The 400 page for a filter `what` (an interface key) given an unusable `value`.
+pub(super) fn bad_value(state: &AppState, lang: Lang, what: &str, value: &str) -> Response {
+    let msg = t_args(
+        lang.0,
+        "error-bad-value",
+        &[("what", t(lang.0, what)), ("value", value.to_owned())],
+    );
+    error_page(state, lang, StatusCode::BAD_REQUEST, msg)
+}
+
 pub(super) fn not_found(state: &AppState, lang: Lang, what: &str, code: &str) -> Response {
     let msg = t_args(
         lang.0,
@@ -398,7 +395,7 @@ pub struct HomePage {
 /// `GET /`.
 pub async fn home(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let c = Chrome::new(
         &state,
         lang,
@@ -531,7 +528,7 @@ pub struct PillarsPage {
 /// `GET /pillars`.
 pub async fn pillars(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let c = Chrome::new(&state, lang, "/pillars", t(lang.0, "nav-pillars"));
     let p = agenda_progress(&s, today);
     let pillars = s
@@ -611,7 +608,7 @@ pub async fn action_lines(
     q: Result<Query<AlFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let Ok(Query(f)) = q else {
         return error_page(
             &state,
@@ -626,14 +623,7 @@ pub async fn action_lines(
         lead: f.lead.filter(|v| !v.is_empty()),
         sdg: f.sdg.filter(|v| !v.is_empty()),
     };
-    let bad = |what: &str, v: &str| {
-        let msg = t_args(
-            lang.0,
-            "error-bad-value",
-            &[("what", t(lang.0, what)), ("value", v.to_owned())],
-        );
-        error_page(&state, lang, StatusCode::BAD_REQUEST, msg)
-    };
+    let bad = |what: &str, v: &str| bad_value(&state, lang, what, v);
     if let Some(p) = &f.pillar
         && !s.pillars.contains_key(p)
     {
@@ -796,7 +786,7 @@ pub async fn action_line(
     Path(code): Path<String>,
 ) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let Some(a) = s.action_lines.get(&code).cloned() else {
         return not_found(&state, lang, "kind-action_line", &code);
     };
@@ -965,7 +955,7 @@ pub async fn kpis(
     q: Result<Query<KpiFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let Ok(Query(f)) = q else {
         return error_page(
             &state,
@@ -978,14 +968,7 @@ pub async fn kpis(
     let status = match &chosen {
         Some(v) => match KpiStatus::ALL.iter().find(|st| st.as_str() == v) {
             Some(st) => Some(*st),
-            None => {
-                let msg = t_args(
-                    lang.0,
-                    "error-bad-value",
-                    &[("what", t(lang.0, "filter-status")), ("value", v.clone())],
-                );
-                return error_page(&state, lang, StatusCode::BAD_REQUEST, msg);
-            }
+            None => return bad_value(&state, lang, "filter-status", v),
         },
         None => None,
     };
@@ -1077,7 +1060,7 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
             None => not_found(&state, lang, "kind-kpi", base),
         };
     }
-    let today = today(&state);
+    let today = state.today();
     let Some(k) = s.kpis.get(&code).cloned() else {
         return not_found(&state, lang, "kind-kpi", &code);
     };
@@ -1266,7 +1249,7 @@ pub async fn organisation(
     Path(code): Path<String>,
 ) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let Some(o) = s.organisations.get(&code).cloned() else {
         return not_found(&state, lang, "kind-organisation", &code);
     };
@@ -1500,7 +1483,7 @@ pub struct RoadmapPage {
 /// `GET /roadmap`.
 pub async fn roadmap(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let c = Chrome::new(&state, lang, "/roadmap", t(lang.0, "nav-roadmap"));
     let mut by_line: BTreeMap<&str, Vec<&Milestone>> = BTreeMap::new();
     for m in s.milestones.values() {
@@ -1572,7 +1555,7 @@ pub struct RegulatoryPage {
 /// `GET /regulatory-plan`.
 pub async fn regulatory_plan(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
-    let today = today(&state);
+    let today = state.today();
     let c = Chrome::new(
         &state,
         lang,
