@@ -258,6 +258,19 @@ fn reuse_priorities_and_freshness_match_the_data() {
 
     let st = api(&s, "/api/v1/analysis/standard");
     assert_eq!(st["meta"]["total"], 90);
+    // data/demo/assessments.csv: SVC-011 met all 14 criteria; SVC-002 failed STD-06 and
+    // partly met STD-07 and STD-11.
+    let of = |code: &str| {
+        items(&st)
+            .iter()
+            .find(|i| i["service"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(of("SVC-011")["met"], 14);
+    assert_eq!(of("SVC-002")["not_met"], 1);
+    assert_eq!(of("SVC-002")["partly_met"], 2);
+    assert_eq!(of("SVC-001")["not_assessed"], 14);
 }
 
 #[test]

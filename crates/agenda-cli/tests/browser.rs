@@ -42,6 +42,7 @@ const PAGES: &[&str] = &[
     "/analysis/once-only",
     "/analysis/roadmap",
     "/analysis/priorities",
+    "/analysis/standard",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";

@@ -467,8 +467,12 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
                 );
             }
         }
-        for a in ["once-only", "roadmap", "priorities"] {
+        for a in ["once-only", "roadmap", "priorities", "standard"] {
             page(&s, &format!("{pre}/analysis/{a}"));
+        }
+        let std = page(&s, &format!("{pre}/analysis/standard"));
+        for k in d.standard_criteria.values() {
+            assert!(std.contains(k.title.get(lang)), "{lang} {}", k.code);
         }
     }
     // SVC-001 asks for the parents' identity, which the civil status register (reachable)

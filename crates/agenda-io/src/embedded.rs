@@ -33,6 +33,8 @@ pub const DEMO: &[(&str, &[u8])] = demo_files!(
     "registries",
     "building_blocks",
     "services",
+    "standard_criteria",
+    "assessments",
 );
 
 /// The demo country as tables, ready for `plan_import`.

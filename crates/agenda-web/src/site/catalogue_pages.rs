@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use agenda_core::catalogue::{once_only, priorities, reuse, roadmap};
+use agenda_core::catalogue::{once_only, priorities, reuse, roadmap, standard};
 use agenda_core::*;
 use askama::Template;
 use askama::filters::Safe;
@@ -738,4 +738,89 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
             rows,
         },
     )
+}
+
+/// A criterion of the standard with how many services meet it.
+pub struct CriterionRow {
+    code: String,
+    title: Safe<String>,
+    met: usize,
+    partly: usize,
+    not_met: usize,
+}
+
+/// A service assessed against the standard.
+pub struct AssessedRow {
+    code: String,
+    title: Safe<String>,
+    met: usize,
+    partly: usize,
+    not_met: usize,
+    passed: bool,
+}
+
+/// `/analysis/standard`.
+#[derive(Template)]
+#[template(path = "analysis_standard.html")]
+pub struct StandardPage {
+    c: Chrome,
+    criteria: Vec<CriterionRow>,
+    services: Vec<AssessedRow>,
+    not_assessed: usize,
+}
+
+/// `GET /analysis/standard`: the digital service standard, how many services meet each
+/// criterion, and the services assessed so far (a service passes when it meets every
+/// criterion).
+pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/standard",
+        t(lang.0, "analysis-standard"),
+    );
+    let cov = standard::standard(&s);
+    let criteria = cov
+        .criteria
+        .iter()
+        .map(|x| CriterionRow {
+            code: x.criterion.to_string(),
+            title: s
+                .standard_criteria
+                .get(x.criterion.as_str())
+                .map(|k| c.tx(&k.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            met: x.counts.met,
+            partly: x.counts.partly_met,
+            not_met: x.counts.not_met,
+        })
+        .collect();
+    let assessed: Vec<_> = cov
+        .services
+        .iter()
+        .filter(|x| x.counts.not_assessed < cov.criteria_count)
+        .collect();
+    let services = assessed
+        .iter()
+        .map(|x| AssessedRow {
+            code: x.service.to_string(),
+            title: s
+                .services
+                .get(x.service.as_str())
+                .map(|v| c.tx(&v.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            met: x.counts.met,
+            partly: x.counts.partly_met,
+            not_met: x.counts.not_met,
+            passed: x.counts.met == cov.criteria_count,
+        })
+        .collect();
+    let page = StandardPage {
+        not_assessed: cov.services.len() - assessed.len(),
+        criteria,
+        services,
+        c,
+    };
+    render(StatusCode::OK, &page)
 }

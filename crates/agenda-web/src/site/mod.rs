@@ -293,6 +293,10 @@ pub fn router() -> Router<AppState> {
             "/analysis/priorities",
             get(catalogue_pages::analysis_priorities),
         )
+        .route(
+            "/analysis/standard",
+            get(catalogue_pages::analysis_standard),
+        )
         .route("/regulatory-plan", get(pages::regulatory_plan))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))
