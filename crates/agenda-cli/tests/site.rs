@@ -483,6 +483,16 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
         "{sheet}"
     );
     assert!(sheet.contains("<li class=\"ev-bring\"><strong>Medical certificate</strong>"));
+    // The information sheet of a most-used service: fee, time, steps and outcome.
+    let tax = page(&s, "/services/SVC-020");
+    assert!(
+        tax.contains("<dd>Free</dd>") && tax.contains("About 20 days"),
+        "{tax}"
+    );
+    assert!(tax.contains("<li>Check the pre-filled income and deductions</li>"));
+    assert!(tax.contains("An assessment notice"));
+    let fr = page(&s, "/fr/services/SVC-020");
+    assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\">"));
     let r = get(&s, "/services?maturity=7");
     assert_eq!(r.status, 400);
     let filtered = page(&s, "/services?life_event=LE-CHILD&maturity=2");

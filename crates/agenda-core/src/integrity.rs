@@ -316,6 +316,9 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             if let Some(cost) = v.cost_per_transaction.filter(|c| *c < 0.0) {
                 c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
             }
+            if let Some(fee) = v.fee.filter(|f| *f < 0.0) {
+                c.push("fee", fmt_num(fee), "a fee of 0 or more (0 = free)");
+            }
         }
         Entity::Release(r) => {
             c.reference("service", Kind::Service, &r.service);

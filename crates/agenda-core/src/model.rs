@@ -440,6 +440,18 @@ pub struct Service {
     pub cross_border: bool,
     /// Date its information sheet was last reviewed.
     pub last_reviewed: Option<Date>,
+    /// What the person pays, in the national currency (0 = free).
+    #[serde(default)]
+    pub fee: Option<f64>,
+    /// Usual processing time in calendar days (0 = at once).
+    #[serde(default)]
+    pub processing_days: Option<u32>,
+    /// What the person does, one step per line.
+    #[serde(default)]
+    pub steps: Option<Text>,
+    /// What the person gets in the end.
+    #[serde(default)]
+    pub outcome: Option<Text>,
 }
 
 /// A planned release of a service on the digitalisation roadmap.

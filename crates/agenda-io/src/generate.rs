@@ -130,6 +130,10 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                     1 + rng.below(12) as u32,
                     1 + rng.below(28) as u32,
                 ),
+                fee: Some(rng.below(50) as f64),
+                processing_days: Some(rng.below(30) as u32),
+                steps: None,
+                outcome: None,
             }
             .into(),
         );

@@ -1368,6 +1368,11 @@ fn service(
         building_blocks: old.map(|o| o.building_blocks.clone()).unwrap_or_default(),
         cross_border: cross.unwrap_or(old.is_some_and(|o| o.cross_border)),
         last_reviewed: old.and_then(|o| o.last_reviewed),
+        // The RFI-2 workbook has no sheet fields: keep what the catalogue already says.
+        fee: old.and_then(|o| o.fee),
+        processing_days: old.and_then(|o| o.processing_days),
+        steps: old.and_then(|o| o.steps.clone()),
+        outcome: old.and_then(|o| o.outcome.clone()),
     };
     b.put(s.into(), sheet, r);
 }

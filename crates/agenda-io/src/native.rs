@@ -686,6 +686,10 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
             let td = r.opt("target_date", Date::parse);
             let cb = r.opt("cross_border", parse_bool);
             let lr = r.opt("last_reviewed", Date::parse);
+            let fee = r.opt_num("fee", parse_number);
+            let days = r.opt_num("processing_days", |s| parse_count(s).map(|n| n as f64));
+            let steps = r.opt_text("steps");
+            let outcome = r.opt_text("outcome");
             if tm.is_some() != td.is_some() && !r.failed {
                 let (col, v) = if tm.is_some() {
                     ("target_date", "")
@@ -737,6 +741,10 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
                         building_blocks: bbs,
                         cross_border: cb.unwrap_or(false),
                         last_reviewed: lr,
+                        fee,
+                        processing_days: days.map(|d| d.min(f64::from(u32::MAX)) as u32),
+                        steps,
+                        outcome,
                     }
                     .into(),
                 ),

@@ -83,6 +83,10 @@ pub(crate) mod fixture {
             building_blocks: codes(blocks),
             cross_border: false,
             last_reviewed: None,
+            fee: None,
+            processing_days: None,
+            steps: None,
+            outcome: None,
         }
     }
 

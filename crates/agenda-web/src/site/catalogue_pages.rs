@@ -216,6 +216,11 @@ pub struct ServicePage {
     blocks: Vec<(String, Safe<String>, String)>,
     releases: Vec<(String, String, String)>,
     jsonld: Safe<String>,
+    fee: Option<String>,
+    processing: Option<String>,
+    steps: Vec<String>,
+    steps_fallback: bool,
+    outcome: Safe<String>,
 }
 
 fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> String {
@@ -327,7 +332,40 @@ pub async fn service(
                 .unwrap_or_else(dash),
         },
     ];
+    let fee = v.fee.map(|f| {
+        if f == 0.0 {
+            t(lang.0, "fee-free")
+        } else {
+            format!("{}\u{a0}{}", fmt_num(lang.0, f), t(lang.0, "unit-currency"))
+        }
+    });
+    let processing = v.processing_days.map(|d| match d {
+        0 => t(lang.0, "processing-at-once"),
+        d => t_args(lang.0, "processing-days", &[("days", d.to_string())]),
+    });
+    // Steps are one per line; shown in the visitor's language when translated.
+    let lang_tag = agenda_core::Lang::parse(lang.0).ok();
+    let (steps, steps_fallback) = match &v.steps {
+        Some(text) => {
+            let exact = lang_tag.as_ref().and_then(|l| text.exact(l));
+            let body = exact.unwrap_or_else(|| text.get("en"));
+            (
+                body.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                exact.is_none(),
+            )
+        }
+        None => (Vec::new(), false),
+    };
     let page = ServicePage {
+        fee,
+        processing,
+        steps,
+        steps_fallback,
+        outcome: c.otx(&v.outcome),
         title: c.tx(&v.title),
         summary: c.otx(&v.summary),
         owner: org_name(&c, &s, &v.owner_code),
