@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::{DEFAULT_PER_PAGE, ListParams, MAX_PER_PAGE};
+use crate::api::ListParams;
 use crate::error::{ApiError, ErrorEnvelope};
 
 /// Largest slip, in days either way, a client may ask about (a hundred years).
@@ -45,44 +45,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
     }
 }
 
-/// Paging of an analysis list.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub struct PageMeta {
-    /// Items in the whole list.
-    pub total: usize,
-    /// This page's number.
-    pub page: usize,
-    /// Items per page.
-    pub per_page: usize,
-    /// The next page's number, if there is one.
-    pub next_page: Option<usize>,
-}
+/// Paging of an analysis list (the same as every list of the API).
+pub type PageMeta = crate::api::ListMeta;
 
 /// The page `q` asks for of `items`.
 fn page<T>(items: Vec<T>, q: &ListParams) -> Result<(Vec<T>, PageMeta), ApiError> {
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page == 0 {
-        return Err(ApiError::bad_request("page starts at 1"));
-    }
-    if per_page == 0 || per_page > MAX_PER_PAGE {
-        return Err(ApiError::bad_request(format!(
-            "per_page must be from 1 to {MAX_PER_PAGE}"
-        )));
-    }
     let total = items.len();
-    let skip = (page - 1).saturating_mul(per_page);
-    let items: Vec<T> = items.into_iter().skip(skip).take(per_page).collect();
-    let next_page = (skip.saturating_add(items.len()) < total).then_some(page + 1);
-    Ok((
-        items,
-        PageMeta {
-            total,
-            page,
-            per_page,
-            next_page,
-        },
-    ))
+    crate::api::page_of(items.into_iter(), total, q)
 }
 
 fn snapshot(st: &AppState) -> Arc<Snapshot> {

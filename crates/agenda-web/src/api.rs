@@ -56,8 +56,9 @@ pub struct ListMeta {
     pub next_page: Option<usize>,
 }
 
-fn paginate<'a, T: Clone + 'a>(
-    items: impl Iterator<Item = &'a T>,
+/// One page of a collection of `total` items, given as an iterator over all of them.
+pub(crate) fn page_of<T>(
+    items: impl Iterator<Item = T>,
     total: usize,
     q: &ListParams,
 ) -> Result<(Vec<T>, ListMeta), ApiError> {
@@ -72,8 +73,8 @@ fn paginate<'a, T: Clone + 'a>(
         )));
     }
     let skip = (page - 1).saturating_mul(per_page);
-    let items: Vec<T> = items.skip(skip).take(per_page).cloned().collect();
-    let next_page = (skip + items.len() < total).then_some(page + 1);
+    let items: Vec<T> = items.skip(skip).take(per_page).collect();
+    let next_page = (skip.saturating_add(items.len()) < total).then_some(page + 1);
     Ok((
         items,
         ListMeta {
@@ -83,6 +84,14 @@ fn paginate<'a, T: Clone + 'a>(
             next_page,
         },
     ))
+}
+
+fn paginate<'a, T: Clone + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    total: usize,
+    q: &ListParams,
+) -> Result<(Vec<T>, ListMeta), ApiError> {
+    page_of(items.cloned(), total, q)
 }
 
 fn not_found(what: &str, code: &str) -> ApiError {
