@@ -43,6 +43,7 @@ const PAGES: &[&str] = &[
     "/analysis/roadmap",
     "/analysis/priorities",
     "/analysis/standard",
+    "/analysis/freshness",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";

@@ -467,7 +467,13 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
                 );
             }
         }
-        for a in ["once-only", "roadmap", "priorities", "standard"] {
+        for a in [
+            "once-only",
+            "roadmap",
+            "priorities",
+            "standard",
+            "freshness",
+        ] {
             page(&s, &format!("{pre}/analysis/{a}"));
         }
         let std = page(&s, &format!("{pre}/analysis/standard"));
@@ -493,6 +499,12 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
     assert!(tax.contains("An assessment notice"));
     let fr = page(&s, "/fr/services/SVC-020");
     assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\">"));
+    // 21 sheets were last reviewed before 2025-11-26, the oldest SVC-086 (see the analysis test).
+    let fresh = page(&s, "/analysis/freshness");
+    assert!(fresh.contains("<p class=\"big\">21 / 90</p>"), "{fresh}");
+    assert!(
+        fresh.find("/services/SVC-086\"") < fresh.find("/services/SVC-001\"").or(Some(usize::MAX))
+    );
     let r = get(&s, "/services?maturity=7");
     assert_eq!(r.status, 400);
     let filtered = page(&s, "/services?life_event=LE-CHILD&maturity=2");

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use agenda_core::catalogue::{once_only, priorities, reuse, roadmap, standard};
+use agenda_core::catalogue::{freshness, once_only, priorities, reuse, roadmap, standard};
 use agenda_core::*;
 use askama::Template;
 use askama::filters::Safe;
@@ -858,6 +858,70 @@ pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Res
         not_assessed: cov.services.len() - assessed.len(),
         criteria,
         services,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A service whose information sheet is overdue for review.
+pub struct StaleRow {
+    code: String,
+    title: Safe<String>,
+    owner: Safe<String>,
+    last_reviewed: String,
+    days: String,
+}
+
+/// `/analysis/freshness`.
+#[derive(Template)]
+#[template(path = "analysis_freshness.html")]
+pub struct FreshnessPage {
+    c: Chrome,
+    months: u32,
+    cutoff: String,
+    stale: usize,
+    total: usize,
+    rows: Vec<StaleRow>,
+}
+
+/// `GET /analysis/freshness`: the information sheets not reviewed within the governance
+/// period, the oldest first.
+pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/freshness",
+        t(lang.0, "analysis-freshness"),
+    );
+    let f = freshness::freshness(&s, state.today(), freshness::DEFAULT_MONTHS);
+    let rows = f
+        .items
+        .iter()
+        .map(|x| StaleRow {
+            code: x.service.to_string(),
+            title: s
+                .services
+                .get(x.service.as_str())
+                .map(|v| c.tx(&v.title))
+                .unwrap_or_else(|| Safe(String::new())),
+            owner: org_name(&c, &s, &x.owner_code),
+            last_reviewed: x
+                .last_reviewed
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| t(lang.0, "never")),
+            days: x
+                .days_since
+                .map(|d| fmt_num(lang.0, d as f64))
+                .unwrap_or_else(|| "—".to_owned()),
+        })
+        .collect();
+    let page = FreshnessPage {
+        months: f.months,
+        cutoff: f.cutoff.to_string(),
+        stale: f.items.len(),
+        total: f.services,
+        rows,
         c,
     };
     render(StatusCode::OK, &page)

@@ -297,6 +297,10 @@ pub fn router() -> Router<AppState> {
             "/analysis/standard",
             get(catalogue_pages::analysis_standard),
         )
+        .route(
+            "/analysis/freshness",
+            get(catalogue_pages::analysis_freshness),
+        )
         .route("/regulatory-plan", get(pages::regulatory_plan))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))
