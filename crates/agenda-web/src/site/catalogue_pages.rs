@@ -24,6 +24,14 @@ fn maturity_label(lang: &str, m: Maturity) -> String {
     t(lang, &format!("maturity-{}", m.level()))
 }
 
+/// A service's title in the page's language (empty for an unknown code).
+fn service_title(c: &Chrome, s: &Snapshot, code: &Code) -> Safe<String> {
+    s.services
+        .get(code.as_str())
+        .map(|v| c.tx(&v.title))
+        .unwrap_or_else(|| Safe(String::new()))
+}
+
 /// A service in a list.
 pub struct ServiceRow {
     code: String,
@@ -561,11 +569,7 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
         .iter()
         .map(|i| OnceOnlyRow {
             service: i.service.to_string(),
-            title: s
-                .services
-                .get(i.service.as_str())
-                .map(|v| c.tx(&v.title))
-                .unwrap_or_else(|| Safe(String::new())),
+            title: service_title(&c, &s, &i.service),
             item: s
                 .data_items
                 .get(i.data_item.as_str())
@@ -651,11 +655,7 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
         .map(|r| ReleaseRow {
             date: r.target_date.to_string(),
             service: r.service.to_string(),
-            title: s
-                .services
-                .get(r.service.as_str())
-                .map(|v| c.tx(&v.title))
-                .unwrap_or_else(|| Safe(String::new())),
+            title: service_title(&c, &s, &r.service),
             level: format!(
                 "{} — {}",
                 r.target_maturity.level(),
@@ -757,11 +757,7 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
         .map(|i| PriorityRow {
             rank: i.rank,
             service: i.service.to_string(),
-            title: s
-                .services
-                .get(i.service.as_str())
-                .map(|v| c.tx(&v.title))
-                .unwrap_or_else(|| Safe(String::new())),
+            title: service_title(&c, &s, &i.service),
             impact: fmt_num(lang.0, i.impact),
             feasibility: fmt_num(lang.0, i.feasibility),
             score: fmt_num(lang.0, i.score),
@@ -843,11 +839,7 @@ pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Res
         .iter()
         .map(|x| AssessedRow {
             code: x.service.to_string(),
-            title: s
-                .services
-                .get(x.service.as_str())
-                .map(|v| c.tx(&v.title))
-                .unwrap_or_else(|| Safe(String::new())),
+            title: service_title(&c, &s, &x.service),
             met: x.counts.met,
             partly: x.counts.partly_met,
             not_met: x.counts.not_met,
@@ -900,11 +892,7 @@ pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Re
         .iter()
         .map(|x| StaleRow {
             code: x.service.to_string(),
-            title: s
-                .services
-                .get(x.service.as_str())
-                .map(|v| c.tx(&v.title))
-                .unwrap_or_else(|| Safe(String::new())),
+            title: service_title(&c, &s, &x.service),
             owner: org_name(&c, &s, &x.owner_code),
             last_reviewed: x
                 .last_reviewed
