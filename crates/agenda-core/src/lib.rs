@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod health;
 pub mod integrity;
 pub mod kpi_status;
+pub mod policy;
 pub mod model;
 pub mod progress;
 pub mod reporting;

@@ -45,6 +45,24 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// An edit started from a version of a record that is no longer the current one (or a
+    /// create of a record that exists meanwhile); nothing was written.
+    #[error(
+        "{kind} {code:?} was changed by someone else: it is at version {current}, the edit started from {expected}"
+    )]
+    Conflict {
+        /// The stored kind name.
+        kind: String,
+        /// The record's key.
+        code: String,
+        /// The version the edit started from (0: the record did not exist).
+        expected: u64,
+        /// The version stored now (0: the record does not exist).
+        current: u64,
+    },
+    /// An account, session or token operation was refused (unknown user, duplicate name…).
+    #[error("{0}")]
+    Account(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

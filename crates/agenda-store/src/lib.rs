@@ -6,6 +6,7 @@
 //! the whole domain as an immutable [`agenda_core::Snapshot`] and publishes a new one after
 //! each commit.
 
+pub mod accounts;
 mod audit;
 mod backend;
 mod error;
@@ -19,6 +20,10 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod accounts_tests;
+
+pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
 pub use audit::{AuditAction, AuditRecord, GENESIS_HASH, audit_hash};
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;

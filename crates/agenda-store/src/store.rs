@@ -35,6 +35,39 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
+async fn version_in<'e, E>(executor: E, kind: Kind, key: &str) -> Result<Option<u64>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT version FROM records WHERE kind = $1 AND code = $2")
+        .bind(kind.as_str())
+        .bind(key)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64, _>(0))
+        .transpose()?
+        .map(|v| v as u64))
+}
+
+async fn check_versions(
+    conn: &mut sqlx::AnyConnection,
+    expected: &[(Kind, String, u64)],
+) -> Result<(), StoreError> {
+    for (kind, key, want) in expected {
+        let current = version_in(&mut *conn, *kind, key).await?.unwrap_or(0);
+        if current != *want {
+            return Err(StoreError::Conflict {
+                kind: kind.as_str().to_owned(),
+                code: key.clone(),
+                expected: *want,
+                current,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// What [`Store::apply`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ApplyOutcome {
@@ -192,22 +225,47 @@ impl Store {
         actor: &str,
         changes: Vec<Change>,
     ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_checked(actor, changes, Vec::new()).await
+    }
+
+    /// Like [`Store::apply`], but only when each `(kind, key, version)` of `expected` is still
+    /// at that version (0: the record must not exist); otherwise returns
+    /// [`StoreError::Conflict`] and writes nothing. This is how an edit that started from an
+    /// older version is refused instead of silently overwriting someone else's.
+    pub async fn apply_checked(
+        &self,
+        actor: &str,
+        changes: Vec<Change>,
+        expected: Vec<(Kind, String, u64)>,
+    ) -> Result<ApplyOutcome, StoreError> {
         // The write runs as a task of its own: a caller that gives up (a closed HTTP
         // connection) must not cancel it between the commit and the publication of the
         // snapshot, which would leave the snapshot behind the database.
         let store = self.clone();
         let actor = actor.to_owned();
-        tokio::spawn(async move { store.apply_now(&actor, changes).await })
+        tokio::spawn(async move { store.apply_now(&actor, changes, expected).await })
             .await
             .map_err(|e| StoreError::Internal(e.to_string()))?
+    }
+
+    /// The stored version of a record: 1 when created, +1 per update; `None` when absent.
+    pub async fn version_of(&self, kind: Kind, key: &str) -> Result<Option<u64>, StoreError> {
+        version_in(&self.inner.pool, kind, key).await
     }
 
     async fn apply_now(
         &self,
         actor: &str,
         changes: Vec<Change>,
+        expected: Vec<(Kind, String, u64)>,
     ) -> Result<ApplyOutcome, StoreError> {
         let _writer = self.inner.writer.lock().await;
+        // Checked under the writer lock, so no write of this server slips in between; the
+        // transaction checks again for writers on other servers.
+        if !expected.is_empty() {
+            let mut conn = self.inner.pool.acquire().await?;
+            check_versions(&mut conn, &expected).await?;
+        }
         let current = self.snapshot();
         let base = current.clone();
         // Building and checking the candidate is CPU work proportional to the changes.
@@ -229,7 +287,7 @@ impl Store {
             return Ok(outcome);
         }
         let started = Instant::now();
-        let version = self.write(actor, ops).await?;
+        let version = self.write(actor, ops, &expected).await?;
         candidate.version = version;
         outcome.version = version;
         *self
@@ -250,7 +308,12 @@ impl Store {
     }
 
     /// Writes `ops` and their audit records in one transaction; returns the new head seq.
-    async fn write(&self, actor: &str, mut ops: Vec<Op>) -> Result<u64, StoreError> {
+    async fn write(
+        &self,
+        actor: &str,
+        mut ops: Vec<Op>,
+        expected: &[(Kind, String, u64)],
+    ) -> Result<u64, StoreError> {
         let n = ops.len() as i64;
         let mut tx = self
             .inner
@@ -266,6 +329,7 @@ impl Store {
                 .await?;
         let head: i64 = row.try_get(0)?;
         let prev: String = row.try_get(1)?;
+        check_versions(&mut tx, expected).await?;
         let first = (head - n + 1) as u64;
         let at = now();
 

@@ -8,7 +8,7 @@ use agenda_core::{Change, Code, Entity, Kind, OrgKind, Organisation, Snapshot, T
 use crate::testing::test_databases;
 use crate::{AuditAction, Store, StoreError};
 
-fn org(code: &str, parent: Option<&str>) -> Entity {
+pub(crate) fn org(code: &str, parent: Option<&str>) -> Entity {
     Organisation {
         code: Code::parse(code).unwrap(),
         name: Text::en(format!("Organisation {code}")).unwrap(),
@@ -19,7 +19,7 @@ fn org(code: &str, parent: Option<&str>) -> Entity {
     .into()
 }
 
-fn renamed(code: &str, parent: Option<&str>, name: &str) -> Entity {
+pub(crate) fn renamed(code: &str, parent: Option<&str>, name: &str) -> Entity {
     match org(code, parent) {
         Entity::Organisation(mut o) => {
             o.name = Text::en(name).unwrap();

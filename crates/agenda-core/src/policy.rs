@@ -1,0 +1,183 @@
+//! Who may change what: the one authorisation rule every write goes through, whatever route
+//! (form, JSON API, token) it arrives by. Pure, so each case is tested here.
+//!
+//! - `admin` and `editor` may change every entity (accounts are not entities: only `admin`
+//!   manages them, outside this rule).
+//! - `legal` may change only legal instruments (the regulatory plan).
+//! - `entity` users, and API tokens, act for one organisation: they may change only that
+//!   organisation's services, progress reports, KPI observations and milestones — both the
+//!   record as it is and as it would become must belong to it — and may not decide a review:
+//!   a report they touch stays in draft or submitted, an observation is at most submitted,
+//!   and an approved or published report, or a validated observation, is no longer theirs to
+//!   change. Tokens may only submit observations.
+//! - `stakeholder` changes nothing here (they take part through consultations).
+
+use crate::model::{ObservationStatus, ReportStatus, Role};
+use crate::snapshot::{Change, Entity, Kind, Snapshot};
+use crate::values::Code;
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in person.
+    User {
+        /// Their role.
+        role: Role,
+        /// The organisation an `entity` user acts for.
+        organisation: Option<Code>,
+    },
+    /// A machine with an organisation's API token.
+    Token {
+        /// The organisation it acts for.
+        organisation: Code,
+    },
+}
+
+/// Why a change was refused, in words for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied(pub String);
+
+impl std::fmt::Display for Denied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The organisation an entity belongs to, for the kinds an organisation may edit itself.
+pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
+    match e {
+        Entity::Service(x) => Some(x.owner_code.clone()),
+        Entity::ProgressReport(x) => Some(x.submitted_by_org.clone()),
+        Entity::Observation(x) => s.kpis.get(x.kpi.as_str()).map(|k| k.owner_org.clone()),
+        Entity::Milestone(x) => s
+            .action_lines
+            .get(x.action_line.as_str())
+            .map(|al| al.lead_org.clone()),
+        _ => None,
+    }
+}
+
+/// Whether `actor` may change the entity of `kind` and `key` in `s` (absent: a create) into
+/// `after` (`None`: a delete).
+pub fn may_change(
+    actor: &Actor,
+    s: &Snapshot,
+    kind: Kind,
+    key: &str,
+    after: Option<&Entity>,
+) -> Result<(), Denied> {
+    let before = s.get(kind, key);
+    let (org, tokens_only_observations) = match actor {
+        Actor::User {
+            role: Role::Admin | Role::Editor,
+            ..
+        } => return Ok(()),
+        Actor::User {
+            role: Role::Legal, ..
+        } => {
+            return if kind == Kind::LegalInstrument {
+                Ok(())
+            } else {
+                Err(Denied(
+                    "legal advisors may change only the regulatory plan (legal instruments)".into(),
+                ))
+            };
+        }
+        Actor::User {
+            role: Role::Stakeholder,
+            ..
+        } => {
+            return Err(Denied(
+                "stakeholders take part through consultations and may not change the agenda".into(),
+            ));
+        }
+        Actor::User {
+            role: Role::Entity,
+            organisation: Some(org),
+        } => (org, false),
+        Actor::User {
+            role: Role::Entity,
+            organisation: None,
+        } => {
+            return Err(Denied(
+                "this account is not bound to an organisation".into(),
+            ));
+        }
+        Actor::Token { organisation } => (organisation, true),
+    };
+    if tokens_only_observations && kind != Kind::Observation {
+        return Err(Denied("API tokens may only submit KPI observations".into()));
+    }
+    if !matches!(
+        kind,
+        Kind::Service | Kind::ProgressReport | Kind::Observation | Kind::Milestone
+    ) {
+        return Err(Denied(format!(
+            "an organisation may change only its services, progress reports, observations and \
+             milestones, not a {}",
+            kind.as_str().replace('_', " ")
+        )));
+    }
+    for e in before.iter().chain(after) {
+        if owner_of(s, e).as_ref() != Some(org) {
+            return Err(Denied(format!(
+                "{} {} belongs to another organisation than {org}",
+                kind.as_str().replace('_', " "),
+                e.key()
+            )));
+        }
+    }
+    let decided = |e: &Entity| match e {
+        Entity::ProgressReport(r) => !matches!(
+            r.status,
+            ReportStatus::Draft | ReportStatus::Submitted | ReportStatus::Returned
+        ),
+        Entity::Observation(o) => o.status == ObservationStatus::Validated,
+        _ => false,
+    };
+    if before.as_ref().is_some_and(decided) {
+        return Err(Denied(
+            "this record has been reviewed; only a reviewer may change it now".into(),
+        ));
+    }
+    if let Some(a) = after {
+        if decided(a) {
+            return Err(Denied(
+                "only a reviewer may approve, publish or validate".into(),
+            ));
+        }
+        if let (Entity::ProgressReport(r), Some(Entity::ProgressReport(b))) = (a, &before)
+            && r.status == ReportStatus::Returned
+            && b.status != ReportStatus::Returned
+        {
+            return Err(Denied("only a reviewer may return a report".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Checks every change of a write; the first refusal wins.
+pub fn may_apply(actor: &Actor, s: &Snapshot, changes: &[Change]) -> Result<(), Denied> {
+    for c in changes {
+        match c {
+            Change::Upsert(e) => may_change(actor, s, e.kind(), &e.key(), Some(e))?,
+            Change::Delete(kind, key) => may_change(actor, s, *kind, key, None)?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether `actor` may review (approve, return, publish) progress reports and validate
+/// observations.
+pub fn may_review(actor: &Actor) -> bool {
+    matches!(
+        actor,
+        Actor::User {
+            role: Role::Admin | Role::Editor,
+            ..
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,217 @@
+//! Accounts, sessions, tokens and versioned writes, on SQLite and (when configured) PostgreSQL.
+
+use agenda_core::{Change, Code, Kind, Role};
+
+use crate::accounts::{LoginRefused, NewAccount, THROTTLE_FAILURES};
+use crate::testing::test_databases;
+use crate::tests::org;
+use crate::{Store, StoreError};
+
+fn account(username: &str, role: Role, org: Option<&str>) -> NewAccount {
+    NewAccount {
+        username: username.into(),
+        display_name: format!("{username} (test)"),
+        email: Some(format!("{username}@example.org")),
+        role,
+        organisation: org.map(|o| Code::parse(o).unwrap()),
+    }
+}
+
+async fn with_org(store: &Store) {
+    store
+        .apply("setup", vec![Change::Upsert(org("MOH", None))])
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        with_org(&store).await;
+        let pw = "correct horse battery";
+        store
+            .add_account(&account("ana", Role::Entity, Some("MOH")), pw)
+            .await
+            .unwrap();
+        // Refusals name what is wrong.
+        for (new, pw, why) in [
+            (account("ana", Role::Admin, None), pw, "already taken"),
+            (account("bo", Role::Admin, None), "short", "at least"),
+            (account("bo", Role::Entity, None), pw, "organisation"),
+            (account("bo", Role::Entity, Some("NOPE")), pw, "no such"),
+            (account("bo", Role::Editor, Some("MOH")), pw, "only entity"),
+            (account("b o", Role::Editor, None), pw, "username"),
+        ] {
+            let err = store.add_account(&new, pw).await.unwrap_err().to_string();
+            assert!(err.contains(why), "{on}: {err}");
+        }
+        let stored: String = sqlx::query_scalar("SELECT password_hash FROM users")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{on}: {stored}");
+
+        assert_eq!(
+            store
+                .login("ana", "wrong password!")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            LoginRefused::Invalid
+        );
+        assert_eq!(
+            store.login("nobody", pw).await.unwrap().unwrap_err(),
+            LoginRefused::Invalid
+        );
+        let one = store.login("ana", pw).await.unwrap().unwrap();
+        let two = store.login("ana", pw).await.unwrap().unwrap();
+        let s = store.session(&one.cookie).await.unwrap().unwrap();
+        assert_eq!(s.account.organisation.unwrap().as_str(), "MOH", "{on}");
+        assert_eq!(s.csrf, one.csrf);
+        assert!(store.session("forged").await.unwrap().is_none());
+        // The cookie value is not what the database keeps.
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id_hash = $1")
+            .bind(&one.cookie)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(kept, 0, "{on}");
+
+        store.end_session(&one.cookie).await.unwrap();
+        assert!(store.session(&one.cookie).await.unwrap().is_none(), "{on}");
+        assert!(store.session(&two.cookie).await.unwrap().is_some(), "{on}");
+        store.end_all_sessions("ana").await.unwrap();
+        assert!(store.session(&two.cookie).await.unwrap().is_none(), "{on}");
+
+        // Disabled accounts neither sign in nor keep sessions.
+        let three = store.login("ana", pw).await.unwrap().unwrap();
+        store.set_account_disabled("ana", true).await.unwrap();
+        assert!(
+            store.session(&three.cookie).await.unwrap().is_none(),
+            "{on}"
+        );
+        assert!(store.login("ana", pw).await.unwrap().is_err(), "{on}");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_an_account_even_with_the_right_password() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        let pw = "correct horse battery";
+        store
+            .add_account(&account("root", Role::Admin, None), pw)
+            .await
+            .unwrap();
+        for _ in 0..THROTTLE_FAILURES {
+            assert_eq!(
+                store
+                    .login("root", "guess guess guess")
+                    .await
+                    .unwrap()
+                    .unwrap_err(),
+                LoginRefused::Invalid,
+                "{on}"
+            );
+        }
+        assert_eq!(
+            store.login("root", pw).await.unwrap().unwrap_err(),
+            LoginRefused::Throttled,
+            "{on}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_shown_once_kept_hashed_and_revocable() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        with_org(&store).await;
+        let moh = Code::parse("MOH").unwrap();
+        let (info, token) = store
+            .create_token(&moh, "Statistics office", "ana")
+            .await
+            .unwrap();
+        assert!(token.starts_with(&format!("agt_{}_", info.id)), "{on}");
+        let found = store.token(&token).await.unwrap().unwrap();
+        assert_eq!(found.organisation, moh);
+        // A token with the right id but another secret opens nothing.
+        let forged = format!("agt_{}_{}", info.id, "0".repeat(64));
+        assert!(store.token(&forged).await.unwrap().is_none(), "{on}");
+        let secret = token.rsplit('_').next().unwrap();
+        let kept: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE secret_hash = $1")
+                .bind(secret)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(kept, 0, "{on}");
+        assert!(store.revoke_token(&info.id).await.unwrap());
+        assert!(store.token(&token).await.unwrap().is_none(), "{on}");
+        assert!(!store.revoke_token(&info.id).await.unwrap());
+        assert_eq!(store.tokens(Some(&moh)).await.unwrap().len(), 1);
+        assert!(
+            store
+                .create_token(&Code::parse("NOPE").unwrap(), "x", "ana")
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_edit_from_an_old_version_is_refused_and_writes_nothing() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        let key = |k: &str| (Kind::Organisation, k.to_owned());
+        // A create expects version 0.
+        let (k, c) = key("MOH");
+        store
+            .apply_checked("a", vec![Change::Upsert(org("MOH", None))], vec![(k, c, 0)])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.version_of(Kind::Organisation, "MOH").await.unwrap(),
+            Some(1)
+        );
+        let (k, c) = key("MOH");
+        let err = store
+            .apply_checked("b", vec![Change::Upsert(org("MOH", None))], vec![(k, c, 0)])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { current: 1, .. }),
+            "{on}: {err}"
+        );
+        let renamed = crate::tests::renamed("MOH", None, "Health");
+        let (k, c) = key("MOH");
+        store
+            .apply_checked("a", vec![Change::Upsert(renamed.clone())], vec![(k, c, 1)])
+            .await
+            .unwrap();
+        let audit = store.audit_len().await.unwrap();
+        // The same content from the old version is still a stale edit.
+        let (k, c) = key("MOH");
+        let err = store
+            .apply_checked("b", vec![Change::Upsert(renamed)], vec![(k, c, 1)])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    expected: 1,
+                    current: 2,
+                    ..
+                }
+            ),
+            "{on}"
+        );
+        assert_eq!(store.audit_len().await.unwrap(), audit, "{on}");
+    }
+}
