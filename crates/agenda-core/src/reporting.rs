@@ -1,18 +1,64 @@
-//! The reporting record: which quarterly progress reports are due, by when, and whether each
-//! came in on time, late, or not at all.
+//! The reporting record: which progress reports and KPI figures are due, by when, whether each
+//! came in on time, late, or not at all, and which reminders are due about them.
 //!
-//! `docs/rules.md` explains the rule in plain words.
+//! `docs/rules.md` explains the rules in plain words.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{ActionLine, ActionLineStatus, ReportStatus};
+use crate::model::{ActionLine, ActionLineStatus, Kpi, ObservationStatus, ReportStatus};
 use crate::snapshot::Snapshot;
 use crate::values::{Code, Date, Frequency, Period, vocabulary};
 
-/// Days after the end of a quarter by which its progress report is due.
+/// Days after the end of a period by which its progress report is due, by default.
 pub const REPORT_DEADLINE_DAYS: i64 = 15;
+
+/// How often progress is reported and how long after each period the deadline falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReportingCycle {
+    /// The periods action lines report on (KPIs keep their own frequency).
+    pub frequency: Frequency,
+    /// Days after the end of a period by which what is owed for it is due.
+    pub deadline_days: u32,
+}
+
+impl Default for ReportingCycle {
+    /// Quarterly, due 15 days after the quarter ends.
+    fn default() -> Self {
+        Self {
+            frequency: Frequency::Quarterly,
+            deadline_days: REPORT_DEADLINE_DAYS as u32,
+        }
+    }
+}
+
+impl ReportingCycle {
+    /// The deadline of what is owed for `period`: `deadline_days` after the period ends.
+    pub fn deadline(&self, period: Period) -> Date {
+        period.end().add_days(i64::from(self.deadline_days))
+    }
+
+    /// The periods of this cycle an action line must report on by `today`, oldest first: those
+    /// that have ended on or before `today` since the action line started, from the period
+    /// `first` begins in. None unless the action line is in one of the
+    /// [`REPORTING_STATUSES`]. A line still open after its planned end keeps reporting until it
+    /// is completed or cancelled.
+    pub fn periods_due(&self, al: &ActionLine, first: Period, today: Date) -> Vec<Period> {
+        if !REPORTING_STATUSES.contains(&al.status) {
+            return Vec::new();
+        }
+        let first = period_of_start(first, self.frequency);
+        let mut out = Vec::new();
+        let mut q = Period::last_ended(self.frequency, today);
+        while q >= first && q.end() >= al.start {
+            out.push(q);
+            q = q.previous();
+        }
+        out.reverse();
+        out
+    }
+}
 
 /// The statuses of the action lines that report every quarter.
 pub const REPORTING_STATUSES: &[ActionLineStatus] =
@@ -78,42 +124,56 @@ impl RecordCounts {
     }
 }
 
-/// The deadline of the report for `period`: [`REPORT_DEADLINE_DAYS`] after the period ends.
+/// The deadline of the report for `period` in the default cycle: [`REPORT_DEADLINE_DAYS`] after
+/// the period ends.
 pub fn deadline(period: Period) -> Date {
-    period.end().add_days(REPORT_DEADLINE_DAYS)
+    ReportingCycle::default().deadline(period)
 }
 
-/// The quarter in which `period` begins (a year begins in its first quarter).
-fn quarter_of_start(period: Period) -> Period {
-    match period {
-        Period::Year(y) => Period::Quarter(y, 1),
-        Period::Quarter(..) => period,
-        Period::Month(y, m) => Period::Quarter(y, (m - 1) / 3 + 1),
+/// The period of `frequency` in which `period` begins (a year begins in its first quarter and
+/// its first month).
+fn period_of_start(period: Period, frequency: Frequency) -> Period {
+    let (y, first_month) = match period {
+        Period::Year(y) => (y, 1),
+        Period::Quarter(y, q) => (y, (q - 1) * 3 + 1),
+        Period::Month(y, m) => (y, m),
+    };
+    match frequency {
+        Frequency::Yearly => Period::Year(y),
+        Frequency::Quarterly => Period::Quarter(y, (first_month - 1) / 3 + 1),
+        Frequency::Monthly => Period::Month(y, first_month),
     }
 }
 
-/// The quarters an action line must report on by `today`, oldest first: those that have ended
-/// on or before `today` since the action line started, from the quarter `first` begins in.
-/// None unless the action line is in one of the [`REPORTING_STATUSES`]. A line still open
-/// after its planned end keeps reporting until it is completed or cancelled.
+/// The quarters an action line must report on by `today` in the default cycle (see
+/// [`ReportingCycle::periods_due`]).
 pub fn quarters_due(al: &ActionLine, first: Period, today: Date) -> Vec<Period> {
-    if !REPORTING_STATUSES.contains(&al.status) {
-        return Vec::new();
-    }
-    let first = quarter_of_start(first);
-    let mut out = Vec::new();
-    let mut q = Period::last_ended(Frequency::Quarterly, today);
-    while q >= first && q.end() >= al.start {
-        out.push(q);
-        q = q.previous();
-    }
-    out.reverse();
-    out
+    ReportingCycle::default().periods_due(al, first, today)
+}
+
+/// The first period of reporting: the earliest period any progress report exists for, else the
+/// quarter ending within three months of the agenda's start, else 2000-Q1.
+pub fn first_reporting_period(s: &Snapshot) -> Period {
+    s.progress_reports
+        .values()
+        .map(|r| r.period)
+        .min()
+        .or_else(|| {
+            s.the_agenda()
+                .map(|a| Period::last_ended(Frequency::Quarterly, a.start.add_days(92)))
+        })
+        .unwrap_or(Period::Quarter(2000, 1))
 }
 
 /// Where the report of `al` for `period` stands on `today`.
-fn state_of(s: &Snapshot, al: &ActionLine, period: Period, today: Date) -> ReportDue {
-    let deadline = deadline(period);
+fn state_of(
+    s: &Snapshot,
+    cycle: &ReportingCycle,
+    al: &ActionLine,
+    period: Period,
+    today: Date,
+) -> ReportDue {
+    let deadline = cycle.deadline(period);
     let submitted_on = s
         .progress_reports
         .get(&format!("{}:{}", al.code, period))
@@ -135,21 +195,182 @@ fn state_of(s: &Snapshot, al: &ActionLine, period: Period, today: Date) -> Repor
     }
 }
 
-/// Every progress report due on `today` from quarter `first` on, by action line then quarter.
-///
-/// A report is due for each action line `in_progress` or `delayed`, for each quarter that has
-/// ended within the action line's time frame (see [`quarters_due`]). It is on time when
-/// received by the deadline, late when received after it, overdue when not received (no report,
-/// or only a draft) and the deadline has passed, and pending otherwise.
+/// Every progress report due on `today` from quarter `first` on in the default cycle, by action
+/// line then quarter (see [`reports_due_in`]).
 pub fn reports_due(s: &Snapshot, first: Period, today: Date) -> Vec<ReportDue> {
+    reports_due_in(s, &ReportingCycle::default(), first, today)
+}
+
+/// Every progress report due on `today` in `cycle` from period `first` on, by action line then
+/// period.
+///
+/// A report is due for each action line `in_progress` or `delayed`, for each period that has
+/// ended within the action line's time frame (see [`ReportingCycle::periods_due`]). It is on
+/// time when received by the deadline, late when received after it, overdue when not received
+/// (no report, or only a draft) and the deadline has passed, and pending otherwise.
+pub fn reports_due_in(
+    s: &Snapshot,
+    cycle: &ReportingCycle,
+    first: Period,
+    today: Date,
+) -> Vec<ReportDue> {
     s.action_lines
         .values()
         .flat_map(|al| {
-            quarters_due(al, first, today)
+            cycle
+                .periods_due(al, first, today)
                 .into_iter()
-                .map(move |q| state_of(s, al, q, today))
+                .map(move |q| state_of(s, cycle, al, q, today))
         })
         .collect()
+}
+
+/// One KPI figure that is (or was) owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObservationDue {
+    /// The KPI measured.
+    pub kpi: Code,
+    /// The period of the figure, at the KPI's own frequency.
+    pub period: Period,
+    /// The organisation that must send it: the KPI's owner.
+    pub organisation: Code,
+    /// The last day to send it.
+    pub deadline: Date,
+    /// Where it stands. A figure records no date of arrival, so one that has arrived is counted
+    /// on time: [`DueState::Late`] never occurs here.
+    pub state: DueState,
+}
+
+/// The periods a KPI owes a figure for by `today`, oldest first: every period of the KPI's
+/// frequency that ends after its baseline date and has ended on or before `today`.
+pub fn observation_periods_due(kpi: &Kpi, today: Date) -> Vec<Period> {
+    let mut out = Vec::new();
+    let mut p = Period::last_ended(kpi.frequency, today);
+    while p.end() > kpi.baseline_date {
+        out.push(p);
+        p = p.previous();
+    }
+    out.reverse();
+    out
+}
+
+/// Every KPI figure owed on `today`, by KPI then period. The total figure for the period counts
+/// as received when it is submitted or validated; a draft does not.
+pub fn observations_due(s: &Snapshot, cycle: &ReportingCycle, today: Date) -> Vec<ObservationDue> {
+    s.kpis
+        .values()
+        .flat_map(|kpi| {
+            observation_periods_due(kpi, today)
+                .into_iter()
+                .map(move |period| {
+                    let deadline = cycle.deadline(period);
+                    let received = s
+                        .observations
+                        .get(&format!("{}:{}", kpi.code, period))
+                        .is_some_and(|o| {
+                            o.disaggregation.is_none() && o.status != ObservationStatus::Draft
+                        });
+                    let state = if received {
+                        DueState::OnTime
+                    } else if today > deadline {
+                        DueState::Overdue
+                    } else {
+                        DueState::Pending
+                    };
+                    ObservationDue {
+                        kpi: kpi.code.clone(),
+                        period,
+                        organisation: kpi.owner_org.clone(),
+                        deadline,
+                        state,
+                    }
+                })
+        })
+        .collect()
+}
+
+vocabulary!(
+    /// What an organisation owes.
+    Owed {
+        /// An action line's progress report.
+        ProgressReport = "progress_report",
+        /// A KPI's figure for a period.
+        Observation = "observation"
+    }
+);
+
+vocabulary!(
+    /// When a reminder is sent, relative to the deadline.
+    ReminderKind {
+        /// The deadline is near and nothing has been received.
+        Before = "before",
+        /// The deadline has passed and nothing has been received.
+        After = "after"
+    }
+);
+
+/// A reminder to an organisation about one thing it owes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Reminder {
+    /// The organisation that owes it.
+    pub organisation: Code,
+    /// What is owed.
+    pub owed: Owed,
+    /// The action line (for a report) or KPI (for a figure).
+    pub item: Code,
+    /// The period it covers.
+    pub period: Period,
+    /// The last day to send it.
+    pub deadline: Date,
+    /// Before or after the deadline.
+    pub kind: ReminderKind,
+}
+
+/// The reminders due on `today`, by organisation, then what is owed, item and period: one
+/// [`ReminderKind::Before`] for each report or figure not received whose deadline is at most
+/// `days_before` days away, one [`ReminderKind::After`] for each overdue one.
+pub fn reminders_due(
+    s: &Snapshot,
+    cycle: &ReportingCycle,
+    today: Date,
+    days_before: u32,
+) -> Vec<Reminder> {
+    let kind = |state: DueState, deadline: Date| match state {
+        DueState::Overdue => Some(ReminderKind::After),
+        DueState::Pending
+            if deadline.day_number() - today.day_number() <= i64::from(days_before) =>
+        {
+            Some(ReminderKind::Before)
+        }
+        _ => None,
+    };
+    let reports = reports_due_in(s, cycle, first_reporting_period(s), today)
+        .into_iter()
+        .filter_map(|r| {
+            Some(Reminder {
+                kind: kind(r.state, r.deadline)?,
+                organisation: r.organisation,
+                owed: Owed::ProgressReport,
+                item: r.action_line,
+                period: r.period,
+                deadline: r.deadline,
+            })
+        });
+    let figures = observations_due(s, cycle, today)
+        .into_iter()
+        .filter_map(|o| {
+            Some(Reminder {
+                kind: kind(o.state, o.deadline)?,
+                organisation: o.organisation,
+                owed: Owed::Observation,
+                item: o.kpi,
+                period: o.period,
+                deadline: o.deadline,
+            })
+        });
+    let mut out: Vec<Reminder> = reports.chain(figures).collect();
+    out.sort();
+    out
 }
 
 /// The reporting record of each lead organisation with a report due, in code order.
@@ -389,5 +610,210 @@ mod tests {
         let json = serde_json::to_value(due).unwrap();
         assert_eq!(json["state"], "late");
         assert_eq!(json["period"], "2026-Q2");
+    }
+
+    fn kpi_owned(c: &str, owner: &str, baseline: &str, frequency: Frequency) -> Kpi {
+        let mut k = crate::kpi_status::tests::kpi(c, crate::model::Direction::Increase, 0.0, 100.0);
+        k.owner_org = code(owner);
+        k.baseline_date = d(baseline);
+        k.frequency = frequency;
+        k
+    }
+
+    fn figure(kpi: &str, period: &str, status: ObservationStatus) -> crate::model::Observation {
+        let mut o = crate::kpi_status::tests::obs(kpi, period, 1.0);
+        o.status = status;
+        o
+    }
+
+    #[test]
+    fn the_default_cycle_is_quarterly_with_15_days() {
+        let cycle = ReportingCycle::default();
+        assert_eq!(cycle.frequency, Frequency::Quarterly);
+        assert_eq!(cycle.deadline_days, 15);
+        let monthly = ReportingCycle {
+            frequency: Frequency::Monthly,
+            deadline_days: 10,
+        };
+        assert_eq!(monthly.deadline(p("2026-02")), d("2026-03-10"));
+        let running = line(
+            "AL-1.1",
+            "DGA",
+            "2026-03-10",
+            "2028-12-31",
+            ActionLineStatus::InProgress,
+        );
+        // From the month the first quarter begins in, and only months ending after the start.
+        assert_eq!(
+            monthly.periods_due(&running, p("2026-Q1"), d("2026-05-31")),
+            vec![p("2026-03"), p("2026-04"), p("2026-05")]
+        );
+        let yearly = ReportingCycle {
+            frequency: Frequency::Yearly,
+            deadline_days: 30,
+        };
+        assert_eq!(
+            yearly.periods_due(&running, p("2025-Q3"), d("2027-01-30")),
+            vec![p("2026")]
+        );
+        assert_eq!(yearly.deadline(p("2026")), d("2027-01-30"));
+    }
+
+    #[test]
+    fn the_first_period_of_reporting_is_the_earliest_report() {
+        let mut s = Snapshot::default();
+        assert_eq!(first_reporting_period(&s), p("2000-Q1"));
+        s.upsert(report("AL-1.1", "2026-Q2", ReportStatus::Draft, None).into());
+        s.upsert(
+            report(
+                "AL-1.2",
+                "2025-Q4",
+                ReportStatus::Approved,
+                Some("2026-01-02"),
+            )
+            .into(),
+        );
+        assert_eq!(first_reporting_period(&s), p("2025-Q4"));
+    }
+
+    #[test]
+    fn each_kpi_owes_a_figure_per_period_of_its_frequency() {
+        let quarterly = kpi_owned("KPI-01", "MOI", "2025-12-31", Frequency::Quarterly);
+        assert_eq!(
+            observation_periods_due(&quarterly, d("2026-09-30")),
+            vec![p("2026-Q1"), p("2026-Q2"), p("2026-Q3")]
+        );
+        // A period ending after the baseline counts, even when the baseline falls within it.
+        let monthly = kpi_owned("KPI-02", "MOI", "2026-04-10", Frequency::Monthly);
+        assert_eq!(
+            observation_periods_due(&monthly, d("2026-06-29")),
+            vec![p("2026-04"), p("2026-05")]
+        );
+        let yearly = kpi_owned("KPI-03", "MOI", "2025-12-31", Frequency::Yearly);
+        assert!(observation_periods_due(&yearly, d("2026-12-30")).is_empty());
+        assert_eq!(
+            observation_periods_due(&yearly, d("2026-12-31")),
+            vec![p("2026")]
+        );
+
+        let mut s = Snapshot::default();
+        s.upsert(quarterly.into());
+        s.upsert(figure("KPI-01", "2026-Q1", ObservationStatus::Validated).into());
+        s.upsert(figure("KPI-01", "2026-Q2", ObservationStatus::Submitted).into());
+        s.upsert(figure("KPI-01", "2026-Q3", ObservationStatus::Draft).into());
+        // Only a breakdown, no total: not received.
+        let mut by_sex = figure("KPI-01", "2026-Q4", ObservationStatus::Validated);
+        by_sex.disaggregation = Some(crate::model::Disaggregation::parse("sex=female").unwrap());
+        s.upsert(by_sex.into());
+        let states = |today: &str| -> Vec<(String, DueState)> {
+            observations_due(&s, &ReportingCycle::default(), d(today))
+                .into_iter()
+                .map(|o| (o.period.to_string(), o.state))
+                .collect()
+        };
+        use DueState::*;
+        assert_eq!(
+            states("2026-10-15"),
+            vec![
+                ("2026-Q1".into(), OnTime),
+                ("2026-Q2".into(), OnTime),
+                ("2026-Q3".into(), Pending), // a draft is not received
+            ]
+        );
+        assert_eq!(states("2026-10-16")[2], ("2026-Q3".into(), Overdue));
+        assert_eq!(states("2027-01-16")[3], ("2026-Q4".into(), Overdue));
+        let due = &observations_due(&s, &ReportingCycle::default(), d("2026-10-16"))[2];
+        assert_eq!(due.organisation, code("MOI"));
+        assert_eq!(due.deadline, d("2026-10-15"));
+    }
+
+    #[test]
+    fn reminders_go_before_the_deadline_and_after_it() {
+        let mut s = Snapshot::default();
+        s.upsert(
+            line(
+                "AL-1.1",
+                "DGA",
+                "2024-01-01",
+                "2028-12-31",
+                ActionLineStatus::InProgress,
+            )
+            .into(),
+        );
+        s.upsert(
+            line(
+                "AL-2.1",
+                "MOI",
+                "2024-01-01",
+                "2028-12-31",
+                ActionLineStatus::Delayed,
+            )
+            .into(),
+        );
+        for r in [
+            report(
+                "AL-1.1",
+                "2026-Q1",
+                ReportStatus::Approved,
+                Some("2026-04-15"),
+            ),
+            report(
+                "AL-1.1",
+                "2026-Q2",
+                ReportStatus::Returned,
+                Some("2026-07-20"),
+            ),
+            report(
+                "AL-2.1",
+                "2026-Q1",
+                ReportStatus::Submitted,
+                Some("2026-04-01"),
+            ),
+            report("AL-2.1", "2026-Q2", ReportStatus::Draft, None),
+        ] {
+            s.upsert(r.into());
+        }
+        s.upsert(kpi_owned("KPI-01", "MOI", "2026-06-30", Frequency::Quarterly).into());
+        s.upsert(kpi_owned("KPI-02", "DGA", "2026-06-30", Frequency::Quarterly).into());
+        s.upsert(figure("KPI-02", "2026-Q3", ObservationStatus::Submitted).into());
+        let cycle = ReportingCycle::default();
+        let rows = |today: &str, days_before: u32| -> Vec<String> {
+            reminders_due(&s, &cycle, d(today), days_before)
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} {} {} {}",
+                        r.organisation, r.owed, r.item, r.period, r.deadline, r.kind
+                    )
+                })
+                .collect()
+        };
+        // 2026-10-07: Q3 deadlines are 8 days away, outside 7 days; AL-2.1's Q2 is overdue.
+        assert_eq!(
+            rows("2026-10-07", 7),
+            vec!["MOI progress_report AL-2.1 2026-Q2 2026-07-15 after"]
+        );
+        // 2026-10-08: 7 days away. Received things (AL-1.1's reports, KPI-02) get none.
+        assert_eq!(
+            rows("2026-10-08", 7),
+            vec![
+                "DGA progress_report AL-1.1 2026-Q3 2026-10-15 before",
+                "MOI progress_report AL-2.1 2026-Q2 2026-07-15 after",
+                "MOI progress_report AL-2.1 2026-Q3 2026-10-15 before",
+                "MOI observation KPI-01 2026-Q3 2026-10-15 before",
+            ]
+        );
+        // On the deadline day it is still "before"; the day after, "after".
+        assert_eq!(rows("2026-10-15", 0).len(), 4);
+        assert_eq!(
+            rows("2026-10-16", 7),
+            vec![
+                "DGA progress_report AL-1.1 2026-Q3 2026-10-15 after",
+                "MOI progress_report AL-2.1 2026-Q2 2026-07-15 after",
+                "MOI progress_report AL-2.1 2026-Q3 2026-10-15 after",
+                "MOI observation KPI-01 2026-Q3 2026-10-15 after",
+            ]
+        );
+        assert_eq!(rows("2026-10-14", 0).len(), 1);
     }
 }
