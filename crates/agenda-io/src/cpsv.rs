@@ -10,17 +10,22 @@
 //! | channel of a service | `cv:Channel`, `dct:type` a concept of our channel scheme | `/services/<code>/channels/<channel>` |
 //! | data item asked for or fetched | `cv:Evidence`, an input (`cpsv:hasInput`) | `/data-items/<code>` |
 //! | life event | `cv:Event` + `cv:LifeEvent` (citizens) or `cv:BusinessEvent` (businesses) | `/life-events/<code>` |
-//! | channel, audience | `skos:Concept` in our schemes | `/concepts/channel/<name>`, `/concepts/audience/<name>` |
+//! | fee of a service (0 = free) | `cv:Cost` (`cv:hasCost`), its currency the concept of the national currency | `/services/<code>/cost` |
+//! | channel, audience, currency | `skos:Concept` in our schemes | `/concepts/channel/<name>`, `/concepts/audience/<name>`, `/concepts/currency/national` |
 //! | the country | `dct:Location`, the organisations' `dct:spatial` | `/locations/jurisdiction` |
 //!
 //! The shapes check ranges with `sh:class` and do no inference, so every node that is the value
 //! of a property is declared in the document with the exact class the shape names (a life event
 //! is typed both `cv:Event` and `cv:LifeEvent`). Texts carry one language-tagged value per
 //! translation. A service without a summary is described by its title, since `dct:description`
-//! is mandatory. `cost_per_transaction` is what a transaction costs the state, not a fee the user
-//! pays (`cv:Cost` is the latter), so it is not exported. Data items a service fetches from a base
-//! registry are inputs of the service like those the person provides: the profile has no way to
-//! say who supplies an input.
+//! is mandatory. A service's `fee` is what the user pays, its `cv:Cost`: a free service (fee 0)
+//! has a cost of value 0 described as free of charge, so "free" and "not known" stay apart; a
+//! service whose fee is not known has no cost. Fees are in the national currency, which the model
+//! does not name with an ISO code, so the currency is a concept of our own scheme. The cost says
+//! nothing of who sets the fee (`cv:isDefinedBy`): the owner organisation does not always.
+//! `cost_per_transaction` is what a transaction costs the state, not a fee, so it is not
+//! exported. Data items a service fetches from a base registry are inputs of the service like
+//! those the person provides: the profile has no way to say who supplies an input.
 //!
 //! The document references the profile's published context by URL (plus the prefixes it uses);
 //! offline validators replace that URL by the content of `data/cpsv-ap/cpsv-ap.jsonld`.
@@ -45,7 +50,8 @@ fn prefixes() -> Value {
         "foaf": "http://xmlns.com/foaf/0.1/",
         "locn": "http://www.w3.org/ns/locn#",
         "org": "http://www.w3.org/ns/org#",
-        "skos": "http://www.w3.org/2004/02/skos/core#"
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#"
     })
 }
 
@@ -121,6 +127,10 @@ impl Iris {
         self.at(&format!("concepts/{scheme}/{name}"))
     }
 
+    fn cost(&self, service: &str) -> String {
+        self.at(&format!("services/{service}/cost"))
+    }
+
     fn jurisdiction(&self) -> String {
         self.at("locations/jurisdiction")
     }
@@ -192,10 +202,12 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     let mut channels_used: BTreeSet<Channel> = BTreeSet::new();
     let mut audiences_used: BTreeSet<Audience> = BTreeSet::new();
 
-    // Services and their channels.
+    // Services, their channels and their costs.
     let mut channel_nodes = Vec::new();
+    let mut cost_nodes = Vec::new();
     for svc in s.services.values() {
         graph.push(service_node(&iri, s, svc));
+        cost_nodes.extend(cost_node(&iri, svc));
         authorities.insert(svc.owner_code.as_str());
         evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
         evidence.extend(svc.evidence_fetched.iter().map(|c| c.as_str()));
@@ -211,6 +223,8 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         }
     }
     graph.extend(channel_nodes);
+    let any_cost = !cost_nodes.is_empty();
+    graph.extend(cost_nodes);
 
     // Competent authorities.
     for code in &authorities {
@@ -307,6 +321,20 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         ));
     }
 
+    if any_cost {
+        graph.push(scheme_node(
+            &iri,
+            "currency",
+            ["Currencies", "Monnaies", "Monedas"],
+        ));
+        graph.push(concept_node(
+            &iri,
+            "currency",
+            "national",
+            NATIONAL_CURRENCY,
+        ));
+    }
+
     json!({
         "@context": [CONTEXT_URL, prefixes()],
         "@graph": graph,
@@ -333,6 +361,9 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
         "dct:audience".into(),
         id(iri.concept("audience", svc.audience.as_str())),
     );
+    if fee_of(svc).is_some() {
+        node.insert("cv:hasCost".into(), id(iri.cost(code)));
+    }
     if !svc.channels.is_empty() {
         node.insert(
             "cv:hasChannel".into(),
@@ -362,6 +393,39 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
         node.insert("cv:isGroupedBy".into(), ids(events));
     }
     Value::Object(node)
+}
+
+/// Labels (English, French, Spanish) of the national currency, in which fees are expressed.
+const NATIONAL_CURRENCY: [&str; 3] = ["National currency", "Monnaie nationale", "Moneda nacional"];
+
+/// The fee of a service when it is known and exportable (an `xsd:double` has no NaN in JSON).
+fn fee_of(svc: &Service) -> Option<f64> {
+    svc.fee.filter(|f| f.is_finite() && *f >= 0.0)
+}
+
+/// The `cv:Cost` node of a service's fee, if the fee is known.
+fn cost_node(iri: &Iris, svc: &Service) -> Option<Value> {
+    let fee = fee_of(svc)?;
+    let code = svc.code.as_str();
+    let description = if fee == 0.0 {
+        ["Free of charge", "Gratuit", "Gratuito"]
+    } else {
+        [
+            "Fee paid by the user, in the national currency",
+            "Frais payés par l'usager, en monnaie nationale",
+            "Tasa pagada por el usuario, en moneda nacional",
+        ]
+    };
+    Some(json!({
+        "@id": iri.cost(code),
+        "@type": "cv:Cost",
+        "dct:identifier": format!("{code}:fee"),
+        // Typed explicitly: JSON-LD reads a whole JSON number as xsd:integer, the shape wants
+        // xsd:double.
+        "cv:hasValue": { "@value": format!("{fee:?}"), "@type": "xsd:double" },
+        "cv:currency": id(iri.concept("currency", "national")),
+        "dct:description": labels(description),
+    }))
 }
 
 /// A `skos:ConceptScheme` of ours.

@@ -102,14 +102,82 @@ fn every_service_is_a_public_service_with_what_the_shapes_require() {
         .filter(|n| types(n).contains("cpsv:PublicService"))
         .count();
     assert_eq!(services, 90);
-    // No fee is made up from what a transaction costs the state.
-    assert!(
-        doc["@graph"]
-            .as_array()
+}
+
+#[test]
+fn services_with_a_known_fee_have_their_cost_and_free_ones_say_so() {
+    let s = demo();
+    let doc = catalogue_jsonld(&s, BASE);
+    let nodes = nodes(&doc);
+    let mut paid = 0;
+    let mut free = 0;
+    for svc in s.services.values() {
+        let n = nodes[format!("{BASE}services/{}", svc.code).as_str()];
+        let Some(fee) = svc.fee else {
+            // No fee is made up, not even from what a transaction costs the state.
+            assert!(n.get("cv:hasCost").is_none(), "{}", svc.code);
+            continue;
+        };
+        let iri = format!("{BASE}services/{}/cost", svc.code);
+        assert_eq!(n["cv:hasCost"]["@id"], iri.as_str());
+        let cost = nodes[iri.as_str()];
+        assert_eq!(types(cost), BTreeSet::from(["cv:Cost"]));
+        assert_eq!(cost["dct:identifier"], format!("{}:fee", svc.code));
+        assert_eq!(cost["cv:hasValue"]["@type"], "xsd:double");
+        let value: f64 = cost["cv:hasValue"]["@value"]
+            .as_str()
             .unwrap()
-            .iter()
+            .parse()
+            .unwrap();
+        assert_eq!(value, fee, "{}", svc.code);
+        assert_eq!(
+            cost["cv:currency"]["@id"],
+            format!("{BASE}concepts/currency/national")
+        );
+        let english = values(cost, "dct:description")
+            .into_iter()
+            .find(|d| d["@language"] == "en")
+            .unwrap()["@value"]
+            .as_str()
+            .unwrap();
+        if fee == 0.0 {
+            assert_eq!(english, "Free of charge");
+            free += 1;
+        } else {
+            assert!(english.starts_with("Fee"), "{english}");
+            paid += 1;
+        }
+    }
+    // The demo: 20 services with a known fee, 11 of them free.
+    assert_eq!((paid, free), (9, 11));
+    assert_eq!(
+        nodes[format!("{BASE}services/SVC-043/cost").as_str()]["cv:hasValue"]["@value"],
+        "60.0"
+    );
+    let costs = nodes
+        .values()
+        .filter(|n| types(n).contains("cv:Cost"))
+        .count();
+    assert_eq!(costs, 20);
+}
+
+#[test]
+fn without_any_fee_there_is_no_cost_nor_currency() {
+    let mut s = demo();
+    let codes: Vec<_> = s.services.keys().cloned().collect();
+    for code in codes {
+        let mut svc = s.services[&code].clone();
+        svc.fee = None;
+        s.services.insert(code, svc);
+    }
+    let doc = catalogue_jsonld(&s, BASE);
+    let nodes = nodes(&doc);
+    assert!(
+        nodes
+            .values()
             .all(|n| n.get("cv:hasCost").is_none() && !types(n).contains("cv:Cost"))
     );
+    assert!(!nodes.contains_key(format!("{BASE}concepts/currency").as_str()));
 }
 
 #[test]
@@ -123,6 +191,8 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
         ("cpsv:hasInput", "cv:Evidence"),
         ("cv:isGroupedBy", "cv:Event"),
         ("cv:hasRelatedService", "cpsv:PublicService"),
+        ("cv:hasCost", "cv:Cost"),
+        ("cv:currency", "skos:Concept"),
         ("dct:type", "skos:Concept"),
         ("dct:audience", "skos:Concept"),
         ("dct:spatial", "dct:Location"),
@@ -160,7 +230,7 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
 fn each_class_has_the_properties_its_shape_makes_mandatory() {
     let doc = catalogue_jsonld(&demo(), BASE);
     // class → mandatory properties (sh:minCount 1), and those allowed at most once.
-    let rules: [(&str, &[&str], &[&str]); 7] = [
+    let rules: [(&str, &[&str], &[&str]); 8] = [
         (
             "cpsv:PublicService",
             &[
@@ -195,6 +265,11 @@ fn each_class_has_the_properties_its_shape_makes_mandatory() {
             "cv:Event",
             &["dct:identifier", "dct:title"],
             &["dct:identifier"],
+        ),
+        (
+            "cv:Cost",
+            &["dct:identifier"],
+            &["dct:identifier", "cv:hasValue", "cv:currency"],
         ),
         ("skos:Concept", &["skos:prefLabel", "skos:inScheme"], &[]),
     ];
