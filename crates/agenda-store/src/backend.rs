@@ -44,6 +44,16 @@ impl Backend {
             Backend::Postgres => "BEGIN",
         }
     }
+
+    /// The statement that opens a read transaction seeing one consistent state of every
+    /// table while writers go on: on SQLite (WAL) a deferred transaction keeps the snapshot
+    /// its first read takes; PostgreSQL needs `REPEATABLE READ` for that.
+    pub(crate) fn begin_read(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        }
+    }
 }
 
 impl std::fmt::Display for Backend {

@@ -22,9 +22,14 @@ mod tests;
 
 #[cfg(test)]
 mod accounts_tests;
+#[cfg(test)]
+mod audit_tests;
 
 pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
-pub use audit::{AuditAction, AuditRecord, GENESIS_HASH, audit_hash};
+pub use audit::{
+    AuditAction, AuditCheck, AuditFault, AuditProblem, AuditRecord, AuditRowId, GENESIS_HASH,
+    audit_hash,
+};
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};

@@ -12,7 +12,7 @@ use futures_util::TryStreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-use crate::audit::{AuditAction, AuditRecord, GENESIS_HASH, audit_hash_raw};
+use crate::audit::{AuditAction, AuditCheck, AuditRecord, audit_hash_raw, check_chain};
 use crate::backend::{Backend, create_sqlite_file, redact_url, sqlite_path};
 use crate::sql::Sql;
 use crate::{StoreError, migrate};
@@ -483,57 +483,24 @@ impl Store {
     }
 
     /// Walks the whole audit chain, recomputing every hash and checking that sequence numbers
-    /// follow each other from 1 and that each record names its predecessor's hash. Returns the
-    /// first sequence number at fault, or `None` when the chain is intact.
+    /// follow each other from 1, that each record names its predecessor's hash and that the
+    /// head names the last record. Returns the first sequence number at fault, or `None` when
+    /// the chain is intact; [`Store::check_audit`] says what is wrong.
     pub async fn verify_audit(&self) -> Result<Option<u64>, StoreError> {
-        let pool = &self.inner.pool;
-        // Reading the head first means records committed meanwhile are simply not checked.
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(pool)
+        Ok(self.check_audit().await?.fault.map(|f| f.seq))
+    }
+
+    /// Walks the whole audit chain in one read transaction (see [`Store::verify_audit`]) and
+    /// describes the first fault.
+    pub async fn check_audit(&self) -> Result<AuditCheck, StoreError> {
+        let mut tx = self
+            .inner
+            .pool
+            .begin_with(self.inner.backend.begin_read())
             .await?;
-        let head_seq = head.try_get::<i64, _>(0)? as u64;
-        let head_hash: String = head.try_get(1)?;
-        let mut rows = sqlx::query(
-            "SELECT seq, at, actor, kind, code, action, before, after, prev_hash, hash \
-             FROM audit_log WHERE seq <= $1 ORDER BY seq",
-        )
-        .bind(head_seq as i64)
-        .fetch(pool);
-        let mut expected = 1u64;
-        let mut prev = GENESIS_HASH.to_owned();
-        while let Some(row) = rows.try_next().await? {
-            let seq = row.try_get::<i64, _>(0)?;
-            if seq != expected as i64 {
-                return Ok(Some(expected));
-            }
-            let text = |i: usize| row.try_get::<String, _>(i);
-            let opt = |i: usize| row.try_get::<Option<String>, _>(i);
-            let hash = text(9)?;
-            let computed = crate::audit_hash(
-                &prev,
-                expected,
-                &text(1)?,
-                &text(2)?,
-                &text(3)?,
-                &text(4)?,
-                &text(5)?,
-                opt(6)?.as_deref(),
-                opt(7)?.as_deref(),
-            );
-            if text(8)? != prev || computed != hash {
-                return Ok(Some(expected));
-            }
-            prev = hash;
-            expected += 1;
-        }
-        if expected <= head_seq {
-            // Records at the end are missing.
-            return Ok(Some(expected));
-        }
-        if prev != head_hash {
-            return Ok(Some(head_seq.max(1)));
-        }
-        Ok(None)
+        let check = check_chain(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(check)
     }
 }
 
