@@ -9,6 +9,7 @@
 pub mod accounts;
 mod audit;
 mod backend;
+mod backup;
 mod error;
 mod migrate;
 mod sql;
@@ -24,6 +25,8 @@ mod tests;
 mod accounts_tests;
 #[cfg(test)]
 mod audit_tests;
+#[cfg(test)]
+mod backup_tests;
 
 pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
 pub use audit::{
@@ -31,6 +34,7 @@ pub use audit::{
     audit_hash,
 };
 pub use backend::{Backend, redact_url};
+pub use backup::{BackupError, BackupSummary, backup_tables};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};
 pub use store::{ApplyOutcome, Store};

@@ -502,6 +502,23 @@ impl Store {
         tx.rollback().await?;
         Ok(check)
     }
+
+    /// Waits for the writer lock, so that nothing else in this process writes meanwhile.
+    pub(crate) async fn lock_writer(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.writer.lock().await
+    }
+
+    /// Reloads the snapshot from the database, after it was filled behind the store's back.
+    pub(crate) async fn reload(&self) -> Result<(), StoreError> {
+        let sdg = self.snapshot().sdg.clone();
+        let snapshot = load(&self.inner.pool, sdg).await?;
+        *self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        Ok(())
+    }
 }
 
 /// Builds the candidate snapshot and the list of effective changes, and checks integrity.
