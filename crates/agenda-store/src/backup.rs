@@ -225,7 +225,7 @@ struct Writer {
 }
 
 impl Writer {
-    async fn line(&mut self, value: &Value, hashed: bool) -> std::io::Result<()> {
+    async fn line(&mut self, value: &impl serde::Serialize, hashed: bool) -> std::io::Result<()> {
         let mut bytes = serde_json::to_vec(value)?;
         bytes.push(b'\n');
         if hashed {
@@ -235,10 +235,38 @@ impl Writer {
     }
 }
 
-fn header_tables() -> Value {
+/// The first line. Fields are written in this order, the format first.
+#[derive(serde::Serialize)]
+struct Header<'a> {
+    format: &'a str,
+    version: u64,
+    schema: i64,
+    source: &'a str,
+    created_at: String,
+    audit_seq: u64,
+    tables: Vec<TableHeader>,
+}
+
+#[derive(serde::Serialize)]
+struct TableHeader {
+    name: &'static str,
+    columns: Vec<&'static str>,
+}
+
+/// A row's line, its table first.
+#[derive(serde::Serialize)]
+struct RowLine<'a> {
+    table: &'a str,
+    row: &'a [Value],
+}
+
+fn header_tables() -> Vec<TableHeader> {
     TABLES
         .iter()
-        .map(|t| json!({"name": t.name, "columns": t.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>()}))
+        .map(|t| TableHeader {
+            name: t.name,
+            columns: t.columns.iter().map(|(c, _)| *c).collect(),
+        })
         .collect()
 }
 
@@ -283,15 +311,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get::<i64, _>(0)? as u64;
-        let header = json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "schema": crate::MIGRATIONS.last().map_or(0, |m| m.version),
-            "source": self.backend().as_str(),
-            "created_at": crate::store::now(),
-            "audit_seq": audit_seq,
-            "tables": header_tables(),
-        });
+        let header = Header {
+            format: FORMAT,
+            version: VERSION,
+            schema: crate::MIGRATIONS.last().map_or(0, |m| m.version),
+            source: self.backend().as_str(),
+            created_at: crate::store::now(),
+            audit_seq,
+            tables: header_tables(),
+        };
         out.line(&header, true).await.map_err(write_err)?;
         let mut rows = Vec::with_capacity(TABLES.len());
         for table in TABLES {
@@ -315,9 +343,15 @@ impl Store {
                             .map_or(Value::Null, Value::from),
                     });
                 }
-                out.line(&json!({"table": table.name, "row": values}), true)
-                    .await
-                    .map_err(write_err)?;
+                out.line(
+                    &RowLine {
+                        table: table.name,
+                        row: &values,
+                    },
+                    true,
+                )
+                .await
+                .map_err(write_err)?;
                 count += 1;
             }
             rows.push((table.name, count));
@@ -528,7 +562,7 @@ fn check_header(value: &Value) -> Result<(), String> {
             "backup format version {version:?}; this version of agenda reads version {VERSION}"
         ));
     }
-    let expected = header_tables();
+    let expected = serde_json::to_value(header_tables()).unwrap_or_default();
     if value.get("tables") != Some(&expected) {
         return Err(format!(
             "the backup's tables and columns differ from this version's: expected {expected}"
