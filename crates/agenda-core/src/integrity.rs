@@ -425,6 +425,7 @@ mod tests {
             method: None,
             sdg_indicator: None,
             targets: vec![],
+            revision_note: None,
         };
         s.upsert(kpi.into());
         let obs = Observation {

@@ -279,6 +279,7 @@ pub(crate) mod tests {
             method: None,
             sdg_indicator: None,
             targets: Vec::new(),
+            revision_note: None,
         }
     }
 

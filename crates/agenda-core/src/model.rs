@@ -261,6 +261,10 @@ pub struct Kpi {
     pub sdg_indicator: Option<String>,
     /// Yearly interim targets, ordered by year.
     pub targets: Vec<InterimTarget>,
+    /// Why the baseline or targets were last changed. Required with every such change; the
+    /// history of revisions is the audit trail of the KPI, each version carrying its reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_note: Option<String>,
 }
 
 /// One dimension of a disaggregated observation, e.g. `sex=female`.
@@ -330,6 +334,9 @@ pub struct ProgressReport {
     pub narrative: Option<Text>,
     /// Date received.
     pub submitted_on: Option<Date>,
+    /// The reviewer's comments when the report was last returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_comment: Option<String>,
 }
 
 /// A public body or other stakeholder organisation.

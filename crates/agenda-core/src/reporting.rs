@@ -424,6 +424,7 @@ mod tests {
             status,
             narrative: None,
             submitted_on: on.map(d),
+            review_comment: None,
         }
     }
 

@@ -172,6 +172,7 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                         target_value: 10.0 + 4.0 * f64::from(y - 2010),
                     })
                     .collect(),
+                revision_note: None,
             }
             .into(),
         );

@@ -536,6 +536,7 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
             let owner = r.req("owner_org", code);
             let method = r.opt_text("method");
             let ind = r.opt("sdg_indicator", sdg_code);
+            let note = r.string("revision_note");
             Some(vec![Item::Entity(
                 Kpi {
                     code: c?,
@@ -552,6 +553,7 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
                     method,
                     sdg_indicator: ind,
                     targets: Vec::new(),
+                    revision_note: note,
                 }
                 .into(),
             )])
@@ -596,6 +598,7 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
             let st = r.req("status", ReportStatus::parse);
             let n = r.opt_text("narrative");
             let on = r.opt("submitted_on", Date::parse);
+            let comment = r.string("review_comment");
             Some(vec![Item::Entity(
                 ProgressReport {
                     action_line: al?,
@@ -604,6 +607,7 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
                     status: st?,
                     narrative: n,
                     submitted_on: on,
+                    review_comment: comment,
                 }
                 .into(),
             )])
@@ -1028,6 +1032,7 @@ pub fn write_tables(sn: &Snapshot) -> Vec<OutTable> {
                 P("owner_org", |x| s(&x.owner_org)),
                 T("method", |x| x.method.as_ref()),
                 P("sdg_indicator", |x| o(&x.sdg_indicator)),
+                P("revision_note", |x| o(&x.revision_note)),
             ],
         ),
         table(
@@ -1071,6 +1076,7 @@ pub fn write_tables(sn: &Snapshot) -> Vec<OutTable> {
                 P("status", |x| s(x.status)),
                 T("narrative", |x| x.narrative.as_ref()),
                 P("submitted_on", |x| o(&x.submitted_on)),
+                P("review_comment", |x| o(&x.review_comment)),
             ],
         ),
         table(

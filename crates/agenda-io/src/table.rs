@@ -203,7 +203,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn as_text(&self) -> String {
+    /// The cell as text, the way a CSV file writes it.
+    pub fn as_text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => format!("{n}"),
