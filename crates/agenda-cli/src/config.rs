@@ -51,6 +51,9 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     /// Log format: `text` or `json`.
     pub log_format: Option<String>,
+    /// Mark session cookies `Secure` (default true; browsers accept them on localhost over
+    /// plain HTTP too).
+    pub secure_cookies: Option<bool>,
 }
 
 /// Brand colours, `#RRGGBB`.
@@ -93,6 +96,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Log format.
     pub log_format: LogFormat,
+    /// Whether session cookies are marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -216,6 +221,7 @@ impl Config {
             listen_addr,
             data_dir,
             log_format,
+            secure_cookies: file.secure_cookies.unwrap_or(true),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,6 +92,34 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Accounts: create the first administrator, list, disable.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
+    /// The audit chain of every change.
+    Audit {
+        /// What to do with it.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent copy of the whole database to FILE, also while the server runs.
+    ///
+    /// Entities, the audit log, users, API tokens and sent reminders, as JSON lines that either
+    /// database restores. The file appears only once complete.
+    Backup {
+        /// File to write (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty database (just created, or just migrated).
+    ///
+    /// All or nothing: a database that holds data, a truncated or damaged file, or an audit
+    /// chain that does not verify is refused and nothing is written.
+    Restore {
+        /// Backup file written by `agenda backup`.
+        file: PathBuf,
+    },
     /// The digitalisation roadmap: conflicts, and what a building block's slip moves.
     Roadmap {
         /// What to show.
@@ -121,6 +150,13 @@ pub enum Command {
     },
 }
 
+/// What `agenda audit` does.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit chain; exit 1 naming the first record altered or removed.
+    Verify,
+}
+
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENDA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -140,7 +176,7 @@ fn sdg() -> anyhow::Result<Arc<agenda_core::sdg::SdgFramework>> {
         .map_err(|e| anyhow::anyhow!("embedded SDG framework: {e}"))
 }
 
-async fn open(config: &Config) -> anyhow::Result<Store> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
     if config.database_url.starts_with("sqlite:") && config.data_dir.as_os_str() != "" {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
             format!(
@@ -185,11 +221,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             base_uri,
         } => export(&config, format, &out, &base_uri).await,
         Command::Check { json, today } => check(&config, json, today.as_deref()).await,
+        Command::User { command } => users::run(&config, command).await,
         Command::Migrate => {
             open(&config).await?;
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit_verify(&config).await,
+        Command::Backup { file } => backup(&config, &file).await,
+        Command::Restore { file } => restore(&config, &file).await,
         Command::Roadmap { command } => analysis::roadmap(&config, command).await,
         Command::Analyse { command } => analysis::analyse(&config, command).await,
         Command::Generate {
@@ -250,6 +292,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             primary_colour: config.primary_colour.clone(),
             accent_colour: config.accent_colour.clone(),
             logo: config.logo.clone(),
+            secure_cookies: config.secure_cookies,
         },
     );
     tracing::info!(addr = %local, "serving");
@@ -423,6 +466,72 @@ async fn check(config: &Config, json: bool, today: Option<&str>) -> anyhow::Resu
     } else {
         ExitCode::FAILURE
     })
+}
+
+async fn audit_verify(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    let check = store.check_audit().await?;
+    Ok(match check.fault {
+        None => {
+            println!(
+                "audit chain intact: {} record{}, head at {} ({})",
+                check.records,
+                if check.records == 1 { "" } else { "s" },
+                check.head_seq,
+                check.head_hash
+            );
+            ExitCode::SUCCESS
+        }
+        Some(fault) => {
+            println!("audit chain broken: {fault}");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+fn table_counts(summary: &agenda_store::BackupSummary) -> String {
+    summary
+        .rows
+        .iter()
+        .map(|(t, n)| format!("{n} {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn backup(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    let summary = store.backup(file).await?;
+    println!(
+        "wrote {} ({}; audit chain at {})",
+        file.display(),
+        table_counts(&summary),
+        summary.audit_seq
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    match store.restore(file).await {
+        Ok(summary) => {
+            println!(
+                "restored {} ({}); audit chain verified up to {}",
+                file.display(),
+                table_counts(&summary),
+                summary.audit_seq
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e @ (agenda_store::BackupError::Format { .. }
+            | agenda_store::BackupError::NotEmpty(_)
+            | agenda_store::BackupError::Chain(_)),
+        ) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn generate(

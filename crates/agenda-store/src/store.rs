@@ -253,6 +253,19 @@ impl Store {
         version_in(&self.inner.pool, kind, key).await
     }
 
+    /// A record as the snapshot holds it, with the version of exactly that content: an edit
+    /// form must show the one and carry the other. Read under the writer lock, since a write
+    /// commits its new version before it publishes its snapshot.
+    pub async fn versioned(
+        &self,
+        kind: Kind,
+        key: &str,
+    ) -> Result<(Option<agenda_core::Entity>, u64), StoreError> {
+        let _writer = self.inner.writer.lock().await;
+        let version = version_in(&self.inner.pool, kind, key).await?.unwrap_or(0);
+        Ok((self.snapshot().get(kind, key), version))
+    }
+
     async fn apply_now(
         &self,
         actor: &str,

@@ -356,7 +356,7 @@ pub async fn find_sdg_indicator(
 /// The OpenAPI description of this API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "agenda API", description = "Read access to a National Digital Agenda, its KPIs and its services catalogue. Codes are stable natural keys."),
+    info(title = "agenda API", description = "Read access to a National Digital Agenda, its KPIs and its services catalogue, and submission of KPI observations with an organisation's token (`Authorization: Bearer agt_…`). Codes are stable natural keys."),
     paths(
         list_organisations, find_organisation, list_agenda, find_agenda, list_pillars, find_pillar,
         list_action_lines, find_action_line, list_objectives, find_objective, list_milestones,
@@ -372,6 +372,7 @@ pub async fn find_sdg_indicator(
         crate::analysis_api::roadmap_conflicts, crate::analysis_api::roadmap_slip,
         crate::analysis_api::priorities, crate::analysis_api::freshness,
         crate::analysis_api::standard, crate::catalogue_api::catalogue,
+        crate::write_api::submit_observation,
     ),
     components(schemas(ErrorEnvelope)),
     tags(

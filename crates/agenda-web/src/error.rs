@@ -16,6 +16,18 @@ pub enum ApiError {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// No credentials, or credentials that open nothing.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Credentials that do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record changed since the version the request started from.
+    #[error("{0}")]
+    Conflict(String),
+    /// Well-formed but invalid content.
+    #[error("{0}")]
+    Unprocessable(String),
     /// The storage layer failed.
     #[error("storage failure")]
     Store(#[from] agenda_store::StoreError),
@@ -36,6 +48,16 @@ impl ApiError {
         match self {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::Store(agenda_store::StoreError::Conflict { .. }) => {
+                (StatusCode::CONFLICT, "conflict")
+            }
+            Self::Store(agenda_store::StoreError::Invalid(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+            }
             Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -51,7 +73,8 @@ pub struct ErrorEnvelope {
 /// The error itself.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// Stable machine-readable code: `not_found`, `bad_request`, `internal`.
+    /// Stable machine-readable code: `not_found`, `bad_request`, `unauthorized`, `forbidden`,
+    /// `conflict`, `invalid`, `internal`.
     pub code: String,
     /// Message for people.
     pub message: String,
@@ -61,6 +84,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let message = match &self {
+            Self::Store(
+                e @ (agenda_store::StoreError::Conflict { .. }
+                | agenda_store::StoreError::Invalid(_)),
+            ) => e.to_string(),
             Self::Store(e) => {
                 tracing::error!(error = ?e, "request failed in the store");
                 "an internal error occurred; it has been logged".to_owned()

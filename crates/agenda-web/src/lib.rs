@@ -8,6 +8,7 @@ pub mod catalogue_api;
 pub mod error;
 mod metrics_layer;
 pub mod site;
+pub mod write_api;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -36,6 +37,9 @@ pub struct WebSettings {
     pub accent_colour: String,
     /// The country's logo: its bytes and content type, served at `/assets/logo`.
     pub logo: Option<(Vec<u8>, &'static str)>,
+    /// Whether session cookies are marked `Secure` (sent over HTTPS only). Browsers accept
+    /// them on `localhost` over plain HTTP too; turn off only behind nothing but plain HTTP.
+    pub secure_cookies: bool,
 }
 
 impl WebSettings {
@@ -48,6 +52,7 @@ impl WebSettings {
             primary_colour: "#1d3f72".into(),
             accent_colour: "#ffbf47".into(),
             logo: None,
+            secure_cookies: true,
         }
     }
 }
@@ -117,7 +122,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_layer::render))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(write_api::router()))
+        .merge(site::admin::router())
         .merge(
             site::router().route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),

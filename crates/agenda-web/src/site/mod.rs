@@ -2,6 +2,7 @@
 //! the snapshot, working without JavaScript. The language comes from the URL prefix (`/fr/…`,
 //! `/es/…`), then `Accept-Language`; pages carry an `ETag` derived from the snapshot version.
 
+pub mod admin;
 mod catalogue_pages;
 mod charts;
 mod downloads;
@@ -139,9 +140,13 @@ pub async fn headers(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    // Pages that depend on who asks (administration, sign-in) are never validated by ETag.
+    let path = req.uri().path();
     let cacheable = req.method() == axum::http::Method::GET
-        && !req.uri().path().starts_with("/metrics")
-        && !req.uri().path().starts_with("/healthz");
+        && !path.starts_with("/metrics")
+        && !path.starts_with("/healthz")
+        && !path.starts_with("/admin")
+        && !path.starts_with("/login");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -302,6 +307,7 @@ pub fn router() -> Router<AppState> {
             get(catalogue_pages::analysis_freshness),
         )
         .route("/regulatory-plan", get(pages::regulatory_plan))
+        .route("/history/{collection}/{key}", get(pages::history))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))
         .route("/open-data/agenda.xlsx", get(downloads::xlsx))

@@ -1,0 +1,663 @@
+//! Governance end to end, on the real binary, on SQLite and (when `AGENDA_TEST_POSTGRES_URL` is
+//! set) PostgreSQL: who may write what by every route, version-checked edits under 64
+//! concurrent clients, and a reporting cycle from submission to publication.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use agenda_store::testing::test_databases;
+
+mod common;
+
+use common::{BIN, Server, serve};
+
+const PASSWORD: &str = "a long enough password";
+const TODAY: &str = "2026-11-26";
+
+/// Adds an account with the CLI, against the server's database.
+fn add_user(url: &str, name: &str, role: &str, org: Option<&str>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["user", "add", name, "--role", role])
+        .env("AGENDA_DATABASE_URL", url)
+        .env("AGENDA_PASSWORD", PASSWORD)
+        .env("AGENDA_LOG", "warn")
+        .stdout(Stdio::null());
+    if let Some(o) = org {
+        cmd.args(["--organisation", o]);
+    }
+    let out = cmd.output().expect("agenda user add");
+    assert!(
+        out.status.success(),
+        "user add {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An HTTP client acting as one person (or anonymous), not following redirects.
+#[derive(Clone)]
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+    csrf: String,
+}
+
+struct Answer {
+    status: u16,
+    text: String,
+    cookies: Vec<String>,
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the hidden or text input `name` in a page.
+fn input(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &page[at + name.len() + 15..];
+    Some(html_unescape(&rest[..rest.find('"')?]))
+}
+
+/// The text of textarea `name`.
+fn textarea(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let rest = &page[at..];
+    let start = rest.find('>')? + 1;
+    Some(html_unescape(&rest[start..rest.find("</textarea>")?]))
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+impl Client {
+    fn anonymous(s: &Server) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: s.base.clone(),
+            cookie: None,
+            csrf: String::new(),
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let cookies = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect();
+        Answer {
+            status,
+            text: r.text().await.unwrap_or_default(),
+            cookies,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Posts a form with this session's anti-forgery token.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(fields)),
+        )
+        .await
+    }
+
+    async fn login(s: &Server, user: &str) -> Client {
+        let mut c = Client::anonymous(s);
+        let form = c.get("/login").await;
+        let pre = form
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_login_csrf="))
+            .and_then(|v| v.split(';').next())
+            .expect("sign-in cookie")
+            .to_owned();
+        let token = input(&form.text, "csrf").expect("sign-in token");
+        c.cookie = Some(format!("agenda_login_csrf={pre}"));
+        let r = c
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("username", user),
+                    ("password", PASSWORD),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "sign-in of {user}: {}", r.text);
+        let session = r
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        assert!(
+            r.cookies
+                .iter()
+                .any(|c| c.contains("HttpOnly") && c.contains("SameSite"))
+        );
+        c.cookie = Some(format!("agenda_session={session}"));
+        let home = c.get("/admin").await;
+        assert_eq!(home.status, 200);
+        c.csrf = input(&home.text, "csrf").expect("session token");
+        c
+    }
+
+    /// The snapshot version: it moves with every committed change.
+    async fn version(&self) -> u64 {
+        let r = self.get("/healthz").await;
+        let v: serde_json::Value = serde_json::from_str(&r.text).unwrap();
+        v["version"].as_u64().unwrap()
+    }
+
+    async fn json(&self, path: &str) -> serde_json::Value {
+        serde_json::from_str(&self.get(path).await.text).unwrap_or_default()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The demo on a fresh database of each backend, with one account per role: `root` (admin),
+/// `ed` (editor), `lex` (legal), `sh` (stakeholder), `lead` (entity of AL-1.1's lead
+/// organisation, which also owns KPI-01) and `owner` (entity of the organisation that owns
+/// SVC-001, another one).
+fn each_demo(test: impl Fn(&Server, &str, &Orgs)) {
+    let rt = runtime();
+    for db in rt.block_on(test_databases()) {
+        let s = serve(db.url(), &["--demo", "--today", TODAY]);
+        let anon = Client::anonymous(&s);
+        let orgs = rt.block_on(async {
+            Orgs {
+                lead: anon.json("/api/v1/action-lines/AL-1.1").await["lead_org"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                owner: anon.json("/api/v1/services/SVC-001").await["owner_code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                kpi_owner: anon.json("/api/v1/kpis/KPI-01").await["owner_org"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            }
+        });
+        assert_ne!(orgs.lead, orgs.owner);
+        assert_eq!(orgs.lead, orgs.kpi_owner);
+        for (u, r, o) in [
+            ("root", "admin", None),
+            ("ed", "editor", None),
+            ("lex", "legal", None),
+            ("sh", "stakeholder", None),
+            ("lead", "entity", Some(orgs.lead.as_str())),
+            ("owner", "entity", Some(orgs.owner.as_str())),
+        ] {
+            add_user(db.url(), u, r, o);
+        }
+        test(&s, db.backend().as_str(), &orgs);
+    }
+}
+
+struct Orgs {
+    lead: String,
+    owner: String,
+    kpi_owner: String,
+}
+
+/// Edits the form at `path` (as shown to `c`) with `changes`, and posts it back.
+async fn edit(c: &Client, path: &str, changes: &[(&str, &str)]) -> Answer {
+    let admin_view = c.get(path).await;
+    if admin_view.status != 200 {
+        return admin_view;
+    }
+    post_form(c, path, &admin_view.text, changes).await
+}
+
+/// Posts back the form `page` with `changes` applied.
+async fn post_form(c: &Client, path: &str, page: &str, changes: &[(&str, &str)]) -> Answer {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("name=\"") {
+        rest = &rest[at + 6..];
+        let name = rest[..rest.find('"').unwrap()].to_owned();
+        if name == "csrf" || fields.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let value = input(page, &name)
+            .or_else(|| textarea(page, &name))
+            .unwrap_or_default();
+        fields.push((name, value));
+    }
+    for (k, v) in changes {
+        match fields.iter_mut().find(|(n, _)| n == k) {
+            Some(f) => f.1 = (*v).to_owned(),
+            None => fields.push(((*k).to_owned(), (*v).to_owned())),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post(path, &borrowed).await
+}
+
+#[test]
+fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
+    each_demo(|s, on, orgs| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let mut who = std::collections::BTreeMap::new();
+            for u in ["root", "ed", "lex", "sh", "lead", "owner"] {
+                who.insert(u, Client::login(s, u).await);
+            }
+            let admin = who["root"].clone();
+            // Forms as an editor sees them, to post back as everybody else.
+            let service = admin.get("/admin/data/services/SVC-001").await.text;
+            let kpi = admin.get("/admin/data/kpis/KPI-01").await.text;
+            let law = admin.get("/admin/data/legal-instruments/LEG-01").await.text;
+            let new_service = admin.get("/admin/data/services/new").await.text;
+            assert!(input(&service, "version").is_some(), "[{on}]");
+
+            struct Case<'a> {
+                what: &'a str,
+                path: String,
+                page: Option<&'a str>,
+                fields: Vec<(&'a str, String)>,
+                allowed: &'a [&'a str],
+            }
+            let cases = vec![
+                Case {
+                    what: "edit a service",
+                    path: "/admin/data/services/SVC-001".into(),
+                    page: Some(&service),
+                    fields: vec![("title_en", "Register a birth (edited)".into())],
+                    allowed: &["root", "ed", "owner"],
+                },
+                Case {
+                    what: "create a service",
+                    path: "/admin/data/services/new".into(),
+                    page: Some(&new_service),
+                    fields: vec![
+                        ("code", "SVC-NEW".into()),
+                        ("title_en", "A new service".into()),
+                        ("audience", "citizen".into()),
+                        ("owner_code", orgs.owner.clone()),
+                        ("maturity", "1".into()),
+                    ],
+                    allowed: &["root", "ed", "owner"],
+                },
+                Case {
+                    what: "edit a KPI",
+                    path: "/admin/data/kpis/KPI-01".into(),
+                    page: Some(&kpi),
+                    fields: vec![("title_en", "Services fully online (edited)".into())],
+                    allowed: &["root", "ed"],
+                },
+                Case {
+                    what: "edit a legal instrument",
+                    path: "/admin/data/legal-instruments/LEG-01".into(),
+                    page: Some(&law),
+                    fields: vec![("title_en", "Digital Identity Act".into())],
+                    allowed: &["root", "ed", "lex"],
+                },
+                Case {
+                    what: "archive a service",
+                    path: "/admin/data/services/SVC-001/archive".into(),
+                    page: None,
+                    fields: vec![("version", input(&service, "version").unwrap())],
+                    allowed: &["root", "ed", "owner"],
+                },
+                Case {
+                    what: "submit a progress report",
+                    path: "/admin/reports/AL-1.1:2026-Q3".into(),
+                    page: None,
+                    fields: vec![("action", "approve".into()), ("version", "1".into())],
+                    allowed: &[],
+                },
+                Case {
+                    what: "create an API token",
+                    path: "/admin/tokens".into(),
+                    page: None,
+                    fields: vec![
+                        ("organisation", orgs.lead.clone()),
+                        ("name", "refused".into()),
+                    ],
+                    allowed: &["root", "lead", "owner"],
+                },
+                Case {
+                    what: "create an account",
+                    path: "/admin/users".into(),
+                    page: None,
+                    fields: vec![
+                        ("username", "intruder".into()),
+                        ("role", "admin".into()),
+                        ("password", PASSWORD.into()),
+                    ],
+                    allowed: &["root"],
+                },
+            ];
+            for case in &cases {
+                for user in ["anonymous", "root", "ed", "lex", "sh", "lead", "owner"] {
+                    if case.allowed.contains(&user)
+                        || (case.allowed.is_empty() && matches!(user, "root" | "ed"))
+                    {
+                        continue;
+                    }
+                    let c = if user == "anonymous" {
+                        &anon
+                    } else {
+                        &who[user]
+                    };
+                    let before = admin.version().await;
+                    let fields: Vec<(&str, &str)> =
+                        case.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let r = match case.page {
+                        Some(p) => post_form(c, &case.path, p, &fields).await,
+                        None => c.post(&case.path, &fields).await,
+                    };
+                    let expected = if user == "anonymous" { 401 } else { 403 };
+                    assert_eq!(
+                        r.status, expected,
+                        "[{on}] {} as {user}: {}",
+                        case.what, r.text
+                    );
+                    assert_eq!(
+                        admin.version().await,
+                        before,
+                        "[{on}] {} as {user} changed data",
+                        case.what
+                    );
+                }
+            }
+            // Whatever was refused left no trace.
+            assert!(!admin.get("/admin/users").await.text.contains("intruder"));
+            assert!(!admin.get("/admin/tokens").await.text.contains("refused"));
+            // A form without the session's token is refused even for an administrator.
+            let before = admin.version().await;
+            let r = admin
+                .post_raw(
+                    "/admin/data/services/SVC-001/archive",
+                    &[("csrf", "forged"), ("version", "1")],
+                )
+                .await;
+            assert_eq!(r.status, 403, "[{on}]");
+            assert_eq!(admin.version().await, before);
+
+            // Allowed writes go through.
+            let r = edit(
+                &who["owner"],
+                "/admin/data/services/SVC-001",
+                &[("title_en", "Register a birth online")],
+            )
+            .await;
+            assert_eq!(r.status, 303, "[{on}] owner edits its service: {}", r.text);
+            assert_eq!(
+                anon.json("/api/v1/services/SVC-001").await["title"]["en"],
+                "Register a birth online"
+            );
+            let r = edit(
+                &who["lex"],
+                "/admin/data/legal-instruments/LEG-01",
+                &[("title_en", "Digital Identity Act")],
+            )
+            .await;
+            assert_eq!(r.status, 303, "[{on}] legal edits a law: {}", r.text);
+
+            // A target revision needs its justification, then shows on the public history.
+            let r = edit(
+                &who["ed"],
+                "/admin/data/kpis/KPI-01",
+                &[("target_value", "65")],
+            )
+            .await;
+            assert_eq!(r.status, 422, "[{on}] revision without a reason");
+            assert!(r.text.contains("aria-invalid"), "[{on}]");
+            assert_eq!(anon.json("/api/v1/kpis/KPI-01").await["target_value"], 60.0);
+            let r = edit(
+                &who["ed"],
+                "/admin/data/kpis/KPI-01",
+                &[
+                    ("target_value", "65"),
+                    ("justification", "Faster uptake after the portal launch"),
+                ],
+            )
+            .await;
+            assert_eq!(r.status, 303, "[{on}] revision with a reason: {}", r.text);
+            let history = anon.get("/history/kpis/KPI-01").await;
+            assert_eq!(history.status, 200);
+            assert!(
+                history
+                    .text
+                    .contains("Faster uptake after the portal launch"),
+                "[{on}]"
+            );
+            assert!(history.text.contains("target_value"), "[{on}]");
+            assert!(
+                !history.text.contains("ed (test)") && !history.text.contains(">ed<"),
+                "[{on}] no account names in public"
+            );
+
+            // Tokens: shown once, act for their organisation only, revocable.
+            let made = who["lead"]
+                .post("/admin/tokens", &[("name", "Statistics system")])
+                .await;
+            assert_eq!(made.status, 200, "[{on}]");
+            let token = made
+                .text
+                .split("<code>")
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .unwrap()
+                .to_owned();
+            assert!(token.starts_with("agt_"), "[{on}] {token}");
+            let post_obs = |token: Option<String>, kpi: &'static str| {
+                let http = anon.http.clone();
+                let base = anon.base.clone();
+                async move {
+                    let mut req = http
+                        .post(format!("{base}/api/v1/kpis/{kpi}/observations"))
+                        .header("content-type", "application/json")
+                        .body(r#"{"period": "2026-Q3", "value": 42.5, "note": "by machine"}"#);
+                    if let Some(t) = token {
+                        req = req.header("authorization", format!("Bearer {t}"));
+                    }
+                    req.send().await.unwrap().status().as_u16()
+                }
+            };
+            let before = admin.version().await;
+            assert_eq!(post_obs(None, "KPI-01").await, 401, "[{on}]");
+            assert_eq!(
+                post_obs(Some("agt_nope_nope".into()), "KPI-01").await,
+                401,
+                "[{on}]"
+            );
+            let other_kpi = {
+                let all = anon.json("/api/v1/kpis?limit=100").await;
+                all["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|k| k["owner_org"] != orgs.lead.as_str())
+                    .map(|k| k["code"].as_str().unwrap().to_owned())
+                    .unwrap()
+            };
+            let other: &'static str = Box::leak(other_kpi.into_boxed_str());
+            assert_eq!(post_obs(Some(token.clone()), other).await, 403, "[{on}]");
+            assert_eq!(admin.version().await, before, "[{on}]");
+            let status = post_obs(Some(token.clone()), "KPI-01").await;
+            assert!(status == 201 || status == 409, "[{on}] {status}");
+            let id = token.split('_').nth(1).unwrap().to_owned();
+            let r = who["lead"]
+                .post(&format!("/admin/tokens/{id}/revoke"), &[])
+                .await;
+            assert_eq!(r.status, 303, "[{on}]");
+            assert_eq!(post_obs(Some(token), "KPI-01").await, 401, "[{on}] revoked");
+
+            // Signing out everywhere ends every session of the account.
+            let second = Client::login(s, "owner").await;
+            let r = who["owner"].post("/logout-everywhere", &[]).await;
+            assert_eq!(r.status, 303);
+            assert_eq!(
+                second.get("/admin").await.status,
+                303,
+                "[{on}] other session ended"
+            );
+        });
+    });
+}
+
+#[test]
+fn sixty_four_concurrent_editors_lose_no_update() {
+    each_demo(|s, on, _| {
+        runtime().block_on(async {
+            let ed = Arc::new(Client::login(s, "ed").await);
+            let path = "/admin/data/observations/KPI-01%3A2024-Q1";
+            let start: f64 = input(&ed.get(path).await.text, "value")
+                .unwrap()
+                .parse()
+                .unwrap();
+            let mut tasks = Vec::new();
+            for _ in 0..64 {
+                let ed = ed.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut conflicts = 0;
+                    loop {
+                        let page = ed.get(path).await.text;
+                        let v: f64 = input(&page, "value").unwrap().parse().unwrap();
+                        let r = post_form(&ed, path, &page, &[("value", &format!("{}", v + 1.0))])
+                            .await;
+                        match r.status {
+                            303 => return conflicts,
+                            409 => conflicts += 1,
+                            other => panic!("unexpected {other}: {}", r.text),
+                        }
+                    }
+                }));
+            }
+            let mut conflicts = 0;
+            for t in tasks {
+                conflicts += t.await.unwrap();
+            }
+            let end: f64 = input(&ed.get(path).await.text, "value")
+                .unwrap()
+                .parse()
+                .unwrap();
+            // Every one of the 64 increments is there: each write was applied or refused with
+            // 409 and retried, none overwrote another.
+            assert_eq!(
+                end,
+                start + 64.0,
+                "[{on}] {conflicts} conflicts answered 409"
+            );
+            println!("[{on}] 64 concurrent edits applied, {conflicts} stale ones answered 409");
+        });
+    });
+}
+
+#[test]
+fn a_report_is_returned_resubmitted_approved_and_published() {
+    each_demo(|s, on, _| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let lead = Client::login(s, "lead").await;
+            let ed = Client::login(s, "ed").await;
+            let key = "/admin/reports/AL-1.1%3A2026-Q3";
+            let public = "/api/v1/progress-reports/AL-1.1:2026-Q3";
+            assert_eq!(anon.get(public).await.status, 404, "[{on}] submitted is not public");
+            // The lead organisation cannot approve its own report.
+            let page = lead.get(key).await;
+            assert_eq!(page.status, 200, "[{on}]");
+            let v = input(&page.text, "version").unwrap_or_else(|| "1".into());
+            assert_eq!(lead.post(key, &[("action", "approve"), ("version", &v)]).await.status, 403);
+            // Returned without a comment is refused; with one it goes back.
+            let page = ed.get(key).await.text;
+            let v = input(&page, "version").unwrap();
+            assert_eq!(ed.post(key, &[("action", "return"), ("version", &v)]).await.status, 422);
+            let r = ed
+                .post(key, &[("action", "return"), ("version", &v), ("comment", "Add the call-centre figures.")])
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            let page = lead.get(key).await.text;
+            assert!(page.contains("Add the call-centre figures."), "[{on}]");
+            let v = input(&page, "version").unwrap();
+            let r = lead
+                .post(
+                    key,
+                    &[
+                        ("action", "submit"),
+                        ("version", &v),
+                        ("narrative_en", "The call centre answered 41,000 calls; the voice milestone moved to Q1."),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(anon.get(public).await.status, 404, "[{on}] resubmitted is not public");
+            let page = ed.get(key).await.text;
+            let v = input(&page, "version").unwrap();
+            let r = ed.post(key, &[("action", "approve"), ("version", &v)]).await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            let published = anon.json(public).await;
+            assert_eq!(published["status"], "approved", "[{on}]");
+            assert!(published["narrative"]["en"].as_str().unwrap().contains("41,000 calls"));
+            let page = anon.get("/action-lines/AL-1.1").await.text;
+            assert!(page.contains("41,000 calls"), "[{on}] on the public page");
+            // The dashboard counts from deadlines: some report of the demo is overdue.
+            let dash = ed.get("/admin/dashboard").await;
+            assert_eq!(dash.status, 200);
+            assert!(dash.text.contains("<li>"), "[{on}] overdue items listed");
+            assert_eq!(lead.get("/admin/dashboard").await.status, 403);
+        });
+    });
+}

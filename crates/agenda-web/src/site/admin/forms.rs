@@ -1,0 +1,318 @@
+//! Entity forms derived from the native data format: a form has the columns of the entity's
+//! table, and a submitted form is parsed by the same code as an imported row. So every kind of
+//! entity gets a form, and a form refuses exactly what an import would, with the same words,
+//! shown next to the field.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use agenda_core::{Entity, InterimTarget, Kind, Snapshot};
+use agenda_io::ImportError;
+use agenda_io::native::{Item, parse_table, table_of, write_tables};
+use agenda_io::table::{RawRow, RawTable};
+
+/// The languages every translatable field is offered in.
+const FORM_LANGS: &[&str] = &["en", "fr", "es"];
+
+/// The pseudo-field of a KPI's yearly targets: one `YEAR: VALUE` per line.
+pub const TARGETS_FIELD: &str = "targets";
+
+/// Columns written as several lines.
+fn multiline(column: &str) -> bool {
+    [
+        "description",
+        "summary",
+        "narrative",
+        "steps",
+        "method",
+        "vision",
+        "outcome",
+        "note",
+        "review_comment",
+        "revision_note",
+        TARGETS_FIELD,
+    ]
+    .iter()
+    .any(|m| column == *m || column.starts_with(&format!("{m}_")))
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The column name, also the form field name.
+    pub name: String,
+    /// Its current (or submitted) value.
+    pub value: String,
+    /// Whether it is edited as several lines.
+    pub multiline: bool,
+    /// Whether the table requires it.
+    pub required: bool,
+    /// What is wrong with the value, if something is.
+    pub error: Option<String>,
+}
+
+fn one(sdg: &Arc<agenda_core::sdg::SdgFramework>, entity: Option<&Entity>) -> Snapshot {
+    let mut s = Snapshot::empty(sdg.clone());
+    if let Some(e) = entity {
+        s.upsert(e.clone());
+    }
+    s
+}
+
+/// The fields of `kind`'s form, filled from `entity` (empty for a new one).
+pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
+    let table = table_of(kind);
+    let tables = write_tables(&one(&s.sdg, entity));
+    let required = agenda_io::native::required_columns(table);
+    let mut out = Vec::new();
+    for t in &tables {
+        if t.name != table {
+            continue;
+        }
+        let row = t.rows.first();
+        let mut present: Vec<String> = t.headers.clone();
+        // Offer every interface language for translatable columns, right after English.
+        let mut i = 0;
+        while i < present.len() {
+            if let Some(base) = present[i].strip_suffix("_en").map(str::to_owned) {
+                for (n, lang) in FORM_LANGS.iter().skip(1).enumerate() {
+                    let h = format!("{base}_{lang}");
+                    if !present.contains(&h) {
+                        present.insert(i + 1 + n, h);
+                    }
+                }
+            }
+            i += 1;
+        }
+        for h in present {
+            let value = t
+                .headers
+                .iter()
+                .position(|x| *x == h)
+                .and_then(|i| row.map(|r| r[i].as_text()))
+                .unwrap_or_default();
+            out.push(Field {
+                required: required.contains(&h.as_str()),
+                multiline: multiline(&h),
+                name: h,
+                value,
+                error: None,
+            });
+        }
+    }
+    if kind == Kind::Kpi {
+        let targets = match entity {
+            Some(Entity::Kpi(k)) => k
+                .targets
+                .iter()
+                .map(|t| format!("{}: {}", t.year, t.target_value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => String::new(),
+        };
+        out.push(Field {
+            name: TARGETS_FIELD.into(),
+            value: targets,
+            multiline: true,
+            required: false,
+            error: None,
+        });
+    }
+    out
+}
+
+/// Copies submitted values into `fields` (unknown names are ignored).
+pub fn fill(fields: &mut [Field], submitted: &BTreeMap<String, String>) {
+    for f in fields {
+        f.value = submitted.get(&f.name).cloned().unwrap_or_default();
+    }
+}
+
+fn message(e: &ImportError) -> String {
+    match &e.value {
+        Some(v) if !v.is_empty() => format!("“{v}”: expected {}", e.expected),
+        _ => format!("expected {}", e.expected),
+    }
+}
+
+/// Parses filled `fields` into an entity of `kind`; on failure, the fields carry their errors.
+pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
+    let table = table_of(kind);
+    let columns: Vec<&Field> = fields.iter().filter(|f| f.name != TARGETS_FIELD).collect();
+    let raw = RawTable {
+        label: "form".into(),
+        name: table.into(),
+        headers: columns.iter().map(|f| f.name.clone()).collect(),
+        rows: vec![RawRow {
+            row: 2,
+            cells: columns.iter().map(|f| f.value.trim().to_owned()).collect(),
+        }],
+        decimal_comma: false,
+    };
+    let mut errors = Vec::new();
+    let parsed = parse_table(&raw, &mut errors);
+    let mut entity = parsed.into_iter().find_map(|p| match p.item {
+        Item::Entity(e) => Some(e),
+        Item::Target(..) => None,
+    });
+    if let Some(Entity::Kpi(k)) = &mut entity {
+        match parse_targets(fields) {
+            Ok(t) => k.targets = t,
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut unplaced = Vec::new();
+    for e in &errors {
+        let target = e
+            .column
+            .as_deref()
+            .and_then(|c| fields.iter_mut().find(|f| f.name == c));
+        match target {
+            Some(f) => {
+                let m = message(e);
+                f.error = Some(match f.error.take() {
+                    Some(prev) => format!("{prev}; {m}"),
+                    None => m,
+                });
+            }
+            None => unplaced.push(message(e)),
+        }
+    }
+    if !unplaced.is_empty()
+        && let Some(f) = fields.first_mut()
+    {
+        f.error = Some(unplaced.join("; "));
+    }
+    let _ = s;
+    if errors.is_empty() { entity } else { None }
+}
+
+/// The `targets` field: one `YEAR: VALUE` per line, parsed as rows of `kpi_targets`.
+fn parse_targets(fields: &[Field]) -> Result<Vec<InterimTarget>, ImportError> {
+    let text = fields
+        .iter()
+        .find(|f| f.name == TARGETS_FIELD)
+        .map(|f| f.value.as_str())
+        .unwrap_or("");
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (y, v) = line.split_once([':', '=']).unwrap_or((line, ""));
+        rows.push(RawRow {
+            row: i + 1,
+            cells: vec!["X".into(), y.trim().into(), v.trim().into()],
+        });
+    }
+    let raw = RawTable {
+        label: "targets".into(),
+        name: "kpi_targets".into(),
+        headers: vec!["kpi".into(), "year".into(), "target_value".into()],
+        rows,
+        decimal_comma: false,
+    };
+    let mut errors = Vec::new();
+    let parsed = parse_table(&raw, &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(ImportError {
+            column: Some(TARGETS_FIELD.into()),
+            expected: format!(
+                "{} on line {} (one “YEAR: VALUE” per line)",
+                e.expected,
+                e.row.unwrap_or(0)
+            ),
+            ..e.clone()
+        });
+    }
+    let mut targets: Vec<InterimTarget> = parsed
+        .into_iter()
+        .filter_map(|p| match p.item {
+            Item::Target(_, t) => Some(t),
+            Item::Entity(_) => None,
+        })
+        .collect();
+    targets.sort_by_key(|t| t.year);
+    if let Some(w) = targets.windows(2).find(|w| w[0].year == w[1].year) {
+        return Err(ImportError {
+            file: "targets".into(),
+            row: None,
+            column: Some(TARGETS_FIELD.into()),
+            value: Some(w[0].year.to_string()),
+            expected: "one target per year".into(),
+        });
+    }
+    Ok(targets)
+}
+
+/// The KPI fields whose change is a target revision and needs a justification.
+pub fn revised(before: &Entity, after: &Entity) -> Vec<&'static str> {
+    let (Entity::Kpi(b), Entity::Kpi(a)) = (before, after) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if b.baseline_value != a.baseline_value {
+        out.push("baseline_value");
+    }
+    if b.baseline_date != a.baseline_date {
+        out.push("baseline_date");
+    }
+    if b.target_value != a.target_value {
+        out.push("target_value");
+    }
+    if b.target_date != a.target_date {
+        out.push("target_date");
+    }
+    if b.targets != a.targets {
+        out.push(TARGETS_FIELD);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Snapshot {
+        let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
+        let empty = Snapshot::empty(sdg);
+        let plan =
+            agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
+        agenda_io::apply_in_memory(&empty, &plan)
+    }
+
+    #[test]
+    fn every_kind_has_a_form_that_gives_back_the_entity_it_shows() {
+        let s = demo();
+        for &kind in Kind::ALL {
+            let Some(e) = s.entities(kind).next() else {
+                continue;
+            };
+            let mut f = fields(&s, kind, Some(&e));
+            assert!(!f.is_empty(), "{kind:?}");
+            let back = parse(&s, kind, &mut f);
+            let errors: Vec<_> = f.iter().filter_map(|x| x.error.clone()).collect();
+            assert_eq!(back.as_ref(), Some(&e), "{kind:?}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_next_to_its_field() {
+        let s = demo();
+        let e = s.entities(Kind::Kpi).next().unwrap();
+        let mut f = fields(&s, Kind::Kpi, Some(&e));
+        for x in f.iter_mut() {
+            match x.name.as_str() {
+                "baseline_date" => x.value = "31/12/2023".into(),
+                TARGETS_FIELD => x.value = "2027: 40\n2028 forty".into(),
+                _ => {}
+            }
+        }
+        assert!(parse(&s, Kind::Kpi, &mut f).is_none());
+        let err = |n: &str| f.iter().find(|x| x.name == n).unwrap().error.clone();
+        assert!(err("baseline_date").unwrap().contains("31/12/2023"));
+        assert!(err(TARGETS_FIELD).unwrap().contains("line 2"));
+        assert!(err("title_en").is_none());
+    }
+}

@@ -1,0 +1,123 @@
+//! Writes through the JSON API. A ministry's system submits KPI observations with its
+//! organisation's token; the same authorisation rule and version check as the forms apply.
+
+use agenda_core::policy::may_apply;
+use agenda_core::{Change, Entity, Kind, Observation, ObservationStatus, Period, Record};
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::post;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::site::admin::auth::ApiCaller;
+use crate::{ApiError, AppState};
+
+/// A figure submitted for a KPI.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewObservation {
+    /// The period, at the KPI's frequency: `2026`, `2026-Q3` or `2026-09`.
+    pub period: String,
+    /// The value, in the KPI's unit.
+    pub value: f64,
+    /// `draft` or `submitted` (default); validation is a reviewer's decision.
+    pub status: Option<String>,
+    /// `dimension=value` for a disaggregated figure; absent for the total.
+    pub disaggregation: Option<String>,
+    /// Evidence or caveat.
+    pub note: Option<String>,
+    /// The version the figure is replacing (from a previous answer), 0 for a new one. The
+    /// `If-Match` header may carry it instead. Without either, a new figure is expected.
+    pub version: Option<u64>,
+}
+
+/// What was stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stored {
+    /// The key of the stored observation (`KPI-07:2026-Q3`).
+    pub key: String,
+    /// Its version now; send it back to replace it.
+    pub version: u64,
+}
+
+/// Submits (creates or replaces) an observation of a KPI.
+#[utoipa::path(post, path = "/api/v1/kpis/{code}/observations", tag = "reporting",
+    params(("code" = String, Path, description = "The KPI's code")),
+    request_body = NewObservation,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Stored, description = "Created"),
+        (status = 200, body = Stored, description = "Replaced"),
+        (status = 401, body = crate::error::ErrorEnvelope, description = "No or unknown token"),
+        (status = 403, body = crate::error::ErrorEnvelope, description = "Not this organisation's KPI"),
+        (status = 404, body = crate::error::ErrorEnvelope),
+        (status = 409, body = crate::error::ErrorEnvelope, description = "Changed since the given version"),
+        (status = 422, body = crate::error::ErrorEnvelope, description = "Invalid figure")))]
+pub async fn submit_observation(
+    State(st): State<AppState>,
+    caller: ApiCaller,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NewObservation>,
+) -> Result<(StatusCode, Json<Stored>), ApiError> {
+    let s = st.store.snapshot();
+    let Some(kpi) = s.kpis.get(&code) else {
+        return Err(ApiError::not_found(format!("no KPI {code}")));
+    };
+    let invalid = |field: &str, e: agenda_core::Expected| {
+        ApiError::Unprocessable(format!("{field}: expected {}", e.expected))
+    };
+    let period = Period::parse(&body.period).map_err(|e| invalid("period", e))?;
+    let status = match body.status.as_deref() {
+        None => ObservationStatus::Submitted,
+        Some(v) => ObservationStatus::parse(v).map_err(|e| invalid("status", e))?,
+    };
+    let disaggregation = body
+        .disaggregation
+        .as_deref()
+        .map(agenda_core::model::Disaggregation::parse)
+        .transpose()
+        .map_err(|e| invalid("disaggregation", e))?;
+    let obs = Observation {
+        kpi: kpi.code.clone(),
+        period,
+        value: body.value,
+        status,
+        disaggregation,
+        note: body.note.filter(|n| !n.trim().is_empty()),
+    };
+    let key = obs.key();
+    let change = Change::Upsert(Entity::Observation(obs));
+    may_apply(&caller.actor, &s, std::slice::from_ref(&change))
+        .map_err(|d| ApiError::Forbidden(d.0))?;
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().trim_matches('"').parse::<u64>().ok());
+    let expected = body.version.or(if_match).unwrap_or(0);
+    st.store
+        .apply_checked(
+            &caller.name,
+            vec![change],
+            vec![(Kind::Observation, key.clone(), expected)],
+        )
+        .await?;
+    let version = st
+        .store
+        .version_of(Kind::Observation, &key)
+        .await?
+        .unwrap_or(expected);
+    let status = if expected == 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(Stored { key, version })))
+}
+
+/// Write routes under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/kpis/{code}/observations", post(submit_observation))
+}
