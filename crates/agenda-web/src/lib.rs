@@ -7,6 +7,7 @@ pub mod api;
 pub mod catalogue_api;
 pub mod error;
 mod metrics_layer;
+pub mod reminders;
 pub mod site;
 pub mod write_api;
 

@@ -1,0 +1,375 @@
+//! E-mail reminders sent to a real SMTP listener on 127.0.0.1, on SQLite and PostgreSQL.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use agenda_core::model::{ActionLine, ActionLineStatus, Kpi, ProgressReport};
+use agenda_core::reporting::ReportingCycle;
+use agenda_core::{Code, Date, Priority, Snapshot, Text};
+use agenda_store::Store;
+use agenda_web::reminders::{
+    ReminderSettings, RunOutcome, SmtpSecurity, SmtpSettings, send_reminders,
+};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// One message as the listener received it.
+#[derive(Debug, Clone)]
+struct Received {
+    from: String,
+    to: Vec<String>,
+    data: String,
+}
+
+/// A minimal SMTP server: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. Keeps what it
+/// accepts; refuses every message (554 after DATA) while `refuse` is set.
+struct SmtpListener {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    refuse: Arc<AtomicBool>,
+}
+
+impl SmtpListener {
+    async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let refuse = Arc::new(AtomicBool::new(false));
+        let (r, f) = (received.clone(), refuse.clone());
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(session(socket, r.clone(), f.clone()));
+            }
+        });
+        Self {
+            addr,
+            received,
+            refuse,
+        }
+    }
+
+    fn messages(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+async fn session(
+    socket: tokio::net::TcpStream,
+    received: Arc<Mutex<Vec<Received>>>,
+    refuse: Arc<AtomicBool>,
+) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 test ESMTP\r\n").await?;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_owned();
+        let upper = command.to_ascii_uppercase();
+        let reply: &[u8] = if upper.starts_with("EHLO") {
+            b"250-test\r\n250 8BITMIME\r\n"
+        } else if upper.starts_with("HELO") || upper == "NOOP" {
+            b"250 OK\r\n"
+        } else if let Some(a) = upper.strip_prefix("MAIL FROM:") {
+            from = address(&command[command.len() - a.len()..]);
+            to.clear();
+            b"250 OK\r\n"
+        } else if let Some(a) = upper.strip_prefix("RCPT TO:") {
+            to.push(address(&command[command.len() - a.len()..]));
+            b"250 OK\r\n"
+        } else if upper == "DATA" {
+            write.write_all(b"354 go ahead\r\n").await?;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if lines.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" {
+                    break;
+                }
+                data.push_str(line.strip_prefix('.').unwrap_or(&line));
+            }
+            if refuse.load(Ordering::SeqCst) {
+                b"554 refused\r\n"
+            } else {
+                received.lock().unwrap().push(Received {
+                    from: from.clone(),
+                    to: std::mem::take(&mut to),
+                    data: quoted_printable(&data.replace("\r\n", "\n")),
+                });
+                b"250 queued\r\n"
+            }
+        } else if upper == "RSET" {
+            to.clear();
+            b"250 OK\r\n"
+        } else if upper == "QUIT" {
+            write.write_all(b"221 bye\r\n").await?;
+            return Ok(());
+        } else {
+            b"502 not implemented\r\n"
+        };
+        write.write_all(reply).await?;
+    }
+}
+
+/// The message with quoted-printable soft breaks and `=XX` escapes decoded (headers and
+/// 7-bit text pass unchanged).
+fn quoted_printable(s: &str) -> String {
+    let s = s.replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `<a@b.example> SIZE=…` → `a@b.example`.
+fn address(s: &str) -> String {
+    let s = s.trim();
+    let end = s.find('>').unwrap_or(s.len());
+    s[..end].trim_start_matches('<').to_owned()
+}
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap()
+}
+
+fn line(c: &str, lead: &str) -> ActionLine {
+    ActionLine {
+        code: code(c),
+        pillar_code: code("P1"),
+        title: Text::en(format!("Line {c}")).unwrap(),
+        description: None,
+        lead_org: code(lead),
+        contributing_orgs: Vec::new(),
+        start: d("2026-01-01"),
+        end: d("2028-12-31"),
+        priority: Priority::parse("2").unwrap(),
+        status: ActionLineStatus::InProgress,
+        sdg_targets: Vec::new(),
+    }
+}
+
+fn submitted(al: &str, period: &str, on: &str) -> ProgressReport {
+    // From JSON, as stored, so that fields added later take their defaults.
+    serde_json::from_value(serde_json::json!({
+        "action_line": al,
+        "period": period,
+        "submitted_by_org": "DGA",
+        "status": "submitted",
+        "narrative": null,
+        "submitted_on": on,
+    }))
+    .unwrap()
+}
+
+fn kpi() -> Kpi {
+    serde_json::from_value(serde_json::json!({
+        "code": "KPI-01",
+        "action_line": null,
+        "title": {"en": "Online services"},
+        "unit": "count",
+        "direction": "increase",
+        "baseline_value": 0.0,
+        "baseline_date": "2026-06-30",
+        "target_value": 10.0,
+        "target_date": "2028-12-31",
+        "frequency": "quarterly",
+        "owner_org": "DGA",
+        "method": null,
+        "sdg_indicator": null,
+        "targets": [],
+    }))
+    .unwrap()
+}
+
+/// On 2026-10-12: MOI's AL-1.1 report for 2026-Q2 is overdue and the one for 2026-Q3 is due on
+/// 2026-10-15; DGA owes AL-2.1's 2026-Q3 report and KPI-01's 2026-Q3 figure by then; NOB owes
+/// AL-3.1's but has no address.
+fn snapshot() -> Snapshot {
+    let mut s = Snapshot::default();
+    for (al, lead) in [("AL-1.1", "MOI"), ("AL-2.1", "DGA"), ("AL-3.1", "NOB")] {
+        s.upsert(line(al, lead).into());
+        s.upsert(submitted(al, "2026-Q1", "2026-04-10").into());
+        if al != "AL-1.1" {
+            s.upsert(submitted(al, "2026-Q2", "2026-07-10").into());
+        }
+    }
+    s.upsert(kpi().into());
+    s
+}
+
+async fn add_users(store: &Store) {
+    for sql in [
+        // Only enabled entity accounts of the organisation, with an address, receive reminders.
+        "INSERT INTO users VALUES ('alice', 'Alice', 'alice@moi.example', 'entity', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('bob', 'Bob', 'bob@moi.example', 'entity', 'MOI', 'x', 1, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('carol', 'Carol', 'carol@moi.example', 'editor', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('dave', 'Dave', NULL, 'entity', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('erin', 'Erin', 'erin@dga.example', 'entity', 'DGA', 'x', 0, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('frank', 'Frank', 'frank@dga.example', 'entity', 'DGA', 'x', 0, '2026-01-01T00:00:00Z')",
+        "INSERT INTO users VALUES ('gina', 'Gina', '', 'entity', 'NOB', 'x', 0, '2026-01-01T00:00:00Z')",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+}
+
+async fn recorded(store: &Store) -> Vec<String> {
+    let rows = sqlx::query(
+        "SELECT organisation, item, period, kind FROM reminders_sent \
+         ORDER BY organisation, item, period, kind",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            use sqlx::Row;
+            let get = |c: &str| r.try_get::<String, _>(c).unwrap();
+            format!(
+                "{} {} {} {}",
+                get("organisation"),
+                get("item"),
+                get("period"),
+                get("kind")
+            )
+        })
+        .collect()
+}
+
+fn settings(addr: SocketAddr) -> ReminderSettings {
+    ReminderSettings {
+        smtp: SmtpSettings {
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            from: "Digital Agenda <agenda@gov.example>".into(),
+            security: SmtpSecurity::None,
+            username: None,
+            password: None,
+        },
+        cycle: ReportingCycle::default(),
+        days_before: 7,
+        interval: Duration::from_secs(3600),
+    }
+}
+
+#[tokio::test]
+async fn reminders_reach_the_right_addresses_once() {
+    for db in agenda_store::testing::test_databases().await {
+        let backend = db.backend();
+        let store = db.open().await.unwrap();
+        add_users(&store).await;
+        let smtp = SmtpListener::start().await;
+        let settings = settings(smtp.addr);
+        let s = snapshot();
+
+        let first = send_reminders(&store, &s, &settings, d("2026-10-12"))
+            .await
+            .unwrap();
+        assert_eq!(
+            first,
+            RunOutcome {
+                messages: 2,
+                reminders: 4,
+                without_address: vec![code("NOB")],
+                failed: Vec::new(),
+            },
+            "{backend:?}"
+        );
+        let mail = smtp.messages();
+        assert_eq!(mail.len(), 2, "{backend:?}");
+        // Organisations in code order: DGA, then MOI.
+        assert_eq!(mail[0].from, "agenda@gov.example");
+        assert_eq!(mail[0].to, ["erin@dga.example", "frank@dga.example"]);
+        assert_eq!(mail[1].to, ["alice@moi.example"]);
+        let dga = &mail[0].data;
+        assert!(
+            dga.contains("Subject: National Digital Agenda: 2 item(s)"),
+            "{dga}"
+        );
+        assert!(
+            dga.contains("progress report of action line AL-2.1 (Line AL-2.1), for 2026-Q3: due on 2026-10-15"),
+            "{dga}"
+        );
+        assert!(
+            dga.contains(
+                "figure of indicator KPI-01 (Online services), for 2026-Q3: due on 2026-10-15"
+            ),
+            "{dga}"
+        );
+        assert!(!dga.contains("Overdue"), "{dga}");
+        let moi = &mail[1].data;
+        assert!(moi.contains("Overdue (the deadline has passed):\n  - progress report of action line AL-1.1 (Line AL-1.1), for 2026-Q2: due on 2026-07-15"), "{moi}");
+        assert!(moi.contains("Due soon:\n  - progress report of action line AL-1.1 (Line AL-1.1), for 2026-Q3: due on 2026-10-15"), "{moi}");
+        assert!(!moi.contains("AL-2.1") && !moi.contains("AL-3.1"), "{moi}");
+        assert_eq!(
+            recorded(&store).await,
+            [
+                "DGA AL-2.1 2026-Q3 before",
+                "DGA KPI-01 2026-Q3 before",
+                "MOI AL-1.1 2026-Q2 after",
+                "MOI AL-1.1 2026-Q3 before",
+            ],
+            "{backend:?}"
+        );
+
+        // Again, the same day or the next: nothing new is due, nothing is sent.
+        for day in ["2026-10-12", "2026-10-13"] {
+            let again = send_reminders(&store, &s, &settings, d(day)).await.unwrap();
+            assert_eq!(again.messages, 0, "{backend:?}");
+            assert_eq!(again.without_address, [code("NOB")]);
+        }
+        assert_eq!(smtp.messages().len(), 2, "{backend:?}");
+
+        // Past the deadline the Q3 items become overdue. A server that refuses the messages
+        // leaves nothing recorded, so they go out at the next run.
+        smtp.refuse.store(true, Ordering::SeqCst);
+        let refused = send_reminders(&store, &s, &settings, d("2026-10-16"))
+            .await
+            .unwrap();
+        assert_eq!(refused.messages, 0);
+        assert_eq!(refused.failed, [code("DGA"), code("MOI")]);
+        assert_eq!(recorded(&store).await.len(), 4, "{backend:?}");
+        smtp.refuse.store(false, Ordering::SeqCst);
+        let later = send_reminders(&store, &s, &settings, d("2026-10-16"))
+            .await
+            .unwrap();
+        assert_eq!((later.messages, later.reminders), (2, 3), "{backend:?}");
+        let mail = smtp.messages();
+        assert_eq!(mail.len(), 4);
+        let moi = &mail[3].data;
+        assert!(moi.contains("AL-1.1 (Line AL-1.1), for 2026-Q3"), "{moi}");
+        assert!(
+            !moi.contains("2026-Q2"),
+            "already reminded after its deadline: {moi}"
+        );
+        assert!(!moi.contains("Due soon"), "{moi}");
+        assert_eq!(recorded(&store).await.len(), 7, "{backend:?}");
+    }
+}
