@@ -51,10 +51,47 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     /// Log format: `text` or `json`.
     pub log_format: Option<String>,
+    /// The mail server reminders are sent through.
+    pub smtp: Option<SmtpFile>,
+    /// E-mail reminders of reports and figures due.
+    pub reminders: Option<RemindersFile>,
     /// Mark session cookies `Secure` (default true; browsers accept them on localhost over
     /// plain HTTP too).
     pub secure_cookies: Option<bool>,
 }
+
+/// `[smtp]` in `agenda.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    /// Host name; reminders are off without one.
+    pub host: Option<String>,
+    /// Port; default by `security`: 25, 587 or 465.
+    pub port: Option<u16>,
+    /// Sender address, e.g. `Digital Agenda <agenda@gov.example>`.
+    pub from: Option<String>,
+    /// `none`, `starttls` (default) or `tls`.
+    pub security: Option<String>,
+    /// User name, when the server asks for one.
+    pub username: Option<String>,
+    /// Password (better given as `AGENDA_SMTP_PASSWORD`).
+    pub password: Option<String>,
+}
+
+/// `[reminders]` in `agenda.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersFile {
+    /// On or off; default on when `smtp.host` is set.
+    pub enabled: Option<bool>,
+    /// Days before a deadline the first reminder goes out (default 7).
+    pub days_before: Option<u32>,
+    /// Time between two runs, e.g. `30m`, `1h` (default), `1d`.
+    pub interval: Option<String>,
+}
+
+/// The variable that may hold the SMTP password, so that it need not be written in a file.
+pub const SMTP_PASSWORD_ENV: &str = "AGENDA_SMTP_PASSWORD";
 
 /// Brand colours, `#RRGGBB`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +133,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Log format.
     pub log_format: LogFormat,
+    /// E-mail reminders; `None` when off (no SMTP host, or `reminders.enabled = false`).
+    pub reminders: Option<agenda_web::reminders::ReminderSettings>,
     /// Whether session cookies are marked `Secure`.
     pub secure_cookies: bool,
 }
@@ -107,6 +146,7 @@ impl std::fmt::Debug for Config {
             .field("languages", &self.languages)
             .field("database_url", &redact(&self.database_url))
             .field("listen_addr", &self.listen_addr)
+            .field("reminders", &self.reminders)
             .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
@@ -205,6 +245,14 @@ impl Config {
             }
         }
         let colours = file.colours.unwrap_or_default();
+        let reminders = reminder_settings(
+            file.smtp,
+            file.reminders,
+            std::env::var(SMTP_PASSWORD_ENV)
+                .ok()
+                .filter(|p| !p.is_empty()),
+            &in_file,
+        )?;
         Ok(Self {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
@@ -221,9 +269,109 @@ impl Config {
             listen_addr,
             data_dir,
             log_format,
+            reminders,
             secure_cookies: file.secure_cookies.unwrap_or(true),
         })
     }
+}
+
+/// Parses a duration such as `90s`, `30m`, `1h` or `1d`.
+fn duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let unit = match text.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let n: u64 = text[..text.len() - 1].trim().parse().ok()?;
+    if n == 0 {
+        return None;
+    }
+    Some(std::time::Duration::from_secs(n.checked_mul(unit)?))
+}
+
+/// The reminder settings from `[smtp]`, `[reminders]` and the password variable: `None` when
+/// no SMTP host is set or reminders are turned off.
+fn reminder_settings(
+    smtp: Option<SmtpFile>,
+    reminders: Option<RemindersFile>,
+    env_password: Option<String>,
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<Option<agenda_web::reminders::ReminderSettings>> {
+    use agenda_web::reminders::{ReminderSettings, SmtpSecurity, SmtpSettings, check_mailbox};
+    let smtp = smtp.unwrap_or_default();
+    let reminders = reminders.unwrap_or_default();
+    let host = smtp.host.map(|h| h.trim().to_owned());
+    if host.as_deref() == Some("") {
+        bail!(
+            "{}: empty; remove it to turn reminders off",
+            in_file("smtp.host")
+        );
+    }
+    let days_before = reminders.days_before.unwrap_or(7);
+    if days_before > 366 {
+        bail!(
+            "{}: {days_before} days; expected at most 366",
+            in_file("reminders.days_before")
+        );
+    }
+    let interval_text = reminders.interval.unwrap_or_else(|| "1h".to_owned());
+    let interval = duration(&interval_text).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: {interval_text:?}; expected a number and a unit, such as 30m, 1h or 1d",
+            in_file("reminders.interval")
+        )
+    })?;
+    let security_text = smtp.security.unwrap_or_else(|| "starttls".to_owned());
+    let security = SmtpSecurity::parse(&security_text).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: {security_text:?}; expected none, starttls or tls",
+            in_file("smtp.security")
+        )
+    })?;
+    if smtp.port == Some(0) {
+        bail!("{}: 0 is not a port", in_file("smtp.port"));
+    }
+    let password = env_password.or(smtp.password);
+    if smtp.username.is_some() != password.is_some() {
+        bail!(
+            "{} and {} / {SMTP_PASSWORD_ENV}: give both or neither",
+            in_file("smtp.username"),
+            in_file("smtp.password")
+        );
+    }
+    let Some(host) = host else {
+        if reminders.enabled == Some(true) {
+            bail!(
+                "{}: reminders need a mail server; set {}",
+                in_file("reminders.enabled"),
+                in_file("smtp.host")
+            );
+        }
+        return Ok(None);
+    };
+    let from = smtp
+        .from
+        .ok_or_else(|| anyhow::anyhow!("{}: needed to send reminders", in_file("smtp.from")))?;
+    check_mailbox(&from).map_err(|e| anyhow::anyhow!("{}: {e}", in_file("smtp.from")))?;
+    if reminders.enabled == Some(false) {
+        return Ok(None);
+    }
+    Ok(Some(ReminderSettings {
+        smtp: SmtpSettings {
+            host,
+            port: smtp.port.unwrap_or(security.default_port()),
+            from,
+            security,
+            username: smtp.username,
+            password,
+        },
+        cycle: agenda_core::reporting::ReportingCycle::default(),
+        days_before,
+        interval,
+    }))
 }
 
 /// Reads the logo file; the type comes from its extension.
@@ -275,6 +423,88 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("--addr"), "{err}");
+    }
+
+    fn reminders_from(
+        toml_text: &str,
+        env_password: Option<&str>,
+    ) -> anyhow::Result<Option<agenda_web::reminders::ReminderSettings>> {
+        let file: FileConfig = toml::from_str(toml_text)?;
+        reminder_settings(
+            file.smtp,
+            file.reminders,
+            env_password.map(str::to_owned),
+            &|k: &str| format!("{k} in agenda.toml"),
+        )
+    }
+
+    #[test]
+    fn reminders_are_off_without_a_mail_server() {
+        assert!(reminders_from("", None).unwrap().is_none());
+        assert!(
+            reminders_from("[reminders]\ndays_before = 3\n", None)
+                .unwrap()
+                .is_none()
+        );
+        let err = reminders_from("[reminders]\nenabled = true\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("reminders.enabled") && err.contains("smtp.host"),
+            "{err}"
+        );
+        let off = "[smtp]\nhost = \"mail.gov.example\"\nfrom = \"a@gov.example\"\n[reminders]\nenabled = false\n";
+        assert!(reminders_from(off, None).unwrap().is_none());
+    }
+
+    #[test]
+    fn reminder_settings_have_defaults_and_the_password_may_come_from_the_environment() {
+        use agenda_web::reminders::SmtpSecurity;
+        let text = "[smtp]\nhost = \"mail.gov.example\"\nfrom = \"Agenda <agenda@gov.example>\"\nusername = \"agenda\"\npassword = \"in-file\"\n";
+        let r = reminders_from(text, None).unwrap().unwrap();
+        assert_eq!(r.smtp.security, SmtpSecurity::StartTls);
+        assert_eq!(r.smtp.port, 587);
+        assert_eq!(r.days_before, 7);
+        assert_eq!(r.interval, std::time::Duration::from_secs(3600));
+        assert_eq!(r.smtp.password.as_deref(), Some("in-file"));
+        let r = reminders_from(text, Some("from-env")).unwrap().unwrap();
+        assert_eq!(r.smtp.password.as_deref(), Some("from-env"));
+        assert!(
+            !format!("{r:?}").contains("from-env"),
+            "the password is never printed"
+        );
+        let plain = "[smtp]\nhost = \"127.0.0.1\"\nfrom = \"a@gov.example\"\nsecurity = \"none\"\n[reminders]\ndays_before = 3\ninterval = \"30m\"\n";
+        let r = reminders_from(plain, None).unwrap().unwrap();
+        assert_eq!((r.smtp.security, r.smtp.port), (SmtpSecurity::None, 25));
+        assert_eq!(r.days_before, 3);
+        assert_eq!(r.interval, std::time::Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn bad_reminder_settings_name_the_setting() {
+        let base = "[smtp]\nhost = \"mail.gov.example\"\nfrom = \"a@gov.example\"\n";
+        for (extra, setting) in [
+            ("security = \"ssl\"\n", "smtp.security"),
+            ("port = 0\n", "smtp.port"),
+            ("username = \"u\"\n", "smtp.username"),
+            ("[reminders]\ninterval = \"soon\"\n", "reminders.interval"),
+            ("[reminders]\ninterval = \"0h\"\n", "reminders.interval"),
+            ("[reminders]\ndays_before = 400\n", "reminders.days_before"),
+        ] {
+            let err = reminders_from(&format!("{base}{extra}"), None)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(setting), "{extra}: {err}");
+        }
+        let err = reminders_from("[smtp]\nhost = \"mail.gov.example\"\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("smtp.from"), "{err}");
+        let err = reminders_from("[smtp]\nhost = \"m\"\nfrom = \"not an address\"\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("smtp.from"), "{err}");
+        assert!(reminders_from("[smtp]\nhots = \"typo\"\n", None).is_err());
     }
 
     #[test]
