@@ -313,6 +313,16 @@ freshness-intro = Services whose information sheet has not been reviewed within 
 freshness-cutoff = reviewed before
 col-days-since = Days since
 never = never
+timeline-title = Planned releases over time
+timeline-desc = Timeline of { $releases } planned releases from { $from } to { $to }, one row per responsible organisation ({ $rows } shown); { $conflicts } are planned before a building block they need goes live. Every release is listed in the table below.
+timeline-desc-services = Timeline of { $releases } planned releases from { $from } to { $to }, one row per service; { $conflicts } are planned before a building block they need goes live. Every release is listed in the table below.
+timeline-level = Level { $level }: { $label }
+timeline-conflict = Planned before a building block it needs (conflict)
+timeline-mark-one = { $release } ({ $service }), { $date }, target level { $level }.
+timeline-mark-many = { $count } releases of { $row } in { $period }, up to level { $level }.
+timeline-mark-conflicts = In conflict: { $count }.
+timeline-more = …and { $rows } more organisations with { $releases } planned releases, listed in the table below.
+timeline-caption = Each mark is a planned release, or the releases of a row in the same period with their number under the mark; its shape and colour give the target level. A dashed ring marks a conflict, the dashed line today. The same information is in the tables below.
 
 ## Administration, sign-in and the reporting workflow
 admin-title = Administration

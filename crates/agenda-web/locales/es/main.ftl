@@ -313,6 +313,16 @@ freshness-intro = Servicios cuya ficha no se revisó durante el periodo de gober
 freshness-cutoff = revisada antes del
 col-days-since = Días transcurridos
 never = nunca
+timeline-title = Lanzamientos previstos en el tiempo
+timeline-desc = Cronología de { $releases } lanzamientos previstos del { $from } al { $to }, una fila por organización responsable ({ $rows } mostradas); { $conflicts } están previstos antes de que entre en servicio un componente que necesitan. Cada lanzamiento figura en la tabla de abajo.
+timeline-desc-services = Cronología de { $releases } lanzamientos previstos del { $from } al { $to }, una fila por servicio; { $conflicts } están previstos antes de que entre en servicio un componente que necesitan. Cada lanzamiento figura en la tabla de abajo.
+timeline-level = Nivel { $level }: { $label }
+timeline-conflict = Previsto antes de un componente que necesita (conflicto)
+timeline-mark-one = { $release } ({ $service }), { $date }, nivel previsto { $level }.
+timeline-mark-many = { $count } lanzamientos de { $row } en { $period }, hasta el nivel { $level }.
+timeline-mark-conflicts = En conflicto: { $count }.
+timeline-more = …y { $rows } organizaciones más con { $releases } lanzamientos previstos, listados en la tabla de abajo.
+timeline-caption = Cada marca es un lanzamiento previsto, o los lanzamientos de una fila en el mismo periodo con su número bajo la marca; su forma y color indican el nivel previsto. Un anillo discontinuo señala un conflicto, la línea discontinua hoy. La misma información figura en las tablas de abajo.
 
 ## Administración, inicio de sesión y circuito de informes
 admin-title = Administración

@@ -313,6 +313,16 @@ freshness-intro = Services dont la fiche n'a pas été revue pendant la période
 freshness-cutoff = revue avant le
 col-days-since = Jours écoulés
 never = jamais
+timeline-title = Évolutions prévues dans le temps
+timeline-desc = Frise de { $releases } évolutions prévues du { $from } au { $to }, une ligne par organisation responsable ({ $rows } affichées) ; { $conflicts } sont prévues avant la mise en service d'une brique dont elles ont besoin. Chaque évolution figure dans le tableau ci-dessous.
+timeline-desc-services = Frise de { $releases } évolutions prévues du { $from } au { $to }, une ligne par service ; { $conflicts } sont prévues avant la mise en service d'une brique dont elles ont besoin. Chaque évolution figure dans le tableau ci-dessous.
+timeline-level = Niveau { $level } : { $label }
+timeline-conflict = Prévue avant une brique dont elle a besoin (conflit)
+timeline-mark-one = { $release } ({ $service }), { $date }, niveau visé { $level }.
+timeline-mark-many = { $count } évolutions de { $row } en { $period }, jusqu'au niveau { $level }.
+timeline-mark-conflicts = En conflit : { $count }.
+timeline-more = …et { $rows } autres organisations avec { $releases } évolutions prévues, listées dans le tableau ci-dessous.
+timeline-caption = Chaque marque est une évolution prévue, ou les évolutions d'une ligne sur la même période avec leur nombre sous la marque ; sa forme et sa couleur donnent le niveau visé. Un anneau en pointillés signale un conflit, la ligne en pointillés aujourd'hui. Les mêmes informations figurent dans les tableaux ci-dessous.
 
 ## Administration, connexion et circuit des rapports
 admin-title = Administration

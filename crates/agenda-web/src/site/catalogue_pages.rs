@@ -17,7 +17,7 @@ use super::i18n::{t, t_args};
 use super::pages::{
     Chrome, Opt, bad_value, error_page, esc, fmt_num, not_found, opts, org_name, public, tx_html,
 };
-use super::{Lang, render};
+use super::{Lang, charts, render};
 use crate::AppState;
 
 fn maturity_label(lang: &str, m: Maturity) -> String {
@@ -634,6 +634,7 @@ pub struct ReleaseRow {
 #[template(path = "analysis_roadmap.html")]
 pub struct RoadmapAnalysisPage {
     c: Chrome,
+    timeline: Safe<String>,
     releases: Vec<ReleaseRow>,
     conflicts: Vec<(String, String, String, String)>,
 }
@@ -650,6 +651,13 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
     );
     let mut rel: Vec<&Release> = s.releases.values().collect();
     rel.sort_by_key(|r| (r.target_date, r.code.clone()));
+    let found = roadmap::conflicts(&s);
+    let timeline = Safe(charts::release_timeline(
+        &rel,
+        &found,
+        state.today(),
+        lang.0,
+    ));
     let releases = rel
         .into_iter()
         .map(|r| ReleaseRow {
@@ -665,7 +673,7 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
             status: c.status("release-status", r.status.as_str()),
         })
         .collect();
-    let conflicts = roadmap::conflicts(&s)
+    let conflicts = found
         .into_iter()
         .map(|x| {
             (
@@ -682,6 +690,7 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
         StatusCode::OK,
         &RoadmapAnalysisPage {
             c,
+            timeline,
             releases,
             conflicts,
         },
