@@ -283,6 +283,9 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             )
         })?;
     let local = listener.local_addr()?;
+    if let Some(reminders) = &config.reminders {
+        agenda_web::reminders::spawn(store.clone(), reminders.clone(), today);
+    }
     let state = agenda_web::AppState::new(
         store,
         agenda_web::WebSettings {

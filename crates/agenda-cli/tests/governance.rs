@@ -11,6 +11,11 @@ mod common;
 
 use common::{BIN, Server, serve};
 
+#[path = "../../agenda-web/tests/smtp/mod.rs"]
+mod smtp;
+
+use smtp::SmtpListener;
+
 const PASSWORD: &str = "a long enough password";
 const TODAY: &str = "2026-11-26";
 
@@ -18,6 +23,7 @@ const TODAY: &str = "2026-11-26";
 fn add_user(url: &str, name: &str, role: &str, org: Option<&str>) {
     let mut cmd = Command::new(BIN);
     cmd.args(["user", "add", name, "--role", role])
+        .args(["--email", &format!("{name}@example.org")])
         .env("AGENDA_DATABASE_URL", url)
         .env("AGENDA_PASSWORD", PASSWORD)
         .env("AGENDA_LOG", "warn")
@@ -213,10 +219,12 @@ fn runtime() -> tokio::runtime::Runtime {
 /// `ed` (editor), `lex` (legal), `sh` (stakeholder), `lead` (entity of AL-1.1's lead
 /// organisation, which also owns KPI-01) and `owner` (entity of the organisation that owns
 /// SVC-001, another one).
-fn each_demo(test: impl Fn(&Server, &str, &Orgs)) {
+fn each_demo(extra: &[&str], test: impl Fn(&Server, &str, &Orgs)) {
     let rt = runtime();
     for db in rt.block_on(test_databases()) {
-        let s = serve(db.url(), &["--demo", "--today", TODAY]);
+        let mut args = vec!["--demo", "--today", TODAY];
+        args.extend_from_slice(extra);
+        let s = serve(db.url(), &args);
         let anon = Client::anonymous(&s);
         let orgs = rt.block_on(async {
             Orgs {
@@ -295,7 +303,7 @@ async fn post_form(c: &Client, path: &str, page: &str, changes: &[(&str, &str)])
 
 #[test]
 fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
-    each_demo(|s, on, orgs| {
+    each_demo(&[], |s, on, orgs| {
         runtime().block_on(async {
             let anon = Client::anonymous(s);
             let mut who = std::collections::BTreeMap::new();
@@ -560,7 +568,7 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
 
 #[test]
 fn sixty_four_concurrent_editors_lose_no_update() {
-    each_demo(|s, on, _| {
+    each_demo(&[], |s, on, _| {
         runtime().block_on(async {
             let ed = Arc::new(Client::login(s, "ed").await);
             let path = "/admin/data/observations/KPI-01%3A2024-Q1";
@@ -607,9 +615,46 @@ fn sixty_four_concurrent_editors_lose_no_update() {
 }
 
 #[test]
-fn a_report_is_returned_resubmitted_approved_and_published() {
-    each_demo(|s, on, _| {
+fn a_reporting_cycle_reminds_returns_resubmits_approves_and_publishes() {
+    // A real SMTP listener, and the server configured to send its reminders there.
+    let smtp_rt = runtime();
+    let smtp = smtp_rt.block_on(SmtpListener::start());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agenda.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n\
+             from = \"Digital Agenda <agenda@gov.example>\"\n\
+             [reminders]\ndays_before = 7\ninterval = \"1s\"\n",
+            smtp.addr.port()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap().to_owned();
+    each_demo(&["--config", &config], |s, on, _| {
         runtime().block_on(async {
+            // The lead organisation's focal point is reminded of what it owes (the demo has
+            // overdue reports and figures on this day); others' addresses are not used for it.
+            let mut waited = 0;
+            let reminder = loop {
+                let found = smtp
+                    .messages()
+                    .into_iter()
+                    .find(|m| m.to.iter().any(|t| t == "lead@example.org"));
+                if let Some(m) = found {
+                    break m;
+                }
+                waited += 1;
+                assert!(waited < 600, "[{on}] no reminder reached the listener");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
+            assert!(!reminder.to.iter().any(|t| t == "owner@example.org" || t == "ed@example.org"), "[{on}]");
+            assert!(
+                reminder.data.contains("AL-") || reminder.data.contains("KPI-"),
+                "[{on}] {}",
+                reminder.data
+            );
             let anon = Client::anonymous(s);
             let lead = Client::login(s, "lead").await;
             let ed = Client::login(s, "ed").await;
