@@ -83,11 +83,13 @@ impl SignedIn {
     pub fn csrf_refusal(&self, presented: Option<&str>) -> Option<Response> {
         match presented {
             Some(p) if same_secret(p, &self.0.csrf) => None,
-            _ => Some((
-                StatusCode::FORBIDDEN,
-                "the form is out of date or was not sent by this site; reload it and try again",
-            )
-                .into_response()),
+            _ => Some(
+                (
+                    StatusCode::FORBIDDEN,
+                    "the form is out of date or was not sent by this site; reload it and try again",
+                )
+                    .into_response(),
+            ),
         }
     }
 

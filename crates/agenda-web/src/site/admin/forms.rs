@@ -155,9 +155,14 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
         Item::Entity(e) => Some(e),
         Item::Target(..) => None,
     });
-    if let Some(Entity::Kpi(k)) = &mut entity {
+    // Checked even when the other fields fail, so that every problem shows at once.
+    if kind == Kind::Kpi {
         match parse_targets(fields) {
-            Ok(t) => k.targets = t,
+            Ok(t) => {
+                if let Some(Entity::Kpi(k)) = &mut entity {
+                    k.targets = t;
+                }
+            }
             Err(e) => errors.push(e),
         }
     }
