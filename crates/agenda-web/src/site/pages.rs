@@ -18,20 +18,6 @@ use super::i18n::{LANGS, t, t_args};
 use super::{Lang, charts, downloads, render};
 use crate::AppState;
 
-/// The quarter from which progress reports are owed: the earliest period any report was
-/// received for, else the agenda's first quarter.
-pub fn reporting_from(s: &Snapshot) -> Period {
-    s.progress_reports
-        .values()
-        .map(|r| r.period)
-        .min()
-        .or_else(|| {
-            s.the_agenda()
-                .map(|a| Period::last_ended(Frequency::Quarterly, a.start.add_days(92)))
-        })
-        .unwrap_or(Period::Quarter(2000, 1))
-}
-
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -1261,10 +1247,14 @@ pub async fn organisation(
     );
     // Reports are judged on everything received, drafts and returns included.
     let all = state.store.snapshot();
-    let due: Vec<_> = reports_due(&all, reporting_from(&all), today)
-        .into_iter()
-        .filter(|d| d.organisation == o.code)
-        .collect();
+    let due: Vec<_> = reports_due(
+        &all,
+        agenda_core::reporting::first_reporting_period(&all),
+        today,
+    )
+    .into_iter()
+    .filter(|d| d.organisation == o.code)
+    .collect();
     let count = |st: DueState| due.iter().filter(|d| d.state == st).count();
     let page = OrganisationPage {
         name: c.tx(&o.name),
