@@ -44,6 +44,8 @@ const PAGES: &[&str] = &[
     "/analysis/priorities",
     "/analysis/standard",
     "/analysis/freshness",
+    "/history/kpis/KPI-01",
+    "/login",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";
