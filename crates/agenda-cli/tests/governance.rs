@@ -483,6 +483,13 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
             )
             .await;
             assert_eq!(r.status, 303, "[{on}] revision with a reason: {}", r.text);
+            assert!(
+                anon.get("/kpis/KPI-01")
+                    .await
+                    .text
+                    .contains("/history/kpis/KPI-01"),
+                "[{on}] linked from the KPI page"
+            );
             let history = anon.get("/history/kpis/KPI-01").await;
             assert_eq!(history.status, 200);
             assert!(
