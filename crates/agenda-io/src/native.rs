@@ -1150,6 +1150,10 @@ pub fn write_tables(sn: &Snapshot) -> Vec<OutTable> {
                 P("building_blocks", |x| l(&x.building_blocks)),
                 P("cross_border", |x| yn(x.cross_border)),
                 P("last_reviewed", |x| o(&x.last_reviewed)),
+                P("fee", |x| on(x.fee)),
+                P("processing_days", |x| on(x.processing_days.map(f64::from))),
+                T("steps", |x| x.steps.as_ref()),
+                T("outcome", |x| x.outcome.as_ref()),
             ],
         ),
         table(

@@ -56,6 +56,13 @@ fn csv_export_is_stable_across_a_round_trip() {
     );
     let second = native::write_tables(&again);
     assert_eq!(first, second);
+    // Nothing is lost on the way: every entity reads back equal, every field included.
+    for &kind in Kind::ALL {
+        assert!(
+            s.entities(kind).eq(again.entities(kind)),
+            "{kind:?} changed through the CSV export"
+        );
+    }
     for t in &first {
         assert_eq!(
             std::fs::read(a.path().join(format!("{}.csv", t.name))).unwrap(),

@@ -288,17 +288,15 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_a_form_that_gives_back_the_entity_it_shows() {
+    fn every_record_of_the_demo_comes_back_unchanged_through_its_form() {
         let s = demo();
         for &kind in Kind::ALL {
-            let Some(e) = s.entities(kind).next() else {
-                continue;
-            };
-            let mut f = fields(&s, kind, Some(&e));
-            assert!(!f.is_empty(), "{kind:?}");
-            let back = parse(&s, kind, &mut f);
-            let errors: Vec<_> = f.iter().filter_map(|x| x.error.clone()).collect();
-            assert_eq!(back.as_ref(), Some(&e), "{kind:?}: {errors:?}");
+            for e in s.entities(kind).take(200) {
+                let mut f = fields(&s, kind, Some(&e));
+                let back = parse(&s, kind, &mut f);
+                let errors: Vec<_> = f.iter().filter_map(|x| x.error.clone()).collect();
+                assert_eq!(back.as_ref(), Some(&e), "{kind:?} {}: {errors:?}", e.key());
+            }
         }
     }
 
