@@ -36,6 +36,11 @@ pub fn t(lang: &str, key: &str) -> String {
     LOCALES.lookup(id(lang), key)
 }
 
+/// The interface string `key` in `lang` (or English), if the key exists at all.
+pub fn t_opt(lang: &str, key: &str) -> Option<String> {
+    LOCALES.try_lookup(id(lang), key)
+}
+
 /// The interface string `key` with arguments.
 pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args

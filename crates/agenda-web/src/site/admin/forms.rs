@@ -11,6 +11,8 @@ use agenda_io::ImportError;
 use agenda_io::native::{Item, parse_table, table_of, write_tables};
 use agenda_io::table::{RawRow, RawTable};
 
+use crate::site::i18n::{t, t_args, t_opt};
+
 /// The languages every translatable field is offered in.
 const FORM_LANGS: &[&str] = &["en", "fr", "es"];
 
@@ -128,15 +130,89 @@ pub fn fill(fields: &mut [Field], submitted: &BTreeMap<String, String>) {
     }
 }
 
-fn message(e: &ImportError) -> String {
+/// Columns that hold a text per language (`title_en`, `title_fr` …).
+const TRANSLATABLE: &[&str] = &[
+    "title",
+    "name",
+    "description",
+    "summary",
+    "vision",
+    "method",
+    "narrative",
+    "steps",
+    "outcome",
+];
+
+/// The label of a field in the interface language: its translated name, and for a text in one
+/// language, which language; the column name when there is no translation.
+pub fn label(lang: &str, name: &str) -> String {
+    let (base, in_lang) = match name.rsplit_once('_') {
+        Some((b, l)) if TRANSLATABLE.contains(&b) && agenda_core::Lang::parse(l).is_ok() => {
+            (b, Some(l))
+        }
+        _ => (name, None),
+    };
+    let text = t_opt(lang, &format!("field-{}", base.replace('_', "-")))
+        .unwrap_or_else(|| base.to_owned());
+    match in_lang {
+        Some(l) => {
+            let language = t_opt(l, "language-name").unwrap_or_else(|| l.to_owned());
+            t_args(
+                lang,
+                "field-in-lang",
+                &[("field", text), ("lang", language)],
+            )
+        }
+        None => text,
+    }
+}
+
+/// What a value was expected to be, in the interface language. The parsers of the domain
+/// describe it in English; the known descriptions have translations, others stay English.
+pub fn expected_in(lang: &str, expected: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        ("a value (this column is required)", "required"),
+        ("a number (this column is required)", "number-required"),
+        ("a number", "number"),
+        ("a date as YYYY-MM-DD", "date"),
+        ("a real calendar date as YYYY-MM-DD", "real-date"),
+        ("a period as YYYY, YYYY-Qn or YYYY-MM", "period"),
+        ("a percentage from 0 to 100", "percent"),
+        ("a whole number of 0 or more", "count"),
+        ("yes or no", "yes-no"),
+        ("a GovStack maturity level from 1 to 4", "maturity"),
+        ("a priority from 1 (highest) to 3", "priority"),
+        ("a text in English (en is required)", "english"),
+        ("a year such as 2026", "year"),
+        ("a UN SDG code such as 16.9 or 16.9.1", "sdg"),
+        (
+            "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2",
+            "code",
+        ),
+    ];
+    if let Some((_, key)) = KNOWN.iter().find(|(en, _)| *en == expected) {
+        return t(lang, &format!("expected-{key}"));
+    }
+    if let Some(list) = expected.strip_prefix("one of ") {
+        return t_args(lang, "expected-one-of", &[("list", list.to_owned())]);
+    }
+    expected.to_owned()
+}
+
+fn message(lang: &str, e: &ImportError) -> String {
+    let expected = expected_in(lang, &e.expected);
     match &e.value {
-        Some(v) if !v.is_empty() => format!("“{v}”: expected {}", e.expected),
-        _ => format!("expected {}", e.expected),
+        Some(v) if !v.is_empty() => t_args(
+            lang,
+            "field-error",
+            &[("value", v.clone()), ("expected", expected)],
+        ),
+        _ => t_args(lang, "field-error-empty", &[("expected", expected)]),
     }
 }
 
 /// Parses filled `fields` into an entity of `kind`; on failure, the fields carry their errors.
-pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
+pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field], lang: &str) -> Option<Entity> {
     let table = table_of(kind);
     let columns: Vec<&Field> = fields.iter().filter(|f| f.name != TARGETS_FIELD).collect();
     let raw = RawTable {
@@ -157,7 +233,7 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
     });
     // Checked even when the other fields fail, so that every problem shows at once.
     if kind == Kind::Kpi {
-        match parse_targets(fields) {
+        match parse_targets(fields, lang) {
             Ok(t) => {
                 if let Some(Entity::Kpi(k)) = &mut entity {
                     k.targets = t;
@@ -174,13 +250,13 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
             .and_then(|c| fields.iter_mut().find(|f| f.name == c));
         match target {
             Some(f) => {
-                let m = message(e);
+                let m = message(lang, e);
                 f.error = Some(match f.error.take() {
                     Some(prev) => format!("{prev}; {m}"),
                     None => m,
                 });
             }
-            None => unplaced.push(message(e)),
+            None => unplaced.push(message(lang, e)),
         }
     }
     if !unplaced.is_empty()
@@ -193,7 +269,7 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field]) -> Option<Entity> {
 }
 
 /// The `targets` field: one `YEAR: VALUE` per line, parsed as rows of `kpi_targets`.
-fn parse_targets(fields: &[Field]) -> Result<Vec<InterimTarget>, ImportError> {
+fn parse_targets(fields: &[Field], lang: &str) -> Result<Vec<InterimTarget>, ImportError> {
     let text = fields
         .iter()
         .find(|f| f.name == TARGETS_FIELD)
@@ -224,9 +300,9 @@ fn parse_targets(fields: &[Field]) -> Result<Vec<InterimTarget>, ImportError> {
         return Err(ImportError {
             column: Some(TARGETS_FIELD.into()),
             expected: format!(
-                "{} on line {} (one “YEAR: VALUE” per line)",
-                e.expected,
-                e.row.unwrap_or(0)
+                "{} — {}",
+                expected_in(lang, &e.expected),
+                t_args(lang, "field-line", &[("n", e.row.unwrap_or(0).to_string())])
             ),
             ..e.clone()
         });
@@ -293,7 +369,7 @@ mod tests {
         for &kind in Kind::ALL {
             for e in s.entities(kind).take(200) {
                 let mut f = fields(&s, kind, Some(&e));
-                let back = parse(&s, kind, &mut f);
+                let back = parse(&s, kind, &mut f, "en");
                 let errors: Vec<_> = f.iter().filter_map(|x| x.error.clone()).collect();
                 assert_eq!(back.as_ref(), Some(&e), "{kind:?} {}: {errors:?}", e.key());
             }
@@ -312,10 +388,14 @@ mod tests {
                 _ => {}
             }
         }
-        assert!(parse(&s, Kind::Kpi, &mut f).is_none());
+        assert!(parse(&s, Kind::Kpi, &mut f, "fr").is_none());
         let err = |n: &str| f.iter().find(|x| x.name == n).unwrap().error.clone();
-        assert!(err("baseline_date").unwrap().contains("31/12/2023"));
-        assert!(err(TARGETS_FIELD).unwrap().contains("line 2"));
+        let date = err("baseline_date").unwrap();
+        assert!(
+            date.contains("31/12/2023") && date.contains("attendu une date"),
+            "{date}"
+        );
+        assert!(err(TARGETS_FIELD).unwrap().contains("ligne 2"));
         assert!(err("title_en").is_none());
     }
 }

@@ -470,7 +470,8 @@ fn field_html(f: &Field, lang: Lang) -> String {
         )
     };
     format!(
-        r#"<p><label for="{id}"><code>{n}</code>{req}</label><br>{err}{input}</p>"#,
+        r#"<p><label for="{id}">{l}{req} <code lang="en">{n}</code></label><br>{err}{input}</p>"#,
+        l = esc(&forms::label(lang.0, &f.name)),
         n = esc(&f.name)
     )
 }
@@ -650,7 +651,7 @@ async fn submit(
         .unwrap_or(0);
     let mut fields = forms::fields(&s, kind, before.as_ref());
     forms::fill(&mut fields, &submitted);
-    let parsed = forms::parse(&s, kind, &mut fields);
+    let parsed = forms::parse(&s, kind, &mut fields, lang.0);
     let again = |fields: Vec<Field>, notice: Option<String>, status: StatusCode| {
         let p = FormPage {
             kind,
