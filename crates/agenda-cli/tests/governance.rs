@@ -483,12 +483,12 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
             )
             .await;
             assert_eq!(r.status, 303, "[{on}] revision with a reason: {}", r.text);
+            let kpi_page = anon.get("/kpis/KPI-01").await.text;
             assert!(
-                anon.get("/kpis/KPI-01")
-                    .await
-                    .text
-                    .contains("/history/kpis/KPI-01"),
-                "[{on}] linked from the KPI page"
+                kpi_page.contains("Faster uptake after the portal launch")
+                    && kpi_page.contains("<td>65</td>")
+                    && kpi_page.contains("/history/kpis/KPI-01"),
+                "[{on}] the KPI page shows the revision"
             );
             let history = anon.get("/history/kpis/KPI-01").await;
             assert_eq!(history.status, 200);

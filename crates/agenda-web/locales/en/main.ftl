@@ -522,3 +522,4 @@ expected-sdg = a UN SDG code such as 16.9 or 16.9.1
 expected-code = a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2
 expected-one-of = one of { $list }
 field-line = line { $n }
+history-no-revision = The baseline and targets have not been revised since they were set.

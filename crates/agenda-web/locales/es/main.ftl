@@ -522,3 +522,4 @@ expected-sdg = un código ODS de la ONU, por ejemplo 16.9 o 16.9.1
 expected-code = un código de letras, cifras, «.», «-» o «_» (64 como máximo), p. ej. AL-1.2
 expected-one-of = uno de { $list }
 field-line = línea { $n }
+history-no-revision = La línea de base y las metas no se han revisado desde que se fijaron.

@@ -522,3 +522,4 @@ expected-sdg = un code ODD de l’ONU, par exemple 16.9 ou 16.9.1
 expected-code = un code de lettres, chiffres, « . », « - » ou « _ » (64 au plus), p. ex. AL-1.2
 expected-one-of = l’une des valeurs { $list }
 field-line = ligne { $n }
+history-no-revision = La valeur de référence et les cibles n’ont pas été révisées depuis leur fixation.

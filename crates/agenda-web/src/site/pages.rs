@@ -1005,6 +1005,7 @@ pub struct KpiPage {
     baseline: String,
     target: String,
     csv: String,
+    revisions: Vec<Revision>,
 }
 
 fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
@@ -1110,6 +1111,17 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         path: t(lang.0, "chart-path"),
         today: t(lang.0, "chart-today"),
     };
+    let revisions = match state
+        .store
+        .audit_records(Some(Kind::Kpi), Some(k.code.as_str()), 1000)
+        .await
+    {
+        Ok(records) => revisions_of(&records),
+        Err(e) => {
+            tracing::error!(error = %e, "KPI revisions failed in the store");
+            Vec::new()
+        }
+    };
     let page = KpiPage {
         title: c.tx(&k.title),
         status: a.status,
@@ -1162,6 +1174,7 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         ),
         target: format!("{} ({})", c.value(k.unit, k.target_value), k.target_date),
         csv: format!("/kpis/{}.csv", k.code),
+        revisions,
         k,
         c,
     };
@@ -1670,6 +1683,11 @@ fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, Stri
     let show = |v: Option<&serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => String::new(),
         Some(serde_json::Value::String(s)) => s.clone(),
+        // Whole numbers read as people write them (`65`, not `65.0`).
+        Some(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         Some(v) => v.to_string(),
     };
     keys.into_iter()
@@ -1713,15 +1731,24 @@ pub async fn history(
             );
         }
     };
-    const REVISED: &[&str] = &[
-        "baseline_value",
-        "baseline_date",
-        "target_value",
-        "target_date",
-        "targets",
-    ];
     let mut rows = String::new();
-    let mut revisions = String::new();
+    let revisions: String = if kind == Kind::Kpi {
+        revisions_of(&records)
+            .iter()
+            .map(|r| {
+                format!(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    r.day,
+                    esc(&r.field),
+                    esc(&r.before),
+                    esc(&r.after),
+                    esc(&r.reason)
+                )
+            })
+            .collect()
+    } else {
+        String::new()
+    };
     for r in records.iter().filter(|r| {
         publicly_visible(kind, r.after.as_deref()) && publicly_visible(kind, r.before.as_deref())
     }) {
@@ -1745,29 +1772,6 @@ pub async fn history(
                 String::new()
             }
         ));
-        if kind == Kind::Kpi && r.before.is_some() && r.after.is_some() {
-            let reason =
-                serde_json::from_str::<serde_json::Value>(r.after.as_deref().unwrap_or(""))
-                    .ok()
-                    .and_then(|v| {
-                        v.get("revision_note")
-                            .and_then(|n| n.as_str())
-                            .map(str::to_owned)
-                    })
-                    .unwrap_or_default();
-            for (k, b, a) in fields
-                .iter()
-                .filter(|(k, _, _)| REVISED.contains(&k.as_str()))
-            {
-                revisions.push_str(&format!(
-                    "<tr><td>{day}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(k),
-                    esc(b),
-                    esc(a),
-                    esc(&reason)
-                ));
-            }
-        }
     }
     let mut body = format!(
         "<h1>{} — {}</h1><p>{}</p>",
@@ -1809,4 +1813,58 @@ pub async fn history(
             body,
         },
     )
+}
+
+/// One change of a KPI's baseline or targets.
+pub struct Revision {
+    /// Day of the change.
+    pub day: String,
+    /// The field changed.
+    pub field: String,
+    /// Its value before.
+    pub before: String,
+    /// Its value after.
+    pub after: String,
+    /// The justification given with the change.
+    pub reason: String,
+}
+
+/// The baseline and target revisions in a KPI's audit records (newest first), each with the
+/// justification its new version carries.
+fn revisions_of(records: &[agenda_store::AuditRecord]) -> Vec<Revision> {
+    const REVISED: &[&str] = &[
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "targets",
+    ];
+    let mut out = Vec::new();
+    for r in records
+        .iter()
+        .filter(|r| r.before.is_some() && r.after.is_some())
+    {
+        let reason = serde_json::from_str::<serde_json::Value>(r.after.as_deref().unwrap_or(""))
+            .ok()
+            .and_then(|v| {
+                v.get("revision_note")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let day = r.at.get(..10).unwrap_or(&r.at).to_owned();
+        for (field, before, after) in field_changes(r.before.as_deref(), r.after.as_deref())
+            .into_iter()
+            .filter(|(k, _, _)| REVISED.contains(&k.as_str()))
+        {
+            out.push(Revision {
+                day: day.clone(),
+                field,
+                before,
+                after,
+                reason: reason.clone(),
+            });
+        }
+    }
+    out
 }
