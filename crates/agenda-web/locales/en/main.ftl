@@ -117,7 +117,6 @@ col-priority = Priority
 col-contributors = Contributing organisations
 col-date = Date
 col-action = Change
-col-by = By
 col-fields = Fields changed
 col-baseline = Baseline
 col-unit = Unit

@@ -117,7 +117,6 @@ col-priority = Prioridad
 col-contributors = Organizaciones que contribuyen
 col-date = Fecha
 col-action = Cambio
-col-by = Por
 col-fields = Campos modificados
 col-baseline = Línea de base
 col-unit = Unidad

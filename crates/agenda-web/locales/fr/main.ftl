@@ -117,7 +117,6 @@ col-priority = Priorité
 col-contributors = Organisations contributrices
 col-date = Date
 col-action = Changement
-col-by = Par
 col-fields = Champs modifiés
 col-baseline = Valeur de référence
 col-unit = Unité

@@ -718,10 +718,10 @@ pub struct ReportView {
     submitted_on: String,
 }
 
-/// A history entry.
+/// A history entry. Who made the change is not shown: accounts are people, and their names
+/// are not published.
 pub struct HistoryRow {
     at: String,
-    actor: String,
     action: String,
     what: String,
 }
@@ -859,7 +859,6 @@ pub async fn action_line(
         .into_iter()
         .map(|r| HistoryRow {
             at: r.at.get(..10).unwrap_or(&r.at).to_owned(),
-            actor: r.actor.clone(),
             action: c.t(&format!("action-{}", r.action.as_str())),
             what: changed_fields(r.before.as_deref(), r.after.as_deref()),
         })
