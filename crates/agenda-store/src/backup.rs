@@ -11,7 +11,8 @@
 //!    of every byte before the marker, so a truncated or damaged file is refused.
 //!
 //! Sessions and failed sign-ins are left out: they are transient, and a restored copy of them
-//! would only sign people in again.
+//! would only sign people in again. So are the anonymous forms' key and rate-limit log: the
+//! restored database makes a key of its own, and a backup file holds no secret that signs.
 
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,21 @@ const TABLES: &[Table] = &[
             ("sent_at", Text),
         ],
         order_by: "organisation, item, period, kind",
+    },
+    Table {
+        name: "feedback",
+        columns: &[
+            ("id", Text),
+            ("service", Text),
+            ("useful", Int),
+            ("comment", Text),
+            ("lang", Text),
+            ("created_at", Text),
+            ("status", Text),
+            ("answer", Text),
+            ("answered_at", Text),
+        ],
+        order_by: "id",
     },
 ];
 

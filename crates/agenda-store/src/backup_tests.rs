@@ -38,7 +38,16 @@ async fn fill(store: &Store) {
          ('ORG-001', 'KPI-01', '2026-Q1', 'before', '2026-03-20T08:00:00Z'); \
          INSERT INTO sessions (id_hash, username, csrf, created_at, expires_at) VALUES \
          ('s1', 'ana', 'c', '2026-01-01T00:00:00Z', '2099-01-01T00:00:00Z'); \
-         INSERT INTO login_failures (username, at) VALUES ('bo', '2026-01-01T00:00:00Z')",
+         INSERT INTO login_failures (username, at) VALUES ('bo', '2026-01-01T00:00:00Z'); \
+         INSERT INTO feedback (id, service, useful, comment, lang, created_at, status, answer, \
+         answered_at) VALUES \
+         ('f1', 'SVC-001', 1, 'Très \"clair\" — 東京', 'fr', '2026-01-04T00:00:00Z', 'new', NULL, \
+          NULL), \
+         ('f2', 'SVC-001', 0, NULL, 'en', '2026-01-05T00:00:00Z', 'answered', 'Thanks', \
+          '2026-01-06T00:00:00Z'); \
+         INSERT INTO secrets (name, value, created_at) VALUES ('form-key', 'k', \
+         '2026-01-01T00:00:00Z'); \
+         INSERT INTO form_posts (client, at) VALUES ('c', '2026-01-01T00:00:00Z')",
     ))
     .execute(store.pool())
     .await
@@ -98,7 +107,8 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
                 ("audit_head", 1),
                 ("users", 2),
                 ("api_tokens", 1),
-                ("reminders_sent", 1)
+                ("reminders_sent", 1),
+                ("feedback", 2)
             ],
             "{on}"
         );
@@ -130,6 +140,8 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
         // Transient tables are not carried over.
         assert_eq!(count(&restored, "sessions").await, 0, "{on}");
         assert_eq!(count(&restored, "login_failures").await, 0, "{on}");
+        assert_eq!(count(&restored, "secrets").await, 0, "{on}");
+        assert_eq!(count(&restored, "form_posts").await, 0, "{on}");
 
         let again = dir.path().join(format!("{on}-again.agenda-backup"));
         restored.backup(&again).await.unwrap();

@@ -11,6 +11,7 @@ mod audit;
 mod backend;
 mod backup;
 mod error;
+pub mod feedback;
 mod migrate;
 mod sql;
 mod store;
@@ -27,6 +28,8 @@ mod accounts_tests;
 mod audit_tests;
 #[cfg(test)]
 mod backup_tests;
+#[cfg(test)]
+mod feedback_tests;
 
 pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
 pub use audit::{
