@@ -234,19 +234,18 @@ impl Drop for Driver {
 struct Server {
     child: Child,
     base: String,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
     fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("a.db").display());
         let mut child = Command::new(BIN)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .current_dir(dir.path())
-            .env(
-                "AGENDA_DATABASE_URL",
-                format!("sqlite://{}", dir.path().join("a.db").display()),
-            )
+            .env("AGENDA_DATABASE_URL", &url)
             .env_remove("AGENDA_CONFIG")
             .env("AGENDA_LOG", "warn")
             .stdout(Stdio::piped())
@@ -265,6 +264,7 @@ impl Server {
         Server {
             child,
             base,
+            url,
             _dir: dir,
         }
     }
@@ -454,8 +454,13 @@ async fn every_page_type_has_no_accessibility_violations() {
     }
     let _ = client.close().await;
 
+    assert_accessible(&violations, &problems, checked);
+}
+
+/// Fails with every violation and problem listed, unless there are none.
+fn assert_accessible(violations: &[Violation], problems: &[String], checked: usize) {
     let mut report = String::new();
-    for v in &violations {
+    for v in violations {
         report.push_str(&format!(
             "{}: {} ({}) {} — {} node(s): {}\n",
             v.page,
@@ -466,7 +471,7 @@ async fn every_page_type_has_no_accessibility_violations() {
             v.targets.join(" | ")
         ));
     }
-    for p in &problems {
+    for p in problems {
         report.push_str(&format!("{p}\n"));
     }
     println!(
@@ -479,6 +484,125 @@ async fn every_page_type_has_no_accessibility_violations() {
         violations.len(),
         problems.len()
     );
+}
+
+/// Administration pages as an administrator sees them, signed in through the form.
+const ADMIN_PAGES: &[&str] = &[
+    "/admin",
+    "/admin/data/services",
+    "/admin/data/services/new",
+    "/admin/data/services/SVC-001",
+    "/admin/data/kpis/KPI-01",
+    "/admin/data/progress-reports",
+    "/admin/reports",
+    "/admin/reports/AL-1.1:2026-Q3",
+    "/admin/dashboard",
+    "/admin/tokens",
+    "/admin/users",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administration_has_no_accessibility_violations() {
+    let Some(tools) = tools_or_skip() else { return };
+    let server = Server::start();
+    let added = Command::new(BIN)
+        .args(["user", "add", "root", "--role", "admin"])
+        .env("AGENDA_DATABASE_URL", &server.url)
+        .env("AGENDA_PASSWORD", "a long enough password")
+        .env("AGENDA_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let driver = Driver::start(&tools);
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, &tools, profile.path()).await;
+
+    // Sign in as a person would: the form, then the button.
+    client
+        .goto(&format!("{}/login", server.base))
+        .await
+        .unwrap();
+    let mut problems = Vec::new();
+    let mut violations = axe(&client, &tools.axe_js, "/login").await.unwrap();
+    client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys("root")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("a long enough password")
+        .await
+        .unwrap();
+    let admin = client.current_url().await.unwrap().join("/admin").unwrap();
+    client
+        .find(Locator::Css("form.admin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_url(&admin)
+        .await
+        .expect("signed in and sent to /admin");
+
+    let mut checked = 1;
+    for prefix in LANGUAGES {
+        for path in ADMIN_PAGES {
+            let page = localised(prefix, path);
+            if let Err(e) = client.goto(&format!("{}{page}", server.base)).await {
+                problems.push(format!("{page}: the browser could not open it: {e}"));
+                continue;
+            }
+            let here = client.current_url().await.unwrap();
+            if here.path() == "/login" {
+                problems.push(format!("{page}: sent back to sign in"));
+                continue;
+            }
+            match axe(&client, &tools.axe_js, &page).await {
+                Ok(v) => violations.extend(v),
+                Err(e) => problems.push(format!("{page}: {e}")),
+            }
+            checked += 1;
+        }
+    }
+    // A form refused with its errors next to the fields.
+    client
+        .goto(&format!("{}/admin/data/services/SVC-001", server.base))
+        .await
+        .unwrap();
+    let maturity = client.find(Locator::Css("#f-maturity")).await.unwrap();
+    maturity.clear().await.unwrap();
+    maturity.send_keys("7").await.unwrap();
+    client
+        .find(Locator::Css("form.admin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let source = client.source().await.unwrap();
+    if !source.contains("aria-invalid") {
+        problems.push("an invalid maturity was not reported next to its field".into());
+    }
+    match axe(&client, &tools.axe_js, "form with errors").await {
+        Ok(v) => violations.extend(v),
+        Err(e) => problems.push(format!("form with errors: {e}")),
+    }
+    checked += 1;
+    let _ = client.close().await;
+    assert_accessible(&violations, &problems, checked);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
