@@ -195,7 +195,7 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
         })
 }
 
-fn actor(given: Option<String>) -> String {
+pub(crate) fn actor(given: Option<String>) -> String {
     given.unwrap_or_else(|| {
         format!(
             "cli:{}",

@@ -82,7 +82,9 @@ pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> 
                 role,
                 organisation,
             };
-            store.add_account(&new, &password()?).await?;
+            store
+                .add_account(&crate::actor(None), &new, &password()?)
+                .await?;
             println!("account {} created ({})", new.username, role.as_str());
         }
         UserCommand::List => {
@@ -98,7 +100,9 @@ pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> 
             }
         }
         UserCommand::Disable { username } => {
-            store.set_account_disabled(&username, true).await?;
+            store
+                .set_account_disabled(&crate::actor(None), &username, true)
+                .await?;
             println!("account {username} disabled; its sessions are ended");
         }
     }

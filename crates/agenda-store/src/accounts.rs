@@ -13,7 +13,8 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Store, StoreError};
+use crate::store::append_audit;
+use crate::{AuditAction, Store, StoreError};
 
 /// Failed sign-ins of one account within [`THROTTLE_WINDOW_MINUTES`] after which further
 /// attempts are refused without checking the password.
@@ -158,6 +159,36 @@ async fn check_password(password: String, phc: String) -> bool {
     .unwrap_or(false)
 }
 
+/// An account as the audit trail records it: no password, no e-mail address.
+fn account_json(
+    username: &str,
+    display_name: &str,
+    role: Role,
+    organisation: Option<&str>,
+    disabled: bool,
+) -> String {
+    serde_json::json!({
+        "username": username,
+        "display_name": display_name,
+        "role": role.as_str(),
+        "organisation": organisation,
+        "disabled": disabled,
+    })
+    .to_string()
+}
+
+/// A token as the audit trail records it (never its secret).
+fn token_json(t: &TokenInfo) -> String {
+    serde_json::json!({
+        "id": t.id,
+        "organisation": t.organisation.as_str(),
+        "name": t.name,
+        "created_by": t.created_by,
+        "revoked_at": t.revoked_at,
+    })
+    .to_string()
+}
+
 const ACCOUNT_COLUMNS: &str = "username, display_name, email, role, organisation, disabled";
 
 fn account_from_row(row: &AnyRow) -> Result<Account, StoreError> {
@@ -184,7 +215,12 @@ fn account_from_row(row: &AnyRow) -> Result<Account, StoreError> {
 impl Store {
     /// Creates an account. Refuses an invalid or taken username, a short password, and an
     /// `entity` user without an organisation (or another role with one).
-    pub async fn add_account(&self, new: &NewAccount, password: &str) -> Result<(), StoreError> {
+    pub async fn add_account(
+        &self,
+        actor: &str,
+        new: &NewAccount,
+        password: &str,
+    ) -> Result<(), StoreError> {
         if !valid_username(&new.username) {
             return Err(StoreError::Account(format!(
                 "username {:?}: expected 1 to 64 letters, digits, '.', '_', '-' or '@'",
@@ -228,6 +264,7 @@ impl Store {
                 new.username
             )));
         }
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
         sqlx::query(
             "INSERT INTO users (username, display_name, email, role, organisation, \
              password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
@@ -239,8 +276,26 @@ impl Store {
         .bind(new.organisation.as_ref().map(|o| o.to_string()))
         .bind(hash)
         .bind(crate::store::now())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        let after = account_json(
+            &new.username,
+            &new.display_name,
+            new.role,
+            new.organisation.as_ref().map(|o| o.as_str()),
+            false,
+        );
+        append_audit(
+            &mut tx,
+            actor,
+            "account",
+            &new.username,
+            AuditAction::Create,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(
             user = new.username,
             role = new.role.as_str(),
@@ -273,17 +328,39 @@ impl Store {
     /// Enables or disables an account; disabling also ends all its sessions.
     pub async fn set_account_disabled(
         &self,
+        actor: &str,
         username: &str,
         disabled: bool,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+        let Some(before) = self.account(username).await? else {
+            return Err(StoreError::Account(format!("no user {username:?}")));
+        };
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
             .bind(i64::from(disabled))
             .bind(username)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Account(format!("no user {username:?}")));
-        }
+        let json = |d: bool| {
+            account_json(
+                username,
+                &before.display_name,
+                before.role,
+                before.organisation.as_ref().map(|o| o.as_str()),
+                d,
+            )
+        };
+        append_audit(
+            &mut tx,
+            actor,
+            "account",
+            username,
+            AuditAction::Update,
+            Some(&json(before.disabled)),
+            Some(&json(disabled)),
+        )
+        .await?;
+        tx.commit().await?;
         if disabled {
             self.end_all_sessions(username).await?;
         }
@@ -291,21 +368,47 @@ impl Store {
     }
 
     /// Replaces a password and ends every session of the account.
-    pub async fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<(), StoreError> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(StoreError::Account(format!(
                 "password: expected at least {MIN_PASSWORD_CHARS} characters"
             )));
         }
+        let Some(account) = self.account(username).await? else {
+            return Err(StoreError::Account(format!("no user {username:?}")));
+        };
         let hash = hash_password(password.to_owned()).await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
             .bind(hash)
             .bind(username)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Account(format!("no user {username:?}")));
-        }
+        // The record says that the password changed, never what it is.
+        let json = account_json(
+            username,
+            &account.display_name,
+            account.role,
+            account.organisation.as_ref().map(|o| o.as_str()),
+            account.disabled,
+        );
+        let after = serde_json::json!({"account": serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(), "password_changed_at": crate::store::now()}).to_string();
+        append_audit(
+            &mut tx,
+            actor,
+            "account",
+            username,
+            AuditAction::Update,
+            Some(&json),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
         self.end_all_sessions(username).await
     }
 
@@ -454,6 +557,7 @@ impl Store {
             created_at: crate::store::now(),
             revoked_at: None,
         };
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, organisation, name, secret_hash, created_by, \
              created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
@@ -464,8 +568,19 @@ impl Store {
         .bind(digest(&secret))
         .bind(&info.created_by)
         .bind(&info.created_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        append_audit(
+            &mut tx,
+            created_by,
+            "api_token",
+            &info.id,
+            AuditAction::Create,
+            None,
+            Some(&token_json(&info)),
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(token = id, organisation = %organisation, "API token created");
         Ok((info, format!("agt_{id}_{secret}")))
     }
@@ -489,15 +604,41 @@ impl Store {
     }
 
     /// Revokes a token; returns whether one was live.
-    pub async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
+    pub async fn revoke_token(&self, actor: &str, id: &str) -> Result<bool, StoreError> {
+        let Some(before) = self.tokens(None).await?.into_iter().find(|t| t.id == id) else {
+            return Ok(false);
+        };
+        if before.revoked_at.is_some() {
+            return Ok(false);
+        }
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
+        let now = crate::store::now();
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )
-        .bind(crate::store::now())
+        .bind(&now)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let after = TokenInfo {
+            revoked_at: Some(now),
+            ..before.clone()
+        };
+        append_audit(
+            &mut tx,
+            actor,
+            "api_token",
+            id,
+            AuditAction::Update,
+            Some(&token_json(&before)),
+            Some(&token_json(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The live token a presented value (`agt_<id>_<secret>`) is, if any.

@@ -32,7 +32,7 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
         with_org(&store).await;
         let pw = "correct horse battery";
         store
-            .add_account(&account("ana", Role::Entity, Some("MOH")), pw)
+            .add_account("setup", &account("ana", Role::Entity, Some("MOH")), pw)
             .await
             .unwrap();
         // Refusals name what is wrong.
@@ -44,7 +44,11 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
             (account("bo", Role::Editor, Some("MOH")), pw, "only entity"),
             (account("b o", Role::Editor, None), pw, "username"),
         ] {
-            let err = store.add_account(&new, pw).await.unwrap_err().to_string();
+            let err = store
+                .add_account("setup", &new, pw)
+                .await
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(why), "{on}: {err}");
         }
         let stored: String = sqlx::query_scalar("SELECT password_hash FROM users")
@@ -87,12 +91,33 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
 
         // Disabled accounts neither sign in nor keep sessions.
         let three = store.login("ana", pw).await.unwrap().unwrap();
-        store.set_account_disabled("ana", true).await.unwrap();
+        store
+            .set_account_disabled("root", "ana", true)
+            .await
+            .unwrap();
         assert!(
             store.session(&three.cookie).await.unwrap().is_none(),
             "{on}"
         );
         assert!(store.login("ana", pw).await.unwrap().is_err(), "{on}");
+
+        // Account changes are in the audit chain, without secrets, and the chain holds.
+        let audited: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT actor, action, after FROM audit_log WHERE kind = 'account' ORDER BY seq",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        let actions: Vec<&str> = audited.iter().map(|(_, a, _)| a.as_str()).collect();
+        assert_eq!(actions, ["create", "update"], "{on}");
+        assert_eq!(audited[1].0, "root", "{on}");
+        assert!(audited.iter().all(|(_, _, after)| {
+            let after = after.as_deref().unwrap_or("");
+            !after.contains("argon2") && !after.contains("example.org")
+        }));
+        assert_eq!(store.verify_audit().await.unwrap(), None, "{on}");
+        // Entity histories are not troubled by them.
+        assert!(store.audit_records(None, None, 100).await.is_ok(), "{on}");
     }
 }
 
@@ -103,7 +128,7 @@ async fn repeated_failures_throttle_an_account_even_with_the_right_password() {
         let store = db.open().await.unwrap();
         let pw = "correct horse battery";
         store
-            .add_account(&account("root", Role::Admin, None), pw)
+            .add_account("setup", &account("root", Role::Admin, None), pw)
             .await
             .unwrap();
         for _ in 0..THROTTLE_FAILURES {
@@ -150,9 +175,16 @@ async fn tokens_are_shown_once_kept_hashed_and_revocable() {
                 .await
                 .unwrap();
         assert_eq!(kept, 0, "{on}");
-        assert!(store.revoke_token(&info.id).await.unwrap());
+        assert!(store.revoke_token("ana", &info.id).await.unwrap());
         assert!(store.token(&token).await.unwrap().is_none(), "{on}");
-        assert!(!store.revoke_token(&info.id).await.unwrap());
+        assert!(!store.revoke_token("ana", &info.id).await.unwrap());
+        let token_records: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE kind = 'api_token'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(token_records, 2, "{on}: created and revoked");
+        assert_eq!(store.verify_audit().await.unwrap(), None, "{on}");
         assert_eq!(store.tokens(Some(&moh)).await.unwrap().len(), 1);
         assert!(
             store

@@ -1031,7 +1031,11 @@ async fn revoke_token(
     if !owned {
         return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
     }
-    match state.store.revoke_token(&id).await {
+    match state
+        .store
+        .revoke_token(&user.account().username, &id)
+        .await
+    {
         Ok(_) => Redirect::to("/admin/tokens").into_response(),
         Err(e) => store_failure(&state, lang, e),
     }
@@ -1164,7 +1168,11 @@ async fn add_user(
     };
     match state
         .store
-        .add_account(&new, f.get("password").map(String::as_str).unwrap_or(""))
+        .add_account(
+            &user.account().username,
+            &new,
+            f.get("password").map(String::as_str).unwrap_or(""),
+        )
         .await
     {
         Ok(()) => Redirect::to("/admin/users").into_response(),
@@ -1196,7 +1204,11 @@ async fn disable_user(
     if user.account().role != Role::Admin {
         return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
     }
-    match state.store.set_account_disabled(&name, true).await {
+    match state
+        .store
+        .set_account_disabled(&user.account().username, &name, true)
+        .await
+    {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(StoreError::Account(msg)) => {
             users_page(&state, lang, &user, Some(msg), StatusCode::NOT_FOUND).await
