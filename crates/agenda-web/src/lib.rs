@@ -5,6 +5,7 @@
 pub mod analysis_api;
 pub mod api;
 pub mod catalogue_api;
+pub mod channels;
 pub mod error;
 mod metrics_layer;
 pub mod reminders;
@@ -75,6 +76,18 @@ pub struct Shared {
     public: Mutex<Option<Arc<Snapshot>>>,
     /// Rendered public pages of the current snapshot version.
     pages: std::sync::RwLock<site::PageCache>,
+    /// The service finder over the public snapshot, rebuilt when the snapshot changes.
+    finder: FinderCache,
+    /// The chatbot's conversations.
+    pub chats: channels::chat::Sessions,
+}
+
+/// The finder of one snapshot version, and a guard so that one request rebuilds it at a time
+/// while the others go on with the previous one.
+#[derive(Default)]
+struct FinderCache {
+    current: std::sync::RwLock<Option<(u64, Arc<agenda_search::Finder>)>>,
+    building: Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {
@@ -93,6 +106,8 @@ impl AppState {
             metrics: metrics_layer::handle(),
             public: Mutex::default(),
             pages: std::sync::RwLock::default(),
+            finder: FinderCache::default(),
+            chats: channels::chat::Sessions::default(),
         }))
     }
 
@@ -101,6 +116,50 @@ impl AppState {
         self.settings
             .today
             .unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()))
+    }
+
+    /// The service finder of the current public snapshot. Built on first use and rebuilt after
+    /// a change; while one request rebuilds it, the others use the previous version.
+    pub fn finder(&self) -> Arc<agenda_search::Finder> {
+        let public = self.public_snapshot();
+        let cached = self
+            .finder
+            .current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match (cached, self.finder.building.try_lock()) {
+            (Some((v, f)), _) if v == public.version => f,
+            (Some((_, stale)), Err(_)) => stale,
+            (_, guard) => {
+                // Without a finder yet, wait for whoever builds it rather than build twice.
+                let _guard = match guard {
+                    Ok(g) => g,
+                    Err(_) => self
+                        .finder
+                        .building
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner),
+                };
+                if let Some((v, f)) = &*self
+                    .finder
+                    .current
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    && *v == public.version
+                {
+                    return f.clone();
+                }
+                let built = Arc::new(agenda_search::Finder::build(&public));
+                *self
+                    .finder
+                    .current
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner) =
+                    Some((public.version, built.clone()));
+                built
+            }
+        }
     }
 
     /// What the public may see of the current snapshot (no drafts).
@@ -123,7 +182,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_layer::render))
-        .nest("/api/v1", api::router().merge(write_api::router()))
+        .nest(
+            "/api/v1",
+            api::router()
+                .merge(write_api::router())
+                .merge(channels::http::api_router()),
+        )
+        .merge(channels::http::router())
         .merge(site::admin::router())
         .merge(
             site::router().route_layer(axum::middleware::from_fn_with_state(
@@ -177,8 +242,6 @@ pub async fn serve(
         &axum::middleware::from_fn(site::strip_lang_prefix),
         router(state),
     );
-    axum::serve(
-        listener,
         axum::ServiceExt::<Request>::into_make_service(app),
     )
     .with_graceful_shutdown(shutdown)

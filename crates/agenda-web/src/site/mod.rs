@@ -5,9 +5,11 @@
 pub mod admin;
 mod catalogue_pages;
 mod charts;
+mod chat_page;
 mod downloads;
 mod i18n;
 mod pages;
+mod search_page;
 
 use askama::Template;
 use axum::Router;
@@ -18,7 +20,9 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-pub use i18n::{LANGS, t};
+pub use chat_page::chat_page;
+pub use i18n::{LANGS, t, t_args};
+pub use pages::fmt_num;
 
 use crate::AppState;
 
@@ -313,10 +317,60 @@ pub fn router() -> Router<AppState> {
         .route("/open-data/agenda.xlsx", get(downloads::xlsx))
         .route("/open-data/agenda.json", get(downloads::json))
         .route("/feed.atom", get(downloads::atom))
+        .route("/search", get(search_page::search))
+        .route("/manifest.webmanifest", get(manifest))
+        .route("/sw.js", get(service_worker))
+        .route("/assets/site.js", get(site_js))
+        .route("/assets/icon.svg", get(icon))
         .route("/assets/site.css", get(assets_css))
         .route("/assets/sdg.css", get(downloads::sdg_css))
         .route("/assets/theme.css", get(downloads::theme_css))
         .route("/assets/logo", get(downloads::logo))
+}
+
+/// The web app manifest: the public space installs as an app on phones.
+async fn manifest(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    let body = serde_json::json!({
+        "name": state.settings.country,
+        "short_name": state.settings.country,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": state.settings.primary_colour,
+        "icons": [{"src": "/assets/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    });
+    (
+        [(header::CONTENT_TYPE, "application/manifest+json")],
+        body.to_string(),
+    )
+}
+
+/// The service worker, served from the root so that it may keep every page.
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../assets/sw.js"),
+    )
+}
+
+async fn site_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/site.js"),
+    )
+}
+
+async fn icon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../assets/icon.svg"),
+    )
 }
 
 async fn assets_css() -> impl IntoResponse {

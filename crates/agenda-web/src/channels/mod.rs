@@ -1,0 +1,181 @@
+//! The channels beyond the website — USSD for feature phones, voice (TwiML and VoiceXML) and
+//! the chatbot — all answering from the one catalogue through the service finder. Each channel
+//! is a small dialogue over the same pieces: find services for what the person says, then tell
+//! what a service needs (and what the state already holds), how to use it and where.
+
+pub mod chat;
+pub mod http;
+pub mod ussd;
+pub mod voice;
+
+#[cfg(test)]
+mod tests;
+
+use agenda_core::{Service, Snapshot, Text};
+use agenda_search::{Finder, HitKind};
+
+use crate::site::{t, t_args};
+
+/// The languages the channels speak, as the finder and the interface know them.
+pub const CHANNEL_LANGS: &[&str] = &["en", "fr", "es"];
+
+/// `lang` if the channels speak it, else English.
+pub fn known_lang(lang: &str) -> &'static str {
+    CHANNEL_LANGS
+        .iter()
+        .find(|l| lang.eq_ignore_ascii_case(l) || lang.to_ascii_lowercase().starts_with(*l))
+        .copied()
+        .unwrap_or("en")
+}
+
+/// A text in `lang`, else English.
+pub fn text_in(text: &Text, lang: &str) -> String {
+    agenda_core::Lang::parse(lang)
+        .ok()
+        .and_then(|l| text.exact(&l).map(str::to_owned))
+        .unwrap_or_else(|| text.get("en").to_owned())
+}
+
+/// Services matching what the person said, best first: services found directly, and the
+/// services of the life events found (a situation such as "my mother died" finds the event).
+pub fn find_services<'a>(
+    finder: &Finder,
+    s: &'a Snapshot,
+    query: &str,
+    lang: &str,
+    limit: usize,
+) -> Vec<&'a Service> {
+    let mut out: Vec<&Service> = Vec::new();
+    for hit in finder.search(query, lang, limit * 2) {
+        match hit.kind {
+            HitKind::Service => {
+                if let Some(svc) = s.services.get(&hit.code) {
+                    out.push(svc);
+                }
+            }
+            HitKind::LifeEvent => {
+                let mut under: Vec<&Service> = s
+                    .services
+                    .values()
+                    .filter(|svc| svc.life_event.iter().any(|e| e.as_str() == hit.code))
+                    .collect();
+                // The most used first: that is most likely what the person needs.
+                under.sort_by_key(|svc| std::cmp::Reverse(svc.annual_transactions.unwrap_or(0)));
+                out.extend(under);
+            }
+            HitKind::Organisation => {}
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|svc| seen.insert(svc.code.as_str()));
+    out.truncate(limit);
+    out
+}
+
+/// What a person needs to know to use a service, in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    /// Service code.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// What to bring: evidence asked that the state does not fetch.
+    pub bring: Vec<String>,
+    /// Evidence the service obtains itself from a connected registry.
+    pub fetched: Vec<String>,
+    /// Evidence asked although a base registry already holds it.
+    pub held: Vec<String>,
+    /// Channels, named.
+    pub channels: Vec<String>,
+    /// Fee sentence, if known.
+    pub fee: Option<String>,
+    /// Processing time sentence, if known.
+    pub days: Option<String>,
+    /// The information sheet's path in this language.
+    pub path: String,
+}
+
+/// The brief of `svc` in `lang`.
+pub fn brief(s: &Snapshot, svc: &Service, lang: &str) -> Brief {
+    let name = |code: &agenda_core::Code| {
+        s.data_items
+            .get(code.as_str())
+            .map(|d| text_in(&d.name, lang))
+            .unwrap_or_else(|| code.to_string())
+    };
+    let held_by_registry = |code: &agenda_core::Code| {
+        s.registries
+            .values()
+            .any(|r| r.data_items.iter().any(|d| d == code))
+    };
+    let mut bring = Vec::new();
+    let mut held = Vec::new();
+    for e in &svc.evidence {
+        if svc.evidence_fetched.contains(e) {
+            continue;
+        }
+        if held_by_registry(e) {
+            held.push(name(e));
+        }
+        bring.push(name(e));
+    }
+    let prefix = match lang {
+        "fr" => "/fr",
+        "es" => "/es",
+        _ => "",
+    };
+    Brief {
+        code: svc.code.to_string(),
+        title: text_in(&svc.title, lang),
+        bring,
+        fetched: svc.evidence_fetched.iter().map(name).collect(),
+        held,
+        channels: svc
+            .channels
+            .iter()
+            .map(|c| t(lang, &format!("channel-{}", c.as_str())))
+            .collect(),
+        fee: svc.fee.map(|f| {
+            if f == 0.0 {
+                t(lang, "brief-free")
+            } else {
+                t_args(lang, "brief-fee", &[("fee", crate::site::fmt_num(lang, f))])
+            }
+        }),
+        days: svc
+            .processing_days
+            .map(|d| t_args(lang, "brief-days", &[("days", d.to_string())])),
+        path: format!("{prefix}/services/{}", svc.code),
+    }
+}
+
+impl Brief {
+    /// The brief as sentences, for speech and short messages.
+    pub fn sentences(&self, lang: &str) -> Vec<String> {
+        let list = |items: &[String]| items.join(", ");
+        let mut out = Vec::new();
+        if !self.bring.is_empty() {
+            out.push(t_args(lang, "brief-bring", &[("items", list(&self.bring))]));
+        }
+        if !self.fetched.is_empty() {
+            out.push(t_args(
+                lang,
+                "brief-fetched",
+                &[("items", list(&self.fetched))],
+            ));
+        }
+        if !self.held.is_empty() {
+            out.push(t_args(lang, "brief-held", &[("items", list(&self.held))]));
+        }
+        if !self.channels.is_empty() {
+            out.push(t_args(
+                lang,
+                "brief-channels",
+                &[("channels", list(&self.channels))],
+            ));
+        }
+        out.extend(self.fee.clone());
+        out.extend(self.days.clone());
+        out
+    }
+}

@@ -1,0 +1,255 @@
+//! The channels' dialogues on the demo country, in English, French and Spanish.
+
+use std::sync::Arc;
+
+use agenda_core::Snapshot;
+use agenda_search::Finder;
+
+use super::chat::{Sessions, respond};
+use super::{ussd, voice};
+
+fn demo() -> Snapshot {
+    let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
+    let empty = Snapshot::empty(sdg);
+    let plan =
+        agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
+    agenda_io::apply_in_memory(&empty, &plan)
+}
+
+/// Each language: its menu number, a situation, a direct question and a word of its answer.
+const LANGS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "en",
+        "1",
+        "we just had a baby",
+        "renew my passport",
+        "passport",
+    ),
+    (
+        "fr",
+        "2",
+        "on vient d'avoir un bébé",
+        "renouveler mon passeport",
+        "passeport",
+    ),
+    (
+        "es",
+        "3",
+        "acabamos de tener un bebé",
+        "renovar mi pasaporte",
+        "pasaporte",
+    ),
+];
+
+#[test]
+fn a_whole_ussd_session_fits_every_screen_in_every_language() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    let screen = |path: &str| {
+        let out = ussd::answer(&s, &finder, "Demo Republic", path).render();
+        assert!(
+            out.chars().count() <= ussd::MAX_SCREEN,
+            "{path:?}: {} characters: {out}",
+            out.chars().count()
+        );
+        assert!(out.starts_with("CON ") || out.starts_with("END "), "{out}");
+        out
+    };
+    let start = screen("");
+    assert!(
+        start.starts_with("CON ") && start.contains("Français"),
+        "{start}"
+    );
+    for (lang, n, situation, _, _) in LANGS {
+        let menu = screen(n);
+        assert!(
+            menu.starts_with("CON ") && menu.contains("1 ") && menu.contains("2 "),
+            "{lang}: {menu}"
+        );
+        // Life events → the first event's services → the first service: what to bring, where.
+        let events = screen(&format!("{n}*1"));
+        assert!(
+            events.starts_with("CON ") && events.contains("\n1 "),
+            "{lang}: {events}"
+        );
+        let services = screen(&format!("{n}*1*1"));
+        assert!(
+            services.starts_with("CON ") && services.contains("\n1 "),
+            "{lang}: {services}"
+        );
+        let sheet = screen(&format!("{n}*1*1*1"));
+        assert!(sheet.starts_with("END "), "{lang}: {sheet}");
+        assert!(
+            sheet.contains("/services/SVC-"),
+            "{lang}: the link: {sheet}"
+        );
+        // More, then back, returns to the same list.
+        if events.contains("\n9 ") {
+            assert_eq!(screen(&format!("{n}*1*9*0")), events, "{lang}");
+        }
+        // Back from the list is the main menu.
+        assert_eq!(screen(&format!("{n}*1*0")), menu, "{lang}");
+        // A question in the person's words.
+        let ask = screen(&format!("{n}*2"));
+        assert!(ask.starts_with("CON "), "{lang}: {ask}");
+        let found = screen(&format!("{n}*2*{situation}"));
+        assert!(
+            found.starts_with("CON ") && found.contains("\n1 "),
+            "{lang}: {found}"
+        );
+        let answer = screen(&format!("{n}*2*{situation}*1"));
+        assert!(
+            answer.starts_with("END ") && answer.contains("/services/SVC-"),
+            "{lang}: {answer}"
+        );
+        // An invalid choice shows the list again rather than failing.
+        assert_eq!(screen(&format!("{n}*1*77")), events, "{lang}");
+    }
+}
+
+fn parse(xml: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not XML ({e}): {xml}"))
+}
+
+#[test]
+fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    for (lang, _, _, question, word) in LANGS {
+        let speech = voice::speech_lang(lang);
+        // The call starts with a spoken prompt that gathers speech.
+        let first = voice::twiml(&s, &finder, lang, "Demo Republic", None);
+        let doc = parse(&first);
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "Response");
+        let gather = root
+            .children()
+            .find(|n| n.has_tag_name("Gather"))
+            .unwrap_or_else(|| panic!("{lang}: no Gather in {first}"));
+        assert_eq!(gather.attribute("input"), Some("speech"));
+        assert_eq!(gather.attribute("language"), Some(speech));
+        assert_eq!(
+            gather.attribute("action"),
+            Some(&*format!("/channels/voice?lang={lang}"))
+        );
+        let prompt = gather.children().find(|n| n.has_tag_name("Say")).unwrap();
+        assert!(
+            prompt.text().unwrap_or("").contains("Demo Republic"),
+            "{lang}"
+        );
+
+        // Given what the caller said: the best service, how to get it, and a follow-up.
+        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", Some(question));
+        let doc = parse(&turn);
+        let root = doc.root_element();
+        let said = root
+            .children()
+            .find(|n| n.has_tag_name("Say"))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(said.to_lowercase().contains(word), "{lang}: {said}");
+        assert!(
+            root.children().any(|n| n.has_tag_name("Gather")),
+            "{lang}: follow-up"
+        );
+
+        // The same dialogue as VoiceXML.
+        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", Some(question));
+        let doc = parse(&vxml);
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "vxml");
+        assert_eq!(root.attribute("version"), Some("2.1"));
+        assert!(vxml.to_lowercase().contains(word), "{lang}: {vxml}");
+        assert!(
+            root.descendants().any(|n| n.has_tag_name("field")),
+            "{lang}"
+        );
+        assert!(
+            root.descendants().any(|n| n.has_tag_name("submit")),
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn the_chatbot_asks_which_service_is_meant_then_tells_what_is_needed() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    let sessions = Sessions::default();
+    for (lang, _, situation, _, _) in LANGS {
+        let session = format!("test-{lang}");
+        let hello = respond(&sessions, &s, &finder, &session, "", lang);
+        assert!(!hello.reply.is_empty());
+        // A situation fits several services: the chatbot asks which one.
+        let ask = respond(&sessions, &s, &finder, &session, situation, lang);
+        assert!(ask.services.len() >= 2, "{lang}: {ask:?}");
+        assert_eq!(ask.quick_replies.len(), ask.services.len(), "{lang}");
+        assert!(
+            ask.reply.contains("1.") && ask.reply.contains("2."),
+            "{lang}: {}",
+            ask.reply
+        );
+        // The answer "2" picks the second, remembered from the previous turn.
+        let chosen = &ask.services[1];
+        let told = respond(&sessions, &s, &finder, &session, "2", lang);
+        assert_eq!(told.services.len(), 1, "{lang}: {told:?}");
+        assert_eq!(told.services[0].code, chosen.code, "{lang}");
+        assert!(
+            told.reply.starts_with(&chosen.title),
+            "{lang}: {}",
+            told.reply
+        );
+        let svc = &s.services[&chosen.code];
+        if !svc.channels.is_empty() {
+            let channel = crate::site::t(lang, &format!("channel-{}", svc.channels[0].as_str()));
+            assert!(
+                told.reply.contains(&channel),
+                "{lang}: channels in {}",
+                told.reply
+            );
+        }
+        assert!(
+            told.services[0]
+                .url
+                .contains(&format!("/services/{}", chosen.code))
+        );
+        // Picking by the title's words works too.
+        respond(&sessions, &s, &finder, &session, situation, lang);
+        let by_title = respond(
+            &sessions,
+            &s,
+            &finder,
+            &session,
+            &ask.quick_replies[0],
+            lang,
+        );
+        assert_eq!(by_title.services[0].code, ask.services[0].code, "{lang}");
+        // The conversation is remembered, both sides.
+        let turns = sessions.transcript(&session);
+        assert!(turns.len() >= 7 && turns.iter().any(|t| t.mine), "{lang}");
+    }
+}
+
+#[test]
+fn what_the_state_already_holds_is_told_apart_from_what_to_bring() {
+    let s = demo();
+    // A service that asks for something a base registry holds.
+    let svc = s
+        .services
+        .values()
+        .find(|svc| {
+            svc.evidence.iter().any(|e| {
+                !svc.evidence_fetched.contains(e)
+                    && s.registries.values().any(|r| r.data_items.contains(e))
+            })
+        })
+        .expect("the demo has once-only cases");
+    let b = super::brief(&s, svc, "en");
+    assert!(!b.held.is_empty() && !b.bring.is_empty());
+    assert!(
+        b.sentences("en")
+            .iter()
+            .any(|l| l.contains("already holds"))
+    );
+}
