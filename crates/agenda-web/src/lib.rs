@@ -242,6 +242,8 @@ pub async fn serve(
         &axum::middleware::from_fn(site::strip_lang_prefix),
         router(state),
     );
+    axum::serve(
+        listener,
         axum::ServiceExt::<Request>::into_make_service(app),
     )
     .with_graceful_shutdown(shutdown)
