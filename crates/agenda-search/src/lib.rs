@@ -93,6 +93,8 @@ const SYNONYM: f32 = 0.85;
 const TYPO: [f32; 3] = [1.0, 0.75, 0.6];
 /// Candidates read from the index per language.
 const CANDIDATES: usize = 60;
+/// Services of a life event lifted by a situation without the question naming them.
+const EVENT_SERVICES: usize = 8;
 /// Hits scoring less are not shown.
 const MIN_SCORE: f32 = 0.2;
 
@@ -303,6 +305,14 @@ impl Finder {
                 .unwrap_or(0.0);
             docs.push(d);
             texts.push(t);
+        }
+        for services in events_services.values_mut() {
+            services.sort_by(|a, b| {
+                docs[*b as usize]
+                    .popularity
+                    .total_cmp(&docs[*a as usize].popularity)
+                    .then(a.cmp(b))
+            });
         }
         for o in s.organisations.values() {
             let t = SearchLang::ALL.map(|l| {
@@ -853,13 +863,15 @@ impl LangIndex {
             if s > e.0 {
                 *e = (s, p);
             }
-            // The services named first, in their order; the rest of the event's less.
+            // The services named first, in their order; the rest of the event's less: the
+            // busiest few here, any other when the question's words found it too (below), so
+            // that an event of thousands of services costs no more than one of ten.
             let all = f
                 .events_services
                 .get(&p.event)
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            for no in all.iter().chain(&p.services) {
+            for no in all.iter().take(EVENT_SERVICES).chain(&p.services) {
                 let k = match p.services.iter().position(|x| x == no) {
                     Some(i) => 1.0 - 0.1 * (i as f32).min(5.0),
                     None if p.services.is_empty() => 0.75,
@@ -892,8 +904,18 @@ impl LangIndex {
                 0.0
             };
             let mut why: Vec<String> = Vec::new();
+            let from_event = d
+                .events
+                .iter()
+                .filter_map(|e| events.get(e))
+                .map(|(s, p)| (s * if p.services.is_empty() { 0.75 } else { 0.4 }, *p))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let lifted = match (lifts.get(&no).copied(), from_event) {
+                (Some(a), Some(b)) => Some(if a.0 >= b.0 { a } else { b }),
+                (a, b) => a.or(b),
+            };
             let situation = match d.kind {
-                HitKind::Service => lifts.get(&no),
+                HitKind::Service => lifted.as_ref(),
                 HitKind::LifeEvent => events.get(&no),
                 HitKind::Organisation => None,
             };
