@@ -21,7 +21,7 @@ pub enum UserCommand {
         /// `admin`, `editor`, `legal`, `entity` or `stakeholder`.
         #[arg(long)]
         role: String,
-        /// The organisation an `entity` user acts for (its code).
+        /// The organisation an `entity` user acts for, or a `stakeholder` speaks for (its code).
         #[arg(long)]
         organisation: Option<String>,
         /// Name shown (default: the login name).

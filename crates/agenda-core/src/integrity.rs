@@ -145,6 +145,10 @@ impl Snapshot {
             Kind::Assessment => self.assessments.contains_key(key),
             Kind::GovernanceBody => self.governance_bodies.contains_key(key),
             Kind::Decision => self.decisions.contains_key(key),
+            Kind::Consultation => self.consultations.contains_key(key),
+            Kind::Contribution => self.contributions.contains_key(key),
+            Kind::ContributionResponse => self.responses.contains_key(key),
+            Kind::CoDesignEvent => self.codesign_events.contains_key(key),
         };
         present.then_some(())
     }
@@ -339,8 +343,104 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             c.reference("body", Kind::GovernanceBody, &d.body);
             c.references("action_lines", Kind::ActionLine, &d.action_lines);
         }
+        Entity::Consultation(k) => {
+            c.order("closes", k.opens, k.closes, "opens");
+            if matches!(k.subject_kind, Subject::Kpi | Subject::Milestone) {
+                c.push(
+                    "subject_kind",
+                    k.subject_kind,
+                    "one of agenda, action_line, legal_instrument, standard",
+                );
+            }
+            c.subject(
+                "subject_kind",
+                "subject_code",
+                k.subject_kind,
+                &k.subject_code,
+            );
+        }
+        Entity::Contribution(k) => {
+            match s.consultations.get(k.consultation.as_str()) {
+                None => c.reference("consultation", Kind::Consultation, &k.consultation),
+                Some(cons) if k.submitted_on < cons.opens || k.submitted_on > cons.closes => {
+                    c.push(
+                        "submitted_on",
+                        k.submitted_on,
+                        format!(
+                            "a date while {} is open ({} to {})",
+                            cons.code, cons.opens, cons.closes
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+            c.reference("author_org", Kind::Organisation, &k.author_org);
+            c.references("endorsements", Kind::Organisation, &k.endorsements);
+            if k.endorsements.contains(&k.author_org) {
+                c.push(
+                    "endorsements",
+                    &k.author_org,
+                    "other organisations than the author",
+                );
+            }
+            if k.text.trim().is_empty() {
+                c.push("text", "", "the text of the contribution");
+            }
+            let reason = k.hidden_reason.as_deref().map(str::trim).unwrap_or("");
+            if k.hidden && reason.is_empty() {
+                c.push("hidden_reason", "", "why it was hidden (it is hidden)");
+            }
+            if !k.hidden && !reason.is_empty() {
+                c.push("hidden_reason", reason, "empty unless it is hidden");
+            }
+        }
+        Entity::ContributionResponse(r) => {
+            c.reference("contribution", Kind::Contribution, &r.contribution);
+            match (r.changed_kind, &r.changed_code) {
+                (None, Some(code)) => {
+                    c.push("changed_kind", "", format!("the kind of record {code} is"))
+                }
+                (Some(kind), code) => c.subject("changed_kind", "changed_code", kind, code),
+                (None, None) => {}
+            }
+        }
+        Entity::CoDesignEvent(e) => {
+            c.references("participants", Kind::Organisation, &e.participants);
+        }
     }
     c.out
+}
+
+impl Checker<'_> {
+    /// A reference by kind and code: every kind but the standard needs a code.
+    fn subject(
+        &mut self,
+        kind_column: &'static str,
+        code_column: &'static str,
+        kind: Subject,
+        code: &Option<Code>,
+    ) {
+        let target = match kind {
+            Subject::Agenda => Kind::Agenda,
+            Subject::ActionLine => Kind::ActionLine,
+            Subject::LegalInstrument => Kind::LegalInstrument,
+            Subject::Kpi => Kind::Kpi,
+            Subject::Milestone => Kind::Milestone,
+            Subject::Standard => Kind::StandardCriterion,
+        };
+        match code {
+            Some(code) => self.reference(code_column, target, code),
+            None if kind != Subject::Standard => self.push(
+                code_column,
+                "",
+                format!(
+                    "the code of the {} ({kind_column} is {kind})",
+                    kind.as_str().replace('_', " ")
+                ),
+            ),
+            None => {}
+        }
+    }
 }
 
 /// Every problem in the snapshot, kind by kind in dependency order.

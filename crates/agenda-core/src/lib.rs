@@ -3,6 +3,7 @@
 //! no async, so every rule can be tested in isolation and reused by every interface.
 
 pub mod catalogue;
+pub mod consultation;
 pub mod health;
 pub mod integrity;
 pub mod kpi_status;

@@ -545,7 +545,7 @@ pub struct User {
     pub display_name: String,
     /// Role.
     pub role: Role,
-    /// The organisation an `entity` user acts for.
+    /// The organisation an `entity` user acts for, or a `stakeholder` speaks for.
     pub organisation: Option<Code>,
 }
 
@@ -559,4 +559,102 @@ impl User {
             _ => Ok(()),
         }
     }
+}
+
+vocabulary!(
+    /// What a consultation is about, or what a response changed: a kind of record of the
+    /// agenda (`standard` is the digital service standard, as a whole or one criterion).
+    Subject { Agenda = "agenda", ActionLine = "action_line", LegalInstrument = "legal_instrument", Standard = "standard", Kpi = "kpi", Milestone = "milestone" }
+);
+vocabulary!(
+    /// Kind of contribution to a consultation.
+    ContributionKind { Comment = "comment", Amendment = "amendment", NewActionLine = "new_action_line" }
+);
+vocabulary!(
+    /// The sector a contributor speaks for.
+    Sector { Private = "private", Academia = "academia", CivilSociety = "civil_society", International = "international", Public = "public" }
+);
+vocabulary!(
+    /// The authority's answer to a contribution.
+    ResponseOutcome { Accepted = "accepted", Partly = "partly", NotAccepted = "not_accepted" }
+);
+vocabulary!(
+    /// Kind of co-design event.
+    CoDesignKind { Workshop = "workshop", Event = "event", Interview = "interview", Survey = "survey", Hearing = "hearing" }
+);
+
+/// A public consultation on the draft agenda, an action line, a legal instrument or the
+/// service standard. Whether it is upcoming, open or closed follows from its dates
+/// (`crate::consultation::status`), never typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Consultation {
+    /// Natural key, e.g. `CONS-2023-NDA`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// What is consulted on: `agenda`, `action_line`, `legal_instrument` or `standard`.
+    pub subject_kind: Subject,
+    /// The record consulted on; for `standard`, empty (the whole standard) or a criterion.
+    pub subject_code: Option<Code>,
+    /// First day contributions are taken.
+    pub opens: Date,
+    /// Last day contributions are taken.
+    pub closes: Date,
+}
+
+/// What a stakeholder organisation said in a consultation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Contribution {
+    /// Natural key, e.g. `CONS-2023-NDA-C1`.
+    pub code: Code,
+    /// The consultation it answers.
+    pub consultation: Code,
+    /// Comment, amendment or proposal of a new action line.
+    pub kind: ContributionKind,
+    /// What was said, in the contributor's words and language.
+    pub text: String,
+    /// The organisation that contributed.
+    pub author_org: Code,
+    /// The sector it speaks for.
+    pub sector: Sector,
+    /// The person's name, kept only when they agreed to be named publicly.
+    pub author_name: Option<String>,
+    /// Day received.
+    pub submitted_on: Date,
+    /// Other organisations that endorse it.
+    pub endorsements: Vec<Code>,
+    /// Hidden by the moderators (the text is then not published).
+    pub hidden: bool,
+    /// Why it was hidden; required when hidden.
+    pub hidden_reason: Option<String>,
+}
+
+/// The authority's published response to one contribution: "you said, we did".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContributionResponse {
+    /// The contribution answered (also the key: one response each).
+    pub contribution: Code,
+    /// Accepted, partly accepted or not accepted.
+    pub outcome: ResponseOutcome,
+    /// Why.
+    pub reason: Text,
+    /// Kind of the record that changed because of it.
+    pub changed_kind: Option<Subject>,
+    /// The record that changed (for `standard`, a criterion or empty).
+    pub changed_code: Option<Code>,
+}
+
+/// A workshop, event or interview of the co-design of the agenda.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CoDesignEvent {
+    /// Natural key, e.g. `WS-2023-07`.
+    pub code: Code,
+    /// Title.
+    pub title: Text,
+    /// Day held.
+    pub date: Date,
+    /// Workshop, event, interview …
+    pub kind: CoDesignKind,
+    /// Organisations that took part.
+    pub participants: Vec<Code>,
 }

@@ -10,11 +10,17 @@
 //!   a report they touch stays in draft or submitted, an observation is at most submitted,
 //!   and an approved or published report, or a validated observation, is no longer theirs to
 //!   change. Tokens may only submit observations.
-//! - `stakeholder` changes nothing here (they take part through consultations).
+//! - `stakeholder` users speak for one organisation in consultations: while a consultation is
+//!   open they may submit a contribution in their organisation's name, dated that day, and add
+//!   their organisation's endorsement to another organisation's contribution — nothing else
+//!   (moderating, responding and opening consultations are for `admin` and `editor`). Whether
+//!   a consultation is open depends on the day, so these writes are allowed only through
+//!   [`may_change_on`] / [`may_apply_on`], which are told the day.
 
-use crate::model::{ObservationStatus, ReportStatus, Role};
+use crate::consultation::{ConsultationStatus, status};
+use crate::model::{Contribution, ObservationStatus, ReportStatus, Role};
 use crate::snapshot::{Change, Entity, Kind, Snapshot};
-use crate::values::Code;
+use crate::values::{Code, Date};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,10 +64,23 @@ pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
 }
 
 /// Whether `actor` may change the entity of `kind` and `key` in `s` (absent: a create) into
-/// `after` (`None`: a delete).
+/// `after` (`None`: a delete), without knowing the day: stakeholders' contributions are
+/// refused (see [`may_change_on`]).
 pub fn may_change(
     actor: &Actor,
     s: &Snapshot,
+    kind: Kind,
+    key: &str,
+    after: Option<&Entity>,
+) -> Result<(), Denied> {
+    may_change_on(actor, s, None, kind, key, after)
+}
+
+/// [`may_change`] on the day `today`, which decides whether a consultation is open.
+pub fn may_change_on(
+    actor: &Actor,
+    s: &Snapshot,
+    today: Option<Date>,
     kind: Kind,
     key: &str,
     after: Option<&Entity>,
@@ -85,11 +104,16 @@ pub fn may_change(
         }
         Actor::User {
             role: Role::Stakeholder,
-            ..
+            organisation,
         } => {
-            return Err(Denied(
-                "stakeholders take part through consultations and may not change the agenda".into(),
-            ));
+            return stakeholder(
+                s,
+                today,
+                organisation.as_ref(),
+                kind,
+                before.as_ref(),
+                after,
+            );
         }
         Actor::User {
             role: Role::Entity,
@@ -156,12 +180,101 @@ pub fn may_change(
     Ok(())
 }
 
-/// Checks every change of a write; the first refusal wins.
+/// What a stakeholder of `org` may do on `today`: contribute, and endorse others.
+fn stakeholder(
+    s: &Snapshot,
+    today: Option<Date>,
+    org: Option<&Code>,
+    kind: Kind,
+    before: Option<&Entity>,
+    after: Option<&Entity>,
+) -> Result<(), Denied> {
+    let deny = |why: &str| Err(Denied(why.to_owned()));
+    if kind != Kind::Contribution {
+        return deny(
+            "stakeholders take part through consultations and may not change the agenda, \
+             moderate or respond",
+        );
+    }
+    let Some(org) = org else {
+        return deny("this account speaks for no organisation, so it cannot contribute");
+    };
+    let Some(today) = today else {
+        return deny("contributions and endorsements are made on the consultation's page");
+    };
+    let Some(Entity::Contribution(a)) = after else {
+        return deny("a contribution is not withdrawn once submitted");
+    };
+    match s.consultations.get(a.consultation.as_str()) {
+        Some(c) if status(c, today) == ConsultationStatus::Open => {}
+        Some(c) => {
+            return Err(Denied(format!(
+                "consultation {} is not open: it takes contributions from {} to {}",
+                c.code, c.opens, c.closes
+            )));
+        }
+        None => {
+            return Err(Denied(format!(
+                "there is no consultation {}",
+                a.consultation
+            )));
+        }
+    }
+    match before {
+        None => {
+            if &a.author_org != org {
+                return deny("a contribution is made in the name of your own organisation");
+            }
+            if a.submitted_on != today {
+                return deny("a contribution is dated the day it is submitted");
+            }
+            if a.hidden || a.hidden_reason.is_some() {
+                return deny("only the moderators may hide a contribution");
+            }
+            if !a.endorsements.is_empty() {
+                return deny("endorsements are given by the other organisations themselves");
+            }
+            Ok(())
+        }
+        Some(Entity::Contribution(b)) => {
+            if &b.author_org == org {
+                return deny("a contribution cannot be changed once submitted, nor self-endorsed");
+            }
+            if b.hidden {
+                return deny("a hidden contribution cannot be endorsed");
+            }
+            let mut endorsed: Contribution = b.clone();
+            if !endorsed.endorsements.contains(org) {
+                endorsed.endorsements.push(org.clone());
+            }
+            if *a != endorsed {
+                return deny(
+                    "a stakeholder may only add their organisation's endorsement to another's \
+                     contribution",
+                );
+            }
+            Ok(())
+        }
+        Some(_) => deny("not a contribution"),
+    }
+}
+
+/// Checks every change of a write, without knowing the day; the first refusal wins.
 pub fn may_apply(actor: &Actor, s: &Snapshot, changes: &[Change]) -> Result<(), Denied> {
+    may_apply_on(actor, s, None, changes)
+}
+
+/// [`may_apply`] on the day `today`.
+pub fn may_apply_on(
+    actor: &Actor,
+    s: &Snapshot,
+    today: Option<Date>,
+    changes: &[Change],
+) -> Result<(), Denied> {
     for c in changes {
         match c {
-            Change::Upsert(e) => may_change(actor, s, e.kind(), &e.key(), Some(e))?,
-            Change::Delete(kind, key) => may_change(actor, s, *kind, key, None)?,
+            Change::Upsert(e) => may_change_on(actor, s, today, e.kind(), &e.key(), Some(e))?,
+            Change::Delete(kind, key) => may_change_on(actor, s, today, *kind, key, None)?,
         }
     }
     Ok(())

@@ -159,6 +159,10 @@ kinds! {
     Assessment(Assessment) => assessments, "assessment", "assessments";
     GovernanceBody(GovernanceBody) => governance_bodies, "governance_body", "governance-bodies";
     Decision(Decision) => decisions, "decision", "decisions";
+    Consultation(Consultation) => consultations, "consultation", "consultations";
+    Contribution(Contribution) => contributions, "contribution", "contributions";
+    ContributionResponse(ContributionResponse) => responses, "response", "responses";
+    CoDesignEvent(CoDesignEvent) => codesign_events, "codesign_event", "codesign-events";
 }
 
 coded!(
@@ -178,8 +182,18 @@ coded!(
     Release,
     StandardCriterion,
     GovernanceBody,
-    Decision
+    Decision,
+    Consultation,
+    Contribution,
+    CoDesignEvent
 );
+
+impl Record for ContributionResponse {
+    const KIND: Kind = Kind::ContributionResponse;
+    fn key(&self) -> String {
+        self.contribution.to_string()
+    }
+}
 
 impl Record for Observation {
     const KIND: Kind = Kind::Observation;

@@ -1,5 +1,6 @@
 //! What the public may see. Nothing in draft is ever shown: observations are public once
-//! validated, progress reports once approved (or published).
+//! validated, progress reports once approved (or published). A contribution hidden by the
+//! moderators keeps only the moderators' reason: its words and its author's name are withheld.
 
 use crate::model::{ObservationStatus, ReportStatus};
 use crate::snapshot::Snapshot;
@@ -36,6 +37,15 @@ pub fn public_view(s: &Snapshot) -> Snapshot {
     for k in hidden {
         p.progress_reports.remove(&k);
     }
+    for (k, c) in s.contributions.iter().filter(|(_, c)| c.hidden) {
+        let mut shown = c.clone();
+        shown.text = format!(
+            "hidden by the moderators: {}",
+            c.hidden_reason.as_deref().unwrap_or("")
+        );
+        shown.author_name = None;
+        p.contributions.insert(k.clone(), shown);
+    }
     p
 }
 
@@ -52,5 +62,21 @@ mod tests {
         assert!(report_is_public(ReportStatus::Published));
         assert!(!report_is_public(ReportStatus::Returned));
         assert!(!report_is_public(ReportStatus::Draft));
+    }
+
+    #[test]
+    fn a_hidden_contribution_shows_only_the_moderators_reason() {
+        let mut s = Snapshot::default();
+        let c: crate::Contribution = serde_json::from_value(serde_json::json!({
+            "code": "C-1", "consultation": "CONS-1", "kind": "comment",
+            "text": "Call 555-0100 at home", "author_org": "CSN", "sector": "civil_society",
+            "author_name": "Someone", "submitted_on": "2026-10-02", "endorsements": [],
+            "hidden": true, "hidden_reason": "private details"
+        }))
+        .unwrap();
+        s.upsert(c.into());
+        let shown = &public_view(&s).contributions["C-1"];
+        assert_eq!(shown.text, "hidden by the moderators: private details");
+        assert_eq!(shown.author_name, None);
     }
 }

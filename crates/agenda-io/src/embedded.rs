@@ -35,6 +35,10 @@ pub const DEMO: &[(&str, &[u8])] = demo_files!(
     "services",
     "standard_criteria",
     "assessments",
+    "consultations",
+    "contributions",
+    "responses",
+    "codesign_events",
 );
 
 /// The demo country as tables, ready for `plan_import`.

@@ -33,6 +33,10 @@ pub const TABLES: &[&str] = &[
     "assessments",
     "governance_bodies",
     "decisions",
+    "consultations",
+    "contributions",
+    "responses",
+    "codesign_events",
 ];
 
 /// The table an entity kind is written to.
@@ -58,6 +62,10 @@ pub fn table_of(kind: Kind) -> &'static str {
         Kind::Assessment => "assessments",
         Kind::GovernanceBody => "governance_bodies",
         Kind::Decision => "decisions",
+        Kind::Consultation => "consultations",
+        Kind::Contribution => "contributions",
+        Kind::ContributionResponse => "responses",
+        Kind::CoDesignEvent => "codesign_events",
     }
 }
 
@@ -322,6 +330,18 @@ pub fn required_columns(table: &str) -> &'static [&'static str] {
         "assessments" => &["service", "criterion", "assessed_on", "result"],
         "governance_bodies" => &["code", "name_en", "kind", "chair_org"],
         "decisions" => &["code", "body", "decided_on", "title_en"],
+        "consultations" => &["code", "title_en", "subject_kind", "opens", "closes"],
+        "contributions" => &[
+            "code",
+            "consultation",
+            "kind",
+            "text",
+            "author_org",
+            "sector",
+            "submitted_on",
+        ],
+        "responses" => &["contribution", "outcome", "reason_en"],
+        "codesign_events" => &["code", "title_en", "date", "kind"],
         _ => &[],
     }
 }
@@ -842,6 +862,88 @@ fn parse_row(table: &str, r: &mut Row<'_>) -> Option<Vec<Item>> {
                 .into(),
             )])
         }
+        "consultations" => {
+            let c = r.req("code", code);
+            let t = r.text("title");
+            let sk = r.req("subject_kind", Subject::parse);
+            let sc = r.opt("subject_code", code);
+            let opens = r.req("opens", Date::parse);
+            let closes = r.req("closes", Date::parse);
+            Some(vec![Item::Entity(
+                Consultation {
+                    code: c?,
+                    title: t?,
+                    subject_kind: sk?,
+                    subject_code: sc,
+                    opens: opens?,
+                    closes: closes?,
+                }
+                .into(),
+            )])
+        }
+        "contributions" => {
+            let c = r.req("code", code);
+            let cons = r.req("consultation", code);
+            let k = r.req("kind", ContributionKind::parse);
+            let text = r.req("text", |v| Ok(v.to_owned()));
+            let org = r.req("author_org", code);
+            let sector = r.req("sector", Sector::parse);
+            let name = r.string("author_name");
+            let on = r.req("submitted_on", Date::parse);
+            let endorsements = r.list("endorsements", code);
+            let hidden = r.opt("hidden", parse_bool);
+            let reason = r.string("hidden_reason");
+            Some(vec![Item::Entity(
+                Contribution {
+                    code: c?,
+                    consultation: cons?,
+                    kind: k?,
+                    text: text?,
+                    author_org: org?,
+                    sector: sector?,
+                    author_name: name,
+                    submitted_on: on?,
+                    endorsements,
+                    hidden: hidden.unwrap_or(false),
+                    hidden_reason: reason,
+                }
+                .into(),
+            )])
+        }
+        "responses" => {
+            let c = r.req("contribution", code);
+            let o = r.req("outcome", ResponseOutcome::parse);
+            let reason = r.text("reason");
+            let ck = r.opt("changed_kind", Subject::parse);
+            let cc = r.opt("changed_code", code);
+            Some(vec![Item::Entity(
+                ContributionResponse {
+                    contribution: c?,
+                    outcome: o?,
+                    reason: reason?,
+                    changed_kind: ck,
+                    changed_code: cc,
+                }
+                .into(),
+            )])
+        }
+        "codesign_events" => {
+            let c = r.req("code", code);
+            let t = r.text("title");
+            let d = r.req("date", Date::parse);
+            let k = r.req("kind", CoDesignKind::parse);
+            let p = r.list("participants", code);
+            Some(vec![Item::Entity(
+                CoDesignEvent {
+                    code: c?,
+                    title: t?,
+                    date: d?,
+                    kind: k?,
+                    participants: p,
+                }
+                .into(),
+            )])
+        }
         _ => None,
     }
 }
@@ -1211,6 +1313,60 @@ pub fn write_tables(sn: &Snapshot) -> Vec<OutTable> {
                 P("decided_on", |x| s(x.decided_on)),
                 T("title", |x| Some(&x.title)),
                 P("action_lines", |x| l(&x.action_lines)),
+            ],
+        ),
+        table(
+            "consultations",
+            sn.consultations.values().collect(),
+            &[
+                P("code", |x: &Consultation| s(&x.code)),
+                T("title", |x| Some(&x.title)),
+                P("subject_kind", |x| s(x.subject_kind)),
+                P("subject_code", |x| o(&x.subject_code)),
+                P("opens", |x| s(x.opens)),
+                P("closes", |x| s(x.closes)),
+            ],
+        ),
+        table(
+            "contributions",
+            sn.contributions.values().collect(),
+            &[
+                P("code", |x: &Contribution| s(&x.code)),
+                P("consultation", |x| s(&x.consultation)),
+                P("kind", |x| s(x.kind)),
+                P("text", |x| s(&x.text)),
+                P("author_org", |x| s(&x.author_org)),
+                P("sector", |x| s(x.sector)),
+                P("author_name", |x| o(&x.author_name)),
+                P("submitted_on", |x| s(x.submitted_on)),
+                P("endorsements", |x| l(&x.endorsements)),
+                P("hidden", |x| yn(x.hidden)),
+                P("hidden_reason", |x| o(&x.hidden_reason)),
+            ],
+        ),
+        table(
+            "responses",
+            sn.responses.values().collect(),
+            &[
+                P(
+                    "contribution",
+                    |x: &ContributionResponse| s(&x.contribution),
+                ),
+                P("outcome", |x| s(x.outcome)),
+                T("reason", |x| Some(&x.reason)),
+                P("changed_kind", |x| o(&x.changed_kind)),
+                P("changed_code", |x| o(&x.changed_code)),
+            ],
+        ),
+        table(
+            "codesign_events",
+            sn.codesign_events.values().collect(),
+            &[
+                P("code", |x: &CoDesignEvent| s(&x.code)),
+                T("title", |x| Some(&x.title)),
+                P("date", |x| s(x.date)),
+                P("kind", |x| s(x.kind)),
+                P("participants", |x| l(&x.participants)),
             ],
         ),
     ]

@@ -42,6 +42,11 @@ fn the_demo_country_imports_without_a_problem() {
     assert_eq!(targets, 115);
     // Each service row with target_maturity and target_date plans one release.
     assert_eq!(s.releases.len(), 52);
+    // The co-design record of the agenda itself.
+    assert_eq!(s.consultations.len(), 1);
+    assert_eq!(s.contributions.len(), 5);
+    assert_eq!(s.responses.len(), 4);
+    assert_eq!(s.codesign_events.len(), 2);
     assert!(agenda_core::integrity::integrity(&s).is_empty());
 }
 

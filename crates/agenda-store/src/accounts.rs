@@ -214,7 +214,8 @@ fn account_from_row(row: &AnyRow) -> Result<Account, StoreError> {
 
 impl Store {
     /// Creates an account. Refuses an invalid or taken username, a short password, and an
-    /// `entity` user without an organisation (or another role with one).
+    /// `entity` user without an organisation (or a role other than `entity` and `stakeholder`
+    /// with one).
     pub async fn add_account(
         &self,
         actor: &str,
@@ -238,17 +239,19 @@ impl Store {
                     "organisation: a user with the entity role acts for one organisation".into(),
                 ));
             }
-            (Role::Entity, Some(org))
+            // Stakeholders speak for their organisation in consultations.
+            (Role::Entity | Role::Stakeholder, Some(org))
                 if !self.snapshot().organisations.contains_key(org.as_str()) =>
             {
                 return Err(StoreError::Account(format!(
                     "organisation {org}: no such organisation"
                 )));
             }
-            (Role::Entity, Some(_)) | (_, None) => {}
+            (Role::Entity | Role::Stakeholder, Some(_)) | (_, None) => {}
             (_, Some(_)) => {
                 return Err(StoreError::Account(
-                    "organisation: only entity users are bound to an organisation".into(),
+                    "organisation: only entity and stakeholder users are bound to an organisation"
+                        .into(),
                 ));
             }
         }

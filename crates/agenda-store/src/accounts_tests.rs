@@ -25,6 +25,28 @@ async fn with_org(store: &Store) {
 }
 
 #[tokio::test]
+async fn a_stakeholder_speaks_for_an_existing_organisation() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        with_org(&store).await;
+        let pw = "correct horse battery";
+        store
+            .add_account("setup", &account("uni", Role::Stakeholder, Some("MOH")), pw)
+            .await
+            .unwrap();
+        let s = store.login("uni", pw).await.unwrap().unwrap();
+        let s = store.session(&s.cookie).await.unwrap().unwrap();
+        assert_eq!(s.account.organisation.unwrap().as_str(), "MOH", "{on}");
+        // One without an organisation still signs in, but cannot contribute.
+        store
+            .add_account("setup", &account("anyone", Role::Stakeholder, None), pw)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
 async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere() {
     for db in test_databases().await {
         let on = db.backend();
@@ -41,6 +63,11 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
             (account("bo", Role::Admin, None), "short", "at least"),
             (account("bo", Role::Entity, None), pw, "organisation"),
             (account("bo", Role::Entity, Some("NOPE")), pw, "no such"),
+            (
+                account("bo", Role::Stakeholder, Some("NOPE")),
+                pw,
+                "no such",
+            ),
             (account("bo", Role::Editor, Some("MOH")), pw, "only entity"),
             (account("b o", Role::Editor, None), pw, "username"),
         ] {

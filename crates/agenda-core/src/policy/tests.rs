@@ -149,3 +149,88 @@ fn tokens_only_submit_their_organisations_observations() {
     };
     assert!(upsert(&mof, &s, observation("submitted")).is_err());
 }
+
+/// A consultation open in October 2026, with a contribution of the university.
+fn consultation_snapshot() -> Snapshot {
+    let mut s = snapshot();
+    s.upsert(Entity::Consultation(parse(json!({
+        "code": "CONS-1", "title": {"en": "AL-1"}, "subject_kind": "action_line",
+        "subject_code": "AL-1", "opens": "2026-10-01", "closes": "2026-10-31"
+    }))));
+    s.upsert(contribution("CONS-1-C1", "UNI", "2026-10-02", &[]));
+    s
+}
+
+fn contribution(code: &str, org: &str, on: &str, endorsements: &[&str]) -> Entity {
+    Entity::Contribution(parse(json!({
+        "code": code, "consultation": "CONS-1", "kind": "comment", "text": "Say more",
+        "author_org": org, "sector": "academia", "author_name": null, "submitted_on": on,
+        "endorsements": endorsements, "hidden": false, "hidden_reason": null
+    })))
+}
+
+fn day(d: &str) -> Option<Date> {
+    Some(Date::parse(d).unwrap())
+}
+
+fn upsert_on(actor: &Actor, s: &Snapshot, today: &str, e: Entity) -> Result<(), Denied> {
+    may_apply_on(actor, s, day(today), &[Change::Upsert(e)])
+}
+
+#[test]
+fn stakeholders_contribute_for_their_organisation_while_the_consultation_is_open() {
+    let s = consultation_snapshot();
+    let cci = user(Role::Stakeholder, Some("CCI"));
+    let new = contribution("CONS-1-C2", "CCI", "2026-10-15", &[]);
+    assert!(upsert_on(&cci, &s, "2026-10-15", new.clone()).is_ok());
+    // Not before it opens, not after it closes, not without knowing the day.
+    assert!(upsert_on(&cci, &s, "2026-09-30", new.clone()).is_err());
+    let late = contribution("CONS-1-C2", "CCI", "2026-11-01", &[]);
+    assert!(upsert_on(&cci, &s, "2026-11-01", late).is_err());
+    assert!(upsert(&cci, &s, new.clone()).is_err());
+    // Not in another organisation's name, not backdated, not hidden, not pre-endorsed.
+    let other = contribution("CONS-1-C2", "CSN", "2026-10-15", &[]);
+    assert!(upsert_on(&cci, &s, "2026-10-15", other).is_err());
+    assert!(upsert_on(&cci, &s, "2026-10-16", new).is_err());
+    let endorsed = contribution("CONS-1-C2", "CCI", "2026-10-15", &["CSN"]);
+    assert!(upsert_on(&cci, &s, "2026-10-15", endorsed).is_err());
+    // An account that speaks for no organisation cannot contribute.
+    let nobody = user(Role::Stakeholder, None);
+    let mine = contribution("CONS-1-C2", "CCI", "2026-10-15", &[]);
+    assert!(upsert_on(&nobody, &s, "2026-10-15", mine).is_err());
+}
+
+#[test]
+fn stakeholders_endorse_others_but_never_moderate_respond_or_open() {
+    let s = consultation_snapshot();
+    let cci = user(Role::Stakeholder, Some("CCI"));
+    let uni = user(Role::Stakeholder, Some("UNI"));
+    let endorsed = contribution("CONS-1-C1", "UNI", "2026-10-02", &["CCI"]);
+    assert!(upsert_on(&cci, &s, "2026-10-20", endorsed.clone()).is_ok());
+    assert!(upsert_on(&uni, &s, "2026-10-20", endorsed).is_err());
+    // Endorsing is all: the text stays the author's.
+    let Entity::Contribution(mut edited) = contribution("CONS-1-C1", "UNI", "2026-10-02", &["CCI"])
+    else {
+        unreachable!()
+    };
+    edited.text = "Something else".into();
+    assert!(upsert_on(&cci, &s, "2026-10-20", Entity::Contribution(edited.clone())).is_err());
+    edited.text = "Say more".into();
+    edited.endorsements.clear();
+    edited.hidden = true;
+    edited.hidden_reason = Some("off topic".into());
+    assert!(upsert_on(&cci, &s, "2026-10-20", Entity::Contribution(edited.clone())).is_err());
+    let response = Entity::ContributionResponse(parse(json!({
+        "contribution": "CONS-1-C1", "outcome": "accepted", "reason": {"en": "Yes"},
+        "changed_kind": null, "changed_code": null
+    })));
+    assert!(upsert_on(&cci, &s, "2026-10-20", response.clone()).is_err());
+    let delete = Change::Delete(Kind::Contribution, "CONS-1-C1".into());
+    assert!(may_apply_on(&uni, &s, day("2026-10-20"), &[delete]).is_err());
+    let reopened = s.consultations.get("CONS-1").cloned().unwrap();
+    assert!(upsert_on(&cci, &s, "2026-10-20", Entity::Consultation(reopened)).is_err());
+    // Moderating and responding are the editors' work.
+    let ed = user(Role::Editor, None);
+    assert!(upsert(&ed, &s, Entity::Contribution(edited)).is_ok());
+    assert!(upsert(&ed, &s, response).is_ok());
+}
