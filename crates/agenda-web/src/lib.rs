@@ -242,9 +242,12 @@ pub async fn serve(
         &axum::middleware::from_fn(site::strip_lang_prefix),
         router(state),
     );
+    // With the peer's address: the anonymous forms' rate limit counts per client.
     axum::serve(
         listener,
-        axum::ServiceExt::<Request>::into_make_service(app),
+        axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(
+            app,
+        ),
     )
     .with_graceful_shutdown(shutdown)
     .await

@@ -229,6 +229,10 @@ pub struct ServicePage {
     steps: Vec<String>,
     steps_fallback: bool,
     outcome: Safe<String>,
+    /// The signed token of the feedback form (shared by every visitor of the cached page).
+    feedback_token: String,
+    feedback_hint: String,
+    feedback_max: usize,
 }
 
 fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> String {
@@ -262,6 +266,13 @@ pub async fn service(
     let Some(v) = s.services.get(&code).cloned() else {
         return not_found(&state, lang, "kind-service", &code);
     };
+    let feedback_token = super::feedback::token_for(&state, &code).await;
+    let feedback_max = agenda_store::feedback::COMMENT_MAX_CHARS;
+    let feedback_hint = t_args(
+        lang.0,
+        "feedback-comment-hint",
+        &[("max", fmt_num(lang.0, feedback_max as f64))],
+    );
     let c = Chrome::new(
         &state,
         lang,
@@ -425,6 +436,9 @@ pub async fn service(
             })
             .collect(),
         jsonld: Safe(schema_org(&s, &v, lang.0)),
+        feedback_token,
+        feedback_hint,
+        feedback_max,
         v,
         c,
     };

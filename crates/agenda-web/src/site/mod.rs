@@ -7,6 +7,7 @@ mod catalogue_pages;
 mod charts;
 mod chat_page;
 mod downloads;
+mod feedback;
 mod i18n;
 mod pages;
 mod search_page;
@@ -18,7 +19,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use chat_page::chat_page;
 pub use i18n::{LANGS, t, t_args};
@@ -288,6 +289,8 @@ pub fn router() -> Router<AppState> {
         .route("/roadmap", get(pages::roadmap))
         .route("/services", get(catalogue_pages::services))
         .route("/services/{code}", get(catalogue_pages::service))
+        .route("/services/{code}/feedback", post(feedback::post))
+        .route("/services/{code}/feedback/thanks", get(feedback::thanks))
         .route("/life-events/{code}", get(catalogue_pages::life_event))
         .route(
             "/building-blocks/{code}",

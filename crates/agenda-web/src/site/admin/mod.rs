@@ -4,6 +4,7 @@
 //! the one authorisation rule of `agenda_core::policy` and the store's version check.
 
 pub mod auth;
+mod feedback;
 pub mod forms;
 mod reports;
 
@@ -89,6 +90,7 @@ pub fn router() -> Router<AppState> {
             get(reports::form).post(reports::act),
         )
         .route("/admin/dashboard", get(reports::dashboard))
+        .route("/admin/feedback", get(feedback::list))
         .route("/admin/tokens", get(tokens).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/users", get(users).post(add_user))
@@ -314,6 +316,9 @@ async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Resp
     let role = user.account().role;
     if matches!(role, Role::Admin | Role::Entity) {
         work.push(("/admin/tokens".into(), t(lang.0, "admin-tokens")));
+    }
+    if matches!(role, Role::Admin | Role::Editor | Role::Entity) {
+        work.push(("/admin/feedback".into(), t(lang.0, "admin-feedback")));
     }
     if role == Role::Admin {
         work.push(("/admin/users".into(), t(lang.0, "admin-users")));

@@ -1,0 +1,448 @@
+//! "Was this page useful?" end to end, on the real binary, on SQLite and (when
+//! `AGENDA_TEST_POSTGRES_URL` is set) PostgreSQL: an answer posted from the service sheet with
+//! the sheet's own token reaches the owning organisation's `/admin/feedback` and nobody else's;
+//! forged, expired, cross-site and robot posts store nothing; an address is limited to ten
+//! posts an hour.
+
+use std::process::{Command, Stdio};
+
+use agenda_store::feedback::{FormKey, TOKEN_MAX_AGE_SECONDS};
+use agenda_store::testing::test_databases;
+use sqlx::Connection;
+
+mod common;
+
+use common::{BIN, Server, serve};
+
+const PASSWORD: &str = "a long enough password";
+
+/// Adds an account with the CLI, against the server's database.
+fn add_user(url: &str, name: &str, role: &str, org: Option<&str>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["user", "add", name, "--role", role])
+        .env("AGENDA_DATABASE_URL", url)
+        .env("AGENDA_PASSWORD", PASSWORD)
+        .env("AGENDA_LOG", "warn")
+        .stdout(Stdio::null());
+    if let Some(o) = org {
+        cmd.args(["--organisation", o]);
+    }
+    let out = cmd.output().expect("agenda user add");
+    assert!(
+        out.status.success(),
+        "user add {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Answer {
+    status: u16,
+    text: String,
+    location: String,
+    cookies: Vec<String>,
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of the hidden or text input `name` in a page.
+fn input(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &page[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].replace("&amp;", "&"))
+}
+
+/// An HTTP client that does not follow redirects, anonymous or signed in.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Client {
+    fn anonymous(s: &Server) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: s.base.clone(),
+            cookie: None,
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let r = req.send().await.expect("request");
+        let header = |name: &str| {
+            r.headers()
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let location = header("location").concat();
+        let cookies = header("set-cookie");
+        Answer {
+            status: r.status().as_u16(),
+            location,
+            cookies,
+            text: r.text().await.unwrap_or_default(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    async fn post(&self, path: &str, headers: &[(&str, &str)], fields: &[(&str, &str)]) -> Answer {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(fields));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req).await
+    }
+
+    /// Posts the feedback form of `service` as a browser on this site does (with `Origin`).
+    async fn feedback(&self, lang: &str, service: &str, fields: &[(&str, &str)]) -> Answer {
+        let origin = self.base.clone();
+        self.post(
+            &format!("{lang}/services/{service}/feedback"),
+            &[("origin", &origin)],
+            fields,
+        )
+        .await
+    }
+
+    async fn login(s: &Server, user: &str) -> Client {
+        let mut c = Client::anonymous(s);
+        let form = c.get("/login").await;
+        let pre = form
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_login_csrf="))
+            .and_then(|v| v.split(';').next())
+            .expect("sign-in cookie")
+            .to_owned();
+        let token = input(&form.text, "csrf").expect("sign-in token");
+        c.cookie = Some(format!("agenda_login_csrf={pre}"));
+        let r = c
+            .post(
+                "/login",
+                &[],
+                &[
+                    ("csrf", &token),
+                    ("username", user),
+                    ("password", PASSWORD),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "sign-in of {user}: {}", r.text);
+        let session = r
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        c.cookie = Some(format!("agenda_session={session}"));
+        c
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The token in the feedback form of a sheet.
+async fn sheet_token(c: &Client, path: &str) -> String {
+    let sheet = c.get(path).await;
+    assert_eq!(sheet.status, 200, "{path}");
+    assert!(sheet.text.contains("<fieldset>"), "{path}: no form");
+    input(&sheet.text, "token").expect("the sheet's token")
+}
+
+/// What the database holds: answers stored (service, useful, comment, lang).
+async fn stored(url: &str) -> Vec<(String, i64, Option<String>, String)> {
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    let rows = sqlx::query_as(
+        "SELECT service, useful, comment, lang FROM feedback ORDER BY created_at, id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    rows
+}
+
+/// The database's form key, read as another server on the database would.
+async fn form_key(url: &str) -> FormKey {
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    let hex: String = sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'form-key'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    FormKey::from_hex(&hex).unwrap()
+}
+
+/// The demo on a fresh database of each backend; `test` gets the server, the database URL and
+/// the backend's name.
+fn each_demo(test: impl Fn(&Server, &str, &str)) {
+    let rt = runtime();
+    for db in rt.block_on(test_databases()) {
+        let s = serve(db.url(), &["--demo"]);
+        test(&s, db.url(), db.backend().as_str());
+    }
+}
+
+#[test]
+fn an_answer_from_the_sheet_reaches_the_owning_organisation_and_nobody_else() {
+    each_demo(|s, url, on| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let api: serde_json::Value =
+                serde_json::from_str(&anon.get("/api/v1/services/SVC-001").await.text).unwrap();
+            let owner = api["owner_code"].as_str().unwrap().to_owned();
+            let al: serde_json::Value =
+                serde_json::from_str(&anon.get("/api/v1/action-lines/AL-1.1").await.text).unwrap();
+            let other = al["lead_org"].as_str().unwrap().to_owned();
+            assert_ne!(owner, other);
+            add_user(url, "owner", "entity", Some(&owner));
+            add_user(url, "other", "entity", Some(&other));
+            add_user(url, "ed", "editor", None);
+            add_user(url, "sh", "stakeholder", None);
+
+            let token = sheet_token(&anon, "/fr/services/SVC-001").await;
+            let comment = "Le formulaire <b>PDF</b> est introuvable — marker-7f3a";
+            let r = anon
+                .feedback(
+                    "/fr",
+                    "SVC-001",
+                    &[
+                        ("token", &token),
+                        ("useful", "no"),
+                        ("comment", comment),
+                        ("website", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(r.location, "/fr/services/SVC-001/feedback/thanks", "[{on}]");
+            let thanks = anon.get(&r.location).await;
+            assert_eq!(thanks.status, 200, "[{on}]");
+            assert!(thanks.text.contains("<h1>Merci</h1>"), "[{on}]");
+            assert_eq!(
+                stored(url).await,
+                vec![(
+                    "SVC-001".to_owned(),
+                    0,
+                    Some(comment.to_owned()),
+                    "fr".to_owned()
+                )],
+                "[{on}]"
+            );
+
+            // Shown, escaped, to the owning organisation and to editors.
+            let escaped = "Le formulaire &lt;b&gt;PDF&lt;/b&gt; est introuvable — marker-7f3a";
+            for user in ["owner", "ed"] {
+                let c = Client::login(s, user).await;
+                let home = c.get("/admin").await;
+                assert!(
+                    home.text.contains("href=\"/admin/feedback\""),
+                    "[{on}] {user}"
+                );
+                let page = c.get("/admin/feedback").await;
+                assert_eq!(page.status, 200, "[{on}] {user}");
+                assert!(page.text.contains(escaped), "[{on}] {user}: {}", page.text);
+                assert!(page.text.contains("0 of 1 (0\u{a0}%)"), "[{on}] {user}");
+            }
+            // Not to another organisation, nor to a role without services.
+            let c = Client::login(s, "other").await;
+            let page = c.get("/admin/feedback").await;
+            assert_eq!(page.status, 200, "[{on}]");
+            assert!(!page.text.contains("marker-7f3a"), "[{on}]");
+            assert!(page.text.contains("No answers yet."), "[{on}]");
+            let c = Client::login(s, "sh").await;
+            assert_eq!(c.get("/admin/feedback").await.status, 403, "[{on}]");
+            assert_eq!(anon.get("/admin/feedback").await.status, 303, "[{on}]");
+            // Never public.
+            for path in [
+                "/services/SVC-001",
+                "/fr/services/SVC-001",
+                "/api/v1/services/SVC-001",
+                "/open-data/agenda.json",
+            ] {
+                assert!(
+                    !anon.get(path).await.text.contains("marker-7f3a"),
+                    "[{on}] {path}"
+                );
+            }
+        });
+    });
+}
+
+#[test]
+fn forged_expired_cross_site_and_robot_posts_store_nothing() {
+    each_demo(|s, url, on| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let token = sheet_token(&anon, "/services/SVC-001").await;
+            let other_service = sheet_token(&anon, "/services/SVC-002").await;
+            let (stamp, mac) = token.split_once('.').unwrap();
+            let forged = format!("{}.{mac}", stamp.parse::<i64>().unwrap() + 1);
+            let key = form_key(url).await;
+            let issued = stamp.parse::<i64>().unwrap() - TOKEN_MAX_AGE_SECONDS - 60;
+            let expired = key.token("feedback:SVC-001", issued);
+            // What is posted, from which origin (this site's when `None`), and what comes back:
+            // the status, and a phrase of the page or the end of the redirect.
+            type Case<'a> = (
+                &'a str,
+                Option<&'a str>,
+                Vec<(&'a str, &'a str)>,
+                u16,
+                &'a str,
+            );
+            let cases: Vec<Case> = vec![
+                (
+                    "no token",
+                    None,
+                    vec![("useful", "yes")],
+                    403,
+                    "was not sent from this site",
+                ),
+                (
+                    "a forged token",
+                    None,
+                    vec![("token", forged.as_str()), ("useful", "yes")],
+                    403,
+                    "was not sent from this site",
+                ),
+                (
+                    "another service's token",
+                    None,
+                    vec![("token", other_service.as_str()), ("useful", "yes")],
+                    403,
+                    "was not sent from this site",
+                ),
+                (
+                    "an expired token",
+                    None,
+                    vec![("token", expired.as_str()), ("useful", "yes")],
+                    403,
+                    "has expired",
+                ),
+                (
+                    "another site",
+                    Some("https://elsewhere.example"),
+                    vec![("token", token.as_str()), ("useful", "yes")],
+                    403,
+                    "send it from there",
+                ),
+                (
+                    "a robot filling the hidden field",
+                    None,
+                    vec![
+                        ("token", token.as_str()),
+                        ("useful", "yes"),
+                        ("comment", "buy now"),
+                        ("website", "https://spam.example"),
+                    ],
+                    303,
+                    "/services/SVC-001/feedback/thanks",
+                ),
+            ];
+            for (what, origin, fields, status, says) in cases {
+                let origin = origin.map_or_else(|| s.base.clone(), str::to_owned);
+                let r = anon
+                    .post(
+                        "/services/SVC-001/feedback",
+                        &[("origin", &origin)],
+                        &fields,
+                    )
+                    .await;
+                assert_eq!(r.status, status, "[{on}] {what}: {}", r.text);
+                assert!(
+                    r.text.contains(says) || r.location.ends_with(says),
+                    "[{on}] {what}: {}",
+                    r.text
+                );
+                assert!(stored(url).await.is_empty(), "[{on}] {what}");
+            }
+            // Refusals are in the visitor's language.
+            let r = anon
+                .feedback(
+                    "/es",
+                    "SVC-001",
+                    &[("token", expired.as_str()), ("useful", "yes")],
+                )
+                .await;
+            assert_eq!(r.status, 403, "[{on}]");
+            assert!(r.text.contains("ha caducado"), "[{on}] {}", r.text);
+            assert!(stored(url).await.is_empty(), "[{on}]");
+        });
+    });
+}
+
+#[test]
+fn the_eleventh_post_within_an_hour_from_one_address_is_refused() {
+    each_demo(|s, url, on| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let token = sheet_token(&anon, "/services/SVC-001").await;
+            for n in 1..=10 {
+                let r = anon
+                    .feedback("", "SVC-001", &[("token", &token), ("useful", "yes")])
+                    .await;
+                assert_eq!(r.status, 303, "[{on}] post {n}: {}", r.text);
+            }
+            let r = anon
+                .feedback("/fr", "SVC-001", &[("token", &token), ("useful", "yes")])
+                .await;
+            assert_eq!(r.status, 429, "[{on}]");
+            assert!(r.text.contains("dernière heure"), "[{on}] {}", r.text);
+            assert_eq!(stored(url).await.len(), 10, "[{on}]");
+            // Another visitor, behind a reverse proxy on this machine, is not held back.
+            let origin = s.base.clone();
+            let r = anon
+                .post(
+                    "/services/SVC-001/feedback",
+                    &[("origin", &origin), ("x-forwarded-for", "198.51.100.20")],
+                    &[("token", &token), ("useful", "no")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(stored(url).await.len(), 11, "[{on}]");
+        });
+    });
+}
