@@ -151,7 +151,8 @@ pub async fn headers(
         && !path.starts_with("/metrics")
         && !path.starts_with("/healthz")
         && !path.starts_with("/admin")
-        && !path.starts_with("/login");
+        && !path.starts_with("/login")
+        && !path.starts_with("/chat");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
