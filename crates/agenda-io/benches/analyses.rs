@@ -3,13 +3,15 @@
 //! planned release, and a service standard of 10 criteria assessed on every third service.
 //!
 //! `cargo bench -p agenda-io --bench analyses`
-//! (`AGENDA_BENCH_SERVICES` changes the number of generated services).
+//! (`AGENDA_BENCH_SERVICES` changes the number of generated services). With
+//! `AGENDA_BENCH_ONCE=1` each analysis runs exactly once, without criterion, so that an
+//! instruction counter sees one call of each.
 
 use std::sync::Arc;
 
 use agenda_core::catalogue::{freshness, once_only, priorities, reuse, roadmap, standard};
 use agenda_core::*;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -105,5 +107,67 @@ fn analyses(c: &mut Criterion) {
     g.finish();
 }
 
+/// Runs `f` once and drops its result: one call to count, drop included (as in criterion),
+/// after an uncounted run so that the allocator is in the state criterion's iterations see.
+#[inline(never)]
+fn once_run<T>(name: &str, f: impl Fn() -> T) {
+    warm_up(&f);
+    std::hint::black_box(name);
+    drop(std::hint::black_box(f()));
+}
+
+#[inline(never)]
+fn warm_up<T>(f: &impl Fn() -> T) {
+    drop(std::hint::black_box(f()));
+}
+
+/// Each analysis once, for instruction counts (toggle collection on `analyses::once_run`,
+/// which toggles it off again in `analyses::warm_up`).
+fn once() {
+    let s = national();
+    let today = Date::from_ymd(2026, 11, 26).expect("date");
+    let run: &[(&str, &dyn Fn())] = &[
+        ("once_only", &|| {
+            once_run("once_only", || once_only::once_only(&s))
+        }),
+        ("building_block_reuse", &|| {
+            once_run("reuse", || reuse::reuse(&s))
+        }),
+        ("roadmap_conflicts", &|| {
+            once_run("conflicts", || roadmap::conflicts(&s))
+        }),
+        ("roadmap_slip_bb_id_90", &|| {
+            once_run("slip", || roadmap::slip(&s, "BB-ID", 90))
+        }),
+        ("priorities", &|| {
+            once_run("priorities", || {
+                priorities::priorities(&s, priorities::PriorityWeights::default())
+            })
+        }),
+        ("freshness", &|| {
+            once_run("freshness", || {
+                freshness::freshness(&s, today, freshness::DEFAULT_MONTHS)
+            })
+        }),
+        ("standard", &|| {
+            once_run("standard", || standard::standard(&s))
+        }),
+    ];
+    let only = std::env::var("AGENDA_BENCH_ONCE").unwrap_or_default();
+    for (name, f) in run {
+        if only.is_empty() || only == "1" || only == *name {
+            f();
+        }
+    }
+}
+
 criterion_group!(benches, analyses);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("AGENDA_BENCH_ONCE").is_some() {
+        once();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
