@@ -420,7 +420,7 @@ fn building_blocks_cmd(out: &mut String, s: &Snapshot, json: bool) -> anyhow::Re
         .map(|b| {
             vec![
                 b.building_block.to_string(),
-                b.govstack_bb.clone(),
+                b.govstack_bb.to_owned(),
                 b.status.to_string(),
                 date_or_dash(b.go_live),
                 b.service_count.to_string(),

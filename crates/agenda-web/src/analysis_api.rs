@@ -15,6 +15,7 @@ use agenda_core::catalogue::standard::{self, CriterionCoverage, ServiceCoverage}
 use agenda_core::{Date, Snapshot};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -83,9 +84,9 @@ pub struct OnceOnlyMeta {
 
 /// The once-only analysis.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OnceOnlyList {
+pub struct OnceOnlyList<'a> {
     /// Services asking for data a registry already holds, in service code order.
-    pub items: Vec<OnceOnlyItem>,
+    pub items: Vec<OnceOnlyItem<'a>>,
     /// National figures and paging.
     pub meta: OnceOnlyMeta,
 }
@@ -93,11 +94,9 @@ pub struct OnceOnlyList {
 /// Services that ask for data a base registry already holds, and the national figure.
 #[utoipa::path(get, path = "/api/v1/analysis/once-only", tag = "catalogue", params(ListParams),
     responses((status = 200, body = OnceOnlyList), (status = 400, body = ErrorEnvelope)))]
-pub async fn once_only(
-    State(st): State<AppState>,
-    q: ListParams,
-) -> Result<Json<OnceOnlyList>, ApiError> {
-    let o = once_only::once_only(&snapshot(&st));
+pub async fn once_only(State(st): State<AppState>, q: ListParams) -> Result<Response, ApiError> {
+    let snapshot = snapshot(&st);
+    let o = once_only::once_only(&snapshot);
     let (items, p) = page(o.items, &q)?;
     let s = o.summary;
     Ok(Json(OnceOnlyList {
@@ -113,16 +112,17 @@ pub async fn once_only(
             per_page: p.per_page,
             next_page: p.next_page,
         },
-    }))
+    })
+    .into_response())
 }
 
 /// The building-block reuse analysis.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BuildingBlockUseList {
+pub struct BuildingBlockUseList<'a> {
     /// Every building block with the services needing it, the most used first.
-    pub items: Vec<BlockUse>,
+    pub items: Vec<BlockUse<'a>>,
     /// Every (service, block) where the block is not in production, in service code order.
-    pub waiting: Vec<WaitingService>,
+    pub waiting: Vec<WaitingService<'a>>,
     /// Paging of `items` (`waiting` is whole).
     pub meta: PageMeta,
 }
@@ -134,21 +134,23 @@ pub struct BuildingBlockUseList {
 pub async fn building_blocks(
     State(st): State<AppState>,
     q: ListParams,
-) -> Result<Json<BuildingBlockUseList>, ApiError> {
-    let r = reuse::reuse(&snapshot(&st));
+) -> Result<Response, ApiError> {
+    let snapshot = snapshot(&st);
+    let r = reuse::reuse(&snapshot);
     let (items, meta) = page(r.blocks, &q)?;
     Ok(Json(BuildingBlockUseList {
         items,
         waiting: r.waiting,
         meta,
-    }))
+    })
+    .into_response())
 }
 
 /// Releases planned before something they need is available.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ConflictList {
+pub struct ConflictList<'a> {
     /// One item per (release, building block), by release date.
-    pub items: Vec<Conflict>,
+    pub items: Vec<Conflict<'a>>,
     /// Paging.
     pub meta: PageMeta,
 }
@@ -159,9 +161,10 @@ pub struct ConflictList {
 pub async fn roadmap_conflicts(
     State(st): State<AppState>,
     q: ListParams,
-) -> Result<Json<ConflictList>, ApiError> {
-    let (items, meta) = page(roadmap::conflicts(&snapshot(&st)), &q)?;
-    Ok(Json(ConflictList { items, meta }))
+) -> Result<Response, ApiError> {
+    let snapshot = snapshot(&st);
+    let (items, meta) = page(roadmap::conflicts(&snapshot), &q)?;
+    Ok(Json(ConflictList { items, meta }).into_response())
 }
 
 /// Which slip to simulate.
@@ -191,9 +194,9 @@ pub struct SlipMeta {
 
 /// The releases that move when a building block slips.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SlipList {
+pub struct SlipList<'a> {
     /// The releases that move, by their current date.
-    pub items: Vec<SlipMove>,
+    pub items: Vec<SlipMove<'a>>,
     /// The slip.
     pub meta: SlipMeta,
 }
@@ -204,7 +207,7 @@ pub struct SlipList {
 pub async fn roadmap_slip(
     State(st): State<AppState>,
     Q(q): Q<SlipParams>,
-) -> Result<Json<SlipList>, ApiError> {
+) -> Result<Response, ApiError> {
     let bb = q
         .building_block
         .filter(|b| !b.trim().is_empty())
@@ -217,7 +220,8 @@ pub async fn roadmap_slip(
             "days must be from -{MAX_SLIP_DAYS} to {MAX_SLIP_DAYS}"
         )));
     }
-    let sl = roadmap::slip(&snapshot(&st), bb.trim(), days)
+    let snapshot = snapshot(&st);
+    let sl = roadmap::slip(&snapshot, bb.trim(), days)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     Ok(Json(SlipList {
         meta: SlipMeta {
@@ -228,7 +232,8 @@ pub async fn roadmap_slip(
             available_after: sl.available_after,
         },
         items: sl.moves,
-    }))
+    })
+    .into_response())
 }
 
 /// Weights of the prioritisation; each one left out takes its default.
@@ -280,9 +285,9 @@ pub struct PriorityMeta {
 
 /// The prioritisation.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PriorityList {
+pub struct PriorityList<'a> {
     /// Services below maturity 4, highest score first.
-    pub items: Vec<PriorityItem>,
+    pub items: Vec<PriorityItem<'a>>,
     /// Weights, quadrants and paging.
     pub meta: PriorityMeta,
 }
@@ -295,8 +300,9 @@ pub async fn priorities(
     State(st): State<AppState>,
     q: ListParams,
     Q(w): Q<WeightParams>,
-) -> Result<Json<PriorityList>, ApiError> {
-    let p = priorities::priorities(&snapshot(&st), w.weights())
+) -> Result<Response, ApiError> {
+    let snapshot = snapshot(&st);
+    let p = priorities::priorities(&snapshot, w.weights())
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (items, pm) = page(p.items, &q)?;
     Ok(Json(PriorityList {
@@ -309,7 +315,8 @@ pub async fn priorities(
             per_page: pm.per_page,
             next_page: pm.next_page,
         },
-    }))
+    })
+    .into_response())
 }
 
 /// The governance period.
@@ -343,9 +350,9 @@ pub struct FreshnessMeta {
 
 /// Stale service sheets.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FreshnessList {
+pub struct FreshnessList<'a> {
     /// Never reviewed first, then the longest unreviewed.
-    pub items: Vec<StaleService>,
+    pub items: Vec<StaleService<'a>>,
     /// Parameters, totals and paging.
     pub meta: FreshnessMeta,
 }
@@ -358,14 +365,15 @@ pub async fn freshness(
     State(st): State<AppState>,
     q: ListParams,
     Q(f): Q<FreshnessParams>,
-) -> Result<Json<FreshnessList>, ApiError> {
+) -> Result<Response, ApiError> {
     let months = f.months.unwrap_or(freshness::DEFAULT_MONTHS);
     if months > MAX_MONTHS {
         return Err(ApiError::bad_request(format!(
             "months must be from 0 to {MAX_MONTHS}"
         )));
     }
-    let fr = freshness::freshness(&snapshot(&st), st.today(), months);
+    let snapshot = snapshot(&st);
+    let fr = freshness::freshness(&snapshot, st.today(), months);
     let (items, p) = page(fr.items, &q)?;
     Ok(Json(FreshnessList {
         items,
@@ -379,7 +387,8 @@ pub async fn freshness(
             per_page: p.per_page,
             next_page: p.next_page,
         },
-    }))
+    })
+    .into_response())
 }
 
 /// Totals of the standard coverage, with paging.
@@ -399,11 +408,11 @@ pub struct StandardMeta {
 
 /// Coverage of the service standard.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StandardList {
+pub struct StandardList<'a> {
     /// Every service with its criteria by latest result, in code order.
-    pub items: Vec<ServiceCoverage>,
+    pub items: Vec<ServiceCoverage<'a>>,
     /// Every criterion with the services by latest result (whole, not paged).
-    pub criteria: Vec<CriterionCoverage>,
+    pub criteria: Vec<CriterionCoverage<'a>>,
     /// Totals and paging of `items`.
     pub meta: StandardMeta,
 }
@@ -412,11 +421,9 @@ pub struct StandardList {
 /// criterion, the services in each case.
 #[utoipa::path(get, path = "/api/v1/analysis/standard", tag = "catalogue", params(ListParams),
     responses((status = 200, body = StandardList), (status = 400, body = ErrorEnvelope)))]
-pub async fn standard(
-    State(st): State<AppState>,
-    q: ListParams,
-) -> Result<Json<StandardList>, ApiError> {
-    let c = standard::standard(&snapshot(&st));
+pub async fn standard(State(st): State<AppState>, q: ListParams) -> Result<Response, ApiError> {
+    let snapshot = snapshot(&st);
+    let c = standard::standard(&snapshot);
     let (items, p) = page(c.services, &q)?;
     Ok(Json(StandardList {
         items,
@@ -428,7 +435,8 @@ pub async fn standard(
             per_page: p.per_page,
             next_page: p.next_page,
         },
-    }))
+    })
+    .into_response())
 }
 
 /// Routes under `/api/v1/analysis`, to merge into the API router.

@@ -8,19 +8,20 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::model::Service;
 use crate::snapshot::Snapshot;
 use crate::values::{Code, Date};
 
 /// The governance period, in months, unless a country sets its own.
 pub const DEFAULT_MONTHS: u32 = crate::health::REVIEW_PERIOD_MONTHS;
 
-/// A service whose sheet is stale.
+/// A service whose sheet is stale (codes borrowed from the snapshot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct StaleService {
+pub struct StaleService<'a> {
     /// The service.
-    pub service: Code,
+    pub service: &'a Code,
     /// The organisation responsible for its sheet.
-    pub owner_code: Code,
+    pub owner_code: &'a Code,
     /// Its last review; `None` when never reviewed.
     pub last_reviewed: Option<Date>,
     /// Days since that review; `None` when never reviewed.
@@ -29,7 +30,7 @@ pub struct StaleService {
 
 /// The freshness analysis on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Freshness {
+pub struct Freshness<'a> {
     /// The day it was computed for.
     pub today: Date,
     /// The governance period, in months.
@@ -39,25 +40,31 @@ pub struct Freshness {
     /// Services in the catalogue.
     pub services: usize,
     /// Stale services: never reviewed first, then the longest unreviewed, then by code.
-    pub items: Vec<StaleService>,
+    pub items: Vec<StaleService<'a>>,
 }
 
 /// The services not reviewed within `months` months of `today`.
-pub fn freshness(s: &Snapshot, today: Date, months: u32) -> Freshness {
+pub fn freshness<'a>(s: &'a Snapshot, today: Date, months: u32) -> Freshness<'a> {
     let cutoff = today.months_before(months);
-    let mut items: Vec<StaleService> = s
-        .services
-        .values()
-        .filter(|v| v.last_reviewed.is_none_or(|d| d < cutoff))
-        .map(|v| StaleService {
-            service: v.code.clone(),
-            owner_code: v.owner_code.clone(),
-            last_reviewed: v.last_reviewed,
-            days_since: v.last_reviewed.map(|d| today.day_number() - d.day_number()),
-        })
-        .collect();
-    // `None` sorts first; the code order of the map breaks ties (stable sort).
-    items.sort_by_key(|i| i.last_reviewed);
+    let stale = |v: &'a Service| StaleService {
+        service: &v.code,
+        owner_code: &v.owner_code,
+        last_reviewed: v.last_reviewed,
+        days_since: v.last_reviewed.map(|d| today.day_number() - d.day_number()),
+    };
+    // Never reviewed first, in code order (the map's); then the others by date, code order
+    // breaking ties (a stable sort): only those need sorting, in one walk of the catalogue.
+    let mut items: Vec<StaleService> = Vec::new();
+    let mut reviewed: Vec<StaleService> = Vec::new();
+    for v in s.services.values() {
+        match v.last_reviewed {
+            None => items.push(stale(v)),
+            Some(d) if d < cutoff => reviewed.push(stale(v)),
+            Some(_) => {}
+        }
+    }
+    reviewed.sort_by_key(|i| i.last_reviewed);
+    items.append(&mut reviewed);
     Freshness {
         today,
         months,

@@ -12,29 +12,36 @@
 //! - each transaction of the service is one request for each item it asks for, so an item's
 //!   **annual requests** are the service's annual transactions (0 when unknown).
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
 use super::{annual_transactions, evidence_asked};
-use crate::model::Registry;
 use crate::snapshot::Snapshot;
 use crate::values::Code;
 
-/// A service asking for a data item that a registry already holds.
+/// A service asking for a data item that a registry already holds. Borrows its codes from the
+/// snapshot analysed: a national catalogue has hundreds of thousands of such pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct OnceOnlyItem {
+pub struct OnceOnlyItem<'a> {
     /// The service that asks.
-    pub service: Code,
+    pub service: &'a Code,
     /// The data item it asks for.
-    pub data_item: Code,
+    pub data_item: &'a Code,
     /// The registries that hold the item, in code order.
-    pub registries: Vec<Code>,
+    #[serde(serialize_with = "serialize_codes")]
+    #[schema(value_type = Vec<Code>)]
+    pub registries: Arc<[&'a Code]>,
     /// At least one of those registries is reachable through the interoperability layer today.
     pub fixable_now: bool,
     /// Requests per year: the service's annual transactions (0 when unknown).
     pub annual_requests: u64,
+}
+
+/// The holders of an item, shared by every pair that asks for it.
+fn serialize_codes<S: Serializer>(codes: &Arc<[&Code]>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(codes.iter())
 }
 
 /// The national figures of the once-only analysis.
@@ -57,34 +64,52 @@ pub struct OnceOnlySummary {
 
 /// The once-only analysis: the pairs and the national figures.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct OnceOnly {
+pub struct OnceOnly<'a> {
     /// Every (service, data item) pair, in service code order, then in the order the service
     /// lists its evidence.
-    pub items: Vec<OnceOnlyItem>,
+    pub items: Vec<OnceOnlyItem<'a>>,
     /// The national figures.
     pub summary: OnceOnlySummary,
 }
 
-/// Where each data item is held: its registries (in code order) and whether one is reachable.
-fn holders(s: &Snapshot) -> HashMap<&str, (Vec<&Registry>, bool)> {
-    let mut held: HashMap<&str, (Vec<&Registry>, bool)> = HashMap::new();
-    for r in s.registries.values() {
-        for item in &r.data_items {
-            let entry = held.entry(item.as_str()).or_default();
-            if !entry.0.iter().any(|x| x.code == r.code) {
-                entry.0.push(r);
-                entry.1 |= r.exposed_via_interop;
-            }
-        }
-    }
-    held
+/// Where a data item is held: its registries (in code order) and whether one is reachable.
+struct Held<'a> {
+    item: &'a str,
+    registries: Arc<[&'a Code]>,
+    reachable: bool,
+}
+
+/// Where each data item is held, by item code (for a binary search: a registry lists a few
+/// dozen items, a catalogue asks for them hundreds of thousands of times).
+fn holders(s: &Snapshot) -> Vec<Held<'_>> {
+    let mut pairs: Vec<(&str, &Code, bool)> = s
+        .registries
+        .values()
+        .flat_map(|r| {
+            r.data_items
+                .iter()
+                .map(move |i| (i.as_str(), &r.code, r.exposed_via_interop))
+        })
+        .collect();
+    // By item, then registry code: registries come in code order already (stable sort).
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| Held {
+            item: group[0].0,
+            registries: group.iter().map(|p| p.1).collect(),
+            reachable: group.iter().any(|p| p.2),
+        })
+        .collect()
 }
 
 /// Runs the once-only analysis on a catalogue.
-pub fn once_only(s: &Snapshot) -> OnceOnly {
+pub fn once_only(s: &Snapshot) -> OnceOnly<'_> {
     let held = holders(s);
     let mut items = Vec::new();
     let mut services = 0;
+    let (mut annual_requests, mut fixable_now_requests) = (0u64, 0u64);
     let (mut asked_weight, mut fetched_weight) = (0u128, 0u128);
     for v in s.services.values() {
         let tx = annual_transactions(v);
@@ -92,12 +117,17 @@ pub fn once_only(s: &Snapshot) -> OnceOnly {
         let mut asked = 0u128;
         for item in evidence_asked(v) {
             asked += 1;
-            if let Some((regs, reachable)) = held.get(item.as_str()) {
+            if let Ok(h) = held.binary_search_by(|h| h.item.cmp(item.as_str())) {
+                let h = &held[h];
+                annual_requests += tx;
+                if h.reachable {
+                    fixable_now_requests += tx;
+                }
                 items.push(OnceOnlyItem {
-                    service: v.code.clone(),
-                    data_item: item.clone(),
-                    registries: regs.iter().map(|r| r.code.clone()).collect(),
-                    fixable_now: *reachable,
+                    service: &v.code,
+                    data_item: item,
+                    registries: Arc::clone(&h.registries),
+                    fixable_now: h.reachable,
                     annual_requests: tx,
                 });
             }
@@ -114,12 +144,6 @@ pub fn once_only(s: &Snapshot) -> OnceOnly {
         asked_weight += asked * u128::from(tx);
         fetched_weight += fetched * u128::from(tx);
     }
-    let annual_requests: u64 = items.iter().map(|i| i.annual_requests).sum();
-    let fixable_now_requests: u64 = items
-        .iter()
-        .filter(|i| i.fixable_now)
-        .map(|i| i.annual_requests)
-        .sum();
     let all = asked_weight + fetched_weight;
     let fetched_share_pct = (all > 0).then(|| fetched_weight as f64 * 100.0 / all as f64);
     OnceOnly {
@@ -161,7 +185,8 @@ mod tests {
 
     #[test]
     fn lists_each_held_item_a_service_still_asks_for() {
-        let o = once_only(&catalogue());
+        let snapshot = catalogue();
+        let o = once_only(&snapshot);
         let pairs: Vec<(&str, &str, bool, u64)> = o
             .items
             .iter()
@@ -185,13 +210,17 @@ mod tests {
             ]
         );
         // DOB is held by both registries, listed in code order.
-        assert_eq!(o.items[2].registries, codes("REG-LAND;REG-POP"));
-        assert_eq!(o.items[1].registries, codes("REG-LAND"));
+        assert_eq!(
+            o.items[2].registries[..],
+            codes("REG-LAND;REG-POP").iter().collect::<Vec<_>>()
+        );
+        assert_eq!(o.items[1].registries[..], [&c("REG-LAND")]);
     }
 
     #[test]
     fn national_figures_split_fixable_and_blocked() {
-        let o = once_only(&catalogue());
+        let snapshot = catalogue();
+        let o = once_only(&snapshot);
         assert_eq!(o.summary.total, 3);
         assert_eq!(o.summary.services, 2);
         assert_eq!(o.summary.annual_requests, 2000);
@@ -205,7 +234,8 @@ mod tests {
 
     #[test]
     fn an_empty_catalogue_has_nothing_to_fix_and_no_share() {
-        let o = once_only(&Snapshot::default());
+        let snapshot = Snapshot::default();
+        let o = once_only(&snapshot);
         assert!(o.items.is_empty());
         assert_eq!(o.summary.annual_requests, 0);
         assert_eq!(o.summary.fetched_share_pct, None);

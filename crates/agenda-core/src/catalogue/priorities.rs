@@ -22,8 +22,6 @@
 //! [`QUADRANT_SPLIT`]: a score exactly on the split counts as high. Services already 100 %
 //! online (maturity 4) have nothing left to digitise and are left out.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -141,15 +139,15 @@ pub fn quadrant(impact: f64, feasibility: f64) -> Quadrant {
     }
 }
 
-/// One service's scores.
+/// One service's scores (codes borrowed from the snapshot).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct PriorityItem {
+pub struct PriorityItem<'a> {
     /// Position in the ranking, from 1.
     pub rank: usize,
     /// The service.
-    pub service: Code,
+    pub service: &'a Code,
     /// Its responsible organisation.
-    pub owner_code: Code,
+    pub owner_code: &'a Code,
     /// Its maturity today.
     pub maturity: Maturity,
     /// Its annual transactions (0 when unknown).
@@ -189,11 +187,11 @@ pub struct QuadrantCounts {
 
 /// The prioritisation: the weights used, the ranked services and the quadrant counts.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Priorities {
+pub struct Priorities<'a> {
     /// The weights used.
     pub weights: PriorityWeights,
     /// Services below maturity 4, highest score first (ties: higher impact, then code).
-    pub items: Vec<PriorityItem>,
+    pub items: Vec<PriorityItem<'a>>,
     /// Services per quadrant.
     pub quadrants: QuadrantCounts,
 }
@@ -232,7 +230,7 @@ pub fn readiness_score(m: Maturity) -> f64 {
 }
 
 /// Ranks the services of a catalogue. Fails only on invalid weights.
-pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, WeightsError> {
+pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities<'_>, WeightsError> {
     weights.validate()?;
     let max = s
         .services
@@ -240,18 +238,23 @@ pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, 
         .map(annual_transactions)
         .max()
         .unwrap_or(0);
-    let in_production: HashMap<&str, bool> = s
+    // Blocks in production and organisations in the agenda, sorted for binary searches: a
+    // handful of codes looked up once or more per service.
+    let in_production: Vec<&str> = s
         .building_blocks
         .values()
-        .map(|b| (b.code.as_str(), b.status == BuildingBlockStatus::Production))
+        .filter(|b| b.status == BuildingBlockStatus::Production)
+        .map(|b| b.code.as_str())
         .collect();
-    let in_agenda: HashSet<&str> = s
+    let mut in_agenda: Vec<&str> = s
         .action_lines
         .values()
         .filter(|a| a.status != ActionLineStatus::Cancelled)
         .flat_map(|a| std::iter::once(&a.lead_org).chain(&a.contributing_orgs))
         .map(Code::as_str)
         .collect();
+    in_agenda.sort_unstable();
+    in_agenda.dedup();
     let mut items: Vec<PriorityItem> = Vec::new();
     let mut quadrants = QuadrantCounts::default();
     for v in s.services.values() {
@@ -262,7 +265,7 @@ pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, 
         let demand = demand_score(tx, max);
         let complexity = complexity_score(v);
         let alignment = if v.life_event.is_empty() { 0.0 } else { 50.0 }
-            + if in_agenda.contains(v.owner_code.as_str()) {
+            + if in_agenda.binary_search(&v.owner_code.as_str()).is_ok() {
                 50.0
             } else {
                 0.0
@@ -274,7 +277,7 @@ pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, 
             let ready = v
                 .building_blocks
                 .iter()
-                .filter(|b| in_production.get(b.as_str()).copied().unwrap_or(false))
+                .filter(|b| in_production.binary_search(&b.as_str()).is_ok())
                 .count();
             ready as f64 * 100.0 / needed as f64
         };
@@ -294,8 +297,8 @@ pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, 
         }
         items.push(PriorityItem {
             rank: 0,
-            service: v.code.clone(),
-            owner_code: v.owner_code.clone(),
+            service: &v.code,
+            owner_code: &v.owner_code,
             maturity: v.maturity,
             annual_transactions: tx,
             demand,
@@ -309,15 +312,27 @@ pub fn priorities(s: &Snapshot, weights: PriorityWeights) -> Result<Priorities, 
             quadrant: q,
         });
     }
-    items.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.impact.total_cmp(&a.impact))
-            .then(a.service.cmp(&b.service))
+    // Services come in code order, so ties on score and impact keep it: sort the small keys
+    // rather than the items, then place each item once.
+    let mut order: Vec<(f64, f64, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.score, it.impact, i as u32))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
     });
-    for (i, it) in items.iter_mut().enumerate() {
-        it.rank = i + 1;
-    }
+    // A clone copies references and numbers: nothing is allocated but the vector.
+    let items = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &(_, _, i))| PriorityItem {
+            rank: rank + 1,
+            ..items[i as usize].clone()
+        })
+        .collect();
     Ok(Priorities {
         weights,
         items,
@@ -377,7 +392,8 @@ mod tests {
 
     #[test]
     fn scores_each_criterion_as_documented() {
-        let p = priorities(&catalogue(), PriorityWeights::default()).unwrap();
+        let snapshot = catalogue();
+        let p = priorities(&snapshot, PriorityWeights::default()).unwrap();
         assert_eq!(p.items.len(), 2, "the level-4 service is left out");
         let busy = p
             .items
@@ -426,7 +442,8 @@ mod tests {
             reuse: 0.0,
             ..PriorityWeights::default()
         };
-        let p = priorities(&catalogue(), w).unwrap();
+        let snapshot = catalogue();
+        let p = priorities(&snapshot, w).unwrap();
         let quiet = p
             .items
             .iter()

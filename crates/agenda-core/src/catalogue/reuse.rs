@@ -6,8 +6,6 @@
 //! `retired` blocks are not, whatever their go-live date. A service referring to a block the
 //! catalogue does not know is not counted for it.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,13 +19,13 @@ pub fn in_production(b: &BuildingBlock) -> bool {
     b.status == BuildingBlockStatus::Production
 }
 
-/// One building block and the services that need it.
+/// One building block and the services that need it (codes borrowed from the snapshot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct BlockUse {
+pub struct BlockUse<'a> {
     /// The building block.
-    pub building_block: Code,
+    pub building_block: &'a Code,
     /// The GovStack building block it implements.
-    pub govstack_bb: String,
+    pub govstack_bb: &'a str,
     /// Its deployment status.
     pub status: BuildingBlockStatus,
     /// Its go-live date.
@@ -35,18 +33,18 @@ pub struct BlockUse {
     /// How many services need it.
     pub service_count: usize,
     /// The services that need it, in code order.
-    pub services: Vec<Code>,
+    pub services: Vec<&'a Code>,
     /// The sum of their annual transactions (unknown counts 0).
     pub annual_transactions: u64,
 }
 
 /// A service needing a building block that is not in production.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct WaitingService {
+pub struct WaitingService<'a> {
     /// The service.
-    pub service: Code,
+    pub service: &'a Code,
     /// The block it needs.
-    pub building_block: Code,
+    pub building_block: &'a Code,
     /// The block's status.
     pub status: BuildingBlockStatus,
     /// The block's go-live date, if known.
@@ -57,33 +55,29 @@ pub struct WaitingService {
 
 /// The building-block reuse analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Reuse {
+pub struct Reuse<'a> {
     /// Every building block, the most used first (by annual transactions, then by number of
     /// services, then by code).
-    pub blocks: Vec<BlockUse>,
+    pub blocks: Vec<BlockUse<'a>>,
     /// Every (service, block) where the block is not in production, in service code order, then
     /// in the order the service lists its blocks.
-    pub waiting: Vec<WaitingService>,
+    pub waiting: Vec<WaitingService<'a>>,
 }
 
 /// Runs the building-block reuse analysis.
-pub fn reuse(s: &Snapshot) -> Reuse {
-    let mut uses: HashMap<&str, BlockUse> = s
+pub fn reuse(s: &Snapshot) -> Reuse<'_> {
+    // In code order (the map's), so a service's reference is found by binary search.
+    let mut uses: Vec<BlockUse> = s
         .building_blocks
         .values()
-        .map(|b| {
-            (
-                b.code.as_str(),
-                BlockUse {
-                    building_block: b.code.clone(),
-                    govstack_bb: b.govstack_bb.clone(),
-                    status: b.status,
-                    go_live: b.go_live,
-                    service_count: 0,
-                    services: Vec::new(),
-                    annual_transactions: 0,
-                },
-            )
+        .map(|b| BlockUse {
+            building_block: &b.code,
+            govstack_bb: &b.govstack_bb,
+            status: b.status,
+            go_live: b.go_live,
+            service_count: 0,
+            services: Vec::new(),
+            annual_transactions: 0,
         })
         .collect();
     let mut waiting = Vec::new();
@@ -93,16 +87,18 @@ pub fn reuse(s: &Snapshot) -> Reuse {
             if v.building_blocks[..i].contains(code) {
                 continue;
             }
-            let Some(u) = uses.get_mut(code.as_str()) else {
+            let Ok(u) = uses.binary_search_by(|u| u.building_block.as_str().cmp(code.as_str()))
+            else {
                 continue;
             };
-            u.services.push(v.code.clone());
+            let u = &mut uses[u];
+            u.services.push(&v.code);
             u.service_count += 1;
             u.annual_transactions += tx;
             if u.status != BuildingBlockStatus::Production {
                 waiting.push(WaitingService {
-                    service: v.code.clone(),
-                    building_block: code.clone(),
+                    service: &v.code,
+                    building_block: u.building_block,
                     status: u.status,
                     go_live: u.go_live,
                     annual_transactions: tx,
@@ -110,14 +106,16 @@ pub fn reuse(s: &Snapshot) -> Reuse {
             }
         }
     }
-    let mut blocks: Vec<BlockUse> = uses.into_values().collect();
-    blocks.sort_by(|a, b| {
+    uses.sort_by(|a, b| {
         b.annual_transactions
             .cmp(&a.annual_transactions)
             .then(b.service_count.cmp(&a.service_count))
-            .then(a.building_block.cmp(&b.building_block))
+            .then(a.building_block.cmp(b.building_block))
     });
-    Reuse { blocks, waiting }
+    Reuse {
+        blocks: uses,
+        waiting,
+    }
 }
 
 #[cfg(test)]
@@ -154,7 +152,10 @@ mod tests {
             summary,
             [("BB-ID", 2, 150), ("BB-SIGN", 2, 100), ("BB-WF", 0, 0)]
         );
-        assert_eq!(r.blocks[1].services, codes("SVC-1;SVC-3"));
+        assert_eq!(
+            r.blocks[1].services,
+            codes("SVC-1;SVC-3").iter().collect::<Vec<_>>()
+        );
         let waiting: Vec<(&str, &str)> = r
             .waiting
             .iter()

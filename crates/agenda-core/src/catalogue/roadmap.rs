@@ -45,21 +45,22 @@ pub fn availability(b: &BuildingBlock) -> Availability {
     }
 }
 
-/// A planned release scheduled before a building block it needs is available.
+/// A planned release scheduled before a building block it needs is available (codes borrowed
+/// from the snapshot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Conflict {
+pub struct Conflict<'a> {
     /// The service released.
-    pub service: Code,
+    pub service: &'a Code,
     /// The release.
-    pub release: Code,
+    pub release: &'a Code,
     /// Its planned date.
     pub release_date: Date,
     /// The maturity level it should reach.
     pub target_maturity: Maturity,
     /// The organisation responsible for it.
-    pub responsible_org: Code,
+    pub responsible_org: &'a Code,
     /// The building block it needs.
-    pub needs: Code,
+    pub needs: &'a Code,
     /// That block's status.
     pub needs_status: BuildingBlockStatus,
     /// The day the block is available; `None` when not known.
@@ -68,52 +69,101 @@ pub struct Conflict {
     pub days_short: Option<i64>,
 }
 
-/// The planned releases of a catalogue with the service each releases (releases of unknown
-/// services are left out), in code order.
-fn planned(s: &Snapshot) -> impl Iterator<Item = (&Release, &Service)> {
+/// Services in code order, found by code with a hint: releases are usually coded after their
+/// service (`SVC-042-R1`), so they come in nearly the services' order, and the service after
+/// the last one found is usually the next one asked for. Walking the catalogue in order this
+/// way also touches memory in order, which a hash table of a national catalogue does not.
+struct ServiceIndex<'a> {
+    services: Vec<&'a Service>,
+    next: usize,
+}
+
+impl<'a> ServiceIndex<'a> {
+    fn new(services: impl Iterator<Item = &'a Service>) -> Self {
+        Self {
+            services: services.collect(),
+            next: 0,
+        }
+    }
+
+    fn find(&mut self, code: &str) -> Option<&'a Service> {
+        let at = match self.services.get(self.next) {
+            Some(v) if v.code.as_str() == code => self.next,
+            _ => self
+                .services
+                .binary_search_by(|v| v.code.as_str().cmp(code))
+                .ok()?,
+        };
+        self.next = at + 1;
+        Some(self.services[at])
+    }
+}
+
+/// The planned releases of a catalogue, in code order.
+fn planned(s: &Snapshot) -> impl Iterator<Item = &Release> {
     s.releases
         .values()
         .filter(|r| r.status == ReleaseStatus::Planned)
-        .filter_map(|r| s.services.get(r.service.as_str()).map(|v| (r, v)))
-}
-
-/// The blocks a service needs, each once, in the order it lists them (unknown ones left out).
-fn needs<'a>(s: &'a Snapshot, v: &'a Service) -> impl Iterator<Item = &'a BuildingBlock> {
-    v.building_blocks
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| !v.building_blocks[..*i].contains(c))
-        .filter_map(|(_, c)| s.building_blocks.get(c.as_str()))
 }
 
 /// Every conflict of the roadmap, by release date, then release code, then block code.
-pub fn conflicts(s: &Snapshot) -> Vec<Conflict> {
+pub fn conflicts(s: &Snapshot) -> Vec<Conflict<'_>> {
+    // Each block with its availability, in code order for a binary search.
+    let blocks: Vec<(&BuildingBlock, Availability)> = s
+        .building_blocks
+        .values()
+        .map(|b| (b, availability(b)))
+        .collect();
+    let mut services = ServiceIndex::new(s.services.values());
     let mut out = Vec::new();
-    for (r, v) in planned(s) {
-        for b in needs(s, v) {
-            let available_on = match availability(b) {
+    for r in planned(s) {
+        // Releases of unknown services are left out.
+        let Some(v) = services.find(r.service.as_str()) else {
+            continue;
+        };
+        let first = out.len();
+        // The blocks the service needs, each once, unknown ones left out.
+        for (i, c) in v.building_blocks.iter().enumerate() {
+            if v.building_blocks[..i].contains(c) {
+                continue;
+            }
+            let Ok(at) = blocks.binary_search_by(|(b, _)| b.code.as_str().cmp(c.as_str())) else {
+                continue;
+            };
+            let (b, availability) = blocks[at];
+            let available_on = match availability {
                 Availability::Live => continue,
                 Availability::From(d) if d <= r.target_date => continue,
                 Availability::From(d) => Some(d),
                 Availability::Unknown => None,
             };
             out.push(Conflict {
-                service: v.code.clone(),
-                release: r.code.clone(),
+                service: &v.code,
+                release: &r.code,
                 release_date: r.target_date,
                 target_maturity: r.target_maturity,
-                responsible_org: r.responsible_org.clone(),
-                needs: b.code.clone(),
+                responsible_org: &r.responsible_org,
+                needs: &b.code,
                 needs_status: b.status,
                 available_on,
                 days_short: available_on.map(|d| d.day_number() - r.target_date.day_number()),
             });
         }
+        out[first..].sort_unstable_by(|a, b| a.needs.cmp(b.needs));
     }
-    out.sort_by(|a, b| {
-        (a.release_date, &a.release, &a.needs).cmp(&(b.release_date, &b.release, &b.needs))
-    });
-    out
+    // Releases come in code order and each one's blocks in code order: ordering by date, then
+    // by position, gives date, release, block. The small keys are sorted rather than the rows,
+    // which are then placed once.
+    let mut order: Vec<(Date, u32)> = out
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.release_date, i as u32))
+        .collect();
+    order.sort_unstable();
+    order
+        .iter()
+        .map(|&(_, i)| out[i as usize].clone())
+        .collect()
 }
 
 /// Why a slip cannot be computed.
@@ -132,11 +182,11 @@ pub enum SlipError {
 
 /// A release that moves because a block slips.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct SlipMove {
+pub struct SlipMove<'a> {
     /// The release.
-    pub release: Code,
+    pub release: &'a Code,
     /// The service released.
-    pub service: Code,
+    pub service: &'a Code,
     /// Its planned date today.
     pub from: Date,
     /// Its date once the block has slipped.
@@ -147,9 +197,9 @@ pub struct SlipMove {
 
 /// What a slip of a building block does to the roadmap.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Slip {
+pub struct Slip<'a> {
     /// The block that slips.
-    pub building_block: Code,
+    pub building_block: &'a Code,
     /// By how many days (negative: earlier).
     pub days: i64,
     /// Its go-live date today.
@@ -157,13 +207,13 @@ pub struct Slip {
     /// Its go-live date after the slip.
     pub available_after: Date,
     /// The releases that move, by their current date then code.
-    pub moves: Vec<SlipMove>,
+    pub moves: Vec<SlipMove<'a>>,
 }
 
 /// What happens to the roadmap if building block `bb_code` goes live `days` days later.
 ///
 /// Fails when there is no such block, or when it is retired or has no go-live date.
-pub fn slip(s: &Snapshot, bb_code: &str, days: i64) -> Result<Slip, SlipError> {
+pub fn slip<'a>(s: &'a Snapshot, bb_code: &str, days: i64) -> Result<Slip<'a>, SlipError> {
     let b = s
         .building_blocks
         .get(bb_code)
@@ -175,19 +225,27 @@ pub fn slip(s: &Snapshot, bb_code: &str, days: i64) -> Result<Slip, SlipError> {
         .go_live
         .ok_or_else(|| SlipError::NoGoLive(b.code.clone()))?;
     let after = before.add_days(days);
+    // The services needing the block, found once rather than once per release.
+    let mut needing = ServiceIndex::new(
+        s.services
+            .values()
+            .filter(|v| v.building_blocks.contains(&b.code)),
+    );
     let mut moves: Vec<SlipMove> = planned(s)
-        .filter(|(r, v)| r.target_date < after && v.building_blocks.contains(&b.code))
+        .filter(|r| r.target_date < after)
+        .filter_map(|r| needing.find(r.service.as_str()).map(|v| (r, v)))
         .map(|(r, v)| SlipMove {
-            release: r.code.clone(),
-            service: v.code.clone(),
+            release: &r.code,
+            service: &v.code,
             from: r.target_date,
             to: after,
             days: after.day_number() - r.target_date.day_number(),
         })
         .collect();
-    moves.sort_by(|a, b| (a.from, &a.release).cmp(&(b.from, &b.release)));
+    // Releases come in code order: a stable sort by date alone gives date, then code.
+    moves.sort_by_key(|m| m.from);
     Ok(Slip {
-        building_block: b.code.clone(),
+        building_block: &b.code,
         days,
         available_before: before,
         available_after: after,
@@ -240,7 +298,8 @@ mod tests {
 
     #[test]
     fn a_release_before_its_block_goes_live_is_a_conflict() {
-        let c = conflicts(&catalogue());
+        let snapshot = catalogue();
+        let c = conflicts(&snapshot);
         let found: Vec<(&str, &str, Option<Date>, Option<i64>)> = c
             .iter()
             .map(|x| {
@@ -271,7 +330,8 @@ mod tests {
     #[test]
     fn a_slip_moves_the_releases_that_would_fall_before_the_new_date() {
         // BB-SIGN slips 90 days: 2027-03-01 + 90 = 2027-05-30.
-        let sl = slip(&catalogue(), "BB-SIGN", 90).unwrap();
+        let snapshot = catalogue();
+        let sl = slip(&snapshot, "BB-SIGN", 90).unwrap();
         assert_eq!(sl.available_before, d("2027-03-01"));
         assert_eq!(sl.available_after, d("2027-05-30"));
         let moves: Vec<(&str, Date, Date, i64)> = sl
@@ -296,7 +356,8 @@ mod tests {
     fn coming_earlier_moves_only_releases_still_before_the_block() {
         // BB-SIGN 30 days early: 2027-01-30. SVC-1-R1 (2027-01-15) is still before it and
         // waits for it, 15 days; SVC-2-R1 (2027-03-01) stays where it is.
-        let early = slip(&catalogue(), "BB-SIGN", -30).unwrap();
+        let snapshot = catalogue();
+        let early = slip(&snapshot, "BB-SIGN", -30).unwrap();
         assert_eq!(early.available_after, d("2027-01-30"));
         let moves: Vec<(&str, i64)> = early
             .moves

@@ -4,14 +4,12 @@
 //! a criterion with no assessment of the service is **not assessed**. Assessments of criteria
 //! or services the catalogue does not know are not counted.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::model::{Assessment, AssessmentResult};
+use crate::model::AssessmentResult;
 use crate::snapshot::Snapshot;
-use crate::values::Code;
+use crate::values::{Code, Date};
 
 /// Counts of results against the criteria of the standard.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
@@ -39,9 +37,9 @@ impl Counts {
 
 /// One service against the whole standard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ServiceCoverage {
+pub struct ServiceCoverage<'a> {
     /// The service.
-    pub service: Code,
+    pub service: &'a Code,
     /// Its criteria by latest result.
     #[serde(flatten)]
     pub counts: Counts,
@@ -49,9 +47,9 @@ pub struct ServiceCoverage {
 
 /// One criterion across the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct CriterionCoverage {
+pub struct CriterionCoverage<'a> {
     /// The criterion.
-    pub criterion: Code,
+    pub criterion: &'a Code,
     /// Services by their latest result against it.
     #[serde(flatten)]
     pub counts: Counts,
@@ -59,58 +57,80 @@ pub struct CriterionCoverage {
 
 /// The standard coverage analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct StandardCoverage {
+pub struct StandardCoverage<'a> {
     /// Criteria in the standard.
     pub criteria_count: usize,
     /// Every service, in code order.
-    pub services: Vec<ServiceCoverage>,
+    pub services: Vec<ServiceCoverage<'a>>,
     /// Every criterion, in code order.
-    pub criteria: Vec<CriterionCoverage>,
+    pub criteria: Vec<CriterionCoverage<'a>>,
+}
+
+/// The latest result of one service against each criterion (by criterion index).
+struct Latest<'a> {
+    service: &'a Code,
+    results: Vec<Option<(Date, AssessmentResult)>>,
+}
+
+/// The latest result of each assessed service against each criterion, in service code order.
+///
+/// One walk of the assessments: they are keyed `service:criterion:date`, so each service's are
+/// together. That key order is not quite the services' code order (`SVC-10:` sorts before
+/// `SVC-1:`), hence the sort, which finds the runs already in order and merely merges them.
+fn latest<'a>(s: &'a Snapshot, criteria: &[&Code]) -> Vec<Latest<'a>> {
+    let mut out: Vec<Latest> = Vec::new();
+    if criteria.is_empty() {
+        return out;
+    }
+    for a in s.assessments.values() {
+        let Ok(i) = criteria.binary_search_by(|c| c.as_str().cmp(a.criterion.as_str())) else {
+            continue;
+        };
+        if out.last().is_none_or(|l| *l.service != a.service) {
+            out.push(Latest {
+                service: &a.service,
+                results: vec![None; criteria.len()],
+            });
+        }
+        let slot = &mut out.last_mut().expect("pushed").results[i];
+        // On the same day the later in key order counts, as everywhere else.
+        if slot.is_none_or(|(on, _)| on <= a.assessed_on) {
+            *slot = Some((a.assessed_on, a.result));
+        }
+    }
+    out.sort_by(|a, b| a.service.cmp(b.service));
+    out
 }
 
 /// Computes the coverage of the standard.
-pub fn standard(s: &Snapshot) -> StandardCoverage {
+pub fn standard(s: &Snapshot) -> StandardCoverage<'_> {
     let criteria: Vec<&Code> = s.standard_criteria.values().map(|c| &c.code).collect();
-    let index: HashMap<&str, usize> = criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
+    let assessed = latest(s, &criteria);
+    let mut assessed = assessed.iter().peekable();
     let mut per_criterion = vec![Counts::default(); criteria.len()];
     let mut services = Vec::with_capacity(s.services.len());
-    // The latest result of this service against each criterion, reused from service to service.
-    let mut latest: Vec<Option<&Assessment>> = vec![None; criteria.len()];
-    let mut from = String::new();
-    let mut to = String::new();
+    let mut results: Vec<Option<(Date, AssessmentResult)>> = vec![None; criteria.len()];
     for v in s.services.values() {
-        latest.iter_mut().for_each(|l| *l = None);
-        if !s.assessments.is_empty() && !criteria.is_empty() {
-            // Assessments are keyed `service:criterion:date`; ';' sorts right after ':'.
-            from.clear();
-            from.push_str(v.code.as_str());
-            from.push(':');
-            to.clear();
-            to.push_str(v.code.as_str());
-            to.push(';');
-            for (_, a) in s.assessments.range::<_, String>(&from..&to) {
-                if a.service != v.code {
-                    continue;
-                }
-                if let Some(&i) = index.get(a.criterion.as_str())
-                    && latest[i].is_none_or(|l| l.assessed_on <= a.assessed_on)
+        results.iter_mut().for_each(|r| *r = None);
+        // Assessments of services the catalogue does not know are passed over.
+        while assessed.next_if(|l| *l.service < v.code).is_some() {}
+        while let Some(l) = assessed.next_if(|l| *l.service == v.code) {
+            for (r, new) in results.iter_mut().zip(&l.results) {
+                if let Some((on, _)) = new
+                    && r.is_none_or(|(was, _)| was <= *on)
                 {
-                    latest[i] = Some(a);
+                    *r = *new;
                 }
             }
         }
         let mut counts = Counts::default();
-        for (i, l) in latest.iter().enumerate() {
-            let r = l.map(|a| a.result);
+        for (i, r) in results.iter().enumerate() {
+            let r = r.map(|(_, r)| r);
             counts.add(r);
             per_criterion[i].add(r);
         }
         services.push(ServiceCoverage {
-            service: v.code.clone(),
+            service: &v.code,
             counts,
         });
     }
@@ -121,7 +141,7 @@ pub fn standard(s: &Snapshot) -> StandardCoverage {
             .into_iter()
             .zip(per_criterion)
             .map(|(c, counts)| CriterionCoverage {
-                criterion: c.clone(),
+                criterion: c,
                 counts,
             })
             .collect(),
@@ -132,7 +152,7 @@ pub fn standard(s: &Snapshot) -> StandardCoverage {
 mod tests {
     use super::*;
     use crate::catalogue::fixture::*;
-    use crate::model::StandardCriterion;
+    use crate::model::{Assessment, StandardCriterion};
     use crate::values::Text;
 
     fn criterion(code: &str) -> crate::Entity {

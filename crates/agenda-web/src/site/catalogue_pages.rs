@@ -583,7 +583,7 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
         .iter()
         .map(|i| OnceOnlyRow {
             service: i.service.to_string(),
-            title: service_title(&c, &s, &i.service),
+            title: service_title(&c, &s, i.service),
             item: s
                 .data_items
                 .get(i.data_item.as_str())
@@ -780,7 +780,7 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
         .map(|i| PriorityRow {
             rank: i.rank,
             service: i.service.to_string(),
-            title: service_title(&c, &s, &i.service),
+            title: service_title(&c, &s, i.service),
             impact: fmt_num(lang.0, i.impact),
             feasibility: fmt_num(lang.0, i.feasibility),
             score: fmt_num(lang.0, i.score),
@@ -862,7 +862,7 @@ pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Res
         .iter()
         .map(|x| AssessedRow {
             code: x.service.to_string(),
-            title: service_title(&c, &s, &x.service),
+            title: service_title(&c, &s, x.service),
             met: x.counts.met,
             partly: x.counts.partly_met,
             not_met: x.counts.not_met,
@@ -915,8 +915,8 @@ pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Re
         .iter()
         .map(|x| StaleRow {
             code: x.service.to_string(),
-            title: service_title(&c, &s, &x.service),
-            owner: org_name(&c, &s, &x.owner_code),
+            title: service_title(&c, &s, x.service),
+            owner: org_name(&c, &s, x.owner_code),
             last_reviewed: x
                 .last_reviewed
                 .map(|d| d.to_string())
