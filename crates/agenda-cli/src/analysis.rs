@@ -35,30 +35,32 @@ pub enum RoadmapCommand {
     },
 }
 
-/// Weights of the prioritisation; each one left out takes its default.
+/// Weights of the prioritisation; each one left out takes the country's (`[priorities]` in
+/// agenda.toml), else the analysis's default.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct WeightArgs {
-    /// Impact: demand (default 2).
+    /// Impact: demand (default: the country's; 2 unless configured).
     #[arg(long)]
     pub demand: Option<f64>,
-    /// Impact: complexity of access (default 1).
+    /// Impact: complexity of access (default: the country's; 1 unless configured).
     #[arg(long)]
     pub complexity: Option<f64>,
-    /// Impact: alignment with the agenda (default 1).
+    /// Impact: alignment with the agenda (default: the country's; 1 unless configured).
     #[arg(long)]
     pub alignment: Option<f64>,
-    /// Feasibility: reuse of building blocks in production (default 1).
+    /// Feasibility: reuse of building blocks in production (default: the country's; 1 unless
+    /// configured).
     #[arg(long)]
     pub reuse: Option<f64>,
-    /// Feasibility: current maturity (default 1).
+    /// Feasibility: current maturity (default: the country's; 1 unless configured).
     #[arg(long)]
     pub readiness: Option<f64>,
 }
 
 impl WeightArgs {
-    /// The weights asked for, the defaults filling the gaps.
-    pub fn weights(&self) -> priorities::PriorityWeights {
-        let d = priorities::PriorityWeights::default();
+    /// The weights asked for, `defaults` (the country's) filling the gaps.
+    pub fn weights(&self, defaults: priorities::PriorityWeights) -> priorities::PriorityWeights {
+        let d = defaults;
         priorities::PriorityWeights {
             demand: self.demand.unwrap_or(d.demand),
             complexity: self.complexity.unwrap_or(d.complexity),
@@ -322,7 +324,7 @@ pub async fn analyse(config: &Config, command: AnalyseCommand) -> anyhow::Result
         AnalyseCommand::OnceOnly { json } => once_only_cmd(out, &s, json)?,
         AnalyseCommand::BuildingBlocks { json } => building_blocks_cmd(out, &s, json)?,
         AnalyseCommand::Priorities { weights, json } => {
-            let p = match priorities::priorities(&s, weights.weights()) {
+            let p = match priorities::priorities(&s, weights.weights(config.priority_weights)) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("{e}");

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use agenda_core::catalogue::priorities::{PriorityWeights, WeightsError};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
@@ -58,6 +59,25 @@ pub struct FileConfig {
     /// Mark session cookies `Secure` (default true; browsers accept them on localhost over
     /// plain HTTP too).
     pub secure_cookies: Option<bool>,
+    /// The country's weights of the prioritisation criteria.
+    pub priorities: Option<PrioritiesFile>,
+}
+
+/// `[priorities]` in `agenda.toml`: the relative weight of each criterion of the impact ×
+/// feasibility ranking; each one left out keeps the analysis's default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrioritiesFile {
+    /// Impact: demand (default 2).
+    pub demand: Option<f64>,
+    /// Impact: complexity of access (default 1).
+    pub complexity: Option<f64>,
+    /// Impact: alignment with the agenda (default 1).
+    pub alignment: Option<f64>,
+    /// Feasibility: reuse of building blocks in production (default 1).
+    pub reuse: Option<f64>,
+    /// Feasibility: current maturity (default 1).
+    pub readiness: Option<f64>,
 }
 
 /// `[smtp]` in `agenda.toml`.
@@ -137,6 +157,9 @@ pub struct Config {
     pub reminders: Option<agenda_web::reminders::ReminderSettings>,
     /// Whether session cookies are marked `Secure`.
     pub secure_cookies: bool,
+    /// The country's prioritisation weights (the priorities page's, and the defaults of the API
+    /// and of `agenda analyse priorities`).
+    pub priority_weights: PriorityWeights,
 }
 
 impl std::fmt::Debug for Config {
@@ -271,7 +294,47 @@ impl Config {
             log_format,
             reminders,
             secure_cookies: file.secure_cookies.unwrap_or(true),
+            priority_weights: priority_weights(file.priorities, &in_file)?,
         })
+    }
+}
+
+/// The weights of `[priorities]`, the analysis's defaults filling the gaps, checked as the
+/// analysis checks them.
+fn priority_weights(
+    file: Option<PrioritiesFile>,
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<PriorityWeights> {
+    let file = file.unwrap_or_default();
+    let d = PriorityWeights::default();
+    let w = PriorityWeights {
+        demand: file.demand.unwrap_or(d.demand),
+        complexity: file.complexity.unwrap_or(d.complexity),
+        alignment: file.alignment.unwrap_or(d.alignment),
+        reuse: file.reuse.unwrap_or(d.reuse),
+        readiness: file.readiness.unwrap_or(d.readiness),
+    };
+    match w.validate() {
+        Ok(()) => Ok(w),
+        Err(WeightsError::Invalid(name)) => bail!(
+            "{}: expected a number of 0 or more",
+            in_file(&format!("priorities.{name}"))
+        ),
+        Err(WeightsError::AllZero(axis)) => {
+            let keys: &[&str] = if axis == "impact" {
+                &["demand", "complexity", "alignment"]
+            } else {
+                &["reuse", "readiness"]
+            };
+            let names: Vec<String> = keys
+                .iter()
+                .map(|k| in_file(&format!("priorities.{k}")))
+                .collect();
+            bail!(
+                "{}: at least one {axis} weight must be above 0",
+                names.join(", ")
+            )
+        }
     }
 }
 
@@ -507,6 +570,45 @@ mod tests {
         assert!(reminders_from("[smtp]\nhots = \"typo\"\n", None).is_err());
     }
 
+    fn weights_from(text: &str) -> anyhow::Result<PriorityWeights> {
+        let file: FileConfig = toml::from_str(text)?;
+        priority_weights(file.priorities, &|k: &str| k.to_owned())
+    }
+
+    #[test]
+    fn priority_weights_default_to_the_analysis_and_are_validated() {
+        assert_eq!(weights_from("").unwrap(), PriorityWeights::default());
+        let w =
+            weights_from("[priorities]\ndemand = 0\ncomplexity = 3\nreadiness = 0.5\n").unwrap();
+        assert_eq!(
+            w,
+            PriorityWeights {
+                demand: 0.0,
+                complexity: 3.0,
+                readiness: 0.5,
+                ..PriorityWeights::default()
+            }
+        );
+        for (text, setting) in [
+            ("[priorities]\nreuse = -1\n", "priorities.reuse"),
+            ("[priorities]\nalignment = nan\n", "priorities.alignment"),
+            ("[priorities]\ndemand = inf\n", "priorities.demand"),
+            (
+                "[priorities]\nreuse = 0\nreadiness = 0\n",
+                "priorities.readiness",
+            ),
+            (
+                "[priorities]\ndemand = 0\ncomplexity = 0\nalignment = 0\n",
+                "priorities.demand",
+            ),
+        ] {
+            let err = weights_from(text).unwrap_err().to_string();
+            assert!(err.contains(setting), "{text}: {err}");
+        }
+        assert!(weights_from("[priorities]\ndemnad = 1\n").is_err());
+        assert!(weights_from("[priorities]\ndemand = \"high\"\n").is_err());
+    }
+
     #[test]
     fn file_settings_are_validated() {
         let dir = tempfile::tempdir().unwrap();
@@ -530,6 +632,12 @@ mod tests {
         let c = Config::load(&o, None).unwrap();
         assert_eq!(c.country, "Testland");
         assert_eq!(c.listen_addr.port(), 9000);
+        std::fs::write(&p, "[priorities]\nreuse = -2\n").unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("priorities.reuse in {}", p.display())),
+            "{err}"
+        );
         std::fs::write(&p, "contry = \"typo\"\n").unwrap();
         assert!(Config::load(&o, None).is_err());
     }

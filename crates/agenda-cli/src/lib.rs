@@ -296,6 +296,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             accent_colour: config.accent_colour.clone(),
             logo: config.logo.clone(),
             secure_cookies: config.secure_cookies,
+            priority_weights: config.priority_weights,
         },
     );
     tracing::info!(addr = %local, "serving");

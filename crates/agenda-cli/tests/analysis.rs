@@ -297,3 +297,86 @@ fn bad_input_gets_the_error_envelope() {
     );
     assert!(r.text.contains("BB-NOPE"), "{}", r.text);
 }
+
+/// The services of a ranking, in rank order.
+fn ranking(v: &Value) -> Vec<String> {
+    items(v)
+        .iter()
+        .map(|i| i["service"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_country_weights_in_agenda_toml_rank_the_page_the_api_and_the_command() {
+    let (default, _d, _u) = start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agenda.toml");
+    // Only how hard a service is to use and how ready it is.
+    std::fs::write(
+        &config,
+        "[priorities]\ndemand = 0\ncomplexity = 1\nalignment = 0\nreuse = 0\nreadiness = 1\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let s = serve(&url, &["--demo", "--today", TODAY, "--config", config]);
+    let all = "/api/v1/analysis/priorities?per_page=10000";
+
+    let usual = api(&default, all);
+    let country = api(&s, all);
+    assert_eq!(
+        country["meta"]["weights"],
+        serde_json::json!({"demand": 0.0, "complexity": 1.0, "alignment": 0.0, "reuse": 0.0, "readiness": 1.0})
+    );
+    assert_ne!(ranking(&country), ranking(&usual));
+    // Every score follows the configured weights: impact is complexity alone, feasibility
+    // readiness alone.
+    for i in items(&country) {
+        let want = (i["complexity"].as_f64().unwrap() * i["readiness"].as_f64().unwrap()) / 100.0;
+        assert!((i["score"].as_f64().unwrap() - want).abs() < 1e-9, "{i}");
+    }
+
+    // Parameters still override the country's weights, each on its own.
+    let back = api(
+        &s,
+        &format!("{all}&demand=2&complexity=1&alignment=1&reuse=1&readiness=1"),
+    );
+    assert_eq!(ranking(&back), ranking(&usual));
+    let partly = api(&s, &format!("{all}&readiness=0&reuse=1"));
+    assert_eq!(partly["meta"]["weights"]["complexity"], 1.0);
+    assert_eq!(partly["meta"]["weights"]["reuse"], 1.0);
+    assert_eq!(partly["meta"]["weights"]["readiness"], 0.0);
+
+    // The command reads the same file, and its flags override it too.
+    let cli = cli_json(
+        &url,
+        &["--config", config, "analyse", "priorities", "--json"],
+    );
+    assert_eq!(ranking(&cli), ranking(&country));
+    let cli_back = cli_json(
+        &url,
+        &[
+            "--config",
+            config,
+            "analyse",
+            "priorities",
+            "--demand",
+            "2",
+            "--alignment",
+            "1",
+            "--reuse",
+            "1",
+            "--json",
+        ],
+    );
+    assert_eq!(ranking(&cli_back), ranking(&usual));
+
+    // The page ranks with the country's weights: its first service is the API's.
+    let page = get(&s, "/analysis/priorities").text;
+    let first = &ranking(&country)[0];
+    let usual_first = &ranking(&usual)[0];
+    if first != usual_first {
+        let at = |code: &str| page.find(&format!(">{code}<")).unwrap_or(usize::MAX);
+        assert!(at(first) < at(usual_first), "{first} before {usual_first}");
+    }
+}

@@ -236,26 +236,28 @@ pub async fn roadmap_slip(
     .into_response())
 }
 
-/// Weights of the prioritisation; each one left out takes its default.
+/// Weights of the prioritisation; each one left out takes the country's (`[priorities]` in
+/// `agenda.toml`, else the analysis's default).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WeightParams {
-    /// Impact: demand (default 2).
+    /// Impact: demand (default: the country's; 2 unless configured).
     pub demand: Option<f64>,
-    /// Impact: complexity of access (default 1).
+    /// Impact: complexity of access (default: the country's; 1 unless configured).
     pub complexity: Option<f64>,
-    /// Impact: alignment with the agenda (default 1).
+    /// Impact: alignment with the agenda (default: the country's; 1 unless configured).
     pub alignment: Option<f64>,
-    /// Feasibility: reuse of building blocks in production (default 1).
+    /// Feasibility: reuse of building blocks in production (default: the country's; 1 unless
+    /// configured).
     pub reuse: Option<f64>,
-    /// Feasibility: current maturity (default 1).
+    /// Feasibility: current maturity (default: the country's; 1 unless configured).
     pub readiness: Option<f64>,
 }
 
 impl WeightParams {
-    /// The weights asked for, the defaults filling the gaps.
-    pub fn weights(&self) -> PriorityWeights {
-        let d = PriorityWeights::default();
+    /// The weights asked for, `defaults` filling the gaps.
+    pub fn weights(&self, defaults: PriorityWeights) -> PriorityWeights {
+        let d = defaults;
         PriorityWeights {
             demand: self.demand.unwrap_or(d.demand),
             complexity: self.complexity.unwrap_or(d.complexity),
@@ -292,7 +294,8 @@ pub struct PriorityList<'a> {
     pub meta: PriorityMeta,
 }
 
-/// Services ranked by impact × feasibility, with their quadrant; weights may be changed.
+/// Services ranked by impact × feasibility, with their quadrant; the country's weights, each
+/// of which a parameter may override.
 #[utoipa::path(get, path = "/api/v1/analysis/priorities", tag = "catalogue",
     params(ListParams, WeightParams),
     responses((status = 200, body = PriorityList), (status = 400, body = ErrorEnvelope)))]
@@ -302,7 +305,7 @@ pub async fn priorities(
     Q(w): Q<WeightParams>,
 ) -> Result<Response, ApiError> {
     let snapshot = snapshot(&st);
-    let p = priorities::priorities(&snapshot, w.weights())
+    let p = priorities::priorities(&snapshot, w.weights(st.settings.priority_weights))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (items, pm) = page(p.items, &q)?;
     Ok(Json(PriorityList {

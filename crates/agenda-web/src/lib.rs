@@ -42,6 +42,9 @@ pub struct WebSettings {
     /// Whether session cookies are marked `Secure` (sent over HTTPS only). Browsers accept
     /// them on `localhost` over plain HTTP too; turn off only behind nothing but plain HTTP.
     pub secure_cookies: bool,
+    /// The country's prioritisation weights: those of the priorities page, and of the API
+    /// where a parameter does not override them.
+    pub priority_weights: agenda_core::catalogue::priorities::PriorityWeights,
 }
 
 impl WebSettings {
@@ -55,6 +58,7 @@ impl WebSettings {
             accent_colour: "#ffbf47".into(),
             logo: None,
             secure_cookies: true,
+            priority_weights: Default::default(),
         }
     }
 }

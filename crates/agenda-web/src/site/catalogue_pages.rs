@@ -731,7 +731,7 @@ pub struct PrioritiesPage {
     rows: Vec<PriorityRow>,
 }
 
-/// `GET /analysis/priorities`: the impact × feasibility ranking with the default weights.
+/// `GET /analysis/priorities`: the impact × feasibility ranking with the country's weights.
 pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
     let c = Chrome::new(
@@ -740,7 +740,7 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
         "/analysis/priorities",
         t(lang.0, "analysis-priorities"),
     );
-    let p = match priorities::priorities(&s, priorities::PriorityWeights::default()) {
+    let p = match priorities::priorities(&s, state.settings.priority_weights) {
         Ok(p) => p,
         Err(e) => return error_page(&state, lang, StatusCode::BAD_REQUEST, e.to_string()),
     };
