@@ -372,6 +372,7 @@ pub async fn find_sdg_indicator(
         crate::analysis_api::roadmap_conflicts, crate::analysis_api::roadmap_slip,
         crate::analysis_api::priorities, crate::analysis_api::freshness,
         crate::analysis_api::standard, crate::catalogue_api::catalogue,
+        crate::finder_api::finder,
         crate::write_api::submit_observation,
     ),
     components(schemas(ErrorEnvelope)),
@@ -403,4 +404,5 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .merge(crate::analysis_api::router())
         .merge(crate::catalogue_api::router())
+        .merge(crate::finder_api::router())
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod catalogue_api;
 pub mod channels;
 pub mod error;
+pub mod finder_api;
 mod metrics_layer;
 pub mod reminders;
 pub mod site;
