@@ -45,6 +45,9 @@ const PAGES: &[&str] = &[
     "/analysis/standard",
     "/analysis/freshness",
     "/history/kpis/KPI-01",
+    "/consultations",
+    "/consultations/CONS-NDA-2023",
+    "/acknowledgements",
     "/login",
     NOT_FOUND,
 ];

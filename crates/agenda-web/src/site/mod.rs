@@ -6,6 +6,7 @@ pub mod admin;
 mod catalogue_pages;
 mod charts;
 mod chat_page;
+mod consultation_pages;
 mod downloads;
 mod feedback;
 mod i18n;
@@ -145,7 +146,8 @@ pub async fn headers(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    // Pages that depend on who asks (administration, sign-in) are never validated by ETag.
+    // Pages that depend on who asks (administration, sign-in, a conversation) are never
+    // validated by ETag.
     let path = req.uri().path();
     let cacheable = req.method() == axum::http::Method::GET
         && !path.starts_with("/metrics")
@@ -315,6 +317,15 @@ pub fn router() -> Router<AppState> {
             get(catalogue_pages::analysis_freshness),
         )
         .route("/regulatory-plan", get(pages::regulatory_plan))
+        .route("/consultations", get(consultation_pages::consultations))
+        .route(
+            "/consultations/{code}",
+            get(consultation_pages::consultation),
+        )
+        .route(
+            "/acknowledgements",
+            get(consultation_pages::acknowledgements_page),
+        )
         .route("/history/{collection}/{key}", get(pages::history))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))

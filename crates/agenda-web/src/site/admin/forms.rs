@@ -32,6 +32,9 @@ fn multiline(column: &str) -> bool {
         "note",
         "review_comment",
         "revision_note",
+        "text",
+        "reason",
+        "hidden_reason",
         TARGETS_FIELD,
     ]
     .iter()
@@ -141,6 +144,7 @@ const TRANSLATABLE: &[&str] = &[
     "narrative",
     "steps",
     "outcome",
+    "reason",
 ];
 
 /// The label of a field in the interface language: its translated name, and for a text in one

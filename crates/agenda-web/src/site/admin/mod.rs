@@ -4,6 +4,7 @@
 //! the one authorisation rule of `agenda_core::policy` and the store's version check.
 
 pub mod auth;
+mod consultations;
 mod feedback;
 pub mod forms;
 mod reports;
@@ -90,6 +91,24 @@ pub fn router() -> Router<AppState> {
             get(reports::form).post(reports::act),
         )
         .route("/admin/dashboard", get(reports::dashboard))
+        .route("/admin/consultations", get(consultations::list))
+        .route("/admin/consultations/{code}", get(consultations::show))
+        .route(
+            "/admin/consultations/{code}/contribute",
+            post(consultations::contribute),
+        )
+        .route(
+            "/admin/contributions/{code}/endorse",
+            post(consultations::endorse),
+        )
+        .route(
+            "/admin/contributions/{code}/moderate",
+            post(consultations::moderate),
+        )
+        .route(
+            "/admin/contributions/{code}/respond",
+            post(consultations::respond),
+        )
         .route("/admin/feedback", get(feedback::list))
         .route("/admin/tokens", get(tokens).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
@@ -309,7 +328,10 @@ async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Resp
             kind.as_str().replace('_', " "),
         ));
     }
-    let mut work = vec![("/admin/reports".to_owned(), t(lang.0, "admin-reports"))];
+    let mut work = vec![
+        ("/admin/reports".to_owned(), t(lang.0, "admin-reports")),
+        ("/admin/consultations".to_owned(), t(lang.0, "cons-title")),
+    ];
     if agenda_core::policy::may_review(&actor) {
         work.push(("/admin/dashboard".into(), t(lang.0, "admin-dashboard")));
     }

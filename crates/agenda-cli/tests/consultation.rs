@@ -1,0 +1,434 @@
+//! Consultation and co-design end to end, on the real binary, on SQLite and (when
+//! `AGENDA_TEST_POSTGRES_URL` is set) PostgreSQL: an editor opens a consultation, stakeholders
+//! of three sectors contribute and endorse, a moderator hides one contribution with a reason,
+//! the authority responds, and the public pages show "you said, we did" and thank everyone who
+//! took part. What a stakeholder may not do is refused and changes nothing.
+
+use std::process::{Command, Stdio};
+
+use agenda_store::testing::test_databases;
+
+mod common;
+
+use common::{BIN, Server, serve};
+
+const PASSWORD: &str = "a long enough password";
+const TODAY: &str = "2026-11-26";
+
+/// Adds an account with the CLI, against the server's database.
+fn add_user(url: &str, name: &str, role: &str, org: Option<&str>, display: &str) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["user", "add", name, "--role", role, "--name", display])
+        .args(["--email", &format!("{name}@example.org")])
+        .env("AGENDA_DATABASE_URL", url)
+        .env("AGENDA_PASSWORD", PASSWORD)
+        .env("AGENDA_LOG", "warn")
+        .stdout(Stdio::null());
+    if let Some(o) = org {
+        cmd.args(["--organisation", o]);
+    }
+    let out = cmd.output().expect("agenda user add");
+    assert!(
+        out.status.success(),
+        "user add {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An HTTP client acting as one person (or anonymous), not following redirects.
+#[derive(Clone)]
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+    csrf: String,
+}
+
+struct Answer {
+    status: u16,
+    text: String,
+    cookies: Vec<String>,
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the hidden or text input `name` in a page.
+fn input(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &page[at + name.len() + 15..];
+    Some(html_unescape(&rest[..rest.find('"')?]))
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+impl Client {
+    fn anonymous(s: &Server) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: s.base.clone(),
+            cookie: None,
+            csrf: String::new(),
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let cookies = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect();
+        Answer {
+            status,
+            text: r.text().await.unwrap_or_default(),
+            cookies,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Posts a form with this session's anti-forgery token.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(fields)),
+        )
+        .await
+    }
+
+    async fn login(s: &Server, user: &str) -> Client {
+        let mut c = Client::anonymous(s);
+        let form = c.get("/login").await;
+        let pre = form
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_login_csrf="))
+            .and_then(|v| v.split(';').next())
+            .expect("sign-in cookie")
+            .to_owned();
+        let token = input(&form.text, "csrf").expect("sign-in token");
+        c.cookie = Some(format!("agenda_login_csrf={pre}"));
+        let r = c
+            .post_raw(
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("username", user),
+                    ("password", PASSWORD),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "sign-in of {user}: {}", r.text);
+        let session = r
+            .cookies
+            .iter()
+            .find_map(|v| v.strip_prefix("agenda_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        assert!(
+            r.cookies
+                .iter()
+                .any(|c| c.contains("HttpOnly") && c.contains("SameSite"))
+        );
+        c.cookie = Some(format!("agenda_session={session}"));
+        let home = c.get("/admin").await;
+        assert_eq!(home.status, 200);
+        c.csrf = input(&home.text, "csrf").expect("session token");
+        c
+    }
+
+    /// The snapshot version: it moves with every committed change.
+    async fn version(&self) -> u64 {
+        let r = self.get("/healthz").await;
+        let v: serde_json::Value = serde_json::from_str(&r.text).unwrap();
+        v["version"].as_u64().unwrap()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+const CONS: &str = "CONS-AL-3.3";
+
+/// Posts `fields` and expects a redirect (the write was accepted).
+async fn accepted(c: &Client, path: &str, fields: &[(&str, &str)]) {
+    let r = c.post(path, fields).await;
+    assert_eq!(r.status, 303, "{path}: {}", r.text);
+}
+
+/// Posts `fields` and expects a refusal that changed nothing.
+async fn refused(c: &Client, editor: &Client, path: &str, fields: &[(&str, &str)]) -> String {
+    let before = editor.version().await;
+    let r = c.post(path, fields).await;
+    assert_eq!(r.status, 403, "{path}: {}", r.text);
+    assert_eq!(editor.version().await, before, "{path} changed something");
+    r.text
+}
+
+#[test]
+fn a_consultation_from_opening_to_you_said_we_did() {
+    let rt = runtime();
+    for db in rt.block_on(test_databases()) {
+        let on = db.backend().as_str();
+        let s = serve(db.url(), &["--demo", "--today", TODAY]);
+        for (u, role, org, name) in [
+            ("ed", "editor", None, "Edith Editor"),
+            ("uni", "stakeholder", Some("UNI"), "Ada Okafor"),
+            ("cci", "stakeholder", Some("CCI"), "Ben Trader"),
+            ("csn", "stakeholder", Some("CSN"), "Cleo Network"),
+        ] {
+            add_user(db.url(), u, role, org, name);
+        }
+        rt.block_on(async {
+            let ed = Client::login(&s, "ed").await;
+            let uni = Client::login(&s, "uni").await;
+            let cci = Client::login(&s, "cci").await;
+            let csn = Client::login(&s, "csn").await;
+            let anon = Client::anonymous(&s);
+
+            // The editor opens a consultation on AL-3.3 with the generic form.
+            accepted(
+                &ed,
+                "/admin/data/consultations/new",
+                &[
+                    ("version", "0"),
+                    ("code", CONS),
+                    ("title_en", "Open government data: when to start"),
+                    ("subject_kind", "action_line"),
+                    ("subject_code", "AL-3.3"),
+                    ("opens", "2026-11-01"),
+                    ("closes", "2026-12-15"),
+                ],
+            )
+            .await;
+            let list = anon.get("/consultations").await;
+            assert_eq!(list.status, 200, "[{on}]");
+            assert!(
+                list.text.contains("Open government data: when to start"),
+                "[{on}]"
+            );
+            assert!(
+                list.text.contains(">Open<"),
+                "[{on}] status computed from the dates"
+            );
+            assert!(
+                list.text.contains(">Closed<"),
+                "[{on}] the demo's own consultation"
+            );
+
+            // Stakeholders of three sectors contribute; only the university's person agrees
+            // to be named.
+            let contribute = format!("/admin/consultations/{CONS}/contribute");
+            let form = uni.get(&format!("/admin/consultations/{CONS}")).await;
+            assert!(form.text.contains("name=\"text\""), "[{on}] {}", form.text);
+            accepted(
+                &uni,
+                &contribute,
+                &[
+                    ("kind", "amendment"),
+                    (
+                        "text",
+                        "Start with the statistics researchers already ask for.",
+                    ),
+                    ("named", "yes"),
+                ],
+            )
+            .await;
+            accepted(
+                &cci,
+                &contribute,
+                &[
+                    ("kind", "comment"),
+                    ("text", "Publish company data in bulk, for free."),
+                ],
+            )
+            .await;
+            accepted(
+                &csn,
+                &contribute,
+                &[
+                    ("kind", "comment"),
+                    ("text", "Buy our data-cleaning product today!"),
+                ],
+            )
+            .await;
+            // One organisation endorses another's; nobody endorses their own.
+            accepted(
+                &cci,
+                &format!("/admin/contributions/{CONS}-C1/endorse"),
+                &[],
+            )
+            .await;
+            refused(
+                &uni,
+                &ed,
+                &format!("/admin/contributions/{CONS}-C1/endorse"),
+                &[],
+            )
+            .await;
+
+            // A stakeholder may neither moderate nor respond nor contribute once closed.
+            let hide = [("reason", "Advertising for a product, not about the agenda.")];
+            refused(
+                &uni,
+                &ed,
+                &format!("/admin/contributions/{CONS}-C3/moderate"),
+                &hide,
+            )
+            .await;
+            refused(
+                &uni,
+                &ed,
+                &format!("/admin/contributions/{CONS}-C2/respond"),
+                &[("outcome", "accepted"), ("reason_en", "Yes")],
+            )
+            .await;
+            let closed = refused(
+                &uni,
+                &ed,
+                "/admin/consultations/CONS-NDA-2023/contribute",
+                &[("kind", "comment"), ("text", "Too late?")],
+            )
+            .await;
+            assert!(closed.contains("not open"), "[{on}] {closed}");
+
+            // The editor moderates one and responds to the others.
+            accepted(
+                &ed,
+                &format!("/admin/contributions/{CONS}-C3/moderate"),
+                &hide,
+            )
+            .await;
+            accepted(
+                &ed,
+                &format!("/admin/contributions/{CONS}-C1/respond"),
+                &[
+                    ("outcome", "accepted"),
+                    (
+                        "reason_en",
+                        "The first release publishes the registry statistics.",
+                    ),
+                    ("changed_kind", "action_line"),
+                    ("changed_code", "AL-3.3"),
+                ],
+            )
+            .await;
+            accepted(
+                &ed,
+                &format!("/admin/contributions/{CONS}-C2/respond"),
+                &[
+                    ("outcome", "not_accepted"),
+                    (
+                        "reason_en",
+                        "Company data is published once the consent rules apply.",
+                    ),
+                ],
+            )
+            .await;
+
+            // You said, we did.
+            let page = anon.get(&format!("/consultations/{CONS}")).await;
+            assert_eq!(page.status, 200, "[{on}]");
+            let p = &page.text;
+            for said in [
+                "Start with the statistics researchers already ask for.",
+                "Ada Okafor",
+                "National University",
+                "Academia",
+                "Publish company data in bulk, for free.",
+                "Private sector",
+                "Endorsed by",
+                "The first release publishes the registry statistics.",
+                ">Accepted<",
+                "href=\"/action-lines/AL-3.3\"",
+                ">Not accepted<",
+                "Hidden by the moderators: Advertising for a product, not about the agenda.",
+            ] {
+                assert!(p.contains(said), "[{on}] the page lacks {said:?}");
+            }
+            for withheld in [
+                "Buy our data-cleaning product",
+                "Ben Trader",
+                "Cleo Network",
+            ] {
+                assert!(!p.contains(withheld), "[{on}] the page shows {withheld:?}");
+            }
+            let fr = anon.get(&format!("/fr/consultations/{CONS}")).await;
+            assert!(fr.text.contains("Masquée par les modérateurs"), "[{on}]");
+            // Open data withholds the hidden words too.
+            let open = anon.get("/open-data/agenda.json").await.text;
+            assert!(open.contains("Publish company data in bulk"), "[{on}]");
+            assert!(!open.contains("Buy our data-cleaning product"), "[{on}]");
+
+            // Everyone who took part is thanked, with the names people agreed to give.
+            let ack = anon.get("/acknowledgements").await;
+            assert_eq!(ack.status, 200, "[{on}]");
+            for who in [
+                "National University",
+                "Chamber of Commerce and Industry",
+                "Civil Society Digital Network",
+                "International Development Partner",
+                "Ada Okafor",
+                "Amina Diallo",
+                "Co-design workshop: shared foundations and data",
+            ] {
+                assert!(
+                    ack.text.contains(who),
+                    "[{on}] acknowledgements lack {who:?}"
+                );
+            }
+            assert!(!ack.text.contains("Ben Trader"), "[{on}]");
+        });
+    }
+}
