@@ -67,6 +67,22 @@ pub enum Command {
         #[arg(long)]
         actor: Option<String>,
     },
+    /// Publish the agenda as it stands as a new numbered version (1.0, then 1.1 …), shown at
+    /// /versions with what changed; nothing is recorded when the plan has not changed.
+    Publish {
+        /// What the version is about, in English.
+        #[arg(long)]
+        note: Option<String>,
+        /// A new agenda: the next whole number (2.0) instead of the next minor one.
+        #[arg(long)]
+        major: bool,
+        /// The day the version counts from, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        on: Option<String>,
+        /// Name recorded as the publisher in the audit log.
+        #[arg(long)]
+        actor: Option<String>,
+    },
     /// Export the whole database in the native format, or the services catalogue as CPSV-AP.
     Export {
         /// `csv` (a folder), `xlsx` (a workbook) or `cpsv-ap` (the services catalogue as
@@ -215,6 +231,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { demo, today, .. } => serve(&config, demo, today.as_deref()).await,
         Command::Import { path, actor: a } => import(&config, &path, actor(a)).await,
+        Command::Publish {
+            note,
+            major,
+            on,
+            actor: a,
+        } => publish(&config, note, major, on.as_deref(), actor(a)).await,
         Command::Export {
             format,
             out,
@@ -258,6 +280,63 @@ fn demo_snapshot(base: &Snapshot) -> anyhow::Result<agenda_io::ImportPlan> {
     })
 }
 
+/// The demo country's first version: its launch, with the co-design that led to it.
+async fn publish_demo(store: &Store) -> anyhow::Result<()> {
+    let s = store.snapshot();
+    let on = s
+        .the_agenda()
+        .and_then(|a| a.launched_on)
+        .unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()));
+    let note = agenda_core::Text::new(
+        [
+            ("en", "Launch of the agenda, after the 2023 public consultation and two co-design workshops."),
+            ("fr", "Lancement de l’agenda, après la consultation publique de 2023 et deux ateliers de co-conception."),
+            ("es", "Lanzamiento de la agenda, tras la consulta pública de 2023 y dos talleres de co-diseño."),
+        ]
+        .into_iter()
+        .filter_map(|(l, t)| Some((agenda_core::Lang::parse(l).ok()?, t.to_owned()))),
+    )
+    .map_err(|e| anyhow::anyhow!("demo version note: {e}"))?;
+    store
+        .publish_version("demo", on, Some(&note), false, |s| {
+            agenda_io::versions::version_content(&agenda_core::visibility::public_view(s))
+        })
+        .await?;
+    Ok(())
+}
+
+async fn publish(
+    config: &Config,
+    note: Option<String>,
+    major: bool,
+    on: Option<&str>,
+    actor: String,
+) -> anyhow::Result<ExitCode> {
+    let on = match on {
+        Some(d) => Date::parse(d).map_err(|e| anyhow::anyhow!("--on {d:?}: {e}"))?,
+        None => Date::from_naive(chrono::Utc::now().date_naive()),
+    };
+    let note = note
+        .map(agenda_core::Text::en)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--note: {e}"))?;
+    let store = open(config).await?;
+    let out = store
+        .publish_version(&actor, on, note.as_ref(), major, |s| {
+            agenda_io::versions::version_content(&agenda_core::visibility::public_view(s))
+        })
+        .await?;
+    match out {
+        agenda_store::Published::New(v) => {
+            println!("published version {} of {}", v.number, v.published_on);
+        }
+        agenda_store::Published::Unchanged(n) => {
+            println!("nothing to publish: the plan is the same as in version {n}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Result<ExitCode> {
     let today = today
         .map(|t| Date::parse(t).map_err(|e| anyhow::anyhow!("--today / AGENDA_TODAY {t:?}: {e}")))
@@ -269,7 +348,11 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
         if empty {
             let plan = demo_snapshot(&s)?;
             let out = store.apply("demo", plan.changes).await?;
-            tracing::info!(created = out.created, "loaded the demo country");
+            publish_demo(&store).await?;
+            tracing::info!(
+                created = out.created,
+                "loaded the demo country, published as 1.0"
+            );
         } else {
             tracing::info!("the database already holds data; --demo leaves it as it is");
         }

@@ -76,6 +76,41 @@ fn input(page: &str, name: &str) -> Option<String> {
     Some(html_unescape(&rest[..rest.find('"')?]))
 }
 
+fn textarea(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let rest = &page[at..];
+    let start = rest.find('>')? + 1;
+    Some(html_unescape(&rest[start..rest.find("</textarea>")?]))
+}
+
+/// Posts back the form `page` with `changes` applied.
+async fn post_form(c: &Client, path: &str, page: &str, changes: &[(&str, &str)]) -> Answer {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("name=\"") {
+        rest = &rest[at + 6..];
+        let name = rest[..rest.find('"').unwrap()].to_owned();
+        if name == "csrf" || fields.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let value = input(page, &name)
+            .or_else(|| textarea(page, &name))
+            .unwrap_or_default();
+        fields.push((name, value));
+    }
+    for (k, v) in changes {
+        match fields.iter_mut().find(|(n, _)| n == k) {
+            Some(f) => f.1 = (*v).to_owned(),
+            None => fields.push(((*k).to_owned(), (*v).to_owned())),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post(path, &borrowed).await
+}
+
 fn html_unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -410,6 +445,54 @@ fn a_consultation_from_opening_to_you_said_we_did() {
             let open = anon.get("/open-data/agenda.json").await.text;
             assert!(open.contains("Publish company data in bulk"), "[{on}]");
             assert!(!open.contains("Buy our data-cleaning product"), "[{on}]");
+
+            // The agenda changes as the response says, and is published again: version 1.1,
+            // whose differences from 1.0 (the demo's launch) list the change.
+            let versions = anon.get("/versions").await;
+            assert_eq!(versions.status, 200, "[{on}]");
+            assert!(versions.text.contains(">1.0<"), "[{on}] {}", versions.text);
+            assert!(versions.text.contains("2024-03-12"), "[{on}] launch date");
+            let form = ed.get("/admin/data/action-lines/AL-3.3").await;
+            assert_eq!(form.status, 200, "[{on}]");
+            let r = post_form(
+                &ed,
+                "/admin/data/action-lines/AL-3.3",
+                &form.text,
+                &[("start", "2026-07-01")],
+            )
+            .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            let publish = [("note_en", "After the open data consultation")];
+            refused(&uni, &ed, "/admin/versions", &publish).await;
+            let preview = ed.get("/admin/versions").await;
+            assert!(preview.text.contains("2026-07-01"), "[{on}] preview");
+            let r = ed.post("/admin/versions", &publish).await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            let again = ed.post("/admin/versions", &publish).await;
+            assert_eq!(again.status, 409, "[{on}] nothing new to publish");
+            let d = anon.get("/versions/1.0/1.1").await;
+            assert_eq!(d.status, 200, "[{on}]");
+            for shown in [
+                "href=\"/action-lines/AL-3.3\"",
+                "Open government data",
+                "2027-01-01",
+                "2026-07-01",
+                ">Start<",
+                "Changed (1)",
+            ] {
+                assert!(d.text.contains(shown), "[{on}] differences lack {shown:?}");
+            }
+            assert!(!d.text.contains("AL-1.1"), "[{on}] only what changed");
+            let list = anon.get("/es/versions").await.text;
+            assert!(list.contains("After the open data consultation"), "[{on}]");
+            assert!(
+                list.contains(TODAY),
+                "[{on}] dated the day it was published"
+            );
+            assert_eq!(anon.get("/versions/1.0/9.9").await.status, 404, "[{on}]");
+            assert_eq!(anon.get("/versions/one/1.1").await.status, 400, "[{on}]");
+            let compare = anon.get("/fr/versions/compare?from=1.0&to=1.1").await;
+            assert_eq!(compare.status, 303, "[{on}]");
 
             // Everyone who took part is thanked, with the names people agreed to give.
             let ack = anon.get("/acknowledgements").await;

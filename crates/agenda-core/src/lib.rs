@@ -14,6 +14,7 @@ pub mod reporting;
 pub mod sdg;
 pub mod snapshot;
 pub mod values;
+pub mod versions;
 pub mod visibility;
 
 pub use model::*;

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod govstack;
 pub mod native;
 pub mod table;
+pub mod versions;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -10,7 +10,7 @@ fn empty() -> Snapshot {
     Snapshot::empty(Arc::new(sdg().unwrap()))
 }
 
-fn demo() -> Snapshot {
+pub(crate) fn demo() -> Snapshot {
     let base = empty();
     let plan = plan_import(&base, &demo_tables().unwrap()).unwrap_or_else(|e| {
         panic!(

@@ -134,6 +134,19 @@ const TABLES: &[Table] = &[
         ],
         order_by: "id",
     },
+    Table {
+        name: "agenda_versions",
+        columns: &[
+            ("major", Int),
+            ("minor", Int),
+            ("published_on", Text),
+            ("published_at", Text),
+            ("note", Text),
+            ("snapshot_version", Int),
+            ("content", Text),
+        ],
+        order_by: "major, minor",
+    },
 ];
 
 impl Table {

@@ -52,6 +52,18 @@ async fn fill(store: &Store) {
     .execute(store.pool())
     .await
     .unwrap();
+    let content = |_: &agenda_core::Snapshot| {
+        let mut c = agenda_core::versions::VersionContent::default();
+        let row = [("title_en".to_owned(), "Plan — 東京 \"1\"".to_owned())].into();
+        c.tables
+            .insert("pillars".into(), [("P1".to_owned(), row)].into());
+        c
+    };
+    let on = agenda_core::Date::parse("2026-01-07").unwrap();
+    store
+        .publish_version("ana", on, None, false, content)
+        .await
+        .unwrap();
 }
 
 fn lines(path: &Path) -> Vec<String> {
@@ -98,17 +110,18 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
         fill(&store).await;
         let file = dir.path().join(format!("{on}.agenda-backup"));
         let written = store.backup(&file).await.unwrap();
-        assert_eq!(written.audit_seq, 42, "{on}");
+        assert_eq!(written.audit_seq, 43, "{on}");
         assert_eq!(
             written.rows,
             vec![
                 ("records", 40),
-                ("audit_log", 42),
+                ("audit_log", 43),
                 ("audit_head", 1),
                 ("users", 2),
                 ("api_tokens", 1),
                 ("reminders_sent", 1),
-                ("feedback", 2)
+                ("feedback", 2),
+                ("agenda_versions", 1)
             ],
             "{on}"
         );
@@ -130,7 +143,7 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
         let restored = target.open().await.unwrap();
         let read = restored.restore(&file).await.unwrap();
         assert_eq!(read, written, "{on}");
-        assert_eq!(restored.snapshot().version, 42, "{on}");
+        assert_eq!(restored.snapshot().version, 43, "{on}");
         assert_eq!(
             restored.snapshot().count(Kind::Organisation),
             store.snapshot().count(Kind::Organisation),
@@ -152,11 +165,11 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
             .apply("ana", vec![Change::Upsert(org("NEW", None))])
             .await
             .unwrap();
-        assert_eq!(out.version, 43, "{on}");
+        assert_eq!(out.version, 44, "{on}");
         assert_eq!(restored.verify_audit().await.unwrap(), None, "{on}");
         // And a fresh store on it loads what was restored.
         let reopened = target.open().await.unwrap();
-        assert_eq!(reopened.snapshot().version, 43, "{on}");
+        assert_eq!(reopened.snapshot().version, 44, "{on}");
         reopened.close().await;
         restored.close().await;
         store.close().await;
@@ -240,11 +253,13 @@ async fn a_backup_taken_during_writes_is_consistent() {
             let log = restored.audit_len().await.unwrap();
             assert_eq!(log, written.audit_seq, "{on}");
             let mut last: std::collections::BTreeMap<String, Option<String>> = Default::default();
-            let rows: Vec<(i64, String, Option<String>)> =
-                sqlx::query_as("SELECT seq, code, after FROM audit_log ORDER BY seq")
-                    .fetch_all(restored.pool())
-                    .await
-                    .unwrap();
+            let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT seq, code, after FROM audit_log \
+                     WHERE kind <> 'agenda_version' ORDER BY seq",
+            )
+            .fetch_all(restored.pool())
+            .await
+            .unwrap();
             for (_, code, after) in rows {
                 last.insert(code, after);
             }
@@ -303,7 +318,7 @@ async fn a_bad_file_or_a_non_empty_database_is_refused_and_nothing_changes() {
             other => panic!("{on}: {other:?}"),
         }
         assert_eq!(count(&store, "records").await, 40, "{on}");
-        assert_eq!(count(&store, "audit_log").await, 42, "{on}");
+        assert_eq!(count(&store, "audit_log").await, 43, "{on}");
         assert_eq!(store.verify_audit().await.unwrap(), None, "{on}");
 
         // A chain edited before the backup is refused at restore.

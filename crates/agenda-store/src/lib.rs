@@ -15,6 +15,7 @@ pub mod feedback;
 mod migrate;
 mod sql;
 mod store;
+pub mod versions;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -30,6 +31,8 @@ mod audit_tests;
 mod backup_tests;
 #[cfg(test)]
 mod feedback_tests;
+#[cfg(test)]
+mod versions_tests;
 
 pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
 pub use audit::{
@@ -41,3 +44,4 @@ pub use backup::{BackupError, BackupSummary, backup_tables};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};
 pub use store::{ApplyOutcome, Store};
+pub use versions::{Published, VersionInfo};

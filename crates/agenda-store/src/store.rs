@@ -537,7 +537,7 @@ impl Store {
         let mut q = Sql::new(
             self.inner.backend,
             "SELECT seq, at, actor, kind, code, action, before, after, prev_hash, hash \
-             FROM audit_log WHERE kind NOT IN ('account', 'api_token')",
+             FROM audit_log WHERE kind NOT IN ('account', 'api_token', 'agenda_version')",
         );
         if let Some(kind) = kind {
             q.push(" AND kind = ").bind(kind.as_str());
@@ -569,6 +569,19 @@ impl Store {
         let check = check_chain(&mut tx).await?;
         tx.rollback().await?;
         Ok(check)
+    }
+
+    /// Moves the snapshot to `version` without changing its content: for a committed change
+    /// that is not a record (a published version) but that pages and caches must see.
+    pub(crate) fn set_snapshot_version(&self, version: u64) {
+        let mut guard = self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut s = (**guard).clone();
+        s.version = version;
+        *guard = Arc::new(s);
     }
 
     /// Waits for the writer lock, so that nothing else in this process writes meanwhile.

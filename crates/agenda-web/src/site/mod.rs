@@ -12,6 +12,7 @@ mod feedback;
 mod i18n;
 mod pages;
 mod search_page;
+mod version_pages;
 
 use askama::Template;
 use axum::Router;
@@ -326,6 +327,9 @@ pub fn router() -> Router<AppState> {
             "/acknowledgements",
             get(consultation_pages::acknowledgements_page),
         )
+        .route("/versions", get(version_pages::versions))
+        .route("/versions/compare", get(version_pages::compare))
+        .route("/versions/{from}/{to}", get(version_pages::differences))
         .route("/history/{collection}/{key}", get(pages::history))
         .route("/open-data", get(pages::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))

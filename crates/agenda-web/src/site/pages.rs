@@ -153,7 +153,7 @@ impl Chrome {
     }
 }
 
-fn link(lang: Lang, path: &str) -> String {
+pub(super) fn link(lang: Lang, path: &str) -> String {
     match (lang.prefix(), path) {
         ("", p) => p.to_owned(),
         (pre, "/") => format!("{pre}/"),

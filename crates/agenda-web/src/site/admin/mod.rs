@@ -8,6 +8,7 @@ mod consultations;
 mod feedback;
 pub mod forms;
 mod reports;
+mod versions;
 
 use std::collections::BTreeMap;
 
@@ -108,6 +109,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/contributions/{code}/respond",
             post(consultations::respond),
+        )
+        .route(
+            "/admin/versions",
+            get(versions::form).post(versions::publish),
         )
         .route("/admin/feedback", get(feedback::list))
         .route("/admin/tokens", get(tokens).post(create_token))
@@ -334,6 +339,7 @@ async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Resp
     ];
     if agenda_core::policy::may_review(&actor) {
         work.push(("/admin/dashboard".into(), t(lang.0, "admin-dashboard")));
+        work.push(("/admin/versions".into(), t(lang.0, "admin-publish")));
     }
     let role = user.account().role;
     if matches!(role, Role::Admin | Role::Entity) {
