@@ -15,6 +15,7 @@ pub mod feedback;
 mod migrate;
 mod sql;
 mod store;
+pub mod subscriptions;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -30,6 +31,8 @@ mod audit_tests;
 mod backup_tests;
 #[cfg(test)]
 mod feedback_tests;
+#[cfg(test)]
+mod subscriptions_tests;
 
 pub use accounts::{Account, LoginRefused, NewAccount, NewSession, Session, TokenInfo};
 pub use audit::{

@@ -49,6 +49,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_feedback.sql"),
         postgres: include_str!("../migrations/postgres/0003_feedback.sql"),
     },
+    Migration {
+        version: 5,
+        name: "subscriptions",
+        sqlite: include_str!("../migrations/sqlite/0005_subscriptions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_subscriptions.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
