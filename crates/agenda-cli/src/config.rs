@@ -56,6 +56,8 @@ pub struct FileConfig {
     pub smtp: Option<SmtpFile>,
     /// E-mail reminders of reports and figures due.
     pub reminders: Option<RemindersFile>,
+    /// E-mail subscriptions and their digests.
+    pub subscriptions: Option<SubscriptionsFile>,
     /// Mark session cookies `Secure` (default true; browsers accept them on localhost over
     /// plain HTTP too).
     pub secure_cookies: Option<bool>,
@@ -110,6 +112,19 @@ pub struct RemindersFile {
     pub interval: Option<String>,
 }
 
+/// `[subscriptions]` in `agenda.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionsFile {
+    /// On or off; default on when `smtp.host` is set.
+    pub enabled: Option<bool>,
+    /// Time between two digests, e.g. `12h`, `1d` (default), `7d`.
+    pub digest_interval: Option<String>,
+    /// The platform's public address, the start of every link in mails (default
+    /// `http://<listen_addr>`).
+    pub base_url: Option<String>,
+}
+
 /// The variable that may hold the SMTP password, so that it need not be written in a file.
 pub const SMTP_PASSWORD_ENV: &str = "AGENDA_SMTP_PASSWORD";
 
@@ -155,6 +170,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// E-mail reminders; `None` when off (no SMTP host, or `reminders.enabled = false`).
     pub reminders: Option<agenda_web::reminders::ReminderSettings>,
+    /// E-mail subscriptions; `None` when off (no SMTP host, or `subscriptions.enabled =
+    /// false`).
+    pub subscriptions: Option<agenda_web::subscriptions::SubscriptionSettings>,
     /// Whether session cookies are marked `Secure`.
     pub secure_cookies: bool,
     /// The country's prioritisation weights (the priorities page's, and the defaults of the API
@@ -170,6 +188,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact(&self.database_url))
             .field("listen_addr", &self.listen_addr)
             .field("reminders", &self.reminders)
+            .field("subscriptions", &self.subscriptions)
             .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
@@ -268,7 +287,7 @@ impl Config {
             }
         }
         let colours = file.colours.unwrap_or_default();
-        let reminders = reminder_settings(
+        let (smtp, reminders) = mail_settings(
             file.smtp,
             file.reminders,
             std::env::var(SMTP_PASSWORD_ENV)
@@ -276,6 +295,7 @@ impl Config {
                 .filter(|p| !p.is_empty()),
             &in_file,
         )?;
+        let subscriptions = subscription_settings(file.subscriptions, smtp, listen_addr, &in_file)?;
         Ok(Self {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
@@ -293,6 +313,7 @@ impl Config {
             data_dir,
             log_format,
             reminders,
+            subscriptions,
             secure_cookies: file.secure_cookies.unwrap_or(true),
             priority_weights: priority_weights(file.priorities, &in_file)?,
         })
@@ -355,14 +376,81 @@ fn duration(text: &str) -> Option<std::time::Duration> {
     Some(std::time::Duration::from_secs(n.checked_mul(unit)?))
 }
 
+/// The subscription settings from `[subscriptions]` and the mail server: `None` when there is
+/// no mail server or subscriptions are turned off.
+fn subscription_settings(
+    file: Option<SubscriptionsFile>,
+    smtp: Option<agenda_web::reminders::SmtpSettings>,
+    listen_addr: SocketAddr,
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<Option<agenda_web::subscriptions::SubscriptionSettings>> {
+    let file = file.unwrap_or_default();
+    let interval_text = file.digest_interval.unwrap_or_else(|| "1d".to_owned());
+    let digest_interval = duration(&interval_text).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: {interval_text:?}; expected a number and a unit, such as 12h, 1d or 7d",
+            in_file("subscriptions.digest_interval")
+        )
+    })?;
+    let base_url = file
+        .base_url
+        .unwrap_or_else(|| format!("http://{listen_addr}"))
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    let host = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+        .unwrap_or("");
+    if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+        bail!(
+            "{}: {base_url:?}; expected the platform's public address, such as https://agenda.gov.example",
+            in_file("subscriptions.base_url")
+        );
+    }
+    let Some(smtp) = smtp else {
+        if file.enabled == Some(true) {
+            bail!(
+                "{}: subscriptions need a mail server; set {}",
+                in_file("subscriptions.enabled"),
+                in_file("smtp.host")
+            );
+        }
+        return Ok(None);
+    };
+    if file.enabled == Some(false) {
+        return Ok(None);
+    }
+    Ok(Some(agenda_web::subscriptions::SubscriptionSettings {
+        smtp,
+        base_url,
+        digest_interval,
+    }))
+}
+
 /// The reminder settings from `[smtp]`, `[reminders]` and the password variable: `None` when
 /// no SMTP host is set or reminders are turned off.
+#[cfg(test)]
 fn reminder_settings(
     smtp: Option<SmtpFile>,
     reminders: Option<RemindersFile>,
     env_password: Option<String>,
     in_file: &dyn Fn(&str) -> String,
 ) -> anyhow::Result<Option<agenda_web::reminders::ReminderSettings>> {
+    Ok(mail_settings(smtp, reminders, env_password, in_file)?.1)
+}
+
+/// The mail server (`None` without `smtp.host`) and the reminder settings (`None` also when
+/// reminders are turned off) from `[smtp]`, `[reminders]` and the password variable.
+fn mail_settings(
+    smtp: Option<SmtpFile>,
+    reminders: Option<RemindersFile>,
+    env_password: Option<String>,
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<(
+    Option<agenda_web::reminders::SmtpSettings>,
+    Option<agenda_web::reminders::ReminderSettings>,
+)> {
     use agenda_web::reminders::{ReminderSettings, SmtpSecurity, SmtpSettings, check_mailbox};
     let smtp = smtp.unwrap_or_default();
     let reminders = reminders.unwrap_or_default();
@@ -413,28 +501,32 @@ fn reminder_settings(
                 in_file("smtp.host")
             );
         }
-        return Ok(None);
+        return Ok((None, None));
     };
     let from = smtp
         .from
-        .ok_or_else(|| anyhow::anyhow!("{}: needed to send reminders", in_file("smtp.from")))?;
+        .ok_or_else(|| anyhow::anyhow!("{}: needed to send mail", in_file("smtp.from")))?;
     check_mailbox(&from).map_err(|e| anyhow::anyhow!("{}: {e}", in_file("smtp.from")))?;
+    let server = SmtpSettings {
+        host,
+        port: smtp.port.unwrap_or(security.default_port()),
+        from,
+        security,
+        username: smtp.username,
+        password,
+    };
     if reminders.enabled == Some(false) {
-        return Ok(None);
+        return Ok((Some(server), None));
     }
-    Ok(Some(ReminderSettings {
-        smtp: SmtpSettings {
-            host,
-            port: smtp.port.unwrap_or(security.default_port()),
-            from,
-            security,
-            username: smtp.username,
-            password,
-        },
-        cycle: agenda_core::reporting::ReportingCycle::default(),
-        days_before,
-        interval,
-    }))
+    Ok((
+        Some(server.clone()),
+        Some(ReminderSettings {
+            smtp: server,
+            cycle: agenda_core::reporting::ReportingCycle::default(),
+            days_before,
+            interval,
+        }),
+    ))
 }
 
 /// Reads the logo file; the type comes from its extension.

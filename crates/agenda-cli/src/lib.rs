@@ -136,6 +136,10 @@ pub enum Command {
         /// Backup file written by `agenda backup`.
         file: PathBuf,
     },
+    /// Send the subscribers' e-mail digests now: to each confirmed subscriber, what changed
+    /// in what they follow since their last digest (`serve` also does it every
+    /// `subscriptions.digest_interval`).
+    Digest,
     /// The digitalisation roadmap: conflicts, and what a building block's slip moves.
     Roadmap {
         /// What to show.
@@ -254,6 +258,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => audit_verify(&config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Restore { file } => restore(&config, &file).await,
+        Command::Digest => digest(&config).await,
         Command::Roadmap { command } => analysis::roadmap(&config, command).await,
         Command::Analyse { command } => analysis::analyse(&config, command).await,
         Command::Generate {
@@ -380,13 +385,35 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             logo: config.logo.clone(),
             secure_cookies: config.secure_cookies,
             priority_weights: config.priority_weights,
+            subscriptions: config.subscriptions.clone(),
         },
     );
+    if let Some(subscriptions) = &config.subscriptions {
+        agenda_web::subscriptions::spawn(state.clone(), subscriptions.clone());
+    }
     tracing::info!(addr = %local, "serving");
     // Tests and scripts read the real port (with --addr …:0) from this line.
     println!("agenda listening on http://{local}");
     agenda_web::serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn digest(config: &Config) -> anyhow::Result<ExitCode> {
+    let Some(settings) = &config.subscriptions else {
+        bail!("subscriptions are off: set smtp.host (and smtp.from) in the configuration");
+    };
+    let store = open(config).await?;
+    let public = agenda_core::visibility::public_view(&store.snapshot());
+    let o = agenda_web::subscriptions::send_digests(&store, &public, settings).await?;
+    println!(
+        "digests sent: {}, nothing new: {}, not accepted by the mail server: {}",
+        o.sent, o.nothing_new, o.failed
+    );
+    Ok(if o.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 async fn shutdown_signal() {

@@ -49,6 +49,9 @@ const PAGES: &[&str] = &[
     "/consultations/CONS-NDA-2023",
     "/acknowledgements",
     "/login",
+    "/subscribe",
+    "/subscribe?scope=action-line:AL-1.1",
+    "/subscribe/sent?scope=pillar:P1",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";

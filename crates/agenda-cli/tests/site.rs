@@ -331,7 +331,10 @@ fn open_data_downloads_and_the_feed_are_served() {
         feed.text
             .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
     );
-    assert!(feed.text.contains("Milestone reached: AL-1.1-M1"));
+    assert!(feed.text.contains("<entry>"), "{}", feed.text);
+    // The feed of one action line holds its own changes, such as its milestones reached.
+    let line = get(&s, "/feed.atom?scope=action-line:AL-1.1").text;
+    assert!(line.contains("Milestone reached: AL-1.1-M1"), "{line}");
 }
 
 #[test]

@@ -147,6 +147,23 @@ const TABLES: &[Table] = &[
         ],
         order_by: "major, minor",
     },
+    Table {
+        name: "subscriptions",
+        columns: &[
+            ("id", Text),
+            ("email", Text),
+            ("email_key", Text),
+            ("scope", Text),
+            ("lang", Text),
+            ("created_at", Text),
+            ("confirm_hash", Text),
+            ("notice_sent_at", Text),
+            ("confirmed_at", Text),
+            ("last_seq", Int),
+            ("last_digest_at", Text),
+        ],
+        order_by: "id",
+    },
 ];
 
 impl Table {

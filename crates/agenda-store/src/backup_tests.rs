@@ -47,7 +47,13 @@ async fn fill(store: &Store) {
           '2026-01-06T00:00:00Z'); \
          INSERT INTO secrets (name, value, created_at) VALUES ('form-key', 'k', \
          '2026-01-01T00:00:00Z'); \
-         INSERT INTO form_posts (client, at) VALUES ('c', '2026-01-01T00:00:00Z')",
+         INSERT INTO form_posts (client, at) VALUES ('c', '2026-01-01T00:00:00Z'); \
+         INSERT INTO subscriptions (id, email, email_key, scope, lang, created_at, confirm_hash, \
+         notice_sent_at, confirmed_at, last_seq, last_digest_at) VALUES \
+         ('s1', 'Zoë@example.org', 'zoë@example.org', 'agenda', 'fr', '2026-01-01T00:00:00Z', \
+          NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 42, '2026-01-03T00:00:00Z'), \
+         ('s2', 'bo@example.org', 'bo@example.org', 'kpi:KPI-01', 'en', '2026-01-04T00:00:00Z', \
+          'abc', '2026-01-04T00:00:00Z', NULL, 0, NULL)",
     ))
     .execute(store.pool())
     .await
@@ -121,7 +127,8 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
                 ("api_tokens", 1),
                 ("reminders_sent", 1),
                 ("feedback", 2),
-                ("agenda_versions", 1)
+                ("agenda_versions", 1),
+                ("subscriptions", 2)
             ],
             "{on}"
         );

@@ -80,6 +80,18 @@ impl FormKey {
         format!("{issued}.{}", self.mac(form, issued))
     }
 
+    /// A lasting signature of `what` (e.g. `subscription:<id>`): the links in mails, which must
+    /// keep working as long as what they name exists.
+    pub fn sign(&self, what: &str) -> String {
+        let tag = blake3::keyed_hash(&self.0, format!("link\n{what}").as_bytes());
+        tag.to_hex()[..32].to_owned()
+    }
+
+    /// Whether `mac` is [`FormKey::sign`] of `what`.
+    pub fn verify(&self, what: &str, mac: &str) -> bool {
+        same_secret(mac, &self.sign(what))
+    }
+
     /// Checks a presented token for `form` at `now` (Unix seconds).
     pub fn check(&self, form: &str, presented: &str, now: i64) -> TokenCheck {
         let Some((issued, mac)) = presented.split_once('.') else {

@@ -15,6 +15,7 @@ pub mod feedback;
 mod migrate;
 mod sql;
 mod store;
+pub mod subscriptions;
 pub mod versions;
 
 #[cfg(any(test, feature = "testing"))]
@@ -31,6 +32,8 @@ mod audit_tests;
 mod backup_tests;
 #[cfg(test)]
 mod feedback_tests;
+#[cfg(test)]
+mod subscriptions_tests;
 #[cfg(test)]
 mod versions_tests;
 

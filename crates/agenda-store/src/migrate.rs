@@ -55,6 +55,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_versions.sql"),
         postgres: include_str!("../migrations/postgres/0004_versions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "subscriptions",
+        sqlite: include_str!("../migrations/sqlite/0005_subscriptions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_subscriptions.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

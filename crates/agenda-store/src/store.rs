@@ -754,7 +754,7 @@ async fn load(pool: &AnyPool, sdg: Arc<SdgFramework>) -> Result<Snapshot, StoreE
     Ok(snapshot)
 }
 
-fn audit_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+pub(crate) fn audit_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     let kind: String = row.try_get(3)?;
     let code: String = row.try_get(4)?;
     let action: String = row.try_get(5)?;

@@ -11,6 +11,7 @@ pub mod finder_api;
 mod metrics_layer;
 pub mod reminders;
 pub mod site;
+pub mod subscriptions;
 pub mod write_api;
 
 use std::future::Future;
@@ -46,6 +47,9 @@ pub struct WebSettings {
     /// The country's prioritisation weights: those of the priorities page, and of the API
     /// where a parameter does not override them.
     pub priority_weights: agenda_core::catalogue::priorities::PriorityWeights,
+    /// E-mail subscriptions: the mail server, the public address for links in mails and the
+    /// digest interval. `None` without a mail server: the form then says it is unavailable.
+    pub subscriptions: Option<subscriptions::SubscriptionSettings>,
 }
 
 impl WebSettings {
@@ -60,6 +64,7 @@ impl WebSettings {
             logo: None,
             secure_cookies: true,
             priority_weights: Default::default(),
+            subscriptions: None,
         }
     }
 }
@@ -195,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(channels::http::router())
         .merge(site::admin::router())
+        .merge(site::private_router())
         .merge(
             site::router().route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),

@@ -124,7 +124,9 @@ pub struct RunOutcome {
     pub failed: Vec<Code>,
 }
 
-fn transport(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, ReminderError> {
+pub(crate) fn transport(
+    s: &SmtpSettings,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, ReminderError> {
     let builder = match s.security {
         SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
         SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)

@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use agenda_core::{Kind, Kpi, MilestoneStatus, Snapshot};
+use agenda_core::{Kind, Kpi, Snapshot};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::pages::esc;
 use crate::AppState;
+use crate::subscriptions::{FEED_SCAN_MAX, Scope, changes};
 
 fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
     (
@@ -135,96 +136,80 @@ pub async fn json(State(state): State<AppState>) -> Response {
     }
 }
 
-/// `GET /feed.atom`: approved progress reports, completed milestones, adopted legal
-/// instruments and changes of an action line's status, newest first.
-pub async fn atom(State(state): State<AppState>) -> Response {
+/// `?scope=` of the feed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FeedParams {
+    scope: Option<String>,
+}
+
+/// Entries a feed holds at most.
+const FEED_ENTRIES: usize = 100;
+
+/// `GET /feed.atom[?scope=pillar:P1|action-line:AL-1.1|kpi:KPI-01|organisation:DGA]`: approved
+/// progress reports, milestones reached, legal instruments adopted, changes of an action
+/// line's status and new KPI figures, of the whole agenda or of one scope, newest first (the
+/// same changes the subscribers' digests list).
+pub async fn atom(
+    State(state): State<AppState>,
+    lang: super::Lang,
+    axum::extract::Query(p): axum::extract::Query<FeedParams>,
+) -> Response {
     let s = state.public_snapshot();
-    let base = "";
-    let mut entries: Vec<(String, String, String, String)> = Vec::new();
-    let status_of = |json: &Option<String>| {
-        json.as_deref()
-            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-            .and_then(|v| v.get("status").and_then(|x| x.as_str()).map(str::to_owned))
+    let Some(scope) = Scope::parse(p.scope.as_deref().unwrap_or("agenda")).filter(|x| x.exists(&s))
+    else {
+        return (StatusCode::NOT_FOUND, "no such scope").into_response();
     };
-    let changes = state
-        .store
-        .audit_records(Some(Kind::ActionLine), None, 1000)
-        .await
-        .unwrap_or_default();
-    for r in changes {
-        if let (Some(before), Some(after)) = (status_of(&r.before), status_of(&r.after))
-            && before != after
-            && s.action_lines.contains_key(&r.code)
-        {
-            entries.push((
-                r.at.get(..10).unwrap_or(&r.at).to_owned(),
-                format!("Status of {}: {before} → {after}", r.code),
-                format!("{base}/action-lines/{}", r.code),
-                String::new(),
-            ));
-        }
-    }
-    for r in s.progress_reports.values() {
-        if let Some(d) = r.submitted_on {
-            entries.push((
-                d.to_string(),
-                format!("Progress report {} {}", r.action_line, r.period),
-                format!("{base}/action-lines/{}", r.action_line),
-                r.narrative
-                    .as_ref()
-                    .map(|n| n.get("en").to_owned())
-                    .unwrap_or_default(),
-            ));
-        }
-    }
-    for m in s.milestones.values() {
-        if let (MilestoneStatus::Done, Some(d)) = (m.status, m.completed_on) {
-            entries.push((
-                d.to_string(),
-                format!("Milestone reached: {} {}", m.code, m.title.get("en")),
-                format!("{base}/action-lines/{}", m.action_line),
-                String::new(),
-            ));
-        }
-    }
-    for l in s.legal_instruments.values() {
-        if let Some(d) = l.adopted_on {
-            entries.push((
-                d.to_string(),
-                format!("Adopted: {} {}", l.code, l.title.get("en")),
-                format!("{base}/regulatory-plan"),
-                String::new(),
-            ));
-        }
-    }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(100);
-    let title = s
-        .the_agenda()
-        .map(|a| a.title.get("en").to_owned())
-        .unwrap_or_else(|| state.settings.country.clone());
+    let (entries, _) = match changes(
+        &state.store,
+        &s,
+        &scope,
+        0,
+        s.version,
+        FEED_ENTRIES,
+        Some(FEED_SCAN_MAX),
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(e) => return failed(e),
+    };
+    let l = lang.0;
+    let title = match scope {
+        Scope::Agenda => scope.name(&s, l),
+        _ => format!("{} — {}", scope.name(&s, l), state.settings.country),
+    };
     let updated = entries
         .first()
-        .map(|e| e.0.clone())
-        .unwrap_or_else(|| state.today().to_string());
+        .map(|e| e.at.clone())
+        .unwrap_or_else(|| format!("{}T00:00:00Z", state.today()));
+    let id = match scope {
+        Scope::Agenda => "urn:agenda:feed".to_owned(),
+        _ => format!("urn:agenda:feed:{}", scope.key()),
+    };
     let mut out = String::new();
     let _ = write!(
         out,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\
-         <title>{}</title><id>urn:agenda:feed</id><updated>{updated}T00:00:00Z</updated>\
-         <link rel=\"self\" href=\"/feed.atom\"/><link href=\"/\"/><author><name>{}</name></author>",
+         <title>{}</title><id>{}</id><updated>{updated}</updated>\
+         <link rel=\"self\" href=\"{}\"/><link href=\"{}{}\"/><author><name>{}</name></author>",
         esc(&title),
+        esc(&id),
+        esc(&scope.feed()),
+        lang.prefix(),
+        esc(&scope.page()),
         esc(&state.settings.country)
     );
-    for (i, (date, title, href, summary)) in entries.iter().enumerate() {
+    for e in &entries {
         let _ = write!(
             out,
-            "<entry><title>{}</title><id>urn:agenda:{}:{i}</id><updated>{date}T00:00:00Z</updated>\
-             <link href=\"{}\"/><summary>{}</summary></entry>",
-            esc(title),
-            esc(&format!("{date}:{title}").replace(' ', "-")),
-            esc(href),
-            esc(summary)
+            "<entry><title>{}</title><id>urn:agenda:change:{}</id><updated>{}</updated>\
+             <link href=\"{}{}\"/><summary>{}</summary></entry>",
+            esc(&e.event.title(&s, l)),
+            e.seq,
+            esc(&e.at),
+            lang.prefix(),
+            esc(&e.event.page()),
+            esc(&e.event.summary(l))
         );
     }
     out.push_str("</feed>\n");

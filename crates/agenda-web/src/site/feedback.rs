@@ -99,7 +99,7 @@ fn authority(url: &str) -> Option<String> {
 /// Whether the post comes from a page of this site: its `Origin` (else its `Referer`) names
 /// the host the request was sent to. Browsers send `Origin` with every form post; a client
 /// that sends neither is no browser another site could drive, and still needs a token.
-fn same_site(headers: &HeaderMap) -> bool {
+pub(crate) fn same_site(headers: &HeaderMap) -> bool {
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let hosts: Vec<String> = [
         text(header::HOST),

@@ -12,6 +12,7 @@ mod feedback;
 mod i18n;
 mod pages;
 mod search_page;
+mod subscribe;
 mod version_pages;
 
 use askama::Template;
@@ -155,7 +156,8 @@ pub async fn headers(
         && !path.starts_with("/healthz")
         && !path.starts_with("/admin")
         && !path.starts_with("/login")
-        && !path.starts_with("/chat");
+        && !path.starts_with("/chat")
+        && !path.starts_with("/subscriptions");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -336,6 +338,8 @@ pub fn router() -> Router<AppState> {
         .route("/open-data/agenda.xlsx", get(downloads::xlsx))
         .route("/open-data/agenda.json", get(downloads::json))
         .route("/feed.atom", get(downloads::atom))
+        .route("/subscribe", get(subscribe::form).post(subscribe::post))
+        .route("/subscribe/sent", get(subscribe::sent))
         .route("/search", get(search_page::search))
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(service_worker))
@@ -345,6 +349,23 @@ pub fn router() -> Router<AppState> {
         .route("/assets/sdg.css", get(downloads::sdg_css))
         .route("/assets/theme.css", get(downloads::theme_css))
         .route("/assets/logo", get(downloads::logo))
+}
+
+/// The pages reached from the links in subscription mails: about one person, authenticated by
+/// the token in their URL, so never kept by the page cache.
+pub fn private_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/subscriptions/confirm",
+            get(subscribe::confirm_page).post(subscribe::confirm),
+        )
+        .route(
+            "/subscriptions/unsubscribe",
+            get(subscribe::unsubscribe_page).post(subscribe::unsubscribe),
+        )
+        .route("/subscriptions/manage", get(subscribe::manage))
+        .route("/subscriptions/export", get(subscribe::export))
+        .route("/subscriptions/delete", post(subscribe::delete))
 }
 
 /// The web app manifest: the public space installs as an app on phones.

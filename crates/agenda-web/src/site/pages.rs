@@ -70,6 +70,16 @@ pub struct Chrome {
     pub langs: Vec<LangLink>,
     /// Whether a logo is configured.
     pub logo: bool,
+    /// What the page's own feed and subscription follow, on the pages of a scope.
+    pub follow: Option<Follow>,
+}
+
+/// The links to follow what a page is about: by e-mail and as an Atom feed.
+pub struct Follow {
+    /// The subscription form for it.
+    pub subscribe: String,
+    /// Its Atom feed.
+    pub feed: String,
 }
 
 impl Chrome {
@@ -110,7 +120,17 @@ impl Chrome {
             nav,
             langs,
             logo: state.settings.logo.is_some(),
+            follow: None,
         }
+    }
+
+    /// The page is about `scope`: link its feed and its subscription form.
+    pub(super) fn following(mut self, scope: &crate::subscriptions::Scope) -> Self {
+        self.follow = Some(Follow {
+            subscribe: format!("{}?scope={}", self.href("/subscribe"), scope.key()),
+            feed: scope.feed(),
+        });
+        self
     }
 
     /// An interface string.
@@ -781,7 +801,8 @@ pub async fn action_line(
         lang,
         &format!("/action-lines/{code}"),
         format!("{} {}", a.code, a.title.get(lang.0)),
-    );
+    )
+    .following(&crate::subscriptions::Scope::ActionLine(code.clone()));
     let p = action_line_progress(&s, &code, today);
     let pct = p.as_ref().map(|p| p.progress_pct).unwrap_or(0.0);
     let mut milestones: Vec<&Milestone> = s
@@ -1055,7 +1076,8 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         lang,
         &format!("/kpis/{code}"),
         format!("{} {}", k.code, k.title.get(lang.0)),
-    );
+    )
+    .following(&crate::subscriptions::Scope::Kpi(code.clone()));
     let obs: Vec<&Observation> = s.observations_of(&code).collect();
     let a = assess(&k, obs.iter().copied(), today);
     let data = obs
@@ -1256,7 +1278,8 @@ pub async fn organisation(
         lang,
         &format!("/organisations/{code}"),
         o.name.get(lang.0).to_owned(),
-    );
+    )
+    .following(&crate::subscriptions::Scope::Organisation(code.clone()));
     // Reports are judged on everything received, drafts and returns included.
     let all = state.store.snapshot();
     let due: Vec<_> = reports_due(
