@@ -49,6 +49,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_feedback.sql"),
         postgres: include_str!("../migrations/postgres/0003_feedback.sql"),
     },
+    Migration {
+        version: 6,
+        name: "tickets",
+        sqlite: include_str!("../migrations/sqlite/0006_tickets.sql"),
+        postgres: include_str!("../migrations/postgres/0006_tickets.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

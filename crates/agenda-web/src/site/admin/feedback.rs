@@ -38,7 +38,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
     };
     let (counts, latest) = match (
         state.store.feedback_counts(scope.as_deref()).await,
-        state.store.feedback(scope.as_deref(), LATEST).await,
+        state.store.feedback(scope.as_deref(), None, LATEST).await,
     ) {
         (Ok(c), Ok(l)) => (c, l),
         (Err(e), _) | (_, Err(e)) => return store_failure(&state, lang, e),
