@@ -195,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(channels::http::router())
         .merge(site::admin::router())
+        .merge(site::private_router())
         .merge(
             site::router().route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),

@@ -8,7 +8,7 @@ mod charts;
 mod chat_page;
 mod consultation_pages;
 mod downloads;
-mod feedback;
+pub(crate) mod feedback;
 mod i18n;
 mod pages;
 mod search_page;
@@ -154,7 +154,8 @@ pub async fn headers(
         && !path.starts_with("/healthz")
         && !path.starts_with("/admin")
         && !path.starts_with("/login")
-        && !path.starts_with("/chat");
+        && !path.starts_with("/chat")
+        && !path.starts_with("/feedback/");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -341,6 +342,12 @@ pub fn router() -> Router<AppState> {
         .route("/assets/sdg.css", get(downloads::sdg_css))
         .route("/assets/theme.css", get(downloads::theme_css))
         .route("/assets/logo", get(downloads::logo))
+}
+
+/// Public pages that depend on more than the snapshot, the day and the language (a person's
+/// feedback ticket): never kept in the page cache.
+pub fn private_router() -> Router<AppState> {
+    Router::new().route("/feedback/{id}", get(feedback::ticket))
 }
 
 /// The web app manifest: the public space installs as an app on phones.

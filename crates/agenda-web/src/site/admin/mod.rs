@@ -110,6 +110,10 @@ pub fn router() -> Router<AppState> {
             post(consultations::respond),
         )
         .route("/admin/feedback", get(feedback::list))
+        .route(
+            "/admin/feedback/{id}",
+            get(feedback::show).post(feedback::act),
+        )
         .route("/admin/tokens", get(tokens).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/users", get(users).post(add_user))
