@@ -599,6 +599,14 @@ fn a_ticket_goes_to_the_owning_organisation_and_back_to_the_person_with_its_answ
             assert_eq!(sheet.status, 200, "[{on}]");
             assert!(sheet.text.contains("marker-91c2"), "[{on}]");
             let csrf = input(&sheet.text, "csrf").expect("the session's token");
+            assert_eq!(
+                maria
+                    .get(&format!("/admin/feedback/{}", "0".repeat(32)))
+                    .await
+                    .status,
+                404,
+                "[{on}]"
+            );
             let ticket = format!("/admin/feedback/{id}");
 
             // Another organisation's user neither sees nor changes it.

@@ -242,6 +242,16 @@ struct Errors {
     saved: bool,
 }
 
+fn not_found(state: &AppState, lang: Lang) -> Response {
+    page(
+        state,
+        lang,
+        StatusCode::NOT_FOUND,
+        &t(lang.0, "error-not-found"),
+        format!("<p>{}</p>", esc(&t(lang.0, "ticket-not-found"))),
+    )
+}
+
 /// The ticket `id`, if `user` may handle it; else the page to answer with (404 when there
 /// is no such ticket, 403 when it is another organisation's).
 async fn ticket_for(
@@ -252,15 +262,7 @@ async fn ticket_for(
 ) -> Result<Feedback, Response> {
     let f = match state.store.ticket(id).await {
         Ok(Some(f)) => f,
-        Ok(None) => {
-            return Err(page(
-                state,
-                lang,
-                StatusCode::NOT_FOUND,
-                &t(lang.0, "error-not-found"),
-                format!("<p>{}</p>", esc(&t(lang.0, "ticket-not-found"))),
-            ));
-        }
+        Ok(None) => return Err(not_found(state, lang)),
         Err(e) => return Err(store_failure(state, lang, e)),
     };
     if let Err(denied) = may_handle_ticket(&user.actor(), &state.store.snapshot(), &f.service) {
@@ -499,16 +501,7 @@ pub(super) async fn act(
             ))
             .into_response()
         }
-        Ok(Err(TicketRefusal::NotFound)) => ticket_for(&state, lang, &user, &id)
-            .await
-            .err()
-            .unwrap_or_else(|| {
-                store_failure(
-                    &state,
-                    lang,
-                    agenda_store::StoreError::Internal("a ticket came back".into()),
-                )
-            }),
+        Ok(Err(TicketRefusal::NotFound)) => not_found(&state, lang),
         Ok(Err(TicketRefusal::Stale(now))) => {
             let notice = t_args(
                 lang.0,
