@@ -388,6 +388,45 @@ async fn follow_first(client: &Client, css: &str) -> String {
     target.path().to_owned()
 }
 
+/// Leaves feedback on a service sheet as a person does (the form, then the button) and returns
+/// the private page of the ticket it became: `/feedback/<id>?key=<key>`.
+async fn leave_feedback(client: &Client, base: &str) -> String {
+    client
+        .goto(&format!("{base}/services/SVC-001"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#fb-no"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#fb-comment"))
+        .await
+        .unwrap()
+        .send_keys("The PDF form cannot be found.")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(".feedback button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".private-link"))
+        .await
+        .expect("sent to the ticket's private page");
+    let url = client.current_url().await.unwrap();
+    assert!(url.path().starts_with("/feedback/"), "{url}");
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
+}
+
 fn localised(prefix: &str, path: &str) -> String {
     match path {
         "/" => format!("{prefix}/"),
@@ -418,6 +457,9 @@ async fn every_page_type_has_no_accessibility_violations() {
         "axe missed the planted faults: {planted:?}"
     );
 
+    // A person's private ticket page, whose address only the form's answer gives.
+    let ticket = leave_feedback(&client, &server.base).await;
+
     let mut problems = Vec::new();
     let mut violations = Vec::new();
     let mut checked = 0;
@@ -425,10 +467,10 @@ async fn every_page_type_has_no_accessibility_violations() {
     // scrolling (wide tables scroll inside their own box).
     client.set_window_size(360, 800).await.unwrap();
     for prefix in LANGUAGES {
-        for path in PAGES {
+        for path in PAGES.iter().copied().chain([ticket.as_str()]) {
             let page = localised(prefix, path);
             let url = format!("{}{page}", server.base);
-            let expected = if *path == NOT_FOUND { 404 } else { 200 };
+            let expected = if path == NOT_FOUND { 404 } else { 200 };
             let got = status(&url).await;
             if got != expected {
                 problems.push(format!("{page}: HTTP {got}, expected {expected}"));
@@ -563,9 +605,20 @@ async fn the_administration_has_no_accessibility_violations() {
         .await
         .expect("signed in and sent to /admin");
 
+    // A ticket to handle: the queue and the ticket's page are checked with it.
+    let ticket = leave_feedback(&client, &server.base).await;
+    let id = ticket
+        .trim_start_matches("/feedback/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let ticket_admin = format!("/admin/feedback/{id}");
+
     let mut checked = 1;
     for prefix in LANGUAGES {
-        for path in ADMIN_PAGES {
+        let extra = ["/admin/feedback", ticket_admin.as_str()];
+        for path in ADMIN_PAGES.iter().copied().chain(extra) {
             let page = localised(prefix, path);
             if let Err(e) = client.goto(&format!("{}{page}", server.base)).await {
                 problems.push(format!("{page}: the browser could not open it: {e}"));
@@ -605,6 +658,47 @@ async fn the_administration_has_no_accessibility_violations() {
     match axe(&client, &tools.axe_js, "form with errors").await {
         Ok(v) => violations.extend(v),
         Err(e) => problems.push(format!("form with errors: {e}")),
+    }
+    checked += 1;
+    // The ticket's form refused: "answered" without an answer.
+    client
+        .goto(&format!("{}{ticket_admin}", server.base))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#t-status-answered"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#t-answer"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#ticket-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#t-answer-error"))
+        .await
+        .expect("the missing answer reported next to its field");
+    let source = client.source().await.unwrap();
+    if !source.contains("aria-invalid") {
+        problems.push("a missing answer was not reported next to its field".into());
+    }
+    match axe(&client, &tools.axe_js, "ticket form with errors").await {
+        Ok(v) => violations.extend(v),
+        Err(e) => problems.push(format!("ticket form with errors: {e}")),
     }
     checked += 1;
     let _ = client.close().await;

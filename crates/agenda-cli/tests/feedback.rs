@@ -2,7 +2,9 @@
 //! `AGENDA_TEST_POSTGRES_URL` is set) PostgreSQL: an answer posted from the service sheet with
 //! the sheet's own token reaches the owning organisation's `/admin/feedback` and nobody else's;
 //! forged, expired, cross-site and robot posts store nothing; an address is limited to ten
-//! posts an hour.
+//! posts an hour. Each answer is a ticket: the owning organisation moves it on and answers it,
+//! the person reads the answer through the private link they were given, and nobody else sees
+//! or changes it.
 
 use std::process::{Command, Stdio};
 
@@ -40,6 +42,7 @@ struct Answer {
     text: String,
     location: String,
     cookies: Vec<String>,
+    cache_control: String,
 }
 
 fn enc(s: &str) -> String {
@@ -103,10 +106,12 @@ impl Client {
         };
         let location = header("location").concat();
         let cookies = header("set-cookie");
+        let cache_control = header("cache-control").concat();
         Answer {
             status: r.status().as_u16(),
             location,
             cookies,
+            cache_control,
             text: r.text().await.unwrap_or_default(),
         }
     }
@@ -258,10 +263,15 @@ fn an_answer_from_the_sheet_reaches_the_owning_organisation_and_nobody_else() {
                 )
                 .await;
             assert_eq!(r.status, 303, "[{on}] {}", r.text);
-            assert_eq!(r.location, "/fr/services/SVC-001/feedback/thanks", "[{on}]");
+            assert!(
+                r.location.starts_with("/fr/feedback/"),
+                "[{on}] {}",
+                r.location
+            );
             let thanks = anon.get(&r.location).await;
             assert_eq!(thanks.status, 200, "[{on}]");
-            assert!(thanks.text.contains("<h1>Merci</h1>"), "[{on}]");
+            assert!(thanks.text.contains("<h1>Votre avis</h1>"), "[{on}]");
+            assert!(thanks.text.contains("Merci."), "[{on}]");
             assert_eq!(
                 stored(url).await,
                 vec![(
@@ -443,6 +453,368 @@ fn the_eleventh_post_within_an_hour_from_one_address_is_refused() {
                 .await;
             assert_eq!(r.status, 303, "[{on}] {}", r.text);
             assert_eq!(stored(url).await.len(), 11, "[{on}]");
+        });
+    });
+}
+
+/// A ticket as the database holds it: its status, its answer and how many moves it has had.
+async fn ticket_row(url: &str, id: &str) -> (String, Option<String>, i64) {
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    let (status, answer): (String, Option<String>) =
+        sqlx::query_as("SELECT status, answer FROM feedback WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    let moves: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM feedback_events WHERE feedback_id = $1")
+            .bind(id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    conn.close().await.unwrap();
+    (status, answer, moves)
+}
+
+/// The identifier and key of the private link `/<lang>/feedback/<id>?key=<key>`.
+fn private_link(location: &str) -> (String, String) {
+    let rest = location.split_once("/feedback/").expect("a ticket link").1;
+    let (id, key) = rest.split_once("?key=").expect("a key");
+    (id.to_owned(), key.to_owned())
+}
+
+#[test]
+fn a_ticket_goes_to_the_owning_organisation_and_back_to_the_person_with_its_answer() {
+    each_demo(|s, url, on| {
+        runtime().block_on(async {
+            let anon = Client::anonymous(s);
+            let api: serde_json::Value =
+                serde_json::from_str(&anon.get("/api/v1/services/SVC-001").await.text).unwrap();
+            let owner = api["owner_code"].as_str().unwrap().to_owned();
+            let al: serde_json::Value =
+                serde_json::from_str(&anon.get("/api/v1/action-lines/AL-1.1").await.text).unwrap();
+            let other = al["lead_org"].as_str().unwrap().to_owned();
+            assert_ne!(owner, other);
+            let org: serde_json::Value = serde_json::from_str(
+                &anon
+                    .get(&format!("/api/v1/organisations/{owner}"))
+                    .await
+                    .text,
+            )
+            .unwrap();
+            let org_name = org["name"]["es"]
+                .as_str()
+                .or(org["name"]["en"].as_str())
+                .unwrap()
+                .to_owned();
+            add_user(url, "maria.lopez", "entity", Some(&owner));
+            add_user(url, "intruder", "entity", Some(&other));
+            add_user(url, "ed", "editor", None);
+
+            // The visitor leaves feedback in Spanish and is sent to its private page.
+            let token = sheet_token(&anon, "/es/services/SVC-001").await;
+            let comment = "No encuentro el formulario — marker-91c2";
+            let r = anon
+                .feedback(
+                    "/es",
+                    "SVC-001",
+                    &[
+                        ("token", &token),
+                        ("useful", "no"),
+                        ("comment", comment),
+                        ("website", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert!(
+                r.location.starts_with("/es/feedback/"),
+                "[{on}] {}",
+                r.location
+            );
+            let (id, key) = private_link(&r.location);
+            let link = r.location.clone();
+            let mine = anon.get(&link).await;
+            assert_eq!(mine.status, 200, "[{on}]");
+            assert_eq!(mine.cache_control, "no-store", "[{on}]");
+            assert!(mine.text.contains("<h1>Su opinión</h1>"), "[{on}]");
+            assert!(mine.text.contains("marker-91c2"), "[{on}]");
+            assert!(mine.text.contains("Estado: Nuevo"), "[{on}]");
+            assert!(
+                mine.text
+                    .contains(&format!("href=\"{}\"", link.replace('&', "&amp;"))),
+                "[{on}]: the page gives its own address"
+            );
+            assert_eq!(
+                ticket_row(url, &id).await,
+                ("new".into(), None, 0),
+                "[{on}]"
+            );
+
+            // Without its key, the page says nothing, not even that the ticket exists.
+            let wrong = format!(
+                "{}{}",
+                &key[..31],
+                if key.ends_with('0') { '1' } else { '0' }
+            );
+            for path in [
+                format!("/es/feedback/{id}?key={wrong}"),
+                format!("/es/feedback/{id}"),
+                format!("/es/feedback/{id}?key="),
+                format!("/feedback/{}?key={key}", "0".repeat(32)),
+            ] {
+                let r = anon.get(&path).await;
+                assert_eq!(r.status, 404, "[{on}] {path}");
+                assert!(!r.text.contains("marker-91c2"), "[{on}] {path}");
+                assert!(
+                    r.text.contains("No hay ninguna opinión") || path.starts_with("/feedback/"),
+                    "[{on}] {path}"
+                );
+            }
+
+            // The owning organisation finds it in its queue, filtered by status.
+            let maria = Client::login(s, "maria.lopez").await;
+            let queue = maria.get("/admin/feedback").await;
+            assert_eq!(queue.status, 200, "[{on}]");
+            let href = format!("href=\"/admin/feedback/{id}\"");
+            assert!(queue.text.contains(&href), "[{on}] {}", queue.text);
+            assert!(queue.text.contains("marker-91c2"), "[{on}]");
+            assert!(
+                maria
+                    .get("/admin/feedback?status=new")
+                    .await
+                    .text
+                    .contains(&href),
+                "[{on}]"
+            );
+            assert!(
+                !maria
+                    .get("/admin/feedback?status=closed")
+                    .await
+                    .text
+                    .contains(&href),
+                "[{on}]"
+            );
+            let sheet = maria.get(&format!("/admin/feedback/{id}")).await;
+            assert_eq!(sheet.status, 200, "[{on}]");
+            assert!(sheet.text.contains("marker-91c2"), "[{on}]");
+            let csrf = input(&sheet.text, "csrf").expect("the session's token");
+            assert_eq!(
+                maria
+                    .get(&format!("/admin/feedback/{}", "0".repeat(32)))
+                    .await
+                    .status,
+                404,
+                "[{on}]"
+            );
+            let ticket = format!("/admin/feedback/{id}");
+
+            // Another organisation's user neither sees nor changes it.
+            let intruder = Client::login(s, "intruder").await;
+            assert!(
+                !intruder
+                    .get("/admin/feedback")
+                    .await
+                    .text
+                    .contains("marker-91c2"),
+                "[{on}]"
+            );
+            let r = intruder.get(&ticket).await;
+            assert_eq!(r.status, 403, "[{on}]");
+            assert!(!r.text.contains("marker-91c2"), "[{on}]");
+            let their_csrf = input(&intruder.get("/admin").await.text, "csrf").unwrap();
+            let r = intruder
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &their_csrf),
+                        ("seen", "new"),
+                        ("status", "answered"),
+                        ("answer", "Not ours to say"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 403, "[{on}]");
+            assert_eq!(
+                anon.get(&format!("/feedback/{id}?key={key}")).await.status,
+                200
+            );
+            assert_eq!(
+                ticket_row(url, &id).await,
+                ("new".into(), None, 0),
+                "[{on}]"
+            );
+
+            // Nor does a form without the session's token, or an impossible move.
+            let r = maria
+                .post(&ticket, &[], &[("seen", "new"), ("status", "in_progress")])
+                .await;
+            assert_eq!(r.status, 403, "[{on}]");
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &csrf),
+                        ("seen", "new"),
+                        ("status", "answered"),
+                        ("answer", " "),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 422, "[{on}]");
+            assert!(r.text.contains("aria-invalid=\"true\""), "[{on}]");
+            assert!(
+                r.text
+                    .contains("aria-describedby=\"t-answer-hint t-answer-error\""),
+                "[{on}]"
+            );
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[("csrf", &csrf), ("seen", "new"), ("status", "new")],
+                )
+                .await;
+            assert_eq!(r.status, 422, "[{on}]");
+            assert_eq!(
+                ticket_row(url, &id).await,
+                ("new".into(), None, 0),
+                "[{on}]"
+            );
+
+            // In progress, then answered.
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[("csrf", &csrf), ("seen", "new"), ("status", "in_progress")],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(r.location, format!("{ticket}?saved=1"), "[{on}]");
+            assert!(
+                anon.get(&link).await.text.contains("Estado: En curso"),
+                "[{on}]"
+            );
+            let answer = "El formulario está en la sección <Documentos> — answer-5d1e";
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &csrf),
+                        ("seen", "in_progress"),
+                        ("status", "answered"),
+                        ("answer", answer),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(
+                ticket_row(url, &id).await,
+                ("answered".into(), Some(answer.to_owned()), 2),
+                "[{on}]"
+            );
+            // A form shown before the answer cannot undo it.
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &csrf),
+                        ("seen", "in_progress"),
+                        ("status", "closed"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 409, "[{on}]");
+            assert_eq!(ticket_row(url, &id).await.0, "answered", "[{on}]");
+
+            // The person reads the answer, in Spanish, with the organisation's name and not
+            // the account's.
+            let mine = anon.get(&link).await;
+            assert_eq!(mine.status, 200, "[{on}]");
+            assert!(mine.text.contains("Estado: Respondido"), "[{on}]");
+            // Escaped (as `&lt;` or `&#60;`), never as markup.
+            assert!(
+                mine.text.contains("El formulario está en la sección &")
+                    && mine.text.contains("Documentos&")
+                    && mine.text.contains("answer-5d1e"),
+                "[{on}] {}",
+                mine.text
+            );
+            assert!(!mine.text.contains("<Documentos>"), "[{on}]");
+            let from = format!("Respuesta de {org_name}");
+            let escaped_from = from.replace('&', "&amp;").replace('\'', "&#39;");
+            assert!(
+                mine.text.contains(&from) || mine.text.contains(&escaped_from),
+                "[{on}]"
+            );
+            assert!(!mine.text.contains("maria.lopez"), "[{on}]");
+            // The organisation sees who did what; editors see the ticket too.
+            let sheet = maria.get(&format!("{ticket}?saved=1")).await;
+            assert!(sheet.text.contains("maria.lopez"), "[{on}]");
+            assert!(sheet.text.contains("role=\"status\""), "[{on}]");
+            let ed = Client::login(s, "ed").await;
+            assert_eq!(ed.get(&ticket).await.status, 200, "[{on}]");
+            assert!(
+                ed.get("/admin/feedback?status=answered")
+                    .await
+                    .text
+                    .contains(&href),
+                "[{on}]"
+            );
+            // Neither the comment nor the answer is public.
+            for path in [
+                "/services/SVC-001",
+                "/es/services/SVC-001",
+                "/api/v1/services/SVC-001",
+            ] {
+                let page = anon.get(path).await.text;
+                assert!(
+                    !page.contains("marker-91c2") && !page.contains("answer-5d1e"),
+                    "[{on}] {path}"
+                );
+            }
+
+            // Closed, then reopened by the editor.
+            let r = maria
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &csrf),
+                        ("seen", "answered"),
+                        ("status", "closed"),
+                        ("answer", answer),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert!(
+                anon.get(&link).await.text.contains("Estado: Cerrado"),
+                "[{on}]"
+            );
+            let ed_csrf = input(&ed.get(&ticket).await.text, "csrf").unwrap();
+            let r = ed
+                .post(
+                    &ticket,
+                    &[],
+                    &[
+                        ("csrf", &ed_csrf),
+                        ("seen", "closed"),
+                        ("status", "in_progress"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "[{on}] {}", r.text);
+            assert_eq!(
+                ticket_row(url, &id).await,
+                ("in_progress".into(), Some(answer.to_owned()), 4),
+                "[{on}]"
+            );
         });
     });
 }

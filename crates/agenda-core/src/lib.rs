@@ -13,6 +13,7 @@ pub mod progress;
 pub mod reporting;
 pub mod sdg;
 pub mod snapshot;
+pub mod ticket;
 pub mod values;
 pub mod versions;
 pub mod visibility;

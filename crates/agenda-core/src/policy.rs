@@ -16,6 +16,8 @@
 //!   (moderating, responding and opening consultations are for `admin` and `editor`). Whether
 //!   a consultation is open depends on the day, so these writes are allowed only through
 //!   [`may_change_on`] / [`may_apply_on`], which are told the day.
+//! - Feedback tickets left on a service sheet are seen and handled only by the organisation
+//!   owning the service (its `entity` users) and by `admin` and `editor` ([`may_handle_ticket`]).
 
 use crate::consultation::{ConsultationStatus, status};
 use crate::model::{Contribution, ObservationStatus, ReportStatus, Role};
@@ -290,6 +292,30 @@ pub fn may_review(actor: &Actor) -> bool {
             ..
         }
     )
+}
+
+/// Whether `actor` may see and handle a feedback ticket on the service `service` of `s`
+/// (see [`crate::ticket`]). The ticket follows the service: its owning organisation now.
+pub fn may_handle_ticket(actor: &Actor, s: &Snapshot, service: &str) -> Result<(), Denied> {
+    match actor {
+        Actor::User {
+            role: Role::Admin | Role::Editor,
+            ..
+        } => Ok(()),
+        Actor::User {
+            role: Role::Entity,
+            organisation: Some(org),
+        } => match s.services.get(service) {
+            Some(v) if v.owner_code == *org => Ok(()),
+            _ => Err(Denied(format!(
+                "this feedback is on a service of another organisation than {org}"
+            ))),
+        },
+        Actor::Token { .. } => Err(Denied("API tokens may only submit KPI observations".into())),
+        Actor::User { .. } => Err(Denied(
+            "feedback is handled by the service's organisation and the editors".into(),
+        )),
+    }
 }
 
 #[cfg(test)]

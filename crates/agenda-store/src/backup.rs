@@ -164,6 +164,19 @@ const TABLES: &[Table] = &[
         ],
         order_by: "id",
     },
+    Table {
+        name: "feedback_events",
+        columns: &[
+            ("feedback_id", Text),
+            ("seq", Int),
+            ("at", Text),
+            ("actor", Text),
+            ("status_from", Text),
+            ("status_to", Text),
+            ("answer", Text),
+        ],
+        order_by: "feedback_id, seq",
+    },
 ];
 
 impl Table {

@@ -45,6 +45,8 @@ async fn fill(store: &Store) {
           NULL), \
          ('f2', 'SVC-001', 0, NULL, 'en', '2026-01-05T00:00:00Z', 'answered', 'Thanks', \
           '2026-01-06T00:00:00Z'); \
+         INSERT INTO feedback_events (feedback_id, seq, at, actor, status_from, status_to, \
+         answer) VALUES ('f2', 1, '2026-01-06T00:00:00Z', 'bo', 'new', 'answered', 'Thanks'); \
          INSERT INTO secrets (name, value, created_at) VALUES ('form-key', 'k', \
          '2026-01-01T00:00:00Z'); \
          INSERT INTO form_posts (client, at) VALUES ('c', '2026-01-01T00:00:00Z'); \
@@ -128,7 +130,8 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
                 ("reminders_sent", 1),
                 ("feedback", 2),
                 ("agenda_versions", 1),
-                ("subscriptions", 2)
+                ("subscriptions", 2),
+                ("feedback_events", 1)
             ],
             "{on}"
         );

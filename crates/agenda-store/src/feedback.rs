@@ -7,10 +7,16 @@
 //!
 //! Answers are kept in a table of their own, outside the domain records: comments may hold
 //! personal data, so they never reach the snapshot, the public API or an export.
+//!
+//! Each answer is a ticket the service's organisation handles (see `agenda_core::ticket` for
+//! its statuses); every move is recorded in `feedback_events` with who made it. The person who
+//! left it follows it through a private link whose key is derived from the ticket's identifier
+//! with the form key, so no key is stored and none can be listed.
 
 use std::net::IpAddr;
 
 use agenda_core::Code;
+use agenda_core::ticket::{MoveRefused, TicketStatus, check_move};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -128,6 +134,17 @@ impl FormKey {
         let tag = blake3::keyed_hash(&self.0, format!("client\n{what}").as_bytes());
         tag.to_hex()[..32].to_owned()
     }
+
+    /// The key of the private link to ticket `id`: 128 bits only this database can make.
+    pub fn ticket_key(&self, id: &str) -> String {
+        let tag = blake3::keyed_hash(&self.0, format!("ticket\n{id}").as_bytes());
+        tag.to_hex()[..32].to_owned()
+    }
+
+    /// Whether `presented` is the key of ticket `id` (compared in constant time).
+    pub fn opens_ticket(&self, id: &str, presented: &str) -> bool {
+        same_secret(presented, &self.ticket_key(id))
+    }
 }
 
 /// An answer to store, checked.
@@ -179,8 +196,38 @@ pub struct Feedback {
     pub lang: String,
     /// When (RFC 3339, UTC).
     pub created_at: String,
-    /// `new` or `answered`.
-    pub status: String,
+    /// Where the ticket stands.
+    pub status: TicketStatus,
+    /// The organisation's answer, which the person sees.
+    pub answer: Option<String>,
+    /// When the answer was last written (RFC 3339, UTC).
+    pub answered_at: Option<String>,
+}
+
+/// One move of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketEvent {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// The account that made it (never shown publicly).
+    pub actor: String,
+    /// The status before.
+    pub from: TicketStatus,
+    /// The status after.
+    pub to: TicketStatus,
+    /// The answer written with this move, when it changed.
+    pub answer: Option<String>,
+}
+
+/// Why a ticket was not moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketRefusal {
+    /// There is no such ticket.
+    NotFound,
+    /// Someone moved it meanwhile: it is now in this status.
+    Stale(TicketStatus),
+    /// The move is not allowed.
+    Refused(MoveRefused),
 }
 
 /// The answers on one service.
@@ -200,6 +247,20 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Appends ` WHERE service IN (…)` for `services` (callers handle the empty set), and
+/// ` AND status = …` for `status`.
+fn where_services_status(q: &mut Sql, services: Option<&[Code]>, status: Option<TicketStatus>) {
+    where_services(q, services);
+    if let Some(st) = status {
+        q.push(if services.is_some() {
+            " AND status = "
+        } else {
+            " WHERE status = "
+        })
+        .bind(st.as_str().to_owned());
+    }
+}
+
 /// Appends ` WHERE service IN (…)` for `services` (callers handle the empty set).
 fn where_services(q: &mut Sql, services: Option<&[Code]>) {
     if let Some(list) = services {
@@ -212,15 +273,30 @@ fn where_services(q: &mut Sql, services: Option<&[Code]>) {
     }
 }
 
+const FEEDBACK_COLUMNS: &str =
+    "id, service, useful, comment, lang, created_at, status, answer, answered_at";
+
+fn status_of(stored: &str, id: &str) -> Result<TicketStatus, StoreError> {
+    TicketStatus::parse(stored).ok_or_else(|| StoreError::Corrupt {
+        kind: "feedback".into(),
+        code: id.into(),
+        reason: format!("unknown ticket status {stored:?}"),
+    })
+}
+
 fn feedback_from_row(row: &AnyRow) -> Result<Feedback, StoreError> {
+    let id: String = row.try_get(0)?;
+    let status: String = row.try_get(6)?;
     Ok(Feedback {
-        id: row.try_get(0)?,
+        status: status_of(&status, &id)?,
+        answer: row.try_get(7)?,
+        answered_at: row.try_get(8)?,
+        id,
         service: row.try_get(1)?,
         useful: row.try_get::<i64, _>(2)? != 0,
         comment: row.try_get(3)?,
         lang: row.try_get(4)?,
         created_at: row.try_get(5)?,
-        status: row.try_get(6)?,
     })
 }
 
@@ -301,10 +377,12 @@ impl Store {
         Ok(id)
     }
 
-    /// The latest `limit` answers on `services` (all services for `None`), newest first.
+    /// The latest `limit` answers on `services` (all services for `None`) in `status` (any
+    /// for `None`), newest first.
     pub async fn feedback(
         &self,
         services: Option<&[Code]>,
+        status: Option<TicketStatus>,
         limit: usize,
     ) -> Result<Vec<Feedback>, StoreError> {
         if services.is_some_and(<[Code]>::is_empty) {
@@ -312,9 +390,9 @@ impl Store {
         }
         let mut q = Sql::new(
             self.backend(),
-            "SELECT id, service, useful, comment, lang, created_at, status FROM feedback",
+            &format!("SELECT {FEEDBACK_COLUMNS} FROM feedback"),
         );
-        where_services(&mut q, services);
+        where_services_status(&mut q, services, status);
         q.push(" ORDER BY created_at DESC, id LIMIT ")
             .bind(i64::try_from(limit).unwrap_or(i64::MAX));
         let rows = q.fetch_all(self.pool()).await?;
@@ -348,5 +426,146 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many tickets on `services` (all for `None`) are in each status; statuses without
+    /// tickets are left out.
+    pub async fn ticket_counts(
+        &self,
+        services: Option<&[Code]>,
+    ) -> Result<Vec<(TicketStatus, u64)>, StoreError> {
+        if services.is_some_and(<[Code]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new(self.backend(), "SELECT status, COUNT(*) FROM feedback");
+        where_services(&mut q, services);
+        q.push(" GROUP BY status");
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut counts = rows
+            .iter()
+            .map(|row| {
+                let status: String = row.try_get(0)?;
+                Ok((
+                    status_of(&status, "")?,
+                    row.try_get::<i64, _>(1)?.max(0) as u64,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        counts.sort();
+        Ok(counts)
+    }
+
+    /// The ticket `id`, if there is one.
+    pub async fn ticket(&self, id: &str) -> Result<Option<Feedback>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(feedback_from_row).transpose()
+    }
+
+    /// The moves of ticket `id`, oldest first.
+    pub async fn ticket_events(&self, id: &str) -> Result<Vec<TicketEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, status_from, status_to, answer FROM feedback_events \
+             WHERE feedback_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let from: String = row.try_get(2)?;
+                let to: String = row.try_get(3)?;
+                Ok(TicketEvent {
+                    at: row.try_get(0)?,
+                    actor: row.try_get(1)?,
+                    from: status_of(&from, id)?,
+                    to: status_of(&to, id)?,
+                    answer: row.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves ticket `id`, which the form showed in status `seen`, to `to` with `answer` (see
+    /// `agenda_core::ticket::check_move`), as `actor` (an account's user name), and records
+    /// the move. Refused, with nothing changed, when the move is not allowed or the ticket is
+    /// no longer in `seen` (two people handling it at once).
+    pub async fn move_ticket(
+        &self,
+        id: &str,
+        seen: TicketStatus,
+        to: TicketStatus,
+        answer: Option<&str>,
+        actor: &str,
+    ) -> Result<Result<Feedback, TicketRefusal>, StoreError> {
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
+        let row = sqlx::query("SELECT status, answer FROM feedback WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(Err(TicketRefusal::NotFound));
+        };
+        let stored: String = row.try_get(0)?;
+        let current = status_of(&stored, id)?;
+        let old_answer: Option<String> = row.try_get(1)?;
+        if current != seen {
+            tx.rollback().await?;
+            return Ok(Err(TicketRefusal::Stale(current)));
+        }
+        let new_answer = match check_move(current, to, answer) {
+            Ok(a) => a.filter(|a| old_answer.as_deref() != Some(a.as_str())),
+            Err(why) => {
+                tx.rollback().await?;
+                return Ok(Err(TicketRefusal::Refused(why)));
+            }
+        };
+        let now = crate::store::now();
+        // Conditional on the status read, so that a concurrent move on PostgreSQL (where the
+        // transaction does not lock the row) makes this one touch nothing.
+        let changed = sqlx::query(
+            "UPDATE feedback SET status = $1, answer = COALESCE($2, answer), \
+             answered_at = CASE WHEN $2 IS NULL THEN answered_at ELSE $3 END \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(to.as_str())
+        .bind(new_answer.as_deref())
+        .bind(&now)
+        .bind(id)
+        .bind(current.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            tx.rollback().await?;
+            let now_in = match self.ticket(id).await? {
+                Some(t) => TicketRefusal::Stale(t.status),
+                None => TicketRefusal::NotFound,
+            };
+            return Ok(Err(now_in));
+        }
+        sqlx::query(
+            "INSERT INTO feedback_events (feedback_id, seq, at, actor, status_from, status_to, \
+             answer) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 \
+             FROM feedback_events WHERE feedback_id = $1",
+        )
+        .bind(id)
+        .bind(&now)
+        .bind(actor)
+        .bind(current.as_str())
+        .bind(to.as_str())
+        .bind(new_answer.as_deref())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.ticket(id)
+            .await?
+            .map(Ok)
+            .ok_or_else(|| StoreError::Internal("a moved ticket vanished".into()))
     }
 }

@@ -61,6 +61,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_subscriptions.sql"),
         postgres: include_str!("../migrations/postgres/0005_subscriptions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "tickets",
+        sqlite: include_str!("../migrations/sqlite/0006_tickets.sql"),
+        postgres: include_str!("../migrations/postgres/0006_tickets.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

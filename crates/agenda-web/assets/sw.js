@@ -19,9 +19,10 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("fetch", function (event) {
   var req = event.request;
   var url = new URL(req.url);
-  // Only this site's pages and assets; never the administration, forms or the API writes.
+  // Only this site's pages and assets; never the administration, forms, the API writes or a
+  // person's private feedback ticket.
   if (req.method !== "GET" || url.origin !== self.location.origin ||
-      /^\/(admin|login|logout|chat|channels)/.test(url.pathname)) {
+      /^\/((fr|es)\/)?(admin|login|logout|chat|channels|feedback)/.test(url.pathname)) {
     return;
   }
   event.respondWith(fetch(req).then(function (res) {

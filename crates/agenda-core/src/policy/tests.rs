@@ -234,3 +234,38 @@ fn stakeholders_endorse_others_but_never_moderate_respond_or_open() {
     assert!(upsert(&ed, &s, Entity::Contribution(edited)).is_ok());
     assert!(upsert(&ed, &s, response).is_ok());
 }
+
+#[test]
+fn a_feedback_ticket_is_handled_by_the_services_organisation_and_the_editors_only() {
+    let mut s = snapshot();
+    s.upsert(service("SVC-1", "MOH"));
+    s.upsert(service("SVC-2", "MOF"));
+    let moh = user(Role::Entity, Some("MOH"));
+    let mof = user(Role::Entity, Some("MOF"));
+    assert!(may_handle_ticket(&moh, &s, "SVC-1").is_ok());
+    assert!(may_handle_ticket(&mof, &s, "SVC-2").is_ok());
+    assert!(may_handle_ticket(&mof, &s, "SVC-1").is_err());
+    assert!(may_handle_ticket(&moh, &s, "SVC-2").is_err());
+    // A ticket on a service no longer in the catalogue is for the editors.
+    assert!(may_handle_ticket(&moh, &s, "SVC-9").is_err());
+    for role in [Role::Admin, Role::Editor] {
+        let a = user(role, None);
+        for svc in ["SVC-1", "SVC-2", "SVC-9"] {
+            assert!(may_handle_ticket(&a, &s, svc).is_ok(), "{role:?} {svc}");
+        }
+    }
+    for a in [
+        user(Role::Entity, None),
+        user(Role::Legal, None),
+        user(Role::Stakeholder, Some("MOH")),
+        Actor::Token {
+            organisation: Code::parse("MOH").unwrap(),
+        },
+    ] {
+        assert!(may_handle_ticket(&a, &s, "SVC-1").is_err(), "{a:?}");
+    }
+    // The ticket follows the service when another organisation takes it over.
+    s.upsert(service("SVC-1", "MOF"));
+    assert!(may_handle_ticket(&mof, &s, "SVC-1").is_ok());
+    assert!(may_handle_ticket(&moh, &s, "SVC-1").is_err());
+}

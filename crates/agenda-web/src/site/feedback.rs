@@ -8,12 +8,19 @@
 //! from this site (`Origin`, else `Referer`), a field hidden by the style sheet must stay empty
 //! (bots fill it; such posts are dropped as if accepted), and each client may post
 //! `agenda_store::feedback::RATE_LIMIT_POSTS` times an hour.
+//!
+//! Each answer is a ticket: the visitor is sent to its private page, `/feedback/<id>?key=…`,
+//! where they follow its status and read the organisation's answer. The key is derived from
+//! the identifier with the form key; without it the page does not say whether the ticket
+//! exists. Those pages depend on the ticket, not the snapshot: never cached, here or by a
+//! browser or proxy.
 
 use std::net::{IpAddr, SocketAddr};
 
+use agenda_core::ticket::TicketStatus;
 use agenda_store::feedback::{COMMENT_MAX_CHARS, NewFeedback, TokenCheck};
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -285,9 +292,150 @@ pub async fn post(
         }
     };
     match state.store.add_feedback(&new).await {
-        Ok(_) => thanks.into_response(),
+        Ok(id) => Redirect::to(&format!(
+            "{}/feedback/{id}?key={}",
+            lang.prefix(),
+            key.ticket_key(&id)
+        ))
+        .into_response(),
         Err(e) => failed(e),
     }
+}
+
+/// The private page of a ticket, for the person who left the feedback.
+#[derive(Template)]
+#[template(path = "ticket.html")]
+pub struct TicketPage {
+    c: Chrome,
+    intro: String,
+    link: String,
+    service_href: String,
+    service_label: String,
+    sent_on: String,
+    sent_at: String,
+    useful: String,
+    comment: Option<String>,
+    status_label: String,
+    status_text: String,
+    answer_title: String,
+    answer: Option<String>,
+    answered_on: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct KeyQuery {
+    key: Option<String>,
+}
+
+/// The key of a ticket's status in the interface strings.
+pub fn status_key(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::New => "ticket-status-new",
+        TicketStatus::InProgress => "ticket-status-in-progress",
+        TicketStatus::Answered => "ticket-status-answered",
+        TicketStatus::Closed => "ticket-status-closed",
+    }
+}
+
+/// The day (ISO 8601, as every date of the site) of an RFC 3339 time stamp.
+pub fn day_of(stamp: &str) -> &str {
+    stamp.get(..10).unwrap_or(stamp)
+}
+
+/// `GET /feedback/<id>?key=<key>`: where the person's feedback stands, and the answer.
+pub async fn ticket(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    Query(q): Query<KeyQuery>,
+) -> Response {
+    let private = |mut res: Response| {
+        let h = res.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(
+            header::HeaderName::from_static("x-robots-tag"),
+            HeaderValue::from_static("noindex"),
+        );
+        res
+    };
+    // Nothing is read before the key is checked: a wrong key cannot tell a ticket exists.
+    let key = match state.store.form_key().await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = %e, "the form key cannot be read");
+            return private(error_page(
+                &state,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t(lang.0, "feedback-failed"),
+            ));
+        }
+    };
+    let gone = || {
+        private(error_page(
+            &state,
+            lang,
+            StatusCode::NOT_FOUND,
+            t(lang.0, "ticket-not-found"),
+        ))
+    };
+    if !q.key.as_deref().is_some_and(|k| key.opens_ticket(&id, k)) {
+        return gone();
+    }
+    let f = match state.store.ticket(&id).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return gone(),
+        Err(e) => {
+            tracing::error!(error = %e, "a ticket could not be read");
+            return private(error_page(
+                &state,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t(lang.0, "feedback-failed"),
+            ));
+        }
+    };
+    let s = public(&state);
+    let service = s.services.get(&f.service);
+    let org = service
+        .and_then(|v| s.organisations.get(v.owner_code.as_str()))
+        .map(|o| o.name.get(lang.0).to_owned());
+    let path = format!("/feedback/{id}?key={}", key.ticket_key(&id));
+    let answer_title = match &org {
+        Some(o) => t_args(lang.0, "ticket-answer-from", &[("org", o.clone())]),
+        None => t(lang.0, "ticket-answer"),
+    };
+    let page = TicketPage {
+        c: Chrome::new(&state, lang, &path, t(lang.0, "ticket-title")),
+        intro: t(lang.0, "ticket-intro"),
+        link: format!("{}{path}", lang.prefix()),
+        service_href: format!("{}/services/{}", lang.prefix(), f.service),
+        service_label: match service {
+            Some(v) => format!("{} — {}", f.service, v.title.get(lang.0)),
+            None => f.service.clone(),
+        },
+        sent_on: day_of(&f.created_at).to_owned(),
+        sent_at: f.created_at.clone(),
+        useful: t(
+            lang.0,
+            if f.useful {
+                "feedback-yes"
+            } else {
+                "feedback-no"
+            },
+        ),
+        comment: f.comment.clone(),
+        status_label: t(lang.0, status_key(f.status)),
+        status_text: t(lang.0, &format!("{}-text", status_key(f.status))),
+        answer_title,
+        answered_on: f
+            .answered_at
+            .as_deref()
+            .map(|a| day_of(a).to_owned())
+            .unwrap_or_default(),
+        answer: f.answer,
+    };
+    private(render(StatusCode::OK, &page))
 }
 
 /// `GET /services/<code>/feedback/thanks`.

@@ -8,7 +8,7 @@ mod charts;
 mod chat_page;
 mod consultation_pages;
 mod downloads;
-mod feedback;
+pub(crate) mod feedback;
 mod i18n;
 mod pages;
 mod search_page;
@@ -157,7 +157,8 @@ pub async fn headers(
         && !path.starts_with("/admin")
         && !path.starts_with("/login")
         && !path.starts_with("/chat")
-        && !path.starts_with("/subscriptions");
+        && !path.starts_with("/subscriptions")
+        && !path.starts_with("/feedback/");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -351,10 +352,11 @@ pub fn router() -> Router<AppState> {
         .route("/assets/logo", get(downloads::logo))
 }
 
-/// The pages reached from the links in subscription mails: about one person, authenticated by
-/// the token in their URL, so never kept by the page cache.
+/// Public pages about one person, authenticated by a token or key in their URL (the links in
+/// subscription mails, a person's feedback ticket): never kept by the page cache.
 pub fn private_router() -> Router<AppState> {
     Router::new()
+        .route("/feedback/{id}", get(feedback::ticket))
         .route(
             "/subscriptions/confirm",
             get(subscribe::confirm_page).post(subscribe::confirm),

@@ -115,6 +115,10 @@ pub fn router() -> Router<AppState> {
             get(versions::form).post(versions::publish),
         )
         .route("/admin/feedback", get(feedback::list))
+        .route(
+            "/admin/feedback/{id}",
+            get(feedback::show).post(feedback::act),
+        )
         .route("/admin/tokens", get(tokens).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
         .route("/admin/users", get(users).post(add_user))
