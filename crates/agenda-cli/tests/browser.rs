@@ -48,6 +48,8 @@ const PAGES: &[&str] = &[
     "/consultations",
     "/consultations/CONS-NDA-2023",
     "/acknowledgements",
+    "/versions",
+    "/versions/1.0/current",
     "/login",
     "/subscribe",
     "/subscribe?scope=action-line:AL-1.1",

@@ -128,6 +128,37 @@ fn every_channel_answers_from_the_catalogue() {
     assert_eq!(page.status, 200);
     assert!(page.text.contains("name=\"session\""));
     assert_eq!(page.header("cache-control"), Some("no-store"));
+    let session = page
+        .text
+        .split("name=\"session\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let chat_post = |origin: &str| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap()
+                    .post(format!("{}/chat", s.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("origin", origin)
+                    .body(form(&[("session", &session), ("message", "passport")]))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+    };
+    // Another site cannot make a visitor's browser post into the conversation.
+    assert_eq!(chat_post("https://elsewhere.example"), 403);
+    assert_eq!(chat_post(&s.base), 303);
 
     // Search box on every page, and the results page.
     assert!(get(&s, "/").text.contains("action=\"/search\""));

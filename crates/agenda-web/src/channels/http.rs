@@ -185,11 +185,21 @@ pub async fn chat_page(
 }
 
 /// `POST /chat`: one message from the plain form; answers by showing the conversation.
+/// The conversation's random identifier in the form is its token; a post another site makes
+/// a browser send is refused as well.
 pub async fn chat_post(
     State(state): State<AppState>,
     lang: Lang,
+    headers: axum::http::HeaderMap,
     Form(f): Form<ChatForm>,
 ) -> Response {
+    if !crate::site::same_site(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this form only takes posts from the site's own pages",
+        )
+            .into_response();
+    }
     let Some(session) = f.session.filter(|s| {
         !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric())
     }) else {

@@ -25,6 +25,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use chat_page::chat_page;
+pub(crate) use feedback::same_site;
 pub use i18n::{LANGS, t, t_args};
 pub use pages::fmt_num;
 

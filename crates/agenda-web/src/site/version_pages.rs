@@ -133,7 +133,7 @@ pub async fn versions(State(state): State<AppState>, lang: Lang) -> Response {
     };
     let first = all[0].number;
     body.push_str(&format!(
-        r#"<h2 id="compare-h">{h}</h2><form method="get" action="{action}" class="filters" aria-labelledby="compare-h"><p><label for="v-from">{fl}</label> <select id="v-from" name="from">{fo}</select> <label for="v-to">{tl}</label> <select id="v-to" name="to">{to}</select> <button type="submit">{go}</button></p></form>"#,
+        r#"<h2 id="compare-h">{h}</h2><form method="get" action="{action}" class="filters" aria-labelledby="compare-h"><div><label for="v-from">{fl}</label><select id="v-from" name="from">{fo}</select></div><div><label for="v-to">{tl}</label><select id="v-to" name="to">{to}</select></div><div><button type="submit">{go}</button></div></form>"#,
         h = esc(&c.t("versions-compare")),
         action = esc(&c.href("/versions/compare")),
         fl = esc(&c.t("versions-from")),
