@@ -549,6 +549,9 @@ const ADMIN_PAGES: &[&str] = &[
     "/admin/dashboard",
     "/admin/tokens",
     "/admin/users",
+    "/admin/consultations",
+    "/admin/consultations/CONS-NDA-2023",
+    "/admin/versions",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
