@@ -82,10 +82,22 @@ fn latest<'a>(s: &'a Snapshot, criteria: &[&Code]) -> Vec<Latest<'a>> {
     if criteria.is_empty() {
         return out;
     }
+    // A service's assessments come in criterion order, so the criterion is nearly always the
+    // one after the previous: try that before searching (string comparisons are most of the
+    // time of this walk on a national catalogue).
+    let mut hint = 0;
     for a in s.assessments.values() {
-        let Ok(i) = criteria.binary_search_by(|c| c.as_str().cmp(a.criterion.as_str())) else {
-            continue;
+        let i = if criteria.get(hint + 1).is_some_and(|c| **c == a.criterion) {
+            hint + 1
+        } else if criteria.get(hint).is_some_and(|c| **c == a.criterion) {
+            hint
+        } else {
+            match criteria.binary_search_by(|c| c.as_str().cmp(a.criterion.as_str())) {
+                Ok(i) => i,
+                Err(_) => continue,
+            }
         };
+        hint = i;
         if out.last().is_none_or(|l| *l.service != a.service) {
             out.push(Latest {
                 service: &a.service,
