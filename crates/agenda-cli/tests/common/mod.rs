@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+pub mod session;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_agenda");
 
