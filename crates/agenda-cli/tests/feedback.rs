@@ -14,6 +14,7 @@ use sqlx::Connection;
 
 mod common;
 
+use common::session::{form_body, input};
 use common::{BIN, Server, serve};
 
 const PASSWORD: &str = "a long enough password";
@@ -43,32 +44,6 @@ struct Answer {
     location: String,
     cookies: Vec<String>,
     cache_control: String,
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// The value of the hidden or text input `name` in a page.
-fn input(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\" value=\""))?;
-    let rest = &page[at + name.len() + 15..];
-    Some(rest[..rest.find('"')?].replace("&amp;", "&"))
 }
 
 /// An HTTP client that does not follow redirects, anonymous or signed in.

@@ -10,6 +10,7 @@ use agenda_store::testing::test_databases;
 
 mod common;
 
+use common::session::{form_body, input};
 use common::{BIN, Server, serve};
 
 #[path = "../../agenda-web/tests/smtp/mod.rs"]
@@ -19,32 +20,6 @@ use smtp::{Received, SmtpListener};
 
 const PASSWORD: &str = "a long enough password";
 const BASE_URL: &str = "https://agenda.test.example";
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// The value of the input `name` in a page.
-fn input(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\" value=\""))?;
-    let rest = &page[at + name.len() + 15..];
-    Some(rest[..rest.find('"')?].replace("&amp;", "&"))
-}
 
 /// The path of the first link in `mail` to `path` on the platform (without the base URL).
 fn link(mail: &Received, path: &str) -> String {
