@@ -12,13 +12,12 @@ use agenda_core::{
     Change, Code, Contribution, ContributionKind, ContributionResponse, Entity, Kind,
     ResponseOutcome, Role, Subject, Text,
 };
-use agenda_store::StoreError;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::{csrf_input, fields_of, forbidden, page, store_failure};
+use super::{csrf_input, fields_of, forbidden, page, store_failure, write_refused};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::consultation_pages::status_class;
@@ -272,28 +271,7 @@ async fn write(
             encode(consultation.as_str())
         ))
         .into_response(),
-        Err(StoreError::Conflict { .. }) => page(
-            state,
-            lang,
-            StatusCode::CONFLICT,
-            &t(lang.0, "cons-title"),
-            format!("<p>{}</p>", esc(&t(lang.0, "admin-conflict"))),
-        ),
-        Err(StoreError::Invalid(problems)) => page(
-            state,
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(lang.0, "cons-title"),
-            format!(
-                "<p>{}</p><ul>{}</ul>",
-                esc(&t(lang.0, "admin-integrity")),
-                problems
-                    .iter()
-                    .map(|p| format!("<li>{}</li>", esc(&p.to_string())))
-                    .collect::<String>()
-            ),
-        ),
-        Err(e) => store_failure(state, lang, e),
+        Err(e) => write_refused(state, lang, &t(lang.0, "cons-title"), e),
     }
 }
 

@@ -274,6 +274,35 @@ fn signed_out(state: &AppState) -> Response {
     res
 }
 
+/// The page of a write the store refused: 409 when someone else saved first, 422 with the
+/// integrity problems, else a store failure.
+fn write_refused(state: &AppState, lang: Lang, title: &str, e: StoreError) -> Response {
+    match e {
+        StoreError::Conflict { .. } => page(
+            state,
+            lang,
+            StatusCode::CONFLICT,
+            title,
+            format!("<p>{}</p>", esc(&t(lang.0, "admin-conflict"))),
+        ),
+        StoreError::Invalid(problems) => page(
+            state,
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            title,
+            format!(
+                "<p>{}</p><ul>{}</ul>",
+                esc(&t(lang.0, "admin-integrity")),
+                problems
+                    .iter()
+                    .map(|p| format!("<li>{}</li>", esc(&p.to_string())))
+                    .collect::<String>()
+            ),
+        ),
+        e => store_failure(state, lang, e),
+    }
+}
+
 fn store_failure(state: &AppState, lang: Lang, e: StoreError) -> Response {
     tracing::error!(error = %e, "administration request failed in the store");
     page(
@@ -881,28 +910,7 @@ async fn archive(
         .await
     {
         Ok(_) => Redirect::to(&format!("/admin/data/{collection}")).into_response(),
-        Err(StoreError::Conflict { .. }) => page(
-            &state,
-            lang,
-            StatusCode::CONFLICT,
-            &t(lang.0, "admin-archive"),
-            format!("<p>{}</p>", esc(&t(lang.0, "admin-conflict"))),
-        ),
-        Err(StoreError::Invalid(problems)) => page(
-            &state,
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(lang.0, "admin-archive"),
-            format!(
-                "<p>{}</p><ul>{}</ul>",
-                esc(&t(lang.0, "admin-integrity")),
-                problems
-                    .iter()
-                    .map(|p| format!("<li>{}</li>", esc(&p.to_string())))
-                    .collect::<String>()
-            ),
-        ),
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => write_refused(&state, lang, &t(lang.0, "admin-archive"), e),
     }
 }
 
