@@ -371,6 +371,9 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             )
         })?;
     let local = listener.local_addr()?;
+    // Other servers sharing the database: their writes reach this one's snapshot (and so its
+    // pages, caches and finder) within a second, notified or not.
+    let _follower = store.follow(std::time::Duration::from_millis(500));
     if let Some(reminders) = &config.reminders {
         agenda_web::reminders::spawn(store.clone(), reminders.clone(), today);
     }

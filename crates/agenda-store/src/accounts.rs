@@ -299,6 +299,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.audited().await;
         tracing::info!(
             user = new.username,
             role = new.role.as_str(),
@@ -364,6 +365,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.audited().await;
         if disabled {
             self.end_all_sessions(username).await?;
         }
@@ -412,6 +414,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.audited().await;
         self.end_all_sessions(username).await
     }
 
@@ -584,6 +587,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.audited().await;
         tracing::info!(token = id, organisation = %organisation, "API token created");
         Ok((info, format!("agt_{id}_{secret}")))
     }
@@ -641,6 +645,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.audited().await;
         Ok(true)
     }
 

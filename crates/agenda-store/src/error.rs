@@ -60,6 +60,10 @@ pub enum StoreError {
         /// The version stored now (0: the record does not exist).
         current: u64,
     },
+    /// The policy does not allow the writer this change (in words for them); nothing was
+    /// written.
+    #[error("{0}")]
+    Denied(String),
     /// An account, session or token operation was refused (unknown user, duplicate name…).
     #[error("{0}")]
     Account(String),

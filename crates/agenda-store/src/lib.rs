@@ -31,6 +31,8 @@ mod audit_tests;
 #[cfg(test)]
 mod backup_tests;
 #[cfg(test)]
+mod cluster_tests;
+#[cfg(test)]
 mod feedback_tests;
 #[cfg(test)]
 mod subscriptions_tests;
@@ -46,5 +48,5 @@ pub use backend::{Backend, redact_url};
 pub use backup::{BackupError, BackupSummary, backup_tables};
 pub use error::StoreError;
 pub use migrate::{MIGRATIONS, Migration};
-pub use store::{ApplyOutcome, Store};
+pub use store::{ApplyOutcome, Store, Writer};
 pub use versions::{Published, VersionInfo};

@@ -6,7 +6,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
 use agenda_core::integrity::problems_after;
+use agenda_core::policy::{Actor, may_apply_on};
 use agenda_core::sdg::SdgFramework;
+use agenda_core::values::Date;
 use agenda_core::{Change, Entity, Kind, Snapshot};
 use futures_util::TryStreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -24,6 +26,8 @@ const DELETE_ROWS: usize = 20_000;
 const AUDIT_ROWS: usize = 30_000 / 10;
 /// Rows handed at once from the database reader to the parser when loading.
 const LOAD_CHUNK: usize = 8_192;
+/// Up to how many records a write answers the new versions of.
+const VERSIONS_ANSWERED: usize = 1_000;
 /// Changed entities checked at once.
 const CHECK_CHUNK: usize = 10_000;
 
@@ -66,6 +70,74 @@ async fn check_versions(
         }
     }
     Ok(())
+}
+
+/// The committed audit head as `conn` sees it.
+pub(crate) async fn head_seq(conn: &mut sqlx::AnyConnection) -> Result<u64, StoreError> {
+    let seq: i64 = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok(seq as u64)
+}
+
+/// The channel on which PostgreSQL tells every listening server of a commit.
+const CHANGES_CHANNEL: &str = "agenda_changes";
+
+/// On PostgreSQL, queues a notification of the new head, delivered when `conn`'s transaction
+/// commits (and never if it rolls back); nothing on SQLite, whose servers poll.
+async fn notify(conn: &mut sqlx::AnyConnection, head: u64) -> Result<(), StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(head.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A listener of [`CHANGES_CHANNEL`], or `None` (logged) when it cannot be had now.
+async fn listen(url: &str) -> Option<sqlx::postgres::PgListener> {
+    let attempt = async {
+        let mut l = sqlx::postgres::PgListener::connect(url).await?;
+        l.listen(CHANGES_CHANNEL).await?;
+        Ok::<_, sqlx::Error>(l)
+    };
+    match attempt.await {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for changes; following the audit log by polling");
+            None
+        }
+    }
+}
+
+/// Applies audit records `(kind, code, after)` in order to `snapshot`. Records of what is
+/// not an entity (accounts, tokens, published versions) change no entity.
+fn replay(
+    mut snapshot: Snapshot,
+    records: Vec<(String, String, Option<String>)>,
+) -> Result<Snapshot, StoreError> {
+    for (kind, code, after) in records {
+        let Some(k) = Kind::parse(&kind) else {
+            continue;
+        };
+        match after {
+            Some(body) => {
+                let entity = Entity::from_json(k, &body).map_err(|e| StoreError::Corrupt {
+                    kind: kind.clone(),
+                    code: code.clone(),
+                    reason: format!("bad JSON in the audit log: {e}"),
+                })?;
+                snapshot.upsert(entity);
+            }
+            None => {
+                snapshot.remove(k, &code);
+            }
+        }
+    }
+    Ok(snapshot)
 }
 
 /// Appends one audit record in `tx`, after the head; for changes of accounts (`account`) and
@@ -120,11 +192,12 @@ pub(crate) async fn append_audit(
         .bind(&hash)
         .execute(&mut *tx)
         .await?;
+    notify(tx, seq as u64).await?;
     Ok(())
 }
 
 /// What [`Store::apply`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApplyOutcome {
     /// Entities created.
     pub created: usize,
@@ -134,12 +207,56 @@ pub struct ApplyOutcome {
     pub deleted: usize,
     /// The snapshot version after the call (unchanged when nothing changed).
     pub version: u64,
+    /// The stored version of every record this call created or updated, as its own write
+    /// left it: what a client must send back to change it again.
+    pub records: Vec<(Kind, String, u64)>,
 }
 
 impl ApplyOutcome {
     /// How many entities changed in all.
     pub fn changed(&self) -> usize {
         self.created + self.updated + self.deleted
+    }
+
+    /// The version this call gave the record of `kind` and `key`, if it wrote it.
+    pub fn record_version(&self, kind: Kind, key: &str) -> Option<u64> {
+        self.records
+            .iter()
+            .find(|(k, c, _)| *k == kind && c == key)
+            .map(|(_, _, v)| *v)
+    }
+}
+
+/// Who asks for a write, as the policy sees them: every write through [`Store::apply_as`] is
+/// decided against the latest committed state, inside the database's write lock.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    /// The name recorded in the audit trail.
+    pub name: String,
+    /// The actor the policy decides for; `None` for the platform's own tools (import, the
+    /// command line), which act as the administrator.
+    pub actor: Option<Actor>,
+    /// The day the policy is told, for rules that depend on it (open consultations).
+    pub today: Option<Date>,
+}
+
+impl Writer {
+    /// A person or token, decided by the policy.
+    pub fn actor(name: &str, actor: Actor, today: Option<Date>) -> Writer {
+        Writer {
+            name: name.to_owned(),
+            actor: Some(actor),
+            today,
+        }
+    }
+
+    /// The platform's own tools.
+    pub fn system(name: &str) -> Writer {
+        Writer {
+            name: name.to_owned(),
+            actor: None,
+            today: None,
+        }
     }
 }
 
@@ -155,6 +272,8 @@ struct Inner {
     pool: AnyPool,
     backend: Backend,
     url: String,
+    /// The URL with its credentials, for the change listener's own connection.
+    connect_url: String,
     snapshot: RwLock<Arc<Snapshot>>,
     /// Serialises writers, so each builds on the snapshot the previous one published.
     writer: tokio::sync::Mutex<()>,
@@ -196,7 +315,9 @@ impl Store {
     pub async fn open(url: &str, sdg: Arc<SdgFramework>) -> Result<Store, StoreError> {
         let backend = Backend::from_url(url)?;
         sqlx::any::install_default_drivers();
-        let mut options = AnyPoolOptions::new();
+        // A database that is down must fail requests quickly and cleanly, not hold them for
+        // sqlx's default 30 s; connections are made again by themselves once it is back.
+        let mut options = AnyPoolOptions::new().acquire_timeout(std::time::Duration::from_secs(3));
         if backend == Backend::Sqlite {
             match sqlite_path(url) {
                 Some(path) => create_sqlite_file(path)?,
@@ -231,6 +352,7 @@ impl Store {
                 pool,
                 backend,
                 url: redact_url(url),
+                connect_url: url.to_owned(),
                 snapshot: RwLock::new(Arc::new(snapshot)),
                 writer: tokio::sync::Mutex::new(()),
             }),
@@ -267,20 +389,15 @@ impl Store {
         self.inner.pool.close().await;
     }
 
-    /// Applies `changes` made by `actor` as one atomic write.
-    ///
-    /// Upserts that leave an entity's JSON as it is, and deletes of entities that do not
-    /// exist, are no-ops. Several changes of one entity in the same call count as one change
-    /// from its current state to its last. When the result would break an integrity rule,
-    /// returns [`StoreError::Invalid`] and writes nothing. Otherwise the records and one audit
-    /// record per changed entity are committed in one transaction and the new snapshot is
-    /// published.
+    /// Applies `changes` made by the platform's tool `actor` (an import, the command line)
+    /// as one atomic write; see [`Store::apply_as`].
     pub async fn apply(
         &self,
         actor: &str,
         changes: Vec<Change>,
     ) -> Result<ApplyOutcome, StoreError> {
-        self.apply_checked(actor, changes, Vec::new()).await
+        self.apply_as(Writer::system(actor), changes, Vec::new())
+            .await
     }
 
     /// Like [`Store::apply`], but only when each `(kind, key, version)` of `expected` is still
@@ -293,12 +410,34 @@ impl Store {
         changes: Vec<Change>,
         expected: Vec<(Kind, String, u64)>,
     ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_as(Writer::system(actor), changes, expected)
+            .await
+    }
+
+    /// Applies `changes` asked for by `writer` as one atomic write, decided on the latest
+    /// committed state.
+    ///
+    /// The write takes the database's write lock (one for every server sharing the
+    /// database), brings this server's snapshot up to the committed audit head, and only then
+    /// checks, in this order: that each `(kind, key, version)` of `expected` is still at that
+    /// version (0: the record must not exist), else [`StoreError::Conflict`]; that the policy
+    /// allows the writer's actor every change, else [`StoreError::Denied`]; that the result
+    /// breaks no integrity rule, else [`StoreError::Invalid`]. Nothing is written when a check
+    /// fails. Upserts that leave an entity's JSON as it is, and deletes of entities that do
+    /// not exist, are no-ops; several changes of one entity in the same call count as one
+    /// change from its current state to its last. The records and one audit record per changed
+    /// entity are committed in one transaction, then the new snapshot is published.
+    pub async fn apply_as(
+        &self,
+        writer: Writer,
+        changes: Vec<Change>,
+        expected: Vec<(Kind, String, u64)>,
+    ) -> Result<ApplyOutcome, StoreError> {
         // The write runs as a task of its own: a caller that gives up (a closed HTTP
         // connection) must not cancel it between the commit and the publication of the
         // snapshot, which would leave the snapshot behind the database.
         let store = self.clone();
-        let actor = actor.to_owned();
-        tokio::spawn(async move { store.apply_now(&actor, changes, expected).await })
+        tokio::spawn(async move { store.apply_now(&writer, changes, expected).await })
             .await
             .map_err(|e| StoreError::Internal(e.to_string()))?
     }
@@ -308,33 +447,192 @@ impl Store {
         version_in(&self.inner.pool, kind, key).await
     }
 
-    /// A record as the snapshot holds it, with the version of exactly that content: an edit
-    /// form must show the one and carry the other. Read under the writer lock, since a write
-    /// commits its new version before it publishes its snapshot.
+    /// A record as the database holds it now, with the version of exactly that content: an
+    /// edit form must show the one and carry the other. The snapshot is first brought up to
+    /// the committed head, under the writer lock, since another server may have written.
     pub async fn versioned(
         &self,
         kind: Kind,
         key: &str,
     ) -> Result<(Option<agenda_core::Entity>, u64), StoreError> {
         let _writer = self.inner.writer.lock().await;
-        let version = version_in(&self.inner.pool, kind, key).await?.unwrap_or(0);
-        Ok((self.snapshot().get(kind, key), version))
+        let mut tx = self
+            .inner
+            .pool
+            .begin_with(self.inner.backend.begin_read())
+            .await?;
+        let head = head_seq(&mut tx).await?;
+        let snapshot = self.catch_up_in(&mut tx, head).await?;
+        let version = version_in(&mut *tx, kind, key).await?.unwrap_or(0);
+        tx.rollback().await?;
+        Ok((snapshot.get(kind, key), version))
+    }
+
+    /// Brings this server's snapshot up to the database's committed audit head, replaying the
+    /// audit records it has not seen (written by another server sharing the database).
+    /// Returns the version reached. Cheap when nothing changed: one read of the head.
+    pub async fn catch_up(&self) -> Result<u64, StoreError> {
+        let head = head_seq(&mut *self.inner.pool.acquire().await?).await?;
+        if head <= self.snapshot().version {
+            return Ok(self.snapshot().version);
+        }
+        let _writer = self.inner.writer.lock().await;
+        let mut conn = self.inner.pool.acquire().await?;
+        let head = head_seq(&mut conn).await?;
+        Ok(self.catch_up_in(&mut conn, head).await?.version)
+    }
+
+    /// Replays the audit records after the snapshot's version up to `head`, read through
+    /// `conn`, and publishes the result. Every record up to a visible head is committed: the
+    /// head moves in the same transaction as the records, under the write lock.
+    pub(crate) async fn catch_up_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        head: u64,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let current = self.snapshot();
+        if head <= current.version {
+            return Ok(current);
+        }
+        let started = Instant::now();
+        let mut next = (*current).clone();
+        let mut from = current.version;
+        while from < head {
+            let rows = sqlx::query(
+                "SELECT seq, kind, code, after FROM audit_log WHERE seq > $1 AND seq <= $2 \
+                 ORDER BY seq LIMIT 10000",
+            )
+            .bind(from as i64)
+            .bind(head as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut batch = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let seq: i64 = row.try_get(0)?;
+                let kind: String = row.try_get(1)?;
+                let code: String = row.try_get(2)?;
+                let after: Option<String> = row.try_get(3)?;
+                from = seq as u64;
+                batch.push((kind, code, after));
+            }
+            next = tokio::task::spawn_blocking(move || replay(next, batch))
+                .await
+                .map_err(|e| StoreError::Internal(e.to_string()))??;
+        }
+        next.version = head;
+        let next = Arc::new(next);
+        self.publish(next.clone());
+        tracing::info!(
+            snapshot.from = current.version,
+            snapshot.version = head,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "caught up with the database"
+        );
+        Ok(next)
+    }
+
+    /// After this server committed an audit record that is not an entity (an account, a
+    /// token): moves the snapshot to the new head at once, as every other commit does, so
+    /// that a version read afterwards already counts it.
+    pub(crate) async fn audited(&self) {
+        if let Err(e) = self.catch_up().await {
+            tracing::warn!(error = %e, "could not catch up after an account change");
+        }
+    }
+
+    /// Publishes `snapshot` unless a newer one is already out.
+    fn publish(&self, snapshot: Arc<Snapshot>) {
+        let mut guard = self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if snapshot.version >= guard.version {
+            *guard = snapshot;
+        }
+    }
+
+    /// Follows the writes of other servers sharing the database, for as long as the store
+    /// lives: on PostgreSQL each commit notifies the channel `agenda_changes` with its audit
+    /// head and every server listening catches up at once; on both databases the head is
+    /// also read every `poll`, so a server that missed notifications (a dropped listener
+    /// connection, a restart of the database) catches up from the audit log all the same.
+    pub fn follow(&self, poll: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let weak = Arc::downgrade(&self.inner);
+        let backend = self.inner.backend;
+        let url = self.inner.connect_url.clone();
+        tokio::spawn(async move {
+            let mut listener = None;
+            let mut next_listen = Instant::now();
+            let mut tick = tokio::time::interval(poll);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                if backend == Backend::Postgres
+                    && listener.is_none()
+                    && Instant::now() >= next_listen
+                {
+                    listener = listen(&url).await;
+                    next_listen = Instant::now() + std::time::Duration::from_secs(5);
+                }
+                match listener.as_mut() {
+                    Some(l) => {
+                        tokio::select! {
+                            n = l.try_recv() => match n {
+                                Ok(Some(_)) => {}
+                                // The connection was lost and made again: what was notified
+                                // meanwhile is caught up below, from the audit log.
+                                Ok(None) => tracing::warn!("the change notifications were interrupted"),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "lost the change notifications; following the audit log by polling");
+                                    listener = None;
+                                }
+                            },
+                            _ = tick.tick() => {}
+                        }
+                    }
+                    None => {
+                        tick.tick().await;
+                    }
+                }
+                let Some(inner) = weak.upgrade() else { return };
+                let store = Store { inner };
+                if let Err(e) = store.catch_up().await {
+                    tracing::warn!(error = %e, "could not catch up with the database");
+                }
+            }
+        })
     }
 
     async fn apply_now(
         &self,
-        actor: &str,
+        writer: &Writer,
         changes: Vec<Change>,
         expected: Vec<(Kind, String, u64)>,
     ) -> Result<ApplyOutcome, StoreError> {
         let _writer = self.inner.writer.lock().await;
-        // Checked under the writer lock, so no write of this server slips in between; the
-        // transaction checks again for writers on other servers.
-        if !expected.is_empty() {
-            let mut conn = self.inner.pool.acquire().await?;
-            check_versions(&mut conn, &expected).await?;
+        let started = Instant::now();
+        let mut tx = self
+            .inner
+            .pool
+            .begin_with(self.inner.backend.begin_write())
+            .await?;
+        // Touching the head takes the write lock every writer of every server takes, on both
+        // backends; its hash is where the chain continues.
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await?;
+        let head = row.try_get::<i64, _>(0)? as u64;
+        let prev: String = row.try_get(1)?;
+        // Decide on the latest committed state, whoever wrote it.
+        let current = self.catch_up_in(&mut tx, head).await?;
+        check_versions(&mut tx, &expected).await?;
+        if let Some(actor) = &writer.actor {
+            may_apply_on(actor, &current, writer.today, &changes)
+                .map_err(|d| StoreError::Denied(d.0))?;
         }
-        let current = self.snapshot();
         let base = current.clone();
         // Building and checking the candidate is CPU work proportional to the changes.
         let (mut candidate, ops) = tokio::task::spawn_blocking(move || prepare(&base, changes))
@@ -352,19 +650,19 @@ impl Store {
             }
         }
         if ops.is_empty() {
+            tx.rollback().await?;
+            // A no-op leaves each expected record at the version it had.
+            outcome.records = expected;
             return Ok(outcome);
         }
-        let started = Instant::now();
-        let version = self.write(actor, ops, &expected).await?;
+        let (version, records) = self.write(&mut tx, &writer.name, ops, head, prev).await?;
+        tx.commit().await?;
         candidate.version = version;
         outcome.version = version;
-        *self
-            .inner
-            .snapshot
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(candidate);
+        outcome.records = records;
+        self.publish(Arc::new(candidate));
         tracing::info!(
-            actor,
+            actor = writer.name,
             changes.created = outcome.created,
             changes.updated = outcome.updated,
             changes.deleted = outcome.deleted,
@@ -375,30 +673,18 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Writes `ops` and their audit records in one transaction; returns the new head seq.
+    /// Writes `ops` and their audit records after the head `head` (hash `prev`) in `tx`, which
+    /// holds the write lock; returns the new head and the version of each record written.
     async fn write(
         &self,
+        tx: &mut sqlx::AnyConnection,
         actor: &str,
         mut ops: Vec<Op>,
-        expected: &[(Kind, String, u64)],
-    ) -> Result<u64, StoreError> {
-        let n = ops.len() as i64;
-        let mut tx = self
-            .inner
-            .pool
-            .begin_with(self.inner.backend.begin_write())
-            .await?;
-        // Updating the head first takes the write lock on both backends and reserves the
-        // sequence numbers; its old hash is where the chain continues.
-        let row =
-            sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
-                .bind(n)
-                .fetch_one(&mut *tx)
-                .await?;
-        let head: i64 = row.try_get(0)?;
-        let prev: String = row.try_get(1)?;
-        check_versions(&mut tx, expected).await?;
-        let first = (head - n + 1) as u64;
+        head: u64,
+        prev: String,
+    ) -> Result<(u64, Vec<(Kind, String, u64)>), StoreError> {
+        let first = head + 1;
+        let head = head + ops.len() as u64;
         let at = now();
 
         let chain_at = at.clone();
@@ -426,7 +712,11 @@ impl Store {
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))?;
 
+        let mut versions = Vec::new();
         let upserts: Vec<&Op> = ops.iter().filter(|o| o.after.is_some()).collect();
+        // Versions are answered to people and clients editing a few records; an import of a
+        // whole catalogue has no use for a million of them.
+        let answer_versions = upserts.len() <= VERSIONS_ANSWERED;
         for chunk in upserts.chunks(UPSERT_ROWS) {
             let mut q = Sql::new(
                 self.inner.backend,
@@ -447,7 +737,18 @@ impl Store {
                 " ON CONFLICT (kind, code) DO UPDATE SET body = excluded.body, \
                  version = records.version + 1, updated_at = excluded.updated_at",
             );
-            q.execute(&mut tx).await?;
+            if !answer_versions {
+                q.execute(&mut *tx).await?;
+                continue;
+            }
+            q.push(" RETURNING kind, code, version");
+            for row in q.fetch_all(&mut *tx).await? {
+                let kind: String = row.try_get(0)?;
+                let Some(kind) = Kind::parse(&kind) else {
+                    continue;
+                };
+                versions.push((kind, row.try_get(1)?, row.try_get::<i64, _>(2)? as u64));
+            }
         }
 
         let mut deletes: BTreeMap<Kind, Vec<&str>> = BTreeMap::new();
@@ -462,7 +763,7 @@ impl Store {
                     q.push(if i == 0 { "" } else { ", " }).bind(*code);
                 }
                 q.push(")");
-                q.execute(&mut tx).await?;
+                q.execute(&mut *tx).await?;
             }
         }
 
@@ -501,7 +802,7 @@ impl Store {
                     .bind(op.hash.to_hex().as_str())
                     .push(")");
             }
-            q.execute(&mut tx).await?;
+            q.execute(&mut *tx).await?;
             offset += chunk.len();
         }
 
@@ -509,12 +810,13 @@ impl Store {
             .last()
             .map(|o| o.hash.to_hex().to_string())
             .unwrap_or(prev);
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(head as i64)
             .bind(last)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(head as u64)
+        notify(&mut *tx, head).await?;
+        Ok((head, versions))
     }
 
     /// How many records the audit log holds.

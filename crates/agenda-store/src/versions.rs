@@ -6,7 +6,7 @@ use agenda_core::{Date, Snapshot, Text};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::store::{append_audit, now};
+use crate::store::{append_audit, head_seq, now};
 use crate::{AuditAction, Store, StoreError};
 
 /// A published version, without its content.
@@ -112,11 +112,17 @@ impl Store {
         content: impl FnOnce(&Snapshot) -> VersionContent,
     ) -> Result<Published, StoreError> {
         let _writer = self.lock_writer().await;
-        let snapshot = self.snapshot();
+        let mut tx = self.pool().begin_with(self.backend().begin_write()).await?;
+        // The write lock of every server first, then the plan as committed: another server
+        // may have written since this one's snapshot.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        let head = head_seq(&mut tx).await?;
+        let snapshot = self.catch_up_in(&mut tx, head).await?;
         let content = content(&snapshot);
         let json =
             serde_json::to_string(&content).map_err(|e| StoreError::Internal(e.to_string()))?;
-        let mut tx = self.pool().begin().await?;
         let latest = sqlx::query(
             "SELECT major, minor, content FROM agenda_versions \
              ORDER BY major DESC, minor DESC LIMIT 1",

@@ -58,6 +58,9 @@ impl ApiError {
             Self::Store(agenda_store::StoreError::Invalid(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
             }
+            Self::Store(agenda_store::StoreError::Denied(_)) => {
+                (StatusCode::FORBIDDEN, "forbidden")
+            }
             Self::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -86,7 +89,8 @@ impl IntoResponse for ApiError {
         let message = match &self {
             Self::Store(
                 e @ (agenda_store::StoreError::Conflict { .. }
-                | agenda_store::StoreError::Invalid(_)),
+                | agenda_store::StoreError::Invalid(_)
+                | agenda_store::StoreError::Denied(_)),
             ) => e.to_string(),
             Self::Store(e) => {
                 tracing::error!(error = ?e, "request failed in the store");

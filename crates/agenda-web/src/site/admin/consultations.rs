@@ -7,11 +7,12 @@
 use agenda_core::consultation::{
     ConsultationStatus, contributions_to, next_contribution_code, sector_of, status,
 };
-use agenda_core::policy::{may_apply_on, may_review};
+use agenda_core::policy::may_review;
 use agenda_core::{
     Change, Code, Contribution, ContributionKind, ContributionResponse, Entity, Kind,
     ResponseOutcome, Role, Subject, Text,
 };
+use agenda_store::Writer;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -244,23 +245,14 @@ async fn write(
     change: Change,
     expected: u64,
 ) -> Response {
-    let s = state.store.snapshot();
-    if let Err(d) = may_apply_on(
-        &user.actor(),
-        &s,
-        Some(state.today()),
-        std::slice::from_ref(&change),
-    ) {
-        return forbidden(state, lang, &d.0);
-    }
     let (kind, key) = match &change {
         Change::Upsert(e) => (e.kind(), e.key()),
         Change::Delete(k, key) => (*k, key.clone()),
     };
     match state
         .store
-        .apply_checked(
-            &user.account().username,
+        .apply_as(
+            Writer::actor(&user.account().username, user.actor(), Some(state.today())),
             vec![change],
             vec![(kind, key, expected)],
         )

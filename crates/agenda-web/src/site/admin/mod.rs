@@ -12,9 +12,9 @@ mod versions;
 
 use std::collections::BTreeMap;
 
-use agenda_core::policy::{Actor, may_apply};
+use agenda_core::policy::Actor;
 use agenda_core::{Change, Code, Entity, Kind, Role};
-use agenda_store::{LoginRefused, NewAccount, StoreError};
+use agenda_store::{LoginRefused, NewAccount, StoreError, Writer};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -278,6 +278,7 @@ fn signed_out(state: &AppState) -> Response {
 /// integrity problems, else a store failure.
 fn write_refused(state: &AppState, lang: Lang, title: &str, e: StoreError) -> Response {
     match e {
+        StoreError::Denied(why) => forbidden(state, lang, &why),
         StoreError::Conflict { .. } => page(
             state,
             lang,
@@ -782,19 +783,17 @@ async fn submit(
         }
     }
     let change = Change::Upsert(entity.clone());
-    if let Err(d) = may_apply(&actor, &s, std::slice::from_ref(&change)) {
-        return forbidden(&state, lang, &d.0);
-    }
     let stored_key = entity.key();
     match state
         .store
-        .apply_checked(
-            &user.account().username,
+        .apply_as(
+            Writer::actor(&user.account().username, actor, Some(state.today())),
             vec![change],
             vec![(kind, stored_key.clone(), version)],
         )
         .await
     {
+        Err(StoreError::Denied(why)) => forbidden(&state, lang, &why),
         Ok(_) => Redirect::to(&format!(
             "/admin/data/{collection}/{}?saved=1",
             encode(&stored_key)
@@ -896,14 +895,11 @@ async fn archive(
         return super::not_found_page(&state, lang, format!("{collection} {key}")).await;
     }
     let change = Change::Delete(kind, key.clone());
-    if let Err(d) = may_apply(&user.actor(), &s, std::slice::from_ref(&change)) {
-        return forbidden(&state, lang, &d.0);
-    }
     let version = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     match state
         .store
-        .apply_checked(
-            &user.account().username,
+        .apply_as(
+            Writer::actor(&user.account().username, user.actor(), Some(state.today())),
             vec![change],
             vec![(kind, key.clone(), version)],
         )

@@ -3,12 +3,12 @@
 //! Overdue is computed from the deadlines, never typed.
 
 use agenda_core::model::{ProgressReport, ReportStatus};
-use agenda_core::policy::{may_apply, may_review};
+use agenda_core::policy::may_review;
 use agenda_core::reporting::{
     DueState, ReportingCycle, first_reporting_period, observations_due, reports_due,
 };
 use agenda_core::{Change, Code, Entity, Kind, Lang as TextLang, Period, Role, Text};
-use agenda_store::StoreError;
+use agenda_store::{StoreError, Writer};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -329,19 +329,17 @@ pub(super) async fn act(
         }
     }
     let change = Change::Upsert(Entity::ProgressReport(report));
-    if let Err(d) = may_apply(&actor, &s, std::slice::from_ref(&change)) {
-        return forbidden(&state, lang, &d.0);
-    }
     let version = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     match state
         .store
-        .apply_checked(
-            &user.account().username,
+        .apply_as(
+            Writer::actor(&user.account().username, actor, Some(state.today())),
             vec![change],
             vec![(Kind::ProgressReport, key.clone(), version)],
         )
         .await
     {
+        Err(StoreError::Denied(why)) => forbidden(&state, lang, &why),
         Ok(_) => Redirect::to(&format!("/admin/reports/{}", encode(&key))).into_response(),
         Err(StoreError::Conflict { .. }) => {
             render_form(
