@@ -58,6 +58,8 @@ pub struct FileConfig {
     pub reminders: Option<RemindersFile>,
     /// E-mail subscriptions and their digests.
     pub subscriptions: Option<SubscriptionsFile>,
+    /// Connection timeouts and limits of the web server.
+    pub server: Option<ServerFile>,
     /// Mark session cookies `Secure` (default true; browsers accept them on localhost over
     /// plain HTTP too).
     pub secure_cookies: Option<bool>,
@@ -125,6 +127,24 @@ pub struct SubscriptionsFile {
     pub base_url: Option<String>,
 }
 
+/// `[server]` in `agenda.toml`: how long clients may take and how many connections one
+/// address may hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerFile {
+    /// Longest wait for a request's headers, counted from when the server starts waiting for
+    /// the request (default `30s`).
+    pub header_timeout: Option<String>,
+    /// Longest wait for a request's body once its headers are in (default `60s`).
+    pub body_timeout: Option<String>,
+    /// Longest a connection stays open idle between requests (default `30s`; in effect at
+    /// most `header_timeout`).
+    pub keep_alive_timeout: Option<String>,
+    /// Connections one client address may hold at once (default 256; 0: no cap). Behind a
+    /// reverse proxy all connections come from the proxy: set 0 and limit clients there.
+    pub max_connections_per_client: Option<usize>,
+}
+
 /// The variable that may hold the SMTP password, so that it need not be written in a file.
 pub const SMTP_PASSWORD_ENV: &str = "AGENDA_SMTP_PASSWORD";
 
@@ -178,6 +198,8 @@ pub struct Config {
     /// The country's prioritisation weights (the priorities page's, and the defaults of the API
     /// and of `agenda analyse priorities`).
     pub priority_weights: PriorityWeights,
+    /// The web server's timeouts and connection cap.
+    pub server_limits: agenda_web::ServerLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -316,6 +338,7 @@ impl Config {
             subscriptions,
             secure_cookies: file.secure_cookies.unwrap_or(true),
             priority_weights: priority_weights(file.priorities, &in_file)?,
+            server_limits: server_limits(file.server, &in_file)?,
         })
     }
 }
@@ -357,6 +380,36 @@ fn priority_weights(
             )
         }
     }
+}
+
+/// The limits of `[server]`, the defaults filling the gaps.
+fn server_limits(
+    file: Option<ServerFile>,
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<agenda_web::ServerLimits> {
+    let file = file.unwrap_or_default();
+    let d = agenda_web::ServerLimits::default();
+    let timeout = |text: Option<String>, default, key: &str| match text {
+        None => Ok(default),
+        Some(t) => duration(&t).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: {t:?}; expected a number and a unit, such as 10s or 2m",
+                in_file(&format!("server.{key}"))
+            )
+        }),
+    };
+    Ok(agenda_web::ServerLimits {
+        header_timeout: timeout(file.header_timeout, d.header_timeout, "header_timeout")?,
+        body_timeout: timeout(file.body_timeout, d.body_timeout, "body_timeout")?,
+        keep_alive_timeout: timeout(
+            file.keep_alive_timeout,
+            d.keep_alive_timeout,
+            "keep_alive_timeout",
+        )?,
+        max_connections_per_client: file
+            .max_connections_per_client
+            .unwrap_or(d.max_connections_per_client),
+    })
 }
 
 /// Parses a duration such as `90s`, `30m`, `1h` or `1d`.

@@ -397,7 +397,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
     tracing::info!(addr = %local, "serving");
     // Tests and scripts read the real port (with --addr …:0) from this line.
     println!("agenda listening on http://{local}");
-    agenda_web::serve(listener, state, shutdown_signal()).await?;
+    agenda_web::serve(listener, state, config.server_limits, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

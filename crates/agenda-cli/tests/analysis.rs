@@ -277,19 +277,32 @@ fn reuse_priorities_and_freshness_match_the_data() {
 fn bad_input_gets_the_error_envelope() {
     let (s, _dir, _url) = start();
     for path in [
-        "roadmap-slip?building_block=BB-NOPE&days=90",
         "roadmap-slip?building_block=BB-ID",
         "roadmap-slip?days=90",
         "roadmap-slip?building_block=BB-ID&days=soon",
         "roadmap-slip?building_block=BB-ID&days=99999999",
         "priorities?demand=-1",
-        "priorities?reuse=0&readiness=0",
+        "priorities?demand=1000001",
         "freshness?months=-3",
         "once-only?page=0",
     ] {
         let r = get(&s, &format!("/api/v1/analysis/{path}"));
         assert_eq!(r.status, 400, "{path}: {}", r.text);
         assert_eq!(r.json()["error"]["code"], "bad_request", "{path}");
+    }
+    // Requests the document allows are not 400: an unknown block is not found, and weights
+    // that leave an axis ranking nothing are refused as such.
+    for (path, status, code) in [
+        (
+            "roadmap-slip?building_block=BB-NOPE&days=90",
+            404,
+            "not_found",
+        ),
+        ("priorities?reuse=0&readiness=0", 422, "invalid"),
+    ] {
+        let r = get(&s, &format!("/api/v1/analysis/{path}"));
+        assert_eq!(r.status, status, "{path}: {}", r.text);
+        assert_eq!(r.json()["error"]["code"], code, "{path}");
     }
     let r = get(
         &s,

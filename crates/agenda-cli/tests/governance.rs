@@ -82,6 +82,7 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
             let kpi = admin.get("/admin/data/kpis/KPI-01").await.text;
             let law = admin.get("/admin/data/legal-instruments/LEG-01").await.text;
             let new_service = admin.get("/admin/data/services/new").await.text;
+            let new_report = admin.get("/admin/data/progress-reports/new").await.text;
             assert!(input(&service, "version").is_some(), "[{on}]");
 
             struct Case<'a> {
@@ -111,6 +112,19 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
                         ("maturity", "1".into()),
                     ],
                     allowed: &["root", "ed", "owner"],
+                },
+                Case {
+                    // A report belongs to its line's lead, whichever organisation it names.
+                    what: "create a report for a line another organisation leads",
+                    path: "/admin/data/progress-reports/new".into(),
+                    page: Some(&new_report),
+                    fields: vec![
+                        ("action_line", "AL-1.1".into()),
+                        ("period", "2027-Q1".into()),
+                        ("submitted_by_org", orgs.owner.clone()),
+                        ("status", "draft".into()),
+                    ],
+                    allowed: &["root", "ed", "lead"],
                 },
                 Case {
                     what: "edit a KPI",

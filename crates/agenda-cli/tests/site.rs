@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use agenda_core::Snapshot;
 use agenda_core::kpi_status::assess;
-use common::{Server, get, get_with, serve};
+use common::{Server, get, get_with, head_with, serve};
 
 const TODAY: &str = "2026-11-26";
 const LANGS: [(&str, &str); 3] = [("en", ""), ("fr", "/fr"), ("es", "/es")];
@@ -256,6 +256,68 @@ fn pages_are_cached_by_snapshot_version_and_carry_security_headers() {
     let gz = get_with(&s, "/", &[("accept-encoding", "gzip")]);
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
     assert!(page(&s, "/").contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn head_answers_gets_headers_and_revalidates_like_get() {
+    let (s, _dir) = start();
+    for path in ["/", "/kpis/KPI-01", "/fr/services", "/api/v1/kpis/KPI-01"] {
+        // Twice: once filling the page cache, once from it.
+        for _ in 0..2 {
+            let g = get(&s, path);
+            let h = head_with(&s, path, &[]);
+            assert_eq!((g.status, h.status), (200, 200), "{path}");
+            assert!(h.text.is_empty(), "HEAD {path} has a body");
+            let names = |r: &common::Reply| {
+                let mut n: Vec<String> = r
+                    .headers
+                    .keys()
+                    .map(|k| k.as_str().to_owned())
+                    .filter(|k| k != "date")
+                    .collect();
+                n.sort();
+                n
+            };
+            assert_eq!(names(&h), names(&g), "{path}");
+            for name in names(&g) {
+                assert_eq!(h.header(&name), g.header(&name), "{path}: {name}");
+            }
+            let etag = g.header("etag").expect("etag");
+            assert!(g.header("cache-control").is_some(), "{path}");
+            let again = head_with(&s, path, &[("if-none-match", etag)]);
+            assert_eq!(again.status, 304, "HEAD {path} with its ETag");
+            assert_eq!(again.header("etag"), Some(etag), "{path}");
+        }
+    }
+}
+
+#[test]
+fn each_negotiated_language_has_its_own_etag() {
+    let (s, _dir) = start();
+    for path in ["/kpis", "/services/SVC-001"] {
+        let en = get_with(&s, path, &[("accept-language", "en")]);
+        let fr = get_with(&s, path, &[("accept-language", "fr-FR,fr;q=0.9")]);
+        assert!(fr.text.contains("<html lang=\"fr\">"), "{path}");
+        let (en_tag, fr_tag) = (en.header("etag").unwrap(), fr.header("etag").unwrap());
+        assert_ne!(en_tag, fr_tag, "{path}");
+        // French revalidated with the English tag is a new answer, in French.
+        let r = get_with(
+            &s,
+            path,
+            &[("accept-language", "fr"), ("if-none-match", en_tag)],
+        );
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.text.contains("<html lang=\"fr\">"), "{path}");
+        let r = get_with(
+            &s,
+            path,
+            &[("accept-language", "fr"), ("if-none-match", fr_tag)],
+        );
+        assert_eq!(r.status, 304, "{path}");
+        // The URL prefix names the same French answer as the header.
+        let prefixed = get(&s, &format!("/fr{path}"));
+        assert_eq!(prefixed.header("etag"), Some(fr_tag), "{path}");
+    }
 }
 
 #[test]

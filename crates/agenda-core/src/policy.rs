@@ -5,7 +5,8 @@
 //!   manages them, outside this rule).
 //! - `legal` may change only legal instruments (the regulatory plan).
 //! - `entity` users, and API tokens, act for one organisation: they may change only that
-//!   organisation's services, progress reports, KPI observations and milestones — both the
+//!   organisation's services, the progress reports and milestones of the action lines it
+//!   leads, and the observations of its KPIs — both the
 //!   record as it is and as it would become must belong to it — and may not decide a review:
 //!   a report they touch stays in draft or submitted, an observation is at most submitted,
 //!   and an approved or published report, or a validated observation, is no longer theirs to
@@ -52,10 +53,17 @@ impl std::fmt::Display for Denied {
 }
 
 /// The organisation an entity belongs to, for the kinds an organisation may edit itself.
+///
+/// A progress report, like a milestone, belongs to its action line's lead: whoever is named
+/// as having submitted it, only the lead may create or change it, so no other organisation can
+/// take a period's report and lock the lead out of it.
 pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
     match e {
         Entity::Service(x) => Some(x.owner_code.clone()),
-        Entity::ProgressReport(x) => Some(x.submitted_by_org.clone()),
+        Entity::ProgressReport(x) => s
+            .action_lines
+            .get(x.action_line.as_str())
+            .map(|al| al.lead_org.clone()),
         Entity::Observation(x) => s.kpis.get(x.kpi.as_str()).map(|k| k.owner_org.clone()),
         Entity::Milestone(x) => s
             .action_lines

@@ -16,11 +16,20 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::store::append_audit;
 use crate::{AuditAction, Store, StoreError};
 
-/// Failed sign-ins of one account within [`THROTTLE_WINDOW_MINUTES`] after which further
-/// attempts are refused without checking the password.
-pub const THROTTLE_FAILURES: i64 = 5;
-/// The throttling window.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Failures of one account from one client that are answered at once; after them each further
+/// attempt from that client on that account waits (see [`throttle_wait`]).
+pub const FREE_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 3;
+/// Failures of one client, whatever the accounts, answered at once: beyond them a client trying
+/// many accounts (password spraying) waits too.
+pub const FREE_FAILURES_PER_CLIENT: i64 = 10;
+/// Failures of one account, from all clients together, beyond which the account is taken to be
+/// under a distributed attack: each client then has one free failure before it waits. A client
+/// that has not failed is never made to wait, so the owner still signs in.
+pub const ACCOUNT_UNDER_ATTACK: i64 = 20;
+/// The longest wait imposed.
+pub const THROTTLE_MAX_WAIT_SECONDS: i64 = 15 * 60;
+/// How long a failure counts.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 60;
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
 /// Shortest password accepted.
@@ -82,8 +91,23 @@ pub struct Session {
 pub enum LoginRefused {
     /// Unknown user, wrong password or disabled account.
     Invalid,
-    /// Too many failures recently: try again later.
-    Throttled,
+    /// Too many failures recently from this client: try again after this many seconds.
+    Throttled {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+}
+
+/// How long after its last failure a scope (an account from a client, or a client) that has
+/// failed `failures` times must wait before its next attempt is checked, when the first `free`
+/// failures cost nothing: one second, then doubling with each failure, up to
+/// [`THROTTLE_MAX_WAIT_SECONDS`].
+pub fn throttle_wait(failures: i64, free: i64) -> Duration {
+    if failures < free {
+        return Duration::zero();
+    }
+    let doublings = (failures - free).min(20);
+    Duration::seconds((1i64 << doublings).min(THROTTLE_MAX_WAIT_SECONDS))
 }
 
 /// An API token as listed (the secret is never kept).
@@ -418,29 +442,89 @@ impl Store {
         self.end_all_sessions(username).await
     }
 
-    /// Checks a password and opens a session. After [`THROTTLE_FAILURES`] failures within
-    /// [`THROTTLE_WINDOW_MINUTES`] the account is throttled: attempts are refused unchecked
-    /// until the window has passed.
+    /// Checks a password and opens a session for a person at `client` (an opaque key of the
+    /// client's address, never the address itself). Failures slow the client down, with
+    /// delays that double with each failure (see [`throttle_wait`]), counted per account and
+    /// client and per client over every account; while it must wait, its attempts are refused
+    /// unchecked. The same account from another client is not slowed, so nobody can lock its
+    /// owner out. Counted in the database, so it holds whichever server answers.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        client: &str,
     ) -> Result<Result<NewSession, LoginRefused>, StoreError> {
-        let now = Utc::now();
+        self.login_at(username, password, client, Utc::now()).await
+    }
+
+    /// [`Store::login`] at `now`.
+    pub(crate) async fn login_at(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<NewSession, LoginRefused>, StoreError> {
         let window_start = stamp(now - Duration::minutes(THROTTLE_WINDOW_MINUTES));
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
             .bind(&window_start)
             .execute(self.pool())
             .await?;
-        let failures = sqlx::query("SELECT COUNT(*) FROM login_failures WHERE username = $1")
-            .bind(username)
-            .fetch_one(self.pool())
-            .await?
-            .try_get::<i64, _>(0)?;
-        if failures >= THROTTLE_FAILURES {
+        // Failures and the latest one, of the account from this client, of this client, and
+        // of the account from anywhere.
+        let row = sqlx::query(
+            "SELECT \
+               COALESCE(SUM(CASE WHEN username = $1 AND client = $2 THEN 1 ELSE 0 END), 0), \
+               MAX(CASE WHEN username = $1 AND client = $2 THEN at END), \
+               COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0), \
+               MAX(CASE WHEN client = $2 THEN at END), \
+               COALESCE(SUM(CASE WHEN username = $1 THEN 1 ELSE 0 END), 0) \
+             FROM login_failures WHERE username = $1 OR client = $2",
+        )
+        .bind(username)
+        .bind(client)
+        .fetch_one(self.pool())
+        .await?;
+        let pair: i64 = row.try_get(0)?;
+        let pair_last: Option<String> = row.try_get(1)?;
+        let from_client: i64 = row.try_get(2)?;
+        let client_last: Option<String> = row.try_get(3)?;
+        let on_account: i64 = row.try_get(4)?;
+        let free = if on_account >= ACCOUNT_UNDER_ATTACK {
+            1
+        } else {
+            FREE_FAILURES_PER_ACCOUNT_AND_CLIENT
+        };
+        let until = |last: Option<String>, wait: Duration| {
+            last.and_then(|l| DateTime::parse_from_rfc3339(&l).ok())
+                .map(|l| l.with_timezone(&Utc) + wait)
+        };
+        let ready_at = [
+            until(pair_last, throttle_wait(pair, free)),
+            until(
+                client_last,
+                throttle_wait(from_client, FREE_FAILURES_PER_CLIENT),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(at) = ready_at.filter(|at| *at > now) {
+            // Round up, so that a client that waits as told is checked.
+            let ms = (at - now).num_milliseconds();
             tracing::warn!(user = username, "sign-in throttled");
-            return Ok(Err(LoginRefused::Throttled));
+            return Ok(Err(LoginRefused::Throttled {
+                retry_after: (ms + 999) / 1000,
+            }));
         }
+        // Counted as a failure before the (slow) check, so that attempts made in parallel see
+        // one another; taken back if the password is right.
+        sqlx::query("INSERT INTO login_failures (username, at, client) VALUES ($1, $2, $3)")
+            .bind(username)
+            .bind(stamp(now))
+            .bind(client)
+            .execute(self.pool())
+            .await?;
         let row = sqlx::query("SELECT password_hash, disabled FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(self.pool())
@@ -459,16 +543,13 @@ impl Store {
             }
         };
         if !ok {
-            sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-                .bind(username)
-                .bind(stamp(now))
-                .execute(self.pool())
-                .await?;
             tracing::warn!(user = username, "sign-in refused");
             return Ok(Err(LoginRefused::Invalid));
         }
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        // The account's failures from this client are forgiven; those of other clients stay.
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND client = $2")
             .bind(username)
+            .bind(client)
             .execute(self.pool())
             .await?;
         let session = NewSession {

@@ -2,7 +2,10 @@
 
 use agenda_core::{Change, Code, Kind, Role};
 
-use crate::accounts::{LoginRefused, NewAccount, THROTTLE_FAILURES};
+use crate::accounts::{
+    FREE_FAILURES_PER_ACCOUNT_AND_CLIENT, FREE_FAILURES_PER_CLIENT, LoginRefused, NewAccount,
+    THROTTLE_MAX_WAIT_SECONDS, throttle_wait,
+};
 use crate::testing::test_databases;
 use crate::tests::org;
 use crate::{Store, StoreError};
@@ -35,7 +38,7 @@ async fn a_stakeholder_speaks_for_an_existing_organisation() {
             .add_account("setup", &account("uni", Role::Stakeholder, Some("MOH")), pw)
             .await
             .unwrap();
-        let s = store.login("uni", pw).await.unwrap().unwrap();
+        let s = store.login("uni", pw, "client-a").await.unwrap().unwrap();
         let s = store.session(&s.cookie).await.unwrap().unwrap();
         assert_eq!(s.account.organisation.unwrap().as_str(), "MOH", "{on}");
         // One without an organisation still signs in, but cannot contribute.
@@ -86,18 +89,22 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
 
         assert_eq!(
             store
-                .login("ana", "wrong password!")
+                .login("ana", "wrong password!", "client-a")
                 .await
                 .unwrap()
                 .unwrap_err(),
             LoginRefused::Invalid
         );
         assert_eq!(
-            store.login("nobody", pw).await.unwrap().unwrap_err(),
+            store
+                .login("nobody", pw, "client-a")
+                .await
+                .unwrap()
+                .unwrap_err(),
             LoginRefused::Invalid
         );
-        let one = store.login("ana", pw).await.unwrap().unwrap();
-        let two = store.login("ana", pw).await.unwrap().unwrap();
+        let one = store.login("ana", pw, "client-a").await.unwrap().unwrap();
+        let two = store.login("ana", pw, "client-a").await.unwrap().unwrap();
         let s = store.session(&one.cookie).await.unwrap().unwrap();
         assert_eq!(s.account.organisation.unwrap().as_str(), "MOH", "{on}");
         assert_eq!(s.csrf, one.csrf);
@@ -117,7 +124,7 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
         assert!(store.session(&two.cookie).await.unwrap().is_none(), "{on}");
 
         // Disabled accounts neither sign in nor keep sessions.
-        let three = store.login("ana", pw).await.unwrap().unwrap();
+        let three = store.login("ana", pw, "client-a").await.unwrap().unwrap();
         store
             .set_account_disabled("root", "ana", true)
             .await
@@ -126,7 +133,10 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
             store.session(&three.cookie).await.unwrap().is_none(),
             "{on}"
         );
-        assert!(store.login("ana", pw).await.unwrap().is_err(), "{on}");
+        assert!(
+            store.login("ana", pw, "client-a").await.unwrap().is_err(),
+            "{on}"
+        );
 
         // Account changes are in the audit chain, without secrets, and the chain holds.
         let audited: Vec<(String, String, Option<String>)> = sqlx::query_as(
@@ -148,8 +158,20 @@ async fn accounts_sign_in_with_their_password_only_and_sessions_end_everywhere()
     }
 }
 
+#[test]
+fn the_wait_doubles_with_each_failure_up_to_a_bound() {
+    let free = FREE_FAILURES_PER_ACCOUNT_AND_CLIENT;
+    assert!(throttle_wait(free - 1, free).is_zero());
+    let waits: Vec<_> = (free..free + 12).map(|n| throttle_wait(n, free)).collect();
+    assert!(waits[0] > chrono::Duration::zero());
+    assert!(waits.windows(2).all(|w| w[1] >= w[0]));
+    assert!(waits[1] > waits[0] && waits[2] > waits[1]);
+    let most = chrono::Duration::seconds(THROTTLE_MAX_WAIT_SECONDS);
+    assert_eq!(throttle_wait(1000, free), most);
+}
+
 #[tokio::test]
-async fn repeated_failures_throttle_an_account_even_with_the_right_password() {
+async fn failures_slow_the_client_that_fails_not_the_owner_elsewhere() {
     for db in test_databases().await {
         let on = db.backend();
         let store = db.open().await.unwrap();
@@ -158,21 +180,87 @@ async fn repeated_failures_throttle_an_account_even_with_the_right_password() {
             .add_account("setup", &account("root", Role::Admin, None), pw)
             .await
             .unwrap();
-        for _ in 0..THROTTLE_FAILURES {
-            assert_eq!(
-                store
-                    .login("root", "guess guess guess")
-                    .await
-                    .unwrap()
-                    .unwrap_err(),
-                LoginRefused::Invalid,
-                "{on}"
-            );
+        let t0 = chrono::Utc::now();
+        let wrong = "guess guess guess";
+        // The attacker's free failures are answered at once, then it is made to wait, even
+        // with the right password.
+        let mut now = t0;
+        for _ in 0..FREE_FAILURES_PER_ACCOUNT_AND_CLIENT {
+            let r = store
+                .login_at("root", wrong, "attacker", now)
+                .await
+                .unwrap();
+            assert_eq!(r.unwrap_err(), LoginRefused::Invalid, "{on}");
         }
-        assert_eq!(
-            store.login("root", pw).await.unwrap().unwrap_err(),
-            LoginRefused::Throttled,
-            "{on}"
+        let throttled = |r: Result<_, LoginRefused>| match r {
+            Err(LoginRefused::Throttled { retry_after }) => retry_after,
+            Err(other) => panic!("{on}: {other:?} where throttling was expected"),
+            Ok(_) => panic!("{on}: signed in where throttling was expected"),
+        };
+        let first = throttled(store.login_at("root", pw, "attacker", now).await.unwrap());
+        assert!(first > 0, "{on}");
+        // Once the wait has passed the attempt is checked again; each failure lengthens it.
+        let mut waits = vec![first];
+        for _ in 0..4 {
+            now += chrono::Duration::seconds(*waits.last().unwrap());
+            let r = store
+                .login_at("root", wrong, "attacker", now)
+                .await
+                .unwrap();
+            assert_eq!(r.unwrap_err(), LoginRefused::Invalid, "{on}");
+            waits.push(throttled(
+                store.login_at("root", pw, "attacker", now).await.unwrap(),
+            ));
+        }
+        assert!(waits.windows(2).all(|w| w[1] > w[0]), "{on}: {waits:?}");
+        // The owner, from another client, signs in meanwhile.
+        let s = store.login_at("root", pw, "owner", now).await.unwrap();
+        assert!(s.is_ok(), "{on}");
+        // A client trying many accounts is slowed once past its free failures in all.
+        for i in 0..FREE_FAILURES_PER_CLIENT {
+            let user = format!("user{i}");
+            let r = store.login_at(&user, wrong, "sprayer", now).await.unwrap();
+            assert_eq!(r.unwrap_err(), LoginRefused::Invalid, "{on}");
+        }
+        throttled(store.login_at("root", pw, "sprayer", now).await.unwrap());
+        assert!(
+            store
+                .login_at("root", pw, "owner", now)
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_account_under_attack_from_many_clients_still_lets_a_fresh_client_in() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let store = db.open().await.unwrap();
+        let pw = "correct horse battery";
+        store
+            .add_account("setup", &account("root", Role::Admin, None), pw)
+            .await
+            .unwrap();
+        let now = chrono::Utc::now();
+        for i in 0..crate::accounts::ACCOUNT_UNDER_ATTACK {
+            let r = store
+                .login_at("root", "guess guess guess", &format!("bot{i}"), now)
+                .await
+                .unwrap();
+            assert_eq!(r.unwrap_err(), LoginRefused::Invalid, "{on}");
+        }
+        // Under attack, one failure is enough to make a client wait …
+        let r = store.login_at("root", "guess", "bot0", now).await.unwrap();
+        assert!(matches!(r, Err(LoginRefused::Throttled { .. })), "{on}");
+        // … but a client that has not failed is checked, and the owner gets in.
+        assert!(
+            store
+                .login_at("root", pw, "owner", now)
+                .await
+                .unwrap()
+                .is_ok()
         );
     }
 }

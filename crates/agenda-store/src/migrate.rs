@@ -67,6 +67,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_tickets.sql"),
         postgres: include_str!("../migrations/postgres/0006_tickets.sql"),
     },
+    Migration {
+        version: 7,
+        name: "login_throttle",
+        sqlite: include_str!("../migrations/sqlite/0007_login_throttle.sql"),
+        postgres: include_str!("../migrations/postgres/0007_login_throttle.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

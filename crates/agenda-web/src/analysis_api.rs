@@ -31,6 +31,8 @@ pub const MAX_SLIP_DAYS: i64 = 36_500;
 
 /// Longest governance period, in months, a client may ask about.
 pub const MAX_MONTHS: u32 = 1_200;
+/// Largest prioritisation weight the API takes.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
 
 /// A query string parsed into `T`, with a bad one answered by the JSON error envelope.
 pub struct Q<T>(pub T);
@@ -172,9 +174,11 @@ pub async fn roadmap_conflicts(
 #[into_params(parameter_in = Query)]
 pub struct SlipParams {
     /// The building block that slips, e.g. `BB-ID`.
-    pub building_block: Option<String>,
+    #[param(pattern = r"\S")]
+    pub building_block: String,
     /// By how many days it slips (negative: earlier), at most 36500 either way.
-    pub days: Option<i64>,
+    #[param(minimum = -36_500, maximum = 36_500)]
+    pub days: i64,
 }
 
 /// The slip simulated and its totals.
@@ -203,26 +207,28 @@ pub struct SlipList<'a> {
 
 /// Which planned releases move, and by how much, if a building block goes live later.
 #[utoipa::path(get, path = "/api/v1/analysis/roadmap-slip", tag = "catalogue", params(SlipParams),
-    responses((status = 200, body = SlipList), (status = 400, body = ErrorEnvelope)))]
+    responses((status = 200, body = SlipList, description = "The releases that move"),
+        (status = 400, body = ErrorEnvelope, description = "A parameter missing or out of its range"),
+        (status = 404, body = ErrorEnvelope, description = "No building block with this code"),
+        (status = 422, body = ErrorEnvelope, description = "The block is retired or has no go-live date to move")))]
 pub async fn roadmap_slip(
     State(st): State<AppState>,
     Q(q): Q<SlipParams>,
 ) -> Result<Response, ApiError> {
-    let bb = q
-        .building_block
+    let bb = Some(q.building_block)
         .filter(|b| !b.trim().is_empty())
         .ok_or_else(|| ApiError::bad_request("building_block is required, e.g. BB-ID"))?;
-    let days = q
-        .days
-        .ok_or_else(|| ApiError::bad_request("days is required, e.g. 90"))?;
+    let days = q.days;
     if days.abs() > MAX_SLIP_DAYS {
         return Err(ApiError::bad_request(format!(
             "days must be from -{MAX_SLIP_DAYS} to {MAX_SLIP_DAYS}"
         )));
     }
     let snapshot = snapshot(&st);
-    let sl = roadmap::slip(&snapshot, bb.trim(), days)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let sl = roadmap::slip(&snapshot, bb.trim(), days).map_err(|e| match e {
+        roadmap::SlipError::UnknownBlock(_) => ApiError::not_found(e.to_string()),
+        _ => ApiError::Unprocessable(e.to_string()),
+    })?;
     Ok(Json(SlipList {
         meta: SlipMeta {
             total: sl.moves.len(),
@@ -242,15 +248,20 @@ pub async fn roadmap_slip(
 #[into_params(parameter_in = Query)]
 pub struct WeightParams {
     /// Impact: demand (default: the country's; 2 unless configured).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub demand: Option<f64>,
     /// Impact: complexity of access (default: the country's; 1 unless configured).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub complexity: Option<f64>,
     /// Impact: alignment with the agenda (default: the country's; 1 unless configured).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub alignment: Option<f64>,
     /// Feasibility: reuse of building blocks in production (default: the country's; 1 unless
     /// configured).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub reuse: Option<f64>,
     /// Feasibility: current maturity (default: the country's; 1 unless configured).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub readiness: Option<f64>,
 }
 
@@ -298,15 +309,32 @@ pub struct PriorityList<'a> {
 /// of which a parameter may override.
 #[utoipa::path(get, path = "/api/v1/analysis/priorities", tag = "catalogue",
     params(ListParams, WeightParams),
-    responses((status = 200, body = PriorityList), (status = 400, body = ErrorEnvelope)))]
+    responses((status = 200, body = PriorityList, description = "The ranking"),
+        (status = 400, body = ErrorEnvelope, description = "A parameter out of its range"),
+        (status = 422, body = ErrorEnvelope, description = "Every weight of an axis is 0, so it ranks nothing")))]
 pub async fn priorities(
     State(st): State<AppState>,
     q: ListParams,
     Q(w): Q<WeightParams>,
 ) -> Result<Response, ApiError> {
     let snapshot = snapshot(&st);
-    let p = priorities::priorities(&snapshot, w.weights(st.settings.priority_weights))
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    // Only the ratios within an axis matter; the bound keeps the sums finite.
+    let given = [w.demand, w.complexity, w.alignment, w.reuse, w.readiness];
+    if given.into_iter().flatten().any(|x| x > MAX_WEIGHT) {
+        return Err(ApiError::bad_request(format!(
+            "each weight must be from 0 to {MAX_WEIGHT}"
+        )));
+    }
+    // Each weight is checked by the query's schema; what is left is the axes' sums, which no
+    // one parameter can express.
+    let p = priorities::priorities(&snapshot, w.weights(st.settings.priority_weights)).map_err(
+        |e| match e {
+            agenda_core::catalogue::priorities::WeightsError::AllZero(_) => {
+                ApiError::Unprocessable(e.to_string())
+            }
+            _ => ApiError::bad_request(e.to_string()),
+        },
+    )?;
     let (items, pm) = page(p.items, &q)?;
     Ok(Json(PriorityList {
         items,
@@ -327,6 +355,7 @@ pub async fn priorities(
 #[into_params(parameter_in = Query)]
 pub struct FreshnessParams {
     /// Months a sheet may go without review (default 12).
+    #[param(minimum = 0, maximum = 1_200)]
     pub months: Option<u32>,
 }
 

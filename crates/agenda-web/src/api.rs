@@ -18,6 +18,9 @@ use crate::error::{ApiError, ErrorEnvelope};
 
 /// Largest page a client may ask for.
 pub const MAX_PER_PAGE: usize = 10_000;
+/// Highest page number a client may ask for (the document's bound, so that no schema-valid
+/// number is refused and no larger one accepted).
+pub const MAX_PAGE: usize = 2_147_483_647;
 /// Page size when none is asked for: large enough that a country's agenda comes in one page.
 pub const DEFAULT_PER_PAGE: usize = 1_000;
 
@@ -26,8 +29,10 @@ pub const DEFAULT_PER_PAGE: usize = 1_000;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 2_147_483_647)]
     pub page: Option<usize>,
     /// Items per page (default 1000, at most 10000).
+    #[param(minimum = 1, maximum = 10_000)]
     pub per_page: Option<usize>,
 }
 
@@ -64,8 +69,10 @@ pub(crate) fn page_of<T>(
 ) -> Result<(Vec<T>, ListMeta), ApiError> {
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page == 0 {
-        return Err(ApiError::bad_request("page starts at 1"));
+    if page == 0 || page > MAX_PAGE {
+        return Err(ApiError::bad_request(format!(
+            "page must be from 1 to {MAX_PAGE}"
+        )));
     }
     if per_page == 0 || per_page > MAX_PER_PAGE {
         return Err(ApiError::bad_request(format!(
@@ -112,7 +119,8 @@ macro_rules! collection {
 
             #[doc = concat!("Lists ", $what, " records.")]
             #[utoipa::path(get, path = $path, tag = $tag, params(ListParams),
-                responses((status = 200, body = $list_ty), (status = 400, body = ErrorEnvelope)))]
+                responses((status = 200, body = $list_ty, description = concat!("A page of ", $what, " records")),
+                    (status = 400, body = ErrorEnvelope, description = "A parameter out of its range")))]
             pub async fn $list_fn(
                 State(st): State<AppState>,
                 q: ListParams,
@@ -125,7 +133,8 @@ macro_rules! collection {
             #[doc = concat!("Finds one ", $what, " by its code.")]
             #[utoipa::path(get, path = $item_path, tag = $tag,
                 params(("code" = String, Path, description = "The natural key")),
-                responses((status = 200, body = $ty), (status = 404, body = ErrorEnvelope)))]
+                responses((status = 200, body = $ty, description = concat!("The ", $what, " record")),
+                    (status = 404, body = ErrorEnvelope, description = "No record with this code")))]
             pub async fn $get_fn(
                 State(st): State<AppState>,
                 Path(code): Path<String>,
@@ -269,7 +278,7 @@ pub struct SdgIndicatorList {
 
 /// Lists the 17 Sustainable Development Goals.
 #[utoipa::path(get, path = "/api/v1/sdg/goals", tag = "sdg", params(ListParams),
-    responses((status = 200, body = SdgGoalList)))]
+    responses((status = 200, body = SdgGoalList), (status = 400, body = ErrorEnvelope)))]
 pub async fn list_sdg_goals(
     State(st): State<AppState>,
     q: ListParams,
@@ -297,7 +306,7 @@ pub async fn find_sdg_goal(
 
 /// Lists the 169 SDG targets.
 #[utoipa::path(get, path = "/api/v1/sdg/targets", tag = "sdg", params(ListParams),
-    responses((status = 200, body = SdgTargetList)))]
+    responses((status = 200, body = SdgTargetList), (status = 400, body = ErrorEnvelope)))]
 pub async fn list_sdg_targets(
     State(st): State<AppState>,
     q: ListParams,
@@ -326,7 +335,7 @@ pub async fn find_sdg_target(
 
 /// Lists the SDG indicators.
 #[utoipa::path(get, path = "/api/v1/sdg/indicators", tag = "sdg", params(ListParams),
-    responses((status = 200, body = SdgIndicatorList)))]
+    responses((status = 200, body = SdgIndicatorList), (status = 400, body = ErrorEnvelope)))]
 pub async fn list_sdg_indicators(
     State(st): State<AppState>,
     q: ListParams,
@@ -385,9 +394,43 @@ pub async fn find_sdg_indicator(
 )]
 pub struct ApiDoc;
 
+/// The OpenAPI document as served: [`ApiDoc`] with a description on every response, which
+/// OpenAPI requires (the status's reason phrase where the handler gives none).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in operations.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let utoipa::openapi::RefOr::T(r) = response
+                    && r.description.trim().is_empty()
+                {
+                    r.description = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                        .and_then(|s| s.canonical_reason())
+                        .unwrap_or("Response")
+                        .to_owned();
+                }
+            }
+        }
+    }
+    doc
+}
+
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
 
 /// Routes under `/api/v1`.
@@ -405,4 +448,25 @@ pub fn router() -> Router<AppState> {
         .merge(crate::analysis_api::router())
         .merge(crate::catalogue_api::router())
         .merge(crate::finder_api::router())
+}
+
+#[cfg(test)]
+mod tests {
+    /// OpenAPI requires a description on every response; validators reject the document
+    /// without one.
+    #[test]
+    fn every_response_of_the_document_is_described() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let mut responses = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for (status, r) in op["responses"].as_object().unwrap() {
+                    responses += 1;
+                    let d = r["description"].as_str().unwrap_or("");
+                    assert!(!d.trim().is_empty(), "{method} {path} {status}");
+                }
+            }
+        }
+        assert!(responses > 100, "{responses}");
+    }
 }

@@ -25,9 +25,11 @@ pub const MAX_LIMIT: usize = 100;
 pub struct FinderParams {
     /// The question, in the person's words.
     pub q: Option<String>,
-    /// `en`, `fr` or `es`; `auto` or absent: detected from the question.
+    /// `en`, `fr` or `es`; `auto`, empty or absent: detected from the question.
+    #[param(pattern = "^(en|fr|es|auto)?$")]
     pub lang: Option<String>,
     /// Most hits wanted (default 10, at most 100).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -89,7 +91,11 @@ pub async fn finder(
         )));
     }
     let query = p.q.unwrap_or_default();
-    let lang = p.lang.unwrap_or_else(|| "auto".into());
+    let lang = match p.lang.as_deref().map(str::trim) {
+        None | Some("") => "auto".to_owned(),
+        Some(l @ ("en" | "fr" | "es" | "auto")) => l.to_owned(),
+        Some(_) => return Err(ApiError::bad_request("lang must be en, fr, es or auto")),
+    };
     // Building the index (first request, or after a change) is CPU work: off the async workers.
     let (answer, index_version) = tokio::task::spawn_blocking({
         let query = query.clone();

@@ -10,6 +10,7 @@ pub mod error;
 pub mod finder_api;
 mod metrics_layer;
 pub mod reminders;
+mod server;
 pub mod site;
 pub mod subscriptions;
 pub mod write_api;
@@ -25,6 +26,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
+pub use server::ServerLimits;
 
 /// Settings the web layer shows or uses.
 #[derive(Debug, Clone)]
@@ -242,10 +244,11 @@ async fn healthz(
     })))
 }
 
-/// Serves `router(state)` on `listener` until `shutdown` completes.
+/// Serves `router(state)` on `listener` within `limits` until `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    limits: ServerLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // The language prefix is stripped before routing, so one set of routes serves every language.
@@ -253,13 +256,5 @@ pub async fn serve(
         &axum::middleware::from_fn(site::strip_lang_prefix),
         router(state),
     );
-    // With the peer's address: the anonymous forms' rate limit counts per client.
-    axum::serve(
-        listener,
-        axum::ServiceExt::<Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(
-            app,
-        ),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    server::serve_app(listener, app, limits, shutdown).await
 }

@@ -81,13 +81,23 @@ impl Reply {
 
 /// `GET base + path` with extra request headers.
 pub fn get_with(s: &Server, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request(s, reqwest::Method::GET, path, headers)
+}
+
+/// `HEAD base + path` with extra request headers.
+pub fn head_with(s: &Server, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request(s, reqwest::Method::HEAD, path, headers)
+}
+
+/// A request of `method` to `base + path` with extra request headers.
+pub fn request(s: &Server, method: reqwest::Method, path: &str, headers: &[(&str, &str)]) -> Reply {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let mut req = client.get(format!("{}{path}", s.base));
+        let mut req = client.request(method, format!("{}{path}", s.base));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }

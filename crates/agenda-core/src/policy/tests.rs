@@ -121,6 +121,33 @@ fn an_entity_changes_only_its_own_organisations_records() {
 }
 
 #[test]
+fn a_report_belongs_to_its_action_lines_lead_whoever_is_named_as_submitting_it() {
+    let mut s = snapshot();
+    let moh = user(Role::Entity, Some("MOH"));
+    let mof = user(Role::Entity, Some("MOF"));
+    // MOH leads AL-1: naming itself as the submitter does not make MOF's report MOH's.
+    assert!(upsert(&moh, &s, report("AL-2", "MOH", "draft")).is_err());
+    assert!(upsert(&mof, &s, report("AL-1", "MOF", "draft")).is_err());
+    // A report of the lead's line that names another submitter stays the lead's.
+    s.upsert(report("AL-1", "MOF", "draft"));
+    assert!(upsert(&mof, &s, report("AL-1", "MOF", "submitted")).is_err());
+    assert!(
+        may_apply(
+            &mof,
+            &s,
+            &[Change::Delete(
+                Kind::ProgressReport,
+                report("AL-1", "MOF", "draft").key()
+            )]
+        )
+        .is_err()
+    );
+    assert!(upsert(&moh, &s, report("AL-1", "MOH", "submitted")).is_ok());
+    // A report on an action line that does not exist belongs to nobody.
+    assert!(upsert(&moh, &s, report("AL-9", "MOH", "draft")).is_err());
+}
+
+#[test]
 fn an_entity_cannot_decide_a_review() {
     let mut s = snapshot();
     let moh = user(Role::Entity, Some("MOH"));

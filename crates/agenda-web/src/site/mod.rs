@@ -137,13 +137,21 @@ pub async fn strip_lang_prefix(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Security headers on every response, and the `ETag`/`304` dance on every page.
+/// Security headers on every response, and the `ETag`/`304` dance on every page, for `GET`
+/// and `HEAD` alike. The tag names the snapshot version, the day and the language the answer
+/// is in, since the same URL answers in the language `Accept-Language` negotiates.
 pub async fn headers(
     axum::extract::State(state): axum::extract::State<AppState>,
+    lang: Lang,
     req: Request,
     next: Next,
 ) -> Response {
-    let tag = format!("W/\"{}-{}\"", state.store.snapshot().version, state.today());
+    let tag = format!(
+        "W/\"{}-{}-{}\"",
+        state.store.snapshot().version,
+        state.today(),
+        lang.0
+    );
     let not_modified = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -152,8 +160,10 @@ pub async fn headers(
     // Pages that depend on who asks (administration, sign-in, a conversation) are never
     // validated by ETag.
     let path = req.uri().path();
-    let cacheable = req.method() == axum::http::Method::GET
-        && !path.starts_with("/metrics")
+    let cacheable = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) && !path.starts_with("/metrics")
         && !path.starts_with("/healthz")
         && !path.starts_with("/admin")
         && !path.starts_with("/login")
@@ -217,14 +227,18 @@ struct CachedPage {
 const CACHE_MAX_ENTRIES: usize = 4096;
 const CACHE_MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// Serves pages from the [`PageCache`], filling it on a miss.
+/// Serves pages from the [`PageCache`], filling it on a miss. `HEAD` is answered from the same
+/// entries as `GET` (the router drops the body afterwards), so both carry the same headers.
 pub async fn cache_pages(
     axum::extract::State(state): axum::extract::State<AppState>,
     lang: Lang,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() != axum::http::Method::GET {
+    if !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
         return next.run(req).await;
     }
     let stamp = (state.store.snapshot().version, state.today().to_string());

@@ -184,6 +184,7 @@ async fn login(
     State(state): State<AppState>,
     lang: Lang,
     headers: HeaderMap,
+    client: crate::site::feedback::ClientAddr,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let f = fields_of(f);
@@ -202,7 +203,13 @@ async fn login(
     }
     let user = f.get("username").map(|s| s.trim()).unwrap_or("");
     let password = f.get("password").map(String::as_str).unwrap_or("");
-    match state.store.login(user, password).await {
+    // Failures are counted per account and client, the client known by a keyed hash of its
+    // address.
+    let client = match state.store.form_key().await {
+        Ok(key) => key.client(client.0),
+        Err(e) => return store_failure(&state, lang, e),
+    };
+    match state.store.login(user, password, &client).await {
         Ok(Ok(session)) => {
             let mut res = Redirect::to(&next).into_response();
             let h = res.headers_mut();
@@ -223,13 +230,23 @@ async fn login(
             &next,
             Some(&t(lang.0, "admin-login-invalid")),
         ),
-        Ok(Err(LoginRefused::Throttled)) => login_page(
-            &state,
-            lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            &next,
-            Some(&t(lang.0, "admin-login-throttled")),
-        ),
+        Ok(Err(LoginRefused::Throttled { retry_after })) => {
+            let msg = super::i18n::t_args(
+                lang.0,
+                "admin-login-throttled",
+                &[("seconds", retry_after.to_string())],
+            );
+            let mut res = login_page(
+                &state,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                &next,
+                Some(&msg),
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            res
+        }
         Err(e) => store_failure(&state, lang, e),
     }
 }
