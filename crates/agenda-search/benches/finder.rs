@@ -1,16 +1,21 @@
 //! The finder against a baseline, SQLite FTS5 (bm25 ranking, `porter unicode61
 //! remove_diacritics 2` tokenizer, the same field weights), measured in the same run:
 //!
-//! - top-1 / top-3 accuracy on the demo country (90 services) for the questions of
-//!   `tests/fixtures/` (the shared sample and this crate's own);
+//! - top-1 / top-3 accuracy, per language and kind, on the evaluation questions of
+//!   `tests/eval/` — development and frozen test halves — for the demo country (90 services)
+//!   and for another country's catalogue that no finder data was written for; and on the
+//!   smoke-test questions of `tests/fixtures/`;
 //! - p50 / p99 latency of one question on a national catalogue: the demo country plus
-//!   10,000 generated services, every question asked in turn.
+//!   10,000 generated services, every question asked in turn; the index's build time and the
+//!   memory it holds (resident set growth; 100,000 services with `AGENDA_BENCH_LARGE=1`).
 //!
 //! `cargo bench -p agenda-search --bench finder`
 //! (`AGENDA_BENCH_SERVICES` changes the number of generated services).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/eval/harness.rs"]
+mod harness;
 
 use agenda_core::{Snapshot, Text};
 use agenda_search::Finder;
@@ -22,35 +27,6 @@ const LANGS: [&str; 3] = ["en", "fr", "es"];
 /// bm25 weights of the FTS5 columns, per language: title, summary, body, events, org — the
 /// finder's own field boosts.
 const WEIGHTS: [f64; 5] = [3.0, 1.6, 1.0, 0.7, 0.5];
-
-fn demo() -> Snapshot {
-    let sdg = Arc::new(agenda_io::embedded::sdg().expect("sdg"));
-    let empty = Snapshot::empty(sdg);
-    let plan = agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().expect("demo"))
-        .expect("the demo imports");
-    agenda_io::apply_in_memory(&empty, &plan)
-}
-
-struct Question {
-    query: String,
-    lang: String,
-    expected: Vec<String>,
-}
-
-fn questions(tsv: &str) -> Vec<Question> {
-    tsv.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            Question {
-                query: c[0].to_owned(),
-                lang: c[1].to_owned(),
-                expected: c[2].split(';').map(str::to_owned).collect(),
-            }
-        })
-        .collect()
-}
 
 fn exact<'a>(t: &'a Text, lang: &str) -> &'a str {
     t.langs()
@@ -155,16 +131,6 @@ fn finder_search(f: &Finder, query: &str, lang: &str, limit: usize) -> Vec<Strin
         .collect()
 }
 
-fn accuracy(qs: &[Question], search: impl Fn(&str, &str) -> Vec<String>) -> (f64, f64) {
-    let (mut t1, mut t3) = (0, 0);
-    for q in qs {
-        let got = search(&q.query, &q.lang);
-        t1 += usize::from(got.first().is_some_and(|c| q.expected.contains(c)));
-        t3 += usize::from(got.iter().take(3).any(|c| q.expected.contains(c)));
-    }
-    (t1 as f64 / qs.len() as f64, t3 as f64 / qs.len() as f64)
-}
-
 fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
     d.sort();
     let at = |p: f64| d[((d.len() as f64 * p).ceil() as usize).clamp(1, d.len()) - 1];
@@ -179,37 +145,55 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 200 } else { 10_000 });
-    let demo = demo();
-    let mut all = questions(SAMPLE);
+    let demo = harness::demo();
+    let other = harness::other_country();
+    let eval_demo = harness::questions(harness::DEMO);
+    let eval_other = harness::questions(harness::OTHER);
+    let mut all = harness::questions(SAMPLE);
     let sample_len = all.len();
-    all.extend(questions(EXTRA));
+    all.extend(harness::questions(EXTRA));
 
-    println!(
-        "accuracy on the demo country ({} services)",
-        demo.services.len()
-    );
+    println!("accuracy: top-1 / top-3 %, then per language and kind");
+    for (name, snapshot, qs) in [
+        ("demo country", &demo, &eval_demo),
+        ("other country", &other, &eval_other),
+    ] {
+        let finder = Finder::build(snapshot);
+        let db = fts5(snapshot);
+        println!("{name} ({} services)", snapshot.services.len());
+        for half in ["dev", "test"] {
+            let part: Vec<&harness::Question> = qs.iter().filter(|q| q.half == half).collect();
+            let f = harness::evaluate(part.iter().copied(), |q, l| finder_search(&finder, q, l, 3));
+            let b = harness::evaluate(part.iter().copied(), |q, l| fts5_search(&db, q, l, 3));
+            println!("  {half:4}  finder {}", harness::line(&f));
+            println!("  {half:4}  FTS5   {}", harness::line(&b));
+        }
+    }
     let finder = Finder::build(&demo);
     let db = fts5(&demo);
     for (name, qs) in [
         ("sample", &all[..sample_len]),
         ("extra", &all[sample_len..]),
     ] {
-        let (f1, f3) = accuracy(qs, |q, l| finder_search(&finder, q, l, 3));
-        let (b1, b3) = accuracy(qs, |q, l| fts5_search(&db, q, l, 3));
+        let f = harness::evaluate(qs, |q, l| finder_search(&finder, q, l, 3));
+        let b = harness::evaluate(qs, |q, l| fts5_search(&db, q, l, 3));
         println!(
-            "  {name:6} ({:2} questions)  finder top-1 {:5.1} %  top-3 {:5.1} %   |   FTS5 top-1 {:5.1} %  top-3 {:5.1} %",
+            "smoke {name:6} ({:2} questions)  finder {:5.1} / {:5.1}   |   FTS5 {:5.1} / {:5.1}",
             qs.len(),
-            f1 * 100.0,
-            f3 * 100.0,
-            b1 * 100.0,
-            b3 * 100.0
+            f.all.top1(),
+            f.all.top3(),
+            b.all.top1(),
+            b.all.top3()
         );
     }
+    all.extend(eval_demo);
 
     let national = agenda_io::generate::national(&demo, n, 0, 7);
+    let before = resident_bytes();
     let t = Instant::now();
     let finder = Finder::build(&national);
     let build_finder = t.elapsed();
+    let held = resident_bytes().saturating_sub(before);
     let t = Instant::now();
     let db = fts5(&national);
     let build_fts = t.elapsed();
@@ -241,8 +225,40 @@ fn main() {
         build_fts.as_secs_f64() * 1000.0
     );
     println!(
+        "  finder memory: {:.0} MB resident added by the index",
+        held as f64 / 1e6
+    );
+    drop(finder);
+    if std::env::var_os("AGENDA_BENCH_LARGE").is_some() && !quick {
+        let large = agenda_io::generate::national(&demo, 100_000, 0, 7);
+        let before = resident_bytes();
+        let t = Instant::now();
+        let finder = Finder::build(&large);
+        let took = t.elapsed();
+        let held = resident_bytes().saturating_sub(before);
+        println!(
+            "  {} services: index built in {:.1} s, {:.0} MB resident added",
+            large.services.len(),
+            took.as_secs_f64(),
+            held as f64 / 1e6
+        );
+        drop(finder);
+    }
+    println!(
         "  finder / FTS5: p50 × {:.2}, p99 × {:.2}",
         f50 / b50,
         f99 / b99
     );
+}
+
+/// The resident set of this process, from `/proc/self/statm` (0 where there is none).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u64>().ok())
+        })
+        .map_or(0, |pages| pages * 4096)
 }

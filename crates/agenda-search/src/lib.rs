@@ -8,9 +8,13 @@
 //! with field boosts (title > summary > steps and outcome > life event titles > organisation),
 //! and each candidate is scored by how much of the question it covers. Questions that describe
 //! a situation rather than a service are matched against the situations of
-//! `data/finder/situations.<lang>.toml`, which lift the services of that life event.
+//! `data/finder/situations.<lang>.toml`, which bring needs of a standard life-event taxonomy
+//! (`data/finder/life-events.toml`). Needs are described in words, in every language, and found
+//! in the catalogue when it is indexed: a country's own codes and titles need no phrase of their
+//! own, and a question in one language finds a service whose sheet is only in another.
 
 pub mod analysis;
+mod live;
 pub mod situations;
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +28,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
 pub use analysis::SearchLang;
+pub use live::LiveFinder;
 use situations::Messages;
 
 /// What a hit is.
@@ -62,6 +67,9 @@ pub struct Hit {
     pub score: f32,
     /// Why it was found, in the question's language.
     pub why: String,
+    /// The language of its sheet, when it has none in the question's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet_lang: Option<SearchLang>,
 }
 
 /// The answer to a question.
@@ -97,6 +105,13 @@ const CANDIDATES: usize = 60;
 const EVENT_SERVICES: usize = 8;
 /// Hits scoring less are not shown.
 const MIN_SCORE: f32 = 0.2;
+/// How much a word of a need's description counts in each field of a service: the title and
+/// summary say what a service is; its steps, life events and owner do not.
+const NEED_COVER: [f32; 5] = [1.0, 0.75, 0.5, 0.0, 0.0];
+/// A service answers a need when it covers this much of one of its descriptions…
+const NEED_FIT: f32 = 0.5;
+/// … and at most this many services answer one need (the best fitting).
+const NEED_SERVICES: usize = 3;
 
 /// An indexed service, life event or organisation.
 struct Doc {
@@ -104,6 +119,8 @@ struct Doc {
     kind: HitKind,
     /// Title in each language (falling back to English).
     titles: [String; 3],
+    /// Whether it has a title of its own in each language.
+    has_title: [bool; 3],
     /// Terms of each field in each language.
     terms: [[HashSet<String>; 5]; 3],
     /// Life events of a service, as document numbers.
@@ -116,13 +133,18 @@ struct Doc {
 struct Phrase {
     /// Each term of the phrase with its one-word synonyms.
     alts: Vec<Vec<String>>,
-    event_code: String,
-    service_codes: Vec<String>,
-    /// The event's document number, once resolved (`u32::MAX` when the catalogue lacks it).
-    event: u32,
-    services: Vec<u32>,
+    /// The needs it brings, most needed first, as indexes of `Finder::needs`.
+    needs: Vec<usize>,
+    /// The life event of the taxonomy.
+    life_event: String,
     text: String,
     terms: Vec<String>,
+}
+
+/// A need of the taxonomy and the services of this catalogue that answer it.
+struct NeedIndex {
+    /// (service's document number, how well it fits the need's description, 0–1), best first.
+    services: Vec<(u32, f32)>,
 }
 
 /// What the finder knows of one language.
@@ -141,6 +163,10 @@ struct LangIndex {
     phrases: Vec<Phrase>,
     messages: Messages,
     fields: [Field; 5],
+    /// Term → the services with it in their title, summary or steps (while building).
+    postings: HashMap<String, Vec<u32>>,
+    /// Life event of the taxonomy → its name in this language.
+    event_names: HashMap<String, String>,
 }
 
 /// The service finder over one snapshot.
@@ -151,6 +177,7 @@ pub struct Finder {
     segment_docs: Vec<Vec<u32>>,
     langs: Vec<LangIndex>,
     events_services: HashMap<u32, Vec<u32>>,
+    needs: Vec<NeedIndex>,
     /// The snapshot version indexed.
     pub version: u64,
 }
@@ -186,13 +213,28 @@ fn idf(n: usize, df: u32) -> f32 {
 
 impl Finder {
     /// Indexes the services, life events and organisations of `s` in English, French and
-    /// Spanish, with the compiled-in situations.
+    /// Spanish, with the compiled-in taxonomy and situations.
     pub fn build(s: &Snapshot) -> Finder {
-        Self::build_with(s, SearchLang::ALL.map(situations::builtin))
+        Self::build_with(
+            s,
+            &situations::taxonomy(),
+            SearchLang::ALL.map(situations::builtin),
+        )
     }
 
-    /// As [`Finder::build`], with the language data given (English, French, Spanish).
-    pub fn build_with(s: &Snapshot, data: [situations::LanguageData; 3]) -> Finder {
+    /// As [`Finder::build`], with the taxonomy and the language data given (English, French,
+    /// Spanish).
+    pub fn build_with(
+        s: &Snapshot,
+        taxonomy: &situations::Taxonomy,
+        data: [situations::LanguageData; 3],
+    ) -> Finder {
+        let need_no: HashMap<&str, usize> = taxonomy
+            .need
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
         let mut schema = Schema::builder();
         let mut fields = Vec::new();
         for lang in SearchLang::ALL {
@@ -230,15 +272,20 @@ impl Finder {
                     phrases: Vec::new(),
                     messages: d.messages.clone(),
                     fields: fields[lang.index()],
+                    postings: HashMap::new(),
+                    event_names: taxonomy
+                        .life_event
+                        .iter()
+                        .map(|(k, e)| (k.clone(), e.name(lang).to_owned()))
+                        .collect(),
                 }
-                .with_data(d)
+                .with_data(d, taxonomy, &need_no)
             })
             .collect();
 
         // Documents: life events first (services refer to them), then services, organisations.
         let mut docs: Vec<Doc> = Vec::new();
         let mut event_no: HashMap<String, u32> = HashMap::new();
-        let mut service_no: HashMap<String, u32> = HashMap::new();
         let mut texts: Vec<[[String; 5]; 3]> = Vec::new();
         for e in s.life_events.values() {
             event_no.insert(e.code.to_string(), docs.len() as u32);
@@ -260,7 +307,6 @@ impl Finder {
         let mut events_services: HashMap<u32, Vec<u32>> = HashMap::new();
         for v in s.services.values() {
             let no = docs.len() as u32;
-            service_no.insert(v.code.to_string(), no);
             let owner = s.organisations.get(v.owner_code.as_str());
             let t = SearchLang::ALL.map(|l| {
                 let mut f: [String; 5] = Default::default();
@@ -348,6 +394,16 @@ impl Finder {
                 for term in all {
                     *lang.vocab.entry(term.clone()).or_default() += 1;
                 }
+                if docs[no].kind == HitKind::Service {
+                    let said: HashSet<&String> =
+                        docs[no].terms[l][..=BODY].iter().flatten().collect();
+                    for term in said {
+                        lang.postings
+                            .entry(term.clone())
+                            .or_default()
+                            .push(no as u32);
+                    }
+                }
             }
             writer
                 .add_document(doc)
@@ -371,8 +427,15 @@ impl Finder {
             })
             .collect();
 
+        let needs = taxonomy
+            .need
+            .values()
+            .map(|need| NeedIndex {
+                services: find_need(&docs, &langs, need),
+            })
+            .collect();
         for lang in langs.iter_mut() {
-            lang.resolve(&event_no, &service_no);
+            lang.postings = HashMap::new();
         }
         Finder {
             reader,
@@ -380,6 +443,7 @@ impl Finder {
             segment_docs,
             langs,
             events_services,
+            needs,
             version: s.version,
         }
     }
@@ -417,20 +481,36 @@ impl Finder {
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.truncate(limit);
+        let messages = &self.langs[first.index()].messages;
         let hits: Vec<Hit> = hits
             .into_iter()
-            .map(|(no, score, why)| {
+            .map(|(no, score, mut why)| {
                 let d = &self.docs[no as usize];
+                let sheet_lang = if d.has_title[first.index()] {
+                    None
+                } else {
+                    SearchLang::ALL.into_iter().find(|l| d.has_title[l.index()])
+                };
+                if let Some(l) = sheet_lang {
+                    let name = messages
+                        .language_names
+                        .get(l.as_str())
+                        .map_or(l.as_str(), String::as_str);
+                    if !why.is_empty() {
+                        why.push_str("; ");
+                    }
+                    why.push_str(&messages.sheet_in.replace("{language}", name));
+                }
                 Hit {
                     code: d.code.clone(),
                     kind: d.kind,
                     title: d.titles[first.index()].clone(),
                     score: (score * 1000.0).round() / 1000.0,
                     why,
+                    sheet_lang,
                 }
             })
             .collect();
-        let messages = &self.langs[first.index()].messages;
         let message = if !hits.is_empty() || limit == 0 {
             None
         } else if !any_word {
@@ -495,6 +575,7 @@ impl Doc {
             code,
             kind,
             titles: SearchLang::ALL.map(|l| title.get(l.as_str()).to_owned()),
+            has_title: SearchLang::ALL.map(|l| text_in(title, l).is_some_and(|t| !t.is_empty())),
             terms: Default::default(),
             events: Vec::new(),
             popularity: 0.0,
@@ -503,7 +584,12 @@ impl Doc {
 }
 
 impl LangIndex {
-    fn with_data(mut self, d: situations::LanguageData) -> LangIndex {
+    fn with_data(
+        mut self,
+        d: situations::LanguageData,
+        taxonomy: &situations::Taxonomy,
+        need_no: &HashMap<&str, usize>,
+    ) -> LangIndex {
         for (said, meant) in &d.synonyms {
             let key = analysis::terms(&mut self.analyzer, said);
             let value: Vec<Vec<String>> = meant
@@ -518,47 +604,113 @@ impl LangIndex {
                 self.synonyms.push((key, said.clone(), value));
             }
         }
-        // Codes are resolved once the documents exist (see `resolve`).
+        // The situations, then each need's own descriptions in this language: a question that
+        // says one finds the services that answer it, whatever language their sheet is in.
+        let mut said: Vec<(Vec<usize>, String)> = Vec::new();
         for s in d.situations {
-            for p in s.phrases {
-                let terms = analysis::terms(&mut self.analyzer, &p);
-                if terms.is_empty() {
-                    continue;
-                }
-                let distinct: HashSet<&String> = terms.iter().collect();
-                for t in distinct {
-                    *self.known.entry(t.clone()).or_default() += 1;
-                }
-                let alts = terms
-                    .iter()
-                    .map(|t| {
-                        let mut a = vec![t.clone()];
-                        // Only one-word equivalences: a word with several meanings would
-                        // let the phrase match what it does not say.
-                        for (key, _, value) in &self.synonyms {
-                            if let ([k], [v]) = (key.as_slice(), value.as_slice())
-                                && k == t
-                                && v.len() == 1
-                            {
-                                a.push(v[0].clone());
-                            }
-                        }
-                        a
-                    })
-                    .collect();
-                self.phrases.push(Phrase {
-                    alts,
-                    event_code: s.event.clone(),
-                    service_codes: s.services.clone(),
-                    event: u32::MAX,
-                    services: Vec::new(),
-                    text: p,
-                    terms,
-                });
+            let needs: Vec<usize> = s
+                .needs
+                .iter()
+                .filter_map(|n| need_no.get(n.as_str()).copied())
+                .collect();
+            if needs.is_empty() {
+                continue;
             }
+            said.extend(s.phrases.into_iter().map(|p| (needs.clone(), p)));
+        }
+        for (name, need) in &taxonomy.need {
+            if let Some(no) = need_no.get(name.as_str()) {
+                said.extend(
+                    need.described(self.lang)
+                        .iter()
+                        .map(|p| (vec![*no], p.clone())),
+                );
+            }
+        }
+        let life_events: Vec<&String> = taxonomy.need.values().map(|n| &n.life_event).collect();
+        for (needs, p) in said {
+            let terms = analysis::terms(&mut self.analyzer, &p);
+            if terms.is_empty() {
+                continue;
+            }
+            let distinct: HashSet<&String> = terms.iter().collect();
+            for t in distinct {
+                *self.known.entry(t.clone()).or_default() += 1;
+            }
+            let alts = terms
+                .iter()
+                .map(|t| {
+                    let mut a = vec![t.clone()];
+                    // Only one-word equivalences: a word with several meanings would
+                    // let the phrase match what it does not say.
+                    for (key, _, value) in &self.synonyms {
+                        if let ([k], [v]) = (key.as_slice(), value.as_slice())
+                            && k == t
+                            && v.len() == 1
+                        {
+                            a.push(v[0].clone());
+                        }
+                    }
+                    a
+                })
+                .collect();
+            self.phrases.push(Phrase {
+                alts,
+                life_event: life_events[needs[0]].clone(),
+                needs,
+                text: p,
+                terms,
+            });
         }
         self
     }
+}
+
+/// The services of the catalogue that answer `need`: those whose title (or summary, or steps)
+/// says most of one of its descriptions, in any language — the best few.
+fn find_need(docs: &[Doc], langs: &[LangIndex], need: &situations::Need) -> Vec<(u32, f32)> {
+    let mut fit: HashMap<u32, f32> = HashMap::new();
+    for lang in langs {
+        for text in need.described(lang.lang) {
+            let mut a = lang.analyzer.clone();
+            let seq: Vec<(String, String)> = analysis::words(&mut a, text)
+                .into_iter()
+                .filter_map(|(w, t)| t.filter(|t| t.chars().count() > 1).map(|t| (w, t)))
+                .collect();
+            let groups = lang.groups(&seq, docs.len(), false);
+            let mut candidates: HashSet<u32> = HashSet::new();
+            for g in &groups {
+                for a in &g.alts {
+                    for t in &a.terms {
+                        if let Some(p) = lang.postings.get(t) {
+                            candidates.extend(p.iter().copied());
+                        }
+                    }
+                }
+            }
+            for no in candidates {
+                let (cover, _, _) = lang.coverage(&docs[no as usize], &groups, &NEED_COVER);
+                if cover >= NEED_FIT {
+                    let e = fit.entry(no).or_default();
+                    *e = e.max(cover);
+                }
+            }
+        }
+    }
+    let mut found: Vec<(u32, f32)> = fit.into_iter().collect();
+    found.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(
+                docs[b.0 as usize]
+                    .popularity
+                    .total_cmp(&docs[a.0 as usize].popularity),
+            )
+            .then(a.0.cmp(&b.0))
+    });
+    let best = found.first().map_or(0.0, |f| f.1);
+    found.retain(|f| f.1 >= 0.8 * best);
+    found.truncate(NEED_SERVICES);
+    found
 }
 
 impl LangIndex {
@@ -574,19 +726,6 @@ impl LangIndex {
             }
         }
         out
-    }
-
-    /// Resolves the codes of the situations; those of another catalogue are left out.
-    fn resolve(&mut self, events: &HashMap<String, u32>, services: &HashMap<String, u32>) {
-        for p in &mut self.phrases {
-            p.event = events.get(&p.event_code).copied().unwrap_or(u32::MAX);
-            p.services = p
-                .service_codes
-                .iter()
-                .filter_map(|c| services.get(c).copied())
-                .collect();
-        }
-        self.phrases.retain(|p| p.event != u32::MAX);
     }
 
     fn is_known(&self, term: &str) -> bool {
@@ -616,7 +755,7 @@ impl LangIndex {
     }
 
     /// The question's words as groups of alternatives.
-    fn groups(&self, seq: &[(String, String)], n: usize) -> Vec<Group> {
+    fn groups(&self, seq: &[(String, String)], n: usize, typos: bool) -> Vec<Group> {
         let mut groups: Vec<Group> = seq
             .iter()
             .map(|(said, term)| {
@@ -630,7 +769,7 @@ impl LangIndex {
                 } else {
                     let len = term.chars().count().min(said.chars().count());
                     let budget = analysis::typo_budget(len);
-                    if budget > 0 {
+                    if budget > 0 && typos {
                         for (t, d) in self.corrections(term, budget) {
                             alts.push(Alt {
                                 terms: vec![t],
@@ -710,7 +849,12 @@ impl LangIndex {
     }
 
     /// How much of the question `d` covers (0–1), with the words it matched.
-    fn coverage<'g>(&self, d: &Doc, groups: &'g [Group]) -> (f32, Vec<&'g Group>, Vec<&'g Alt>) {
+    fn coverage<'g>(
+        &self,
+        d: &Doc,
+        groups: &'g [Group],
+        weights: &[f32; 5],
+    ) -> (f32, Vec<&'g Group>, Vec<&'g Alt>) {
         let l = self.lang.index();
         let total: f32 = groups.iter().map(|g| g.idf).sum();
         let mut got = 0.0;
@@ -723,7 +867,7 @@ impl LangIndex {
                 let mut v = a.weight;
                 for t in &a.terms {
                     let field = d.terms[l].iter().position(|terms| terms.contains(t));
-                    v *= field.map_or(0.0, |f| COVER[f]);
+                    v *= field.map_or(0.0, |f| weights[f]);
                 }
                 if v > 0.0 && best.is_none_or(|(b, _)| v > b) {
                     best = Some((v, a));
@@ -752,7 +896,7 @@ impl LangIndex {
         if seq.is_empty() {
             return (Vec::new(), false);
         }
-        let groups = self.groups(&seq, f.docs.len());
+        let groups = self.groups(&seq, f.docs.len(), true);
         if groups.is_empty() {
             return (Vec::new(), true);
         }
@@ -859,27 +1003,36 @@ impl LangIndex {
                 .sum::<f32>()
                 / total_idf.max(f32::EPSILON);
             let s = phrase_cov * (0.2 + 0.8 * query_cov);
-            let e = events.entry(p.event).or_insert((0.0, p));
-            if s > e.0 {
-                *e = (s, p);
+            // The services that answer the needs, the first needs the most; then the other
+            // services of their life events in the catalogue, less: the busiest few here, any
+            // other when the question's words found it too (below), so that an event of
+            // thousands of services costs no more than one of ten.
+            let mut lift = |no: u32, v: f32| {
+                let e = lifts.entry(no).or_insert((0.0, p));
+                if v > e.0 {
+                    *e = (v, p);
+                }
+            };
+            let mut catalogue_events: Vec<u32> = Vec::new();
+            for (i, need) in p.needs.iter().enumerate() {
+                let k = 1.0 - 0.1 * (i as f32).min(5.0);
+                for (no, fit) in &f.needs[*need].services {
+                    lift(*no, s * k * (0.5 + 0.5 * fit));
+                    for e in &f.docs[*no as usize].events {
+                        if !catalogue_events.contains(e) {
+                            catalogue_events.push(*e);
+                        }
+                    }
+                }
             }
-            // The services named first, in their order; the rest of the event's less: the
-            // busiest few here, any other when the question's words found it too (below), so
-            // that an event of thousands of services costs no more than one of ten.
-            let all = f
-                .events_services
-                .get(&p.event)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            for no in all.iter().take(EVENT_SERVICES).chain(&p.services) {
-                let k = match p.services.iter().position(|x| x == no) {
-                    Some(i) => 1.0 - 0.1 * (i as f32).min(5.0),
-                    None if p.services.is_empty() => 0.75,
-                    None => 0.4,
-                };
-                let e = lifts.entry(*no).or_insert((0.0, p));
-                if s * k > e.0 {
-                    *e = (s * k, p);
+            for ev in catalogue_events {
+                let e = events.entry(ev).or_insert((0.0, p));
+                if s > e.0 {
+                    *e = (s, p);
+                }
+                let all = f.events_services.get(&ev).map(Vec::as_slice).unwrap_or(&[]);
+                for no in all.iter().take(EVENT_SERVICES) {
+                    lift(*no, s * 0.4);
                 }
             }
         }
@@ -892,7 +1045,7 @@ impl LangIndex {
         let mut out = Vec::new();
         for no in candidates {
             let d = &f.docs[no as usize];
-            let (cover, matched, typos) = self.coverage(d, &groups);
+            let (cover, matched, typos) = self.coverage(d, &groups, &COVER);
             let bm = if bm_max > 0.0 {
                 bm25.get(&no).copied().unwrap_or(0.0) / bm_max
             } else {
@@ -908,7 +1061,7 @@ impl LangIndex {
                 .events
                 .iter()
                 .filter_map(|e| events.get(e))
-                .map(|(s, p)| (s * if p.services.is_empty() { 0.75 } else { 0.4 }, *p))
+                .map(|(s, p)| (s * 0.4, *p))
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             let lifted = match (lifts.get(&no).copied(), from_event) {
                 (Some(a), Some(b)) => Some(if a.0 >= b.0 { a } else { b }),
@@ -920,9 +1073,17 @@ impl LangIndex {
                 HitKind::Organisation => None,
             };
             if let Some((_, p)) = situation {
+                // The catalogue's own life event when it has one, else the taxonomy's.
+                let event = match d.kind {
+                    HitKind::LifeEvent => Some(&d.titles[l]),
+                    _ => d.events.first().map(|e| &f.docs[*e as usize].titles[l]),
+                };
+                let event = event
+                    .or_else(|| self.event_names.get(&p.life_event))
+                    .map_or("", String::as_str);
                 why.push(
                     m.situation
-                        .replace("{event}", &f.docs[p.event as usize].titles[l])
+                        .replace("{event}", event)
                         .replace("{phrase}", &p.text),
                 );
             }

@@ -1,6 +1,8 @@
-//! The finder's language data (`data/finder/situations.<lang>.toml`, compiled in): extra stop
-//! words, synonyms, the messages shown when nothing is found, and the situations people
-//! describe, each mapped to a life event and, optionally, to the services they need first.
+//! The finder's data, compiled in. `data/finder/life-events.toml`: the life events of a
+//! standard taxonomy (the EU eGovernment Benchmark's) and the needs people have in them, each
+//! described in words — not in any country's codes — so that they are found in whatever
+//! catalogue is indexed. `data/finder/situations.<lang>.toml`: extra stop words, synonyms,
+//! messages, and the situations people describe, each mapped to the needs it brings.
 
 use serde::Deserialize;
 
@@ -40,19 +42,84 @@ pub struct Messages {
     pub situation: String,
     /// A word read as another: `{typed}`, `{word}`.
     pub typo: String,
+    /// A hit whose sheet is not in the question's language: `{language}`, the one it is in.
+    pub sheet_in: String,
+    /// The name of each language (`en`, `fr`, `es`) in this one.
+    pub language_names: std::collections::BTreeMap<String, String>,
 }
 
 /// A situation people are in, in their own words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
-    /// The life event's code.
-    pub event: String,
-    /// The services people in this situation need first (all of the event's otherwise).
-    #[serde(default)]
-    pub services: Vec<String>,
+    /// What people in this situation need, first what they need most: needs of the taxonomy.
+    pub needs: Vec<String>,
     /// How people say it.
     pub phrases: Vec<String>,
+}
+
+/// The life events and needs every country's catalogue is read against.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// Life event code → its names.
+    pub life_event: std::collections::BTreeMap<String, LifeEvent>,
+    /// Need → what it is.
+    pub need: std::collections::BTreeMap<String, Need>,
+}
+
+/// A life event of the taxonomy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeEvent {
+    /// Its name in English, French and Spanish.
+    pub en: String,
+    pub fr: String,
+    pub es: String,
+}
+
+/// Something people need in a life event, described the ways a catalogue may title the
+/// service that answers it, in each language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Need {
+    /// The life event of the taxonomy it belongs to.
+    pub life_event: String,
+    #[serde(default)]
+    pub en: Vec<String>,
+    #[serde(default)]
+    pub fr: Vec<String>,
+    #[serde(default)]
+    pub es: Vec<String>,
+}
+
+impl Need {
+    /// Its descriptions in `lang`.
+    pub fn described(&self, lang: SearchLang) -> &[String] {
+        match lang {
+            SearchLang::En => &self.en,
+            SearchLang::Fr => &self.fr,
+            SearchLang::Es => &self.es,
+        }
+    }
+}
+
+impl LifeEvent {
+    /// Its name in `lang`.
+    pub fn name(&self, lang: SearchLang) -> &str {
+        match lang {
+            SearchLang::En => &self.en,
+            SearchLang::Fr => &self.fr,
+            SearchLang::Es => &self.es,
+        }
+    }
+}
+
+const TAXONOMY: &str = include_str!("../../../data/finder/life-events.toml");
+
+/// The compiled-in taxonomy.
+pub fn taxonomy() -> Taxonomy {
+    toml::from_str(TAXONOMY).unwrap_or_else(|e| panic!("data/finder/life-events.toml: {e}"))
 }
 
 const EN: &str = include_str!("../../../data/finder/situations.en.toml");

@@ -104,7 +104,7 @@ fn typos_are_tolerated_by_word_length() {
 }
 
 #[test]
-fn situations_lift_the_services_of_their_life_event() {
+fn situations_lift_the_services_of_their_needs() {
     assert_eq!(top("my mum passed away", "en", 2), ["SVC-068", "SVC-069"]);
     assert_eq!(top("we just had a baby", "en", 1), ["SVC-001"]);
     assert_eq!(top("je me marie", "fr", 1), ["SVC-048"]);
@@ -124,30 +124,104 @@ fn situations_lift_the_services_of_their_life_event() {
 }
 
 #[test]
-fn every_situation_names_a_life_event_and_services_of_the_demo() {
-    let s = demo();
+fn every_situation_names_needs_of_the_taxonomy_and_every_need_is_found_in_the_demo() {
+    let taxonomy = situations::taxonomy();
+    for need in taxonomy.need.values() {
+        assert!(
+            taxonomy.life_event.contains_key(&need.life_event),
+            "{}",
+            need.life_event
+        );
+    }
     for lang in SearchLang::ALL {
         let data = situations::builtin(lang);
         assert_eq!(data.language, lang.as_str());
         let mut events = std::collections::BTreeSet::new();
         for sit in &data.situations {
-            assert!(
-                s.life_events.contains_key(&sit.event),
-                "{lang:?}: {}",
-                sit.event
-            );
-            events.insert(sit.event.clone());
-            for c in &sit.services {
-                assert!(s.services.contains_key(c), "{lang:?}: {c}");
+            assert!(!sit.needs.is_empty() && !sit.phrases.is_empty());
+            for n in &sit.needs {
+                let need = taxonomy.need.get(n);
+                assert!(need.is_some(), "{lang:?}: no need {n}");
+                events.extend(need.map(|n| n.life_event.clone()));
             }
-            assert!(!sit.phrases.is_empty());
         }
         assert_eq!(
             events.len(),
-            s.life_events.len(),
-            "{lang:?}: every life event has phrases"
+            taxonomy.life_event.len(),
+            "{lang:?}: every life event has situations"
         );
     }
+    // The demo country was not written for the taxonomy, nor the taxonomy for its codes: each
+    // need is still found among its services by its description.
+    let f = finder();
+    for (name, found) in taxonomy.need.keys().zip(&f.needs) {
+        assert!(
+            !found.services.is_empty(),
+            "no demo service for the need {name}"
+        );
+    }
+}
+
+#[test]
+fn a_question_in_one_language_finds_a_sheet_only_in_another() {
+    let mut s = demo();
+    let mut v = s
+        .services
+        .get("SVC-087")
+        .cloned()
+        .expect("the fishing licence");
+    v.title = agenda_core::Text::en("Buy a fishing licence").expect("a title");
+    v.summary = None;
+    s.services.insert(v.code.to_string(), v);
+    let f = Finder::build(&s);
+    let hits = f.search("licencia de pesca", "es", 3);
+    let hit = hits
+        .iter()
+        .find(|h| h.code == "SVC-087")
+        .expect("found in English");
+    assert_eq!(hit.sheet_lang, Some(SearchLang::En));
+    assert!(hit.why.contains("inglés"), "{}", hit.why);
+    // With its sheet in the question's language, nothing is said.
+    let hit = &finder().search("licencia de pesca", "es", 1)[0];
+    assert_eq!((hit.code.as_str(), hit.sheet_lang), ("SVC-087", None));
+}
+
+#[test]
+fn the_index_is_rebuilt_in_the_background_while_questions_use_the_previous_one() {
+    let first = Arc::new(demo());
+    let live = LiveFinder::default();
+    assert_eq!(live.get(&first).version, first.version);
+
+    // A new version of the catalogue, whose index cannot be finished until the test says so:
+    // a question that waited for it would never return.
+    let mut changed = (*first).clone();
+    changed.version += 1;
+    let mut v = changed.services.get("SVC-087").cloned().expect("a service");
+    v.title = agenda_core::Text::en("Buy a salmon angling permit").expect("a title");
+    changed.services.insert(v.code.to_string(), v);
+    let changed = Arc::new(changed);
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let f = live.get_with(&changed, move |s| {
+        wait.recv().ok();
+        Finder::build(s)
+    });
+    assert_eq!(
+        f.version, first.version,
+        "answered at once by the previous index"
+    );
+    assert!(f.search("salmon", "en", 3).is_empty());
+    // Questions asked meanwhile start no second build and still get the previous index.
+    assert_eq!(live.get(&changed).version, first.version);
+
+    go.send(()).expect("the build waits");
+    let later = loop {
+        let f = live.get(&changed);
+        if f.version == changed.version {
+            break f;
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(later.search("salmon angling", "en", 1)[0].code, "SVC-087");
 }
 
 #[test]

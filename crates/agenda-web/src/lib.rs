@@ -88,18 +88,10 @@ pub struct Shared {
     public: Mutex<Option<Arc<Snapshot>>>,
     /// Rendered public pages of the current snapshot version.
     pages: std::sync::RwLock<site::PageCache>,
-    /// The service finder over the public snapshot, rebuilt when the snapshot changes.
-    finder: FinderCache,
+    /// The service finder over the public snapshot, rebuilt in the background when it changes.
+    finder: agenda_search::LiveFinder,
     /// The chatbot's conversations.
     pub chats: channels::chat::Sessions,
-}
-
-/// The finder of one snapshot version, and a guard so that one request rebuilds it at a time
-/// while the others go on with the previous one.
-#[derive(Default)]
-struct FinderCache {
-    current: std::sync::RwLock<Option<(u64, Arc<agenda_search::Finder>)>>,
-    building: Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {
@@ -118,7 +110,7 @@ impl AppState {
             metrics: metrics_layer::handle(),
             public: Mutex::default(),
             pages: std::sync::RwLock::default(),
-            finder: FinderCache::default(),
+            finder: agenda_search::LiveFinder::default(),
             chats: channels::chat::Sessions::default(),
         }))
     }
@@ -130,48 +122,10 @@ impl AppState {
             .unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()))
     }
 
-    /// The service finder of the current public snapshot. Built on first use and rebuilt after
-    /// a change; while one request rebuilds it, the others use the previous version.
+    /// The service finder of the current public snapshot. Built on first use; after a change,
+    /// rebuilt in the background while requests go on with the previous one.
     pub fn finder(&self) -> Arc<agenda_search::Finder> {
-        let public = self.public_snapshot();
-        let cached = self
-            .finder
-            .current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match (cached, self.finder.building.try_lock()) {
-            (Some((v, f)), _) if v == public.version => f,
-            (Some((_, stale)), Err(_)) => stale,
-            (_, guard) => {
-                // Without a finder yet, wait for whoever builds it rather than build twice.
-                let _guard = match guard {
-                    Ok(g) => g,
-                    Err(_) => self
-                        .finder
-                        .building
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner),
-                };
-                if let Some((v, f)) = &*self
-                    .finder
-                    .current
-                    .read()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    && *v == public.version
-                {
-                    return f.clone();
-                }
-                let built = Arc::new(agenda_search::Finder::build(&public));
-                *self
-                    .finder
-                    .current
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner) =
-                    Some((public.version, built.clone()));
-                built
-            }
-        }
+        self.finder.get(&self.public_snapshot())
     }
 
     /// What the public may see of the current snapshot (no drafts).
