@@ -104,6 +104,7 @@ http {
   scgi_temp_path $WORK/nginx/tmp/scgi;
   upstream agenda {
 $servers    keepalive 64;
+    keepalive_timeout 20s;
   }
   server {
     listen 127.0.0.1:$NGINX_PORT;

@@ -4,6 +4,8 @@
 
 pub mod analysis_api;
 pub mod api;
+#[cfg(test)]
+mod bad_input_tests;
 pub mod catalogue_api;
 pub mod channels;
 pub mod error;
