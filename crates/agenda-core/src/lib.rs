@@ -8,6 +8,7 @@ pub mod health;
 pub mod integrity;
 pub mod kpi_status;
 pub mod model;
+pub mod numbers;
 pub mod policy;
 pub mod progress;
 pub mod reporting;

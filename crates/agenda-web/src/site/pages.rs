@@ -125,7 +125,7 @@ impl Chrome {
     }
 
     /// The page is about `scope`: link its feed and its subscription form.
-    pub(super) fn following(mut self, scope: &crate::subscriptions::Scope) -> Self {
+    pub(super) fn following(mut self, scope: &agenda_jobs::Scope) -> Self {
         self.follow = Some(Follow {
             subscribe: format!("{}?scope={}", self.href("/subscribe"), scope.key()),
             feed: scope.feed(),
@@ -195,34 +195,7 @@ pub(super) fn tx_html(lang: &str, text: &Text) -> String {
 
 /// Formats a number with at most one decimal, in the language's decimal style.
 pub fn fmt_num(lang: &str, v: f64) -> String {
-    let rounded = (v * 10.0).round() / 10.0;
-    let s = if rounded.fract() == 0.0 {
-        format!("{}", rounded as i64)
-    } else {
-        format!("{rounded:.1}")
-    };
-    let s = group_thousands(&s, if lang == "en" { ',' } else { '\u{202f}' });
-    if lang == "en" { s } else { s.replace('.', ",") }
-}
-
-fn group_thousands(s: &str, sep: char) -> String {
-    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
-    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
-    if int.len() <= 4 {
-        return format!("{}{s}", if neg { "-" } else { "" });
-    }
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    format!("{}{out}", if neg { "-" } else { "" })
+    agenda_core::numbers::fmt_num(lang, v)
 }
 
 /// A value with its unit.
@@ -802,7 +775,7 @@ pub async fn action_line(
         &format!("/action-lines/{code}"),
         format!("{} {}", a.code, a.title.get(lang.0)),
     )
-    .following(&crate::subscriptions::Scope::ActionLine(code.clone()));
+    .following(&agenda_jobs::Scope::ActionLine(code.clone()));
     let p = action_line_progress(&s, &code, today);
     let pct = p.as_ref().map(|p| p.progress_pct).unwrap_or(0.0);
     let mut milestones: Vec<&Milestone> = s
@@ -1077,7 +1050,7 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         &format!("/kpis/{code}"),
         format!("{} {}", k.code, k.title.get(lang.0)),
     )
-    .following(&crate::subscriptions::Scope::Kpi(code.clone()));
+    .following(&agenda_jobs::Scope::Kpi(code.clone()));
     let obs: Vec<&Observation> = s.observations_of(&code).collect();
     let a = assess(&k, obs.iter().copied(), today);
     let data = obs
@@ -1279,7 +1252,7 @@ pub async fn organisation(
         &format!("/organisations/{code}"),
         o.name.get(lang.0).to_owned(),
     )
-    .following(&crate::subscriptions::Scope::Organisation(code.clone()));
+    .following(&agenda_jobs::Scope::Organisation(code.clone()));
     // Reports are judged on everything received, drafts and returns included.
     let all = state.store.snapshot();
     let due: Vec<_> = reports_due(
