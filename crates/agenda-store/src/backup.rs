@@ -13,6 +13,7 @@
 //! Sessions and failed sign-ins are left out: they are transient, and a restored copy of them
 //! would only sign people in again. So are the anonymous forms' key and rate-limit log: the
 //! restored database makes a key of its own, and a backup file holds no secret that signs.
+//! Claims of background work are left out too: they only last while a message is sent.
 
 use std::path::{Path, PathBuf};
 

@@ -12,6 +12,7 @@ mod backend;
 mod backup;
 mod error;
 pub mod feedback;
+pub mod jobs;
 mod migrate;
 mod sql;
 mod store;
@@ -35,6 +36,8 @@ mod cluster_tests;
 #[cfg(test)]
 mod feedback_tests;
 #[cfg(test)]
+mod jobs_tests;
+#[cfg(test)]
 mod subscriptions_tests;
 #[cfg(test)]
 mod versions_tests;
@@ -47,6 +50,7 @@ pub use audit::{
 pub use backend::{Backend, redact_url};
 pub use backup::{BackupError, BackupSummary, backup_tables};
 pub use error::StoreError;
+pub use jobs::{Claim, DigestClaim, Job, ReminderAddress, ReminderClaim, ReminderKey};
 pub use migrate::{MIGRATIONS, Migration};
 pub use store::{ApplyOutcome, Store, Writer};
 pub use versions::{Published, VersionInfo};

@@ -73,6 +73,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_login_throttle.sql"),
         postgres: include_str!("../migrations/postgres/0007_login_throttle.sql"),
     },
+    Migration {
+        version: 8,
+        name: "job_claims",
+        sqlite: include_str!("../migrations/sqlite/0008_job_claims.sql"),
+        postgres: include_str!("../migrations/postgres/0008_job_claims.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -74,6 +74,30 @@ impl Drop for TestDb {
     }
 }
 
+/// Adds an account as stored, without the cost of hashing a password (it cannot sign in):
+/// for tests of what reads accounts, such as whom reminders are written to.
+pub async fn insert_account(
+    store: &Store,
+    username: &str,
+    email: Option<&str>,
+    role: &str,
+    organisation: Option<&str>,
+    disabled: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (username, display_name, email, role, organisation, password_hash, \
+         disabled, created_at) VALUES ($1, $1, $2, $3, $4, 'none', $5, '2026-01-01T00:00:00Z')",
+    )
+    .bind(username)
+    .bind(email)
+    .bind(role)
+    .bind(organisation)
+    .bind(i64::from(disabled))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The databases a storage test should run on: a fresh SQLite file, and a fresh PostgreSQL
