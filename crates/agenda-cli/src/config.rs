@@ -189,10 +189,10 @@ pub struct Config {
     /// Log format.
     pub log_format: LogFormat,
     /// E-mail reminders; `None` when off (no SMTP host, or `reminders.enabled = false`).
-    pub reminders: Option<agenda_web::reminders::ReminderSettings>,
+    pub reminders: Option<agenda_jobs::ReminderSettings>,
     /// E-mail subscriptions; `None` when off (no SMTP host, or `subscriptions.enabled =
     /// false`).
-    pub subscriptions: Option<agenda_web::subscriptions::SubscriptionSettings>,
+    pub subscriptions: Option<agenda_jobs::SubscriptionSettings>,
     /// Whether session cookies are marked `Secure`.
     pub secure_cookies: bool,
     /// The country's prioritisation weights (the priorities page's, and the defaults of the API
@@ -433,10 +433,10 @@ fn duration(text: &str) -> Option<std::time::Duration> {
 /// no mail server or subscriptions are turned off.
 fn subscription_settings(
     file: Option<SubscriptionsFile>,
-    smtp: Option<agenda_web::reminders::SmtpSettings>,
+    smtp: Option<agenda_jobs::SmtpSettings>,
     listen_addr: SocketAddr,
     in_file: &dyn Fn(&str) -> String,
-) -> anyhow::Result<Option<agenda_web::subscriptions::SubscriptionSettings>> {
+) -> anyhow::Result<Option<agenda_jobs::SubscriptionSettings>> {
     let file = file.unwrap_or_default();
     let interval_text = file.digest_interval.unwrap_or_else(|| "1d".to_owned());
     let digest_interval = duration(&interval_text).ok_or_else(|| {
@@ -474,7 +474,7 @@ fn subscription_settings(
     if file.enabled == Some(false) {
         return Ok(None);
     }
-    Ok(Some(agenda_web::subscriptions::SubscriptionSettings {
+    Ok(Some(agenda_jobs::SubscriptionSettings {
         smtp,
         base_url,
         digest_interval,
@@ -489,7 +489,7 @@ fn reminder_settings(
     reminders: Option<RemindersFile>,
     env_password: Option<String>,
     in_file: &dyn Fn(&str) -> String,
-) -> anyhow::Result<Option<agenda_web::reminders::ReminderSettings>> {
+) -> anyhow::Result<Option<agenda_jobs::ReminderSettings>> {
     Ok(mail_settings(smtp, reminders, env_password, in_file)?.1)
 }
 
@@ -501,10 +501,10 @@ fn mail_settings(
     env_password: Option<String>,
     in_file: &dyn Fn(&str) -> String,
 ) -> anyhow::Result<(
-    Option<agenda_web::reminders::SmtpSettings>,
-    Option<agenda_web::reminders::ReminderSettings>,
+    Option<agenda_jobs::SmtpSettings>,
+    Option<agenda_jobs::ReminderSettings>,
 )> {
-    use agenda_web::reminders::{ReminderSettings, SmtpSecurity, SmtpSettings, check_mailbox};
+    use agenda_jobs::{ReminderSettings, SmtpSecurity, SmtpSettings, check_mailbox};
     let smtp = smtp.unwrap_or_default();
     let reminders = reminders.unwrap_or_default();
     let host = smtp.host.map(|h| h.trim().to_owned());
@@ -636,7 +636,7 @@ mod tests {
     fn reminders_from(
         toml_text: &str,
         env_password: Option<&str>,
-    ) -> anyhow::Result<Option<agenda_web::reminders::ReminderSettings>> {
+    ) -> anyhow::Result<Option<agenda_jobs::ReminderSettings>> {
         let file: FileConfig = toml::from_str(toml_text)?;
         reminder_settings(
             file.smtp,
@@ -667,7 +667,7 @@ mod tests {
 
     #[test]
     fn reminder_settings_have_defaults_and_the_password_may_come_from_the_environment() {
-        use agenda_web::reminders::SmtpSecurity;
+        use agenda_jobs::SmtpSecurity;
         let text = "[smtp]\nhost = \"mail.gov.example\"\nfrom = \"Agenda <agenda@gov.example>\"\nusername = \"agenda\"\npassword = \"in-file\"\n";
         let r = reminders_from(text, None).unwrap().unwrap();
         assert_eq!(r.smtp.security, SmtpSecurity::StartTls);

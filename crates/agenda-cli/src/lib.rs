@@ -375,7 +375,10 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
     // pages, caches and finder) within a second, notified or not.
     let _follower = store.follow(std::time::Duration::from_millis(500));
     if let Some(reminders) = &config.reminders {
-        agenda_web::reminders::spawn(store.clone(), reminders.clone(), today);
+        agenda_jobs::reminders::spawn(store.clone(), reminders.clone(), today);
+    }
+    if let Some(subscriptions) = &config.subscriptions {
+        agenda_jobs::digests::spawn(store.clone(), subscriptions.clone());
     }
     let state = agenda_web::AppState::new(
         store,
@@ -391,9 +394,6 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             subscriptions: config.subscriptions.clone(),
         },
     );
-    if let Some(subscriptions) = &config.subscriptions {
-        agenda_web::subscriptions::spawn(state.clone(), subscriptions.clone());
-    }
     tracing::info!(addr = %local, "serving");
     // Tests and scripts read the real port (with --addr …:0) from this line.
     println!("agenda listening on http://{local}");
@@ -407,7 +407,7 @@ async fn digest(config: &Config) -> anyhow::Result<ExitCode> {
     };
     let store = open(config).await?;
     let public = agenda_core::visibility::public_view(&store.snapshot());
-    let o = agenda_web::subscriptions::send_digests(&store, &public, settings).await?;
+    let o = agenda_jobs::digests::send_digests(&store, &public, settings).await?;
     println!(
         "digests sent: {}, nothing new: {}, not accepted by the mail server: {}",
         o.sent, o.nothing_new, o.failed

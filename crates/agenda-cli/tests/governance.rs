@@ -11,10 +11,7 @@ mod common;
 use common::session::*;
 use common::{Server, serve};
 
-#[path = "../../agenda-web/tests/smtp/mod.rs"]
-mod smtp;
-
-use smtp::SmtpListener;
+use agenda_jobs::testing::SmtpListener;
 
 const TODAY: &str = "2026-11-26";
 

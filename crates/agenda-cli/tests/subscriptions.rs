@@ -13,10 +13,7 @@ mod common;
 use common::session::{form_body, input};
 use common::{BIN, Server, serve};
 
-#[path = "../../agenda-web/tests/smtp/mod.rs"]
-mod smtp;
-
-use smtp::{Received, SmtpListener};
+use agenda_jobs::testing::{Received, SmtpListener};
 
 const PASSWORD: &str = "a long enough password";
 const BASE_URL: &str = "https://agenda.test.example";

@@ -7,14 +7,11 @@ use std::time::Duration;
 use agenda_core::model::{ActionLine, ActionLineStatus, Kpi, ProgressReport};
 use agenda_core::reporting::ReportingCycle;
 use agenda_core::{Code, Date, Priority, Snapshot, Text};
+use agenda_jobs::reminders::send_reminders;
+use agenda_jobs::testing::SmtpListener;
+use agenda_jobs::{ReminderSettings, RunOutcome, SmtpSecurity, SmtpSettings};
 use agenda_store::Store;
-use agenda_web::reminders::{
-    ReminderSettings, RunOutcome, SmtpSecurity, SmtpSettings, send_reminders,
-};
-
-mod smtp;
-
-use smtp::SmtpListener;
+use agenda_store::testing::insert_account;
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
@@ -90,41 +87,50 @@ fn snapshot() -> Snapshot {
 }
 
 async fn add_users(store: &Store) {
-    for sql in [
-        // Only enabled entity accounts of the organisation, with an address, receive reminders.
-        "INSERT INTO users VALUES ('alice', 'Alice', 'alice@moi.example', 'entity', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('bob', 'Bob', 'bob@moi.example', 'entity', 'MOI', 'x', 1, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('carol', 'Carol', 'carol@moi.example', 'editor', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('dave', 'Dave', NULL, 'entity', 'MOI', 'x', 0, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('erin', 'Erin', 'erin@dga.example', 'entity', 'DGA', 'x', 0, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('frank', 'Frank', 'frank@dga.example', 'entity', 'DGA', 'x', 0, '2026-01-01T00:00:00Z')",
-        "INSERT INTO users VALUES ('gina', 'Gina', '', 'entity', 'NOB', 'x', 0, '2026-01-01T00:00:00Z')",
+    // Only enabled entity accounts of the organisation, with an address, receive reminders.
+    for (user, email, role, org, disabled) in [
+        (
+            "alice",
+            Some("alice@moi.example"),
+            "entity",
+            Some("MOI"),
+            false,
+        ),
+        ("bob", Some("bob@moi.example"), "entity", Some("MOI"), true),
+        ("carol", Some("carol@moi.example"), "editor", None, false),
+        ("dave", None, "entity", Some("MOI"), false),
+        (
+            "erin",
+            Some("erin@dga.example"),
+            "entity",
+            Some("DGA"),
+            false,
+        ),
+        (
+            "frank",
+            Some("frank@dga.example"),
+            "entity",
+            Some("DGA"),
+            false,
+        ),
+        ("gina", Some(""), "entity", Some("NOB"), false),
     ] {
-        sqlx::query(sql).execute(store.pool()).await.unwrap();
+        insert_account(store, user, email, role, org, disabled)
+            .await
+            .unwrap();
     }
 }
 
+/// The reminders recorded as sent, as `ORG ITEM PERIOD KIND`, sorted.
 async fn recorded(store: &Store) -> Vec<String> {
-    let rows = sqlx::query(
-        "SELECT organisation, item, period, kind FROM reminders_sent \
-         ORDER BY organisation, item, period, kind",
-    )
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
-    rows.iter()
-        .map(|r| {
-            use sqlx::Row;
-            let get = |c: &str| r.try_get::<String, _>(c).unwrap();
-            format!(
-                "{} {} {} {}",
-                get("organisation"),
-                get("item"),
-                get("period"),
-                get("kind")
-            )
-        })
-        .collect()
+    let mut out = Vec::new();
+    for org in ["DGA", "MOI", "NOB"] {
+        for r in store.reminders_sent_to(org).await.unwrap() {
+            out.push(format!("{org} {} {} {}", r.item, r.period, r.kind));
+        }
+    }
+    out.sort();
+    out
 }
 
 fn settings(addr: SocketAddr) -> ReminderSettings {
@@ -163,6 +169,7 @@ async fn reminders_reach_the_right_addresses_once() {
                 reminders: 4,
                 without_address: vec![code("NOB")],
                 failed: Vec::new(),
+                claimed_elsewhere: Vec::new(),
             },
             "{backend:?}"
         );
@@ -235,5 +242,42 @@ async fn reminders_reach_the_right_addresses_once() {
         );
         assert!(!moi.contains("Due soon"), "{moi}");
         assert_eq!(recorded(&store).await.len(), 7, "{backend:?}");
+    }
+}
+
+/// One server, as on SQLite (a single node is the only deployment it has): an organisation's
+/// message claimed by another run is left to it, and sent by a later run once released.
+#[tokio::test]
+async fn a_message_claimed_by_another_run_is_left_to_it() {
+    for db in agenda_store::testing::test_databases().await {
+        let backend = db.backend();
+        let store = db.open().await.unwrap();
+        add_users(&store).await;
+        let smtp = SmtpListener::start().await;
+        let settings = settings(smtp.addr);
+        let s = snapshot();
+        let held = store
+            .claim_reminders("MOI", chrono::Utc::now(), agenda_jobs::CLAIM_LEASE)
+            .await
+            .unwrap()
+            .expect("claimed");
+        let first = send_reminders(&store, &s, &settings, d("2026-10-12"))
+            .await
+            .unwrap();
+        assert_eq!(first.claimed_elsewhere, [code("MOI")], "{backend:?}");
+        assert_eq!(first.messages, 1, "{backend:?}");
+        let mail = smtp.messages();
+        assert_eq!(mail.len(), 1, "{backend:?}");
+        assert_eq!(mail[0].to, ["erin@dga.example", "frank@dga.example"]);
+        // The other run's mail server refused: it gives the message up, the next run sends it.
+        assert!(store.release(held.claim).await.unwrap());
+        let next = send_reminders(&store, &s, &settings, d("2026-10-12"))
+            .await
+            .unwrap();
+        assert_eq!((next.messages, next.reminders), (1, 2), "{backend:?}");
+        assert!(next.claimed_elsewhere.is_empty(), "{backend:?}");
+        let mail = smtp.messages();
+        assert_eq!(mail.len(), 2, "{backend:?}");
+        assert_eq!(mail[1].to, ["alice@moi.example"]);
     }
 }

@@ -373,8 +373,8 @@ impl Store {
         self.inner.backend
     }
 
-    /// The connection pool, for components that keep tables of their own.
-    pub fn pool(&self) -> &AnyPool {
+    /// The connection pool: every table is read and written through the store's own methods.
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.inner.pool
     }
 

@@ -11,10 +11,8 @@ pub mod channels;
 pub mod error;
 pub mod finder_api;
 mod metrics_layer;
-pub mod reminders;
 mod server;
 pub mod site;
-pub mod subscriptions;
 pub mod write_api;
 
 use std::future::Future;
@@ -53,7 +51,7 @@ pub struct WebSettings {
     pub priority_weights: agenda_core::catalogue::priorities::PriorityWeights,
     /// E-mail subscriptions: the mail server, the public address for links in mails and the
     /// digest interval. `None` without a mail server: the form then says it is unavailable.
-    pub subscriptions: Option<subscriptions::SubscriptionSettings>,
+    pub subscriptions: Option<agenda_jobs::SubscriptionSettings>,
 }
 
 impl WebSettings {

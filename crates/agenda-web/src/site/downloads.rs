@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::pages::esc;
 use crate::AppState;
-use crate::subscriptions::{FEED_SCAN_MAX, Scope, changes};
+use agenda_jobs::{FEED_SCAN_MAX, Scope, changes};
 
 fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
     (

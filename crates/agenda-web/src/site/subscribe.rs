@@ -19,7 +19,8 @@ use super::i18n::{t, t_args};
 use super::pages::{Chrome, error_page, public};
 use super::{Lang, render};
 use crate::AppState;
-use crate::subscriptions::{Scope, link_token, send_request_mail, token_subscription};
+use agenda_jobs::digests::send_request_mail;
+use agenda_jobs::{Scope, link_token, token_subscription};
 
 /// What the form's tokens are signed for.
 const FORM: &str = "subscribe";

@@ -1,0 +1,23 @@
+# The texts of the mails the jobs send, and the names of what a feed or a digest tells of
+# (also shown on the public site's feeds and subscription pages).
+
+sub-scope-agenda = The National Digital Agenda
+sub-scope-pillar = Pillar { $code }: { $title }
+sub-scope-action-line = Action line { $code }: { $title }
+sub-scope-kpi = Indicator { $code }: { $title }
+sub-scope-organisation = Organisation { $code }: { $title }
+sub-mail-confirm-subject = Confirm: follow { $scope }
+sub-mail-confirm-text = Someone, probably you, asked to receive by e-mail the digests of { $scope }. To confirm, open this link:
+sub-mail-confirm-ignore = If you did not ask for it, ignore this message: nothing will be sent, and the request is deleted after { $hours } hours.
+sub-mail-already-subject = You already follow { $scope }
+sub-mail-already-text = Someone, probably you, asked to follow { $scope } with this address, which already receives its digests. Nothing has changed.
+sub-mail-digest-subject = { $scope }: { $n } change(s)
+sub-mail-digest-intro = What changed since the last message, for { $scope }:
+sub-mail-digest-more = Only the latest { $n } changes are listed; see them all at { $link }
+sub-mail-unsubscribe = Unsubscribe (one click):
+sub-mail-manage = See, download or delete what is held about you:
+feed-entry-status = Status of { $code }: { $before } → { $after }
+feed-entry-report = Progress report { $code } { $period }
+feed-entry-milestone = Milestone reached: { $code } { $title }
+feed-entry-adopted = Adopted: { $code } { $title }
+feed-entry-figure = New figure for { $code } ({ $title }), { $period }: { $value }

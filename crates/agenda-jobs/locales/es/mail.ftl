@@ -1,0 +1,23 @@
+# The texts of the mails the jobs send, and the names of what a feed or a digest tells of
+# (also shown on the public site's feeds and subscription pages).
+
+sub-scope-agenda = La Agenda Digital Nacional
+sub-scope-pillar = Pilar { $code }: { $title }
+sub-scope-action-line = Línea de acción { $code }: { $title }
+sub-scope-kpi = Indicador { $code }: { $title }
+sub-scope-organisation = Organización { $code }: { $title }
+sub-mail-confirm-subject = Confirme: seguir { $scope }
+sub-mail-confirm-text = Alguien, probablemente usted, pidió recibir por correo los resúmenes de { $scope }. Para confirmar, abra este enlace:
+sub-mail-confirm-ignore = Si no lo pidió, ignore este mensaje: no se enviará nada y la solicitud se borra pasadas { $hours } horas.
+sub-mail-already-subject = Ya sigue { $scope }
+sub-mail-already-text = Alguien, probablemente usted, pidió seguir { $scope } con esta dirección, que ya recibe sus resúmenes. No ha cambiado nada.
+sub-mail-digest-subject = { $scope }: { $n } cambio(s)
+sub-mail-digest-intro = Lo que cambió desde el último mensaje, para { $scope }:
+sub-mail-digest-more = Solo se listan los { $n } últimos cambios; véalos todos en { $link }
+sub-mail-unsubscribe = Darse de baja (un clic):
+sub-mail-manage = Ver, descargar o borrar lo que se guarda sobre usted:
+feed-entry-status = Estado de { $code }: { $before } → { $after }
+feed-entry-report = Informe de avance { $code } { $period }
+feed-entry-milestone = Hito alcanzado: { $code } { $title }
+feed-entry-adopted = Adoptado: { $code } { $title }
+feed-entry-figure = Nueva cifra para { $code } ({ $title }), { $period }: { $value }

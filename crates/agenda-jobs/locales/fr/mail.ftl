@@ -1,0 +1,23 @@
+# The texts of the mails the jobs send, and the names of what a feed or a digest tells of
+# (also shown on the public site's feeds and subscription pages).
+
+sub-scope-agenda = L’Agenda numérique national
+sub-scope-pillar = Pilier { $code } : { $title }
+sub-scope-action-line = Ligne d’action { $code } : { $title }
+sub-scope-kpi = Indicateur { $code } : { $title }
+sub-scope-organisation = Organisation { $code } : { $title }
+sub-mail-confirm-subject = Confirmez : suivre { $scope }
+sub-mail-confirm-text = Quelqu’un, sans doute vous, a demandé à recevoir par courriel les résumés de { $scope }. Pour confirmer, ouvrez ce lien :
+sub-mail-confirm-ignore = Si vous n’avez rien demandé, ignorez ce message : rien ne sera envoyé, et la demande est effacée après { $hours } heures.
+sub-mail-already-subject = Vous suivez déjà { $scope }
+sub-mail-already-text = Quelqu’un, sans doute vous, a demandé à suivre { $scope } avec cette adresse, qui en reçoit déjà les résumés. Rien n’a changé.
+sub-mail-digest-subject = { $scope } : { $n } changement(s)
+sub-mail-digest-intro = Ce qui a changé depuis le dernier message, pour { $scope } :
+sub-mail-digest-more = Seuls les { $n } derniers changements sont listés ; voyez-les tous sur { $link }
+sub-mail-unsubscribe = Se désabonner (en un clic) :
+sub-mail-manage = Consulter, télécharger ou effacer ce qui est conservé à votre sujet :
+feed-entry-status = Statut de { $code } : { $before } → { $after }
+feed-entry-report = Rapport d’avancement { $code } { $period }
+feed-entry-milestone = Jalon atteint : { $code } { $title }
+feed-entry-adopted = Adopté : { $code } { $title }
+feed-entry-figure = Nouveau chiffre pour { $code } ({ $title }), { $period } : { $value }

@@ -1,0 +1,423 @@
+//! What changed in the agenda, per scope — the whole agenda, a pillar, an action line, a KPI or
+//! an organisation — for the public site's Atom feeds and the subscribers' digests.
+//!
+//! Changes are read from the audit chain: approved progress reports, milestones reached, legal
+//! instruments adopted, changes of an action line's status and new validated KPI figures. One
+//! function, [`changes`], selects those of a scope after an audit sequence number: the feeds
+//! call it from the start of the chain, the digests from where each subscriber was last told.
+
+use agenda_core::model::{
+    ActionLine, LegalInstrument, Milestone, MilestoneStatus, Observation, ObservationStatus,
+    ProgressReport,
+};
+use agenda_core::visibility::report_is_public;
+use agenda_core::{Kind, Snapshot, Text};
+use agenda_store::{AuditRecord, Store, StoreError};
+
+use crate::i18n::{t, t_args};
+
+/// Audit records a feed looks through at most, newest first.
+pub const FEED_SCAN_MAX: usize = 50_000;
+/// Audit records read at once.
+const PAGE: u32 = 2_000;
+/// The kinds of record whose changes are told.
+const KINDS: &[Kind] = &[
+    Kind::ActionLine,
+    Kind::ProgressReport,
+    Kind::Milestone,
+    Kind::LegalInstrument,
+    Kind::Observation,
+];
+
+/// What a subscription or a feed follows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Everything.
+    Agenda,
+    /// A pillar and its action lines.
+    Pillar(String),
+    /// An action line, its milestones, KPIs and reports.
+    ActionLine(String),
+    /// A KPI's figures.
+    Kpi(String),
+    /// What an organisation leads or owns.
+    Organisation(String),
+}
+
+impl Scope {
+    /// Parses `agenda`, `pillar:P1`, `action-line:AL-1.1`, `kpi:KPI-01` or
+    /// `organisation:DGA` (the form [`Scope::key`] writes).
+    pub fn parse(s: &str) -> Option<Scope> {
+        let s = s.trim();
+        if s == "agenda" || s.is_empty() {
+            return Some(Scope::Agenda);
+        }
+        let (kind, code) = s.split_once(':')?;
+        let code = agenda_core::Code::parse(code).ok()?.to_string();
+        match kind {
+            "pillar" => Some(Scope::Pillar(code)),
+            "action-line" => Some(Scope::ActionLine(code)),
+            "kpi" => Some(Scope::Kpi(code)),
+            "organisation" => Some(Scope::Organisation(code)),
+            _ => None,
+        }
+    }
+
+    /// `agenda`, `pillar:P1`, ….
+    pub fn key(&self) -> String {
+        match self {
+            Scope::Agenda => "agenda".to_owned(),
+            Scope::Pillar(c) => format!("pillar:{c}"),
+            Scope::ActionLine(c) => format!("action-line:{c}"),
+            Scope::Kpi(c) => format!("kpi:{c}"),
+            Scope::Organisation(c) => format!("organisation:{c}"),
+        }
+    }
+
+    /// Whether what it names is public in `s`.
+    pub fn exists(&self, s: &Snapshot) -> bool {
+        match self {
+            Scope::Agenda => true,
+            Scope::Pillar(c) => s.pillars.contains_key(c),
+            Scope::ActionLine(c) => s.action_lines.contains_key(c),
+            Scope::Kpi(c) => s.kpis.contains_key(c),
+            Scope::Organisation(c) => s.organisations.contains_key(c),
+        }
+    }
+
+    /// Its name for people, e.g. "Action line AL-1.1: Digital identity".
+    pub fn name(&self, s: &Snapshot, lang: &str) -> String {
+        let named = |key: &str, code: &str, title: Option<&Text>| {
+            t_args(
+                lang,
+                key,
+                &[
+                    ("code", code.to_owned()),
+                    (
+                        "title",
+                        title.map(|t| t.get(lang).to_owned()).unwrap_or_default(),
+                    ),
+                ],
+            )
+        };
+        match self {
+            Scope::Agenda => s
+                .the_agenda()
+                .map(|a| a.title.get(lang).to_owned())
+                .unwrap_or_else(|| t(lang, "sub-scope-agenda")),
+            Scope::Pillar(c) => named("sub-scope-pillar", c, s.pillars.get(c).map(|p| &p.title)),
+            Scope::ActionLine(c) => named(
+                "sub-scope-action-line",
+                c,
+                s.action_lines.get(c).map(|a| &a.title),
+            ),
+            Scope::Kpi(c) => named("sub-scope-kpi", c, s.kpis.get(c).map(|k| &k.title)),
+            Scope::Organisation(c) => named(
+                "sub-scope-organisation",
+                c,
+                s.organisations.get(c).map(|o| &o.name),
+            ),
+        }
+    }
+
+    /// The public page of what it names (without the language prefix).
+    pub fn page(&self) -> String {
+        match self {
+            Scope::Agenda => "/".to_owned(),
+            Scope::Pillar(_) => "/pillars".to_owned(),
+            Scope::ActionLine(c) => format!("/action-lines/{c}"),
+            Scope::Kpi(c) => format!("/kpis/{c}"),
+            Scope::Organisation(c) => format!("/organisations/{c}"),
+        }
+    }
+
+    /// Its Atom feed.
+    pub fn feed(&self) -> String {
+        match self {
+            Scope::Agenda => "/feed.atom".to_owned(),
+            other => format!("/feed.atom?scope={}", other.key()),
+        }
+    }
+}
+
+/// A change worth telling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// An action line's status changed.
+    Status {
+        /// The action line.
+        code: String,
+        /// Its status before.
+        before: String,
+        /// And after.
+        after: String,
+    },
+    /// A progress report was approved (made public).
+    Report {
+        /// The action line.
+        code: String,
+        /// The period reported on.
+        period: String,
+        /// What it says.
+        narrative: Option<Text>,
+    },
+    /// A milestone was reached.
+    Milestone {
+        /// The milestone.
+        code: String,
+        /// Its action line.
+        action_line: String,
+    },
+    /// A legal instrument was adopted.
+    Adopted {
+        /// The instrument.
+        code: String,
+    },
+    /// A KPI has a new validated figure (for the total).
+    Figure {
+        /// The KPI.
+        kpi: String,
+        /// The period.
+        period: String,
+        /// The value.
+        value: f64,
+    },
+}
+
+/// A change and when it was committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Its audit sequence number.
+    pub seq: u64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// What happened.
+    pub event: Event,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &Option<String>) -> Option<T> {
+    json.as_deref().and_then(|j| serde_json::from_str(j).ok())
+}
+
+/// The change an audit record tells of, if any, and if what it is about is public in `s`.
+pub fn classify(r: &AuditRecord, s: &Snapshot) -> Option<Event> {
+    match r.kind {
+        Kind::ActionLine => {
+            let before: ActionLine = parse(&r.before)?;
+            let after: ActionLine = parse(&r.after)?;
+            (before.status != after.status && s.action_lines.contains_key(&r.code)).then(|| {
+                Event::Status {
+                    code: r.code.clone(),
+                    before: before.status.as_str().to_owned(),
+                    after: after.status.as_str().to_owned(),
+                }
+            })
+        }
+        Kind::ProgressReport => {
+            let after: ProgressReport = parse(&r.after)?;
+            let was =
+                parse::<ProgressReport>(&r.before).is_some_and(|b| report_is_public(b.status));
+            (report_is_public(after.status) && !was && s.progress_reports.contains_key(&r.code))
+                .then(|| Event::Report {
+                    code: after.action_line.to_string(),
+                    period: after.period.to_string(),
+                    narrative: after.narrative,
+                })
+        }
+        Kind::Milestone => {
+            let after: Milestone = parse(&r.after)?;
+            let was =
+                parse::<Milestone>(&r.before).is_some_and(|b| b.status == MilestoneStatus::Done);
+            (after.status == MilestoneStatus::Done && !was && s.milestones.contains_key(&r.code))
+                .then(|| Event::Milestone {
+                    code: r.code.clone(),
+                    action_line: after.action_line.to_string(),
+                })
+        }
+        Kind::LegalInstrument => {
+            let after: LegalInstrument = parse(&r.after)?;
+            let was = parse::<LegalInstrument>(&r.before).is_some_and(|b| b.adopted_on.is_some());
+            (after.adopted_on.is_some() && !was && s.legal_instruments.contains_key(&r.code)).then(
+                || Event::Adopted {
+                    code: r.code.clone(),
+                },
+            )
+        }
+        Kind::Observation => {
+            let after: Observation = parse(&r.after)?;
+            let before = parse::<Observation>(&r.before)
+                .filter(|b| b.status == ObservationStatus::Validated);
+            let new = before.is_none_or(|b| b.value != after.value);
+            (after.status == ObservationStatus::Validated
+                && after.disaggregation.is_none()
+                && new
+                && s.observations.contains_key(&r.code))
+            .then(|| Event::Figure {
+                kpi: after.kpi.to_string(),
+                period: after.period.to_string(),
+                value: after.value,
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Event {
+    /// Whether someone following `scope` is told of this change.
+    pub fn concerns(&self, scope: &Scope, s: &Snapshot) -> bool {
+        let line = |al: &str| match scope {
+            Scope::Agenda => true,
+            Scope::ActionLine(c) => c == al,
+            Scope::Pillar(p) => s
+                .action_lines
+                .get(al)
+                .is_some_and(|a| a.pillar_code.as_str() == p),
+            Scope::Organisation(o) => s
+                .action_lines
+                .get(al)
+                .is_some_and(|a| a.lead_org.as_str() == o),
+            Scope::Kpi(_) => false,
+        };
+        match self {
+            Event::Status { code, .. } | Event::Report { code, .. } => line(code),
+            Event::Milestone { action_line, .. } => line(action_line),
+            Event::Adopted { code } => {
+                let Some(l) = s.legal_instruments.get(code) else {
+                    return false;
+                };
+                match scope {
+                    Scope::Organisation(o) => l.responsible_org.as_str() == o,
+                    _ => l.action_lines.iter().any(|al| line(al.as_str())),
+                }
+            }
+            Event::Figure { kpi, .. } => {
+                let Some(k) = s.kpis.get(kpi) else {
+                    return false;
+                };
+                match scope {
+                    Scope::Kpi(c) => c == kpi,
+                    Scope::Organisation(o) => k.owner_org.as_str() == o,
+                    Scope::Agenda => true,
+                    _ => k.action_line.as_ref().is_some_and(|al| line(al.as_str())),
+                }
+            }
+        }
+    }
+
+    /// Its title in `lang`.
+    pub fn title(&self, s: &Snapshot, lang: &str) -> String {
+        let title = |t: Option<&Text>| t.map(|t| t.get(lang).to_owned()).unwrap_or_default();
+        match self {
+            Event::Status {
+                code,
+                before,
+                after,
+            } => t_args(
+                lang,
+                "feed-entry-status",
+                &[
+                    ("code", code.clone()),
+                    ("before", before.clone()),
+                    ("after", after.clone()),
+                ],
+            ),
+            Event::Report { code, period, .. } => t_args(
+                lang,
+                "feed-entry-report",
+                &[("code", code.clone()), ("period", period.clone())],
+            ),
+            Event::Milestone { code, .. } => t_args(
+                lang,
+                "feed-entry-milestone",
+                &[
+                    ("code", code.clone()),
+                    ("title", title(s.milestones.get(code).map(|m| &m.title))),
+                ],
+            ),
+            Event::Adopted { code } => t_args(
+                lang,
+                "feed-entry-adopted",
+                &[
+                    ("code", code.clone()),
+                    (
+                        "title",
+                        title(s.legal_instruments.get(code).map(|l| &l.title)),
+                    ),
+                ],
+            ),
+            Event::Figure { kpi, period, value } => t_args(
+                lang,
+                "feed-entry-figure",
+                &[
+                    ("code", kpi.clone()),
+                    ("title", title(s.kpis.get(kpi).map(|k| &k.title))),
+                    ("period", period.clone()),
+                    ("value", agenda_core::numbers::fmt_num(lang, *value)),
+                ],
+            ),
+        }
+    }
+
+    /// More words, when there are any.
+    pub fn summary(&self, lang: &str) -> String {
+        match self {
+            Event::Report {
+                narrative: Some(n), ..
+            } => n.get(lang).to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// The public page about it (without the language prefix).
+    pub fn page(&self) -> String {
+        match self {
+            Event::Status { code, .. } | Event::Report { code, .. } => {
+                format!("/action-lines/{code}")
+            }
+            Event::Milestone { action_line, .. } => format!("/action-lines/{action_line}"),
+            Event::Adopted { .. } => "/regulatory-plan".to_owned(),
+            Event::Figure { kpi, .. } => format!("/kpis/{kpi}"),
+        }
+    }
+}
+
+/// The changes concerning `scope` committed after audit sequence number `after` and up to
+/// `up_to`, newest first, at most `limit` of them; the flag says whether there were more.
+/// `scan_max` bounds the audit records looked through (`None`: all of them).
+pub async fn changes(
+    store: &Store,
+    s: &Snapshot,
+    scope: &Scope,
+    after: u64,
+    up_to: u64,
+    limit: usize,
+    scan_max: Option<usize>,
+) -> Result<(Vec<Entry>, bool), StoreError> {
+    let mut out = Vec::new();
+    let mut upper = up_to;
+    let mut scanned = 0;
+    while upper > after {
+        let page = store
+            .audit_changes(KINDS, after, upper, PAGE, false)
+            .await?;
+        let Some(last) = page.last() else { break };
+        upper = last.seq.saturating_sub(1);
+        for r in &page {
+            if let Some(event) = classify(r, s).filter(|e| e.concerns(scope, s)) {
+                if out.len() == limit {
+                    return Ok((out, true));
+                }
+                out.push(Entry {
+                    seq: r.seq,
+                    at: r.at.clone(),
+                    event,
+                });
+            }
+        }
+        scanned += page.len();
+        if scan_max.is_some_and(|m| scanned >= m) || page.len() < PAGE as usize {
+            break;
+        }
+    }
+    Ok((out, false))
+}

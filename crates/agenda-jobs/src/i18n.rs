@@ -1,0 +1,90 @@
+//! The texts of the mails and of the changes they tell of, in the interface languages.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Unicode isolation marks around arguments would show up in subjects and titles.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The languages mails are written in, English (the fallback) first.
+const LANGS: &[&str] = &["en", "fr", "es"];
+
+static IDS: LazyLock<HashMap<&'static str, LanguageIdentifier>> = LazyLock::new(|| {
+    LANGS
+        .iter()
+        .filter_map(|l| l.parse().ok().map(|id| (*l, id)))
+        .collect()
+});
+
+fn id(lang: &str) -> &'static LanguageIdentifier {
+    IDS.get(lang)
+        .or_else(|| IDS.get("en"))
+        .unwrap_or_else(|| unreachable!("en parses"))
+}
+
+/// `lang` when mails are written in it, else English.
+pub(crate) fn known(lang: &str) -> &'static str {
+    LANGS.iter().find(|l| **l == lang).copied().unwrap_or("en")
+}
+
+/// The prefix of the public site's pages in `lang` (`""` for English, `/fr`, `/es`).
+pub(crate) fn prefix(lang: &str) -> &'static str {
+    match known(lang) {
+        "fr" => "/fr",
+        "es" => "/es",
+        _ => "",
+    }
+}
+
+/// The text `key` in `lang` (or English).
+pub(crate) fn t(lang: &str, key: &str) -> String {
+    LOCALES.lookup(id(lang), key)
+}
+
+/// The text `key` with arguments.
+pub(crate) fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| {
+            (
+                std::borrow::Cow::Owned((*k).to_owned()),
+                FluentValue::from(v.clone()),
+            )
+        })
+        .collect();
+    LOCALES.lookup_with_args(id(lang), key, &map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(ftl: &str) -> Vec<&str> {
+        ftl.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim()))
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_text() {
+        let en = keys(include_str!("../locales/en/mail.ftl"));
+        assert!(en.len() > 10);
+        assert_eq!(keys(include_str!("../locales/fr/mail.ftl")), en);
+        assert_eq!(keys(include_str!("../locales/es/mail.ftl")), en);
+        for lang in LANGS {
+            assert_ne!(t(lang, "sub-mail-manage"), "sub-mail-manage", "{lang}");
+        }
+        assert_ne!(t("fr", "sub-mail-manage"), t("en", "sub-mail-manage"));
+        assert_eq!(prefix("fr"), "/fr");
+        assert_eq!(prefix("de"), "");
+    }
+}
