@@ -307,6 +307,9 @@ pub fn spawn(store: Store, settings: SubscriptionSettings) -> tokio::task::JoinH
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
+            if let Err(e) = store.catch_up().await {
+                tracing::warn!(error = %e, "digests: could not catch up with the database");
+            }
             let public = agenda_core::visibility::public_view(&store.snapshot());
             match send_digests(&store, &public, &settings).await {
                 Ok(o) => tracing::debug!(

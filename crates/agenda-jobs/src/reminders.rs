@@ -236,6 +236,10 @@ pub fn spawn(
         loop {
             ticks.tick().await;
             let day = today.unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()));
+            // What is owed is decided on everything committed, by any server.
+            if let Err(e) = store.catch_up().await {
+                tracing::warn!(error = %e, "reminders: could not catch up with the database");
+            }
             match send_reminders(&store, &store.snapshot(), &settings, day).await {
                 Ok(o) => tracing::debug!(
                     messages = o.messages,
