@@ -49,7 +49,9 @@ pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
 psql -q "$ADMIN_URL" -c "CREATE DATABASE $DB_NAME" >/dev/null
 
 start_node() {
-  agenda serve --addr 127.0.0.1:0 --today "$TODAY" "$@" >"$WORK/node.out" 2>>"$WORK/node.err" &
+  # The binary itself in the background (not the shell function), so that $! is the node.
+  AGENDA_DATABASE_URL=$DB_URL "$AGENDA_BIN" serve --addr 127.0.0.1:0 --today "$TODAY" "$@" \
+    >"$WORK/node.out" 2>>"$WORK/node.err" &
   NODE_PID=$!
   BASE=""
   for _ in $(seq 1 600); do
@@ -80,10 +82,12 @@ stop_node
 
 # post_figure N → the HTTP status of a new figure (disaggregation fault=N).
 post_figure() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $TOKEN" \
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' \
     -d "{\"period\": \"2025-Q1\", \"value\": 5, \"disaggregation\": \"fault=n$1\"}" \
-    "$BASE/api/v1/kpis/KPI-01/observations" || echo 000
+    "$BASE/api/v1/kpis/KPI-01/observations") || true
+  echo "${code:0:3}"
 }
 
 # --- 1. kill -9 during an import --------------------------------------------------------------
@@ -111,7 +115,7 @@ fi
 start_node
 : >"$WORK/acked"
 (
-  for i in $(seq 1 100000); do
+  for i in $(seq 1 20000); do
     code=$(post_figure "$i")
     [ "$code" = 201 ] && echo "$i" >>"$WORK/acked"
     [ "$code" = 000 ] && break
