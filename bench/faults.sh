@@ -94,18 +94,34 @@ post_figure() {
 "$AGENDA_BIN" generate --services 20000 --observations 200000 --out "$WORK/national" >/dev/null
 agenda export --format csv --out "$WORK/before" >/dev/null
 before_head=$(head_of)
-agenda import "$WORK/national" >/dev/null 2>&1 &
+# The binary itself in the background, so that $! is the import (not a shell around it).
+AGENDA_DATABASE_URL=$DB_URL "$AGENDA_BIN" import "$WORK/national" >/dev/null 2>&1 &
 IMPORT_PID=$!
-# Killed once it has been working for a while (it reads, checks, then writes in one transaction).
-sleep 4
-if kill -9 "$IMPORT_PID" 2>/dev/null; then
+# Killed while its transaction is open: it reads and checks the files, then takes the write
+# lock, checks again and writes, all in one transaction, which is what the kill must not break.
+in_transaction=0
+for _ in $(seq 1 1200); do
+  kill -0 "$IMPORT_PID" 2>/dev/null || break
+  n=$(psql -qtA "$ADMIN_URL" -c "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '$DB_NAME' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()")
+  if [ "$n" != 0 ]; then in_transaction=1; break; fi
+  sleep 0.05
+done
+sleep 0.3
+if [ "$in_transaction" = 1 ] && kill -9 "$IMPORT_PID" 2>/dev/null; then
   wait "$IMPORT_PID" 2>/dev/null || true
+  # PostgreSQL ends the killed client's transaction (and frees the write lock it held) once
+  # the statement it was running notices the closed connection: until then writes wait.
+  for _ in $(seq 1 600); do
+    busy=$(psql -qtA "$ADMIN_URL" -c "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '$DB_NAME' AND pid <> pg_backend_pid()")
+    [ "$busy" = 0 ] && break
+    sleep 0.1
+  done
   agenda export --format csv --out "$WORK/after" >/dev/null
   if diff -r -q "$WORK/before" "$WORK/after" >/dev/null && [ "$(head_of)" = "$before_head" ] \
      && agenda audit verify >/dev/null; then
     pass "kill -9 during an import of 20000 services and 200000 observations: same export, same audit head, chain verified"
   else
-    fail "kill -9 during an import changed the database"
+    fail "kill -9 during an import changed the database: head $before_head → $(head_of); $(diff -r -q "$WORK/before" "$WORK/after" | head -n 3 | tr '\n' ' ')"
   fi
 else
   fail "the import finished before it could be killed: make the dataset larger"
