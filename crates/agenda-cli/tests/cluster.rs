@@ -48,13 +48,7 @@ fn two_servers_on_one_database_see_each_other_and_lose_no_write() {
                 .post("/admin/tokens", &[("name", "Statistics system")])
                 .await;
             assert_eq!(made.status, 200, "[{on}]");
-            let token = made
-                .text
-                .split("<code>")
-                .nth(1)
-                .and_then(|t| t.split('<').next())
-                .unwrap()
-                .to_owned();
+            let token = shown_token(&made.text);
             let http = reqwest::Client::new();
             let post = move |base: String, period: String, value: f64, version: u64| {
                 let http = http.clone();

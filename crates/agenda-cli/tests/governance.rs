@@ -286,13 +286,7 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
                 .post("/admin/tokens", &[("name", "Statistics system")])
                 .await;
             assert_eq!(made.status, 200, "[{on}]");
-            let token = made
-                .text
-                .split("<code>")
-                .nth(1)
-                .and_then(|t| t.split('<').next())
-                .unwrap()
-                .to_owned();
+            let token = shown_token(&made.text);
             assert!(token.starts_with("agt_"), "[{on}] {token}");
             let post_obs = |token: Option<String>, kpi: &'static str| {
                 let http = anon.http.clone();

@@ -77,6 +77,15 @@ pub fn input(page: &str, name: &str) -> Option<String> {
     Some(html_unescape(&rest[..rest.find('"')?]))
 }
 
+/// The API token shown once on the tokens page after it was made.
+pub fn shown_token(page: &str) -> String {
+    page.split("<code>")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .expect("a token shown on the page")
+        .to_owned()
+}
+
 /// The text of textarea `name`.
 pub fn textarea(page: &str, name: &str) -> Option<String> {
     let at = page.find(&format!("name=\"{name}\""))?;
