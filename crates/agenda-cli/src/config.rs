@@ -50,6 +50,9 @@ pub struct FileConfig {
     pub listen_addr: Option<String>,
     /// Data directory.
     pub data_dir: Option<PathBuf>,
+    /// The snapshot file that makes start-up fast; `""` for none. Default: next to an SQLite
+    /// database, or in the data directory for PostgreSQL.
+    pub snapshot_file: Option<PathBuf>,
     /// Log format: `text` or `json`.
     pub log_format: Option<String>,
     /// The mail server reminders are sent through.
@@ -186,6 +189,8 @@ pub struct Config {
     pub listen_addr: SocketAddr,
     /// Data directory.
     pub data_dir: PathBuf,
+    /// The snapshot file kept for fast start-up, if any.
+    pub snapshot_file: Option<PathBuf>,
     /// Log format.
     pub log_format: LogFormat,
     /// E-mail reminders; `None` when off (no SMTP host, or `reminders.enabled = false`).
@@ -212,6 +217,7 @@ impl std::fmt::Debug for Config {
             .field("reminders", &self.reminders)
             .field("subscriptions", &self.subscriptions)
             .field("data_dir", &self.data_dir)
+            .field("snapshot_file", &self.snapshot_file)
             .finish_non_exhaustive()
     }
 }
@@ -266,6 +272,12 @@ impl Config {
                 in_file("database_url")
             );
         }
+
+        let snapshot_file = match file.snapshot_file {
+            Some(p) if p.as_os_str().is_empty() => None,
+            Some(p) => Some(p),
+            None => agenda_store::default_snapshot_file(&database_url, &data_dir),
+        };
 
         let addr_text = addr
             .map(str::to_owned)
@@ -333,6 +345,7 @@ impl Config {
             database_url,
             listen_addr,
             data_dir,
+            snapshot_file,
             log_format,
             reminders,
             subscriptions,

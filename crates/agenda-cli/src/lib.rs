@@ -205,7 +205,7 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
             )
         })?;
     }
-    Store::open(&config.database_url, sdg()?)
+    Store::open_with_file(&config.database_url, sdg()?, config.snapshot_file.clone())
         .await
         .with_context(|| {
             format!(
@@ -374,6 +374,17 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
     // Other servers sharing the database: their writes reach this one's snapshot (and so its
     // pages, caches and finder) within a second, notified or not.
     let _follower = store.follow(std::time::Duration::from_millis(500));
+    // The next start reads the snapshot file instead of every record: bring it up to date
+    // now if it was not used, and again on the way out.
+    if store.snapshot_file_lag() > 0 {
+        let s = store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = s.save_snapshot_file().await {
+                tracing::warn!(error = %e, "could not write the snapshot file");
+            }
+        });
+    }
+    let last = store.clone();
     if let Some(reminders) = &config.reminders {
         agenda_jobs::reminders::spawn(store.clone(), reminders.clone(), today);
     }
@@ -398,6 +409,9 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
     // Tests and scripts read the real port (with --addr …:0) from this line.
     println!("agenda listening on http://{local}");
     agenda_web::serve(listener, state, config.server_limits, shutdown_signal()).await?;
+    if let Err(e) = last.save_snapshot_file().await {
+        tracing::warn!(error = %e, "could not write the snapshot file");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -20,7 +20,7 @@ pub mod versions;
 pub mod visibility;
 
 pub use model::*;
-pub use snapshot::{Change, Entity, Kind, Record, Snapshot};
+pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{
     Code, Date, Expected, Frequency, Lang, Maturity, Percent, Period, Priority, Text, parse_bool,
     parse_count, parse_number,

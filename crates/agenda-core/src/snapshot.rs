@@ -21,6 +21,22 @@ pub trait Record: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     fn key(&self) -> String;
 }
 
+/// A record's typed collection in a snapshot.
+pub trait Collection: Record {
+    /// Its map in `s`, by key.
+    fn of(s: &Snapshot) -> &OrdMap<String, Self>;
+    /// Its map in `s`, to change.
+    fn of_mut(s: &mut Snapshot) -> &mut OrdMap<String, Self>;
+}
+
+/// Work generic over the entity type of a [`Kind`], run by [`Kind::dispatch`].
+pub trait KindFn {
+    /// What the work gives.
+    type Out;
+    /// Does the work for entity type `T`.
+    fn call<T: Collection>(&mut self) -> Self::Out;
+}
+
 macro_rules! coded {
     ($($t:ident),+) => {$(
         impl Record for $t {
@@ -135,6 +151,21 @@ macro_rules! kinds {
                 match kind { $(Kind::$variant => Box::new(self.$field.values().cloned().map(Entity::$variant))),+ }
             }
         }
+
+        impl Kind {
+            /// Calls `f` with this kind's entity type, for code that works on one typed
+            /// collection at a time (see [`Collection`]).
+            pub fn dispatch<F: KindFn>(self, f: &mut F) -> F::Out {
+                match self { $(Kind::$variant => f.call::<$ty>()),+ }
+            }
+        }
+
+        $(
+            impl Collection for $ty {
+                fn of(s: &Snapshot) -> &OrdMap<String, Self> { &s.$field }
+                fn of_mut(s: &mut Snapshot) -> &mut OrdMap<String, Self> { &mut s.$field }
+            }
+        )+
     };
 }
 

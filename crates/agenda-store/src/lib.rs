@@ -14,6 +14,7 @@ mod error;
 pub mod feedback;
 pub mod jobs;
 mod migrate;
+mod snapfile;
 mod sql;
 mod store;
 pub mod subscriptions;
@@ -38,6 +39,8 @@ mod feedback_tests;
 #[cfg(test)]
 mod jobs_tests;
 #[cfg(test)]
+mod snapfile_tests;
+#[cfg(test)]
 mod subscriptions_tests;
 #[cfg(test)]
 mod versions_tests;
@@ -52,5 +55,6 @@ pub use backup::{BackupError, BackupSummary, backup_tables};
 pub use error::StoreError;
 pub use jobs::{Claim, DigestClaim, Job, ReminderAddress, ReminderClaim, ReminderKey};
 pub use migrate::{MIGRATIONS, Migration};
+pub use snapfile::default_path as default_snapshot_file;
 pub use store::{ApplyOutcome, Store, Writer};
 pub use versions::{Published, VersionInfo};

@@ -2,6 +2,8 @@
 //! their audit records, and reading the audit trail back.
 
 use std::collections::{BTreeMap, HashMap, hash_map};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
@@ -17,7 +19,7 @@ use sqlx::{AnyPool, Row};
 use crate::audit::{AuditAction, AuditCheck, AuditRecord, audit_hash_raw, check_chain};
 use crate::backend::{Backend, create_sqlite_file, redact_url, sqlite_path};
 use crate::sql::Sql;
-use crate::{StoreError, migrate};
+use crate::{StoreError, migrate, snapfile};
 
 /// Rows per multi-row statement, keeping bound parameters under ~30,000 (PostgreSQL allows
 /// 65,535 per statement, SQLite as built by sqlx 32,766).
@@ -277,6 +279,88 @@ struct Inner {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Serialises writers, so each builds on the snapshot the previous one published.
     writer: tokio::sync::Mutex<()>,
+    /// The snapshot file, when the store keeps one.
+    file: Option<SnapshotFile>,
+}
+
+struct SnapshotFile {
+    path: PathBuf,
+    /// The version the file holds (0: none usable).
+    saved: std::sync::atomic::AtomicU64,
+    /// One write of the file at a time.
+    saving: tokio::sync::Mutex<()>,
+}
+
+/// A file further behind than this is not caught up from the audit log: reading every record
+/// is faster than replaying so many changes.
+const FILE_CATCH_UP_LIMIT: u64 = 50_000;
+/// A server that follows the database rewrites its snapshot file once it is this many changes
+/// behind, so that a start after a crash has little to catch up.
+const FILE_SAVE_EVERY: u64 = 10_000;
+
+/// The stamp of the state at `version`: the audit hash there and the schema.
+async fn stamp_at(
+    conn: &mut sqlx::AnyConnection,
+    version: u64,
+) -> Result<snapfile::Stamp, StoreError> {
+    let hash: String = if version == 0 {
+        crate::GENESIS_HASH.to_owned()
+    } else {
+        sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(version as i64)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .unwrap_or_default()
+    };
+    let schema: Option<i64> = sqlx::query("SELECT MAX(version) FROM schema_migrations")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok(snapfile::Stamp {
+        version,
+        hash,
+        schema: schema.unwrap_or(0),
+    })
+}
+
+/// The snapshot in the file at `path`, if it is usable with the database of `pool`: written
+/// by this binary for the same schema, at an audit head the database's chain still holds with
+/// the same hash, and not too far behind. It may be behind: the caller catches up.
+async fn from_file(
+    pool: &AnyPool,
+    path: &std::path::Path,
+    sdg: Arc<SdgFramework>,
+) -> Result<Snapshot, String> {
+    let p = path.to_owned();
+    let loaded = tokio::task::spawn_blocking(move || snapfile::Loaded::read(&p))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let stamp = loaded.stamp().clone();
+    let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
+    let head = head_seq(&mut conn).await.map_err(|e| e.to_string())?;
+    if stamp.version > head {
+        return Err(format!(
+            "it is ahead of the database ({} > {head})",
+            stamp.version
+        ));
+    }
+    if head - stamp.version > FILE_CATCH_UP_LIMIT {
+        return Err(format!("it is {} changes behind", head - stamp.version));
+    }
+    let here = stamp_at(&mut conn, stamp.version)
+        .await
+        .map_err(|e| e.to_string())?;
+    drop(conn);
+    if here != stamp {
+        return Err("the database's audit chain or schema differs from the file's".into());
+    }
+    tokio::task::spawn_blocking(move || loaded.decode(sdg))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
 }
 
 impl std::fmt::Debug for Store {
@@ -313,6 +397,16 @@ impl Store {
     /// every stored entity into the snapshot. A missing SQLite file is created, with its
     /// directory.
     pub async fn open(url: &str, sdg: Arc<SdgFramework>) -> Result<Store, StoreError> {
+        Store::open_with_file(url, sdg, None).await
+    }
+
+    /// Like [`Store::open`], starting from the snapshot file at `file` when it is usable (see
+    /// [`Store::save_snapshot_file`]) and from the database otherwise.
+    pub async fn open_with_file(
+        url: &str,
+        sdg: Arc<SdgFramework>,
+        file: Option<PathBuf>,
+    ) -> Result<Store, StoreError> {
         let backend = Backend::from_url(url)?;
         sqlx::any::install_default_drivers();
         // A database that is down must fail requests quickly and cleanly, not hold them for
@@ -340,14 +434,27 @@ impl Store {
         let pool = options.connect(url).await?;
         migrate::run(&pool, backend).await?;
         let started = Instant::now();
-        let snapshot = load(&pool, sdg).await?;
-        tracing::info!(
-            db.backend = backend.as_str(),
-            snapshot.version = snapshot.version,
-            duration_ms = started.elapsed().as_millis() as u64,
-            "snapshot loaded"
-        );
-        Ok(Store {
+        let from_file = match &file {
+            Some(path) => match from_file(&pool, path, sdg.clone()).await {
+                Ok(s) => Some(s),
+                Err(why) => {
+                    tracing::info!(file = %path.display(), reason = %why, "snapshot file not used");
+                    None
+                }
+            },
+            None => None,
+        };
+        let saved = from_file.as_ref().map_or(0, |s| s.version);
+        let source = if from_file.is_some() {
+            "file"
+        } else {
+            "database"
+        };
+        let snapshot = match from_file {
+            Some(s) => s,
+            None => load(&pool, sdg).await?,
+        };
+        let store = Store {
             inner: Arc::new(Inner {
                 pool,
                 backend,
@@ -355,8 +462,73 @@ impl Store {
                 connect_url: url.to_owned(),
                 snapshot: RwLock::new(Arc::new(snapshot)),
                 writer: tokio::sync::Mutex::new(()),
+                file: file.map(|path| SnapshotFile {
+                    path,
+                    saved: std::sync::atomic::AtomicU64::new(saved),
+                    saving: tokio::sync::Mutex::new(()),
+                }),
             }),
+        };
+        // A file a little behind is brought up to date from the audit log.
+        store.catch_up().await?;
+        tracing::info!(
+            db.backend = backend.as_str(),
+            snapshot.version = store.snapshot().version,
+            snapshot.source = source,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "snapshot loaded"
+        );
+        Ok(store)
+    }
+
+    /// Writes the current snapshot to the store's snapshot file (given to
+    /// [`Store::open_with_file`]), so that the next start reads it instead of every record.
+    /// Returns the version written, or `None` when there is no file or it is already at this
+    /// version. Runs on a blocking thread; the file is replaced atomically.
+    pub async fn save_snapshot_file(&self) -> Result<Option<u64>, StoreError> {
+        let Some(file) = &self.inner.file else {
+            return Ok(None);
+        };
+        let _saving = file.saving.lock().await;
+        self.save_locked(file).await
+    }
+
+    async fn save_locked(&self, file: &SnapshotFile) -> Result<Option<u64>, StoreError> {
+        let snapshot = self.snapshot();
+        if file.saved.load(Ordering::SeqCst) == snapshot.version {
+            return Ok(None);
+        }
+        let stamp = self.stamp_at(snapshot.version).await?;
+        let path = file.path.clone();
+        let started = Instant::now();
+        let written = snapshot.clone();
+        tokio::task::spawn_blocking(move || snapfile::write(&path, &written, stamp))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+            .map_err(|e| StoreError::Internal(format!("cannot write the snapshot file: {e}")))?;
+        file.saved.store(snapshot.version, Ordering::SeqCst);
+        tracing::info!(
+            file = %file.path.display(),
+            snapshot.version = snapshot.version,
+            duration_ms = started.elapsed().as_millis() as u64,
+            "snapshot file written"
+        );
+        Ok(Some(snapshot.version))
+    }
+
+    /// How many versions the snapshot file is behind the snapshot (0 without a file).
+    pub fn snapshot_file_lag(&self) -> u64 {
+        self.inner.file.as_ref().map_or(0, |f| {
+            self.snapshot()
+                .version
+                .saturating_sub(f.saved.load(Ordering::SeqCst))
         })
+    }
+
+    /// What a snapshot at `version` of this database is stamped with.
+    async fn stamp_at(&self, version: u64) -> Result<snapfile::Stamp, StoreError> {
+        let mut conn = self.inner.pool.acquire().await?;
+        stamp_at(&mut conn, version).await
     }
 
     /// The current snapshot. Never touches the database.
@@ -560,6 +732,7 @@ impl Store {
     /// head and every server listening catches up at once; on both databases the head is
     /// also read every `poll`, so a server that missed notifications (a dropped listener
     /// connection, a restart of the database) catches up from the audit log all the same.
+    /// A snapshot file that falls far behind is rewritten along the way.
     pub fn follow(&self, poll: std::time::Duration) -> tokio::task::JoinHandle<()> {
         let weak = Arc::downgrade(&self.inner);
         let backend = self.inner.backend;
@@ -601,6 +774,20 @@ impl Store {
                 let store = Store { inner };
                 if let Err(e) = store.catch_up().await {
                     tracing::warn!(error = %e, "could not catch up with the database");
+                }
+                if store.snapshot_file_lag() >= FILE_SAVE_EVERY {
+                    tokio::spawn(async move {
+                        let Some(file) = &store.inner.file else {
+                            return;
+                        };
+                        // A write already under way will do.
+                        let Ok(_saving) = file.saving.try_lock() else {
+                            return;
+                        };
+                        if let Err(e) = store.save_locked(file).await {
+                            tracing::warn!(error = %e, "could not write the snapshot file");
+                        }
+                    });
                 }
             }
         })
