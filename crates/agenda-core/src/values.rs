@@ -555,12 +555,17 @@ impl fmt::Display for Lang {
 string_serde!(Lang);
 
 /// Translatable text: language → text, with English always present and no empty entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+///
+/// Kept as a slice sorted by language, exactly as long as it needs to be: a national catalogue
+/// holds hundreds of thousands of texts, mostly of one or two languages, for which a map's
+/// nodes would cost several times the text itself.
+#[derive(Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
 #[schema(value_type = BTreeMap<String, String>, example = json!({"en": "Digital identity", "fr": "Identité numérique"}))]
-pub struct Text(BTreeMap<Lang, String>);
+pub struct Text(Box<[(Lang, String)]>);
 
 impl Text {
-    /// Builds a text from translations; fails without a non-empty English entry.
+    /// Builds a text from translations; fails without a non-empty English entry. Of two
+    /// entries for one language the last is kept.
     pub fn new(entries: impl IntoIterator<Item = (Lang, String)>) -> Result<Self, Expected> {
         let map: BTreeMap<Lang, String> = entries
             .into_iter()
@@ -568,7 +573,7 @@ impl Text {
             .filter(|(_, s)| !s.is_empty())
             .collect();
         if map.contains_key(&Lang::en()) {
-            Ok(Self(map))
+            Ok(Self(map.into_iter().collect()))
         } else {
             Err(Expected::new("a text in English (en is required)"))
         }
@@ -591,12 +596,21 @@ impl Text {
 
     /// The text in exactly `lang`, if translated.
     pub fn exact(&self, lang: &Lang) -> Option<&str> {
-        self.0.get(lang).map(String::as_str)
+        self.0
+            .binary_search_by(|(l, _)| l.cmp(lang))
+            .ok()
+            .map(|i| self.0[i].1.as_str())
     }
 
-    /// The languages this text is available in.
+    /// The languages this text is available in, in order.
     pub fn langs(&self) -> impl Iterator<Item = &Lang> {
-        self.0.keys()
+        self.0.iter().map(|(l, _)| l)
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(l, t)| (l, t)))
     }
 }
 
@@ -699,6 +713,15 @@ mod tests {
         let json = serde_json::to_string(&t).unwrap();
         assert_eq!(json, r#"{"en":"Hello","fr":"Bonjour"}"#);
         assert!(serde_json::from_str::<Text>(r#"{"fr":"x"}"#).is_err());
+        // Stored in language order whatever the order given; exact lookups by language.
+        let back: Text = serde_json::from_str(r#"{"fr":"Bonjour","en":"Hello"}"#).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.exact(&Lang::parse("fr").unwrap()), Some("Bonjour"));
+        assert_eq!(back.exact(&Lang::parse("es").unwrap()), None);
+        assert_eq!(
+            back.langs().map(Lang::as_str).collect::<Vec<_>>(),
+            ["en", "fr"]
+        );
     }
 
     #[test]

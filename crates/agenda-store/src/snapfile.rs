@@ -20,7 +20,6 @@ use std::sync::{Arc, OnceLock};
 
 use agenda_core::sdg::SdgFramework;
 use agenda_core::{Collection, Kind, KindFn, Snapshot};
-use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8] = b"agenda snapshot\n";
@@ -259,12 +258,14 @@ impl KindFn for Decode<'_> {
     type Out = Result<(), Unusable>;
     fn call<T: Collection>(&mut self) -> Self::Out {
         let mut de = rmp_serde::Deserializer::from_read_ref(self.bytes);
-        let mut map = OrdMap::new();
-        for _ in 0..self.count {
+        let count = usize::try_from(self.count).map_err(|_| Unusable::Format)?;
+        let mut entries = Vec::with_capacity(count.min(self.bytes.len()));
+        for _ in 0..count {
             let entity = T::deserialize(&mut de).map_err(|e| Unusable::Damaged(e.to_string()))?;
-            map.insert(entity.key(), entity);
+            entries.push((entity.key(), entity));
         }
-        if map.len() as u64 != self.count {
+        let map = agenda_core::snapshot::packed(entries);
+        if map.len() != count {
             return Err(Unusable::Damaged(format!(
                 "{} miscounted",
                 T::KIND.as_str()

@@ -94,7 +94,13 @@ async fn a_file_behind_the_database_is_caught_up_from_the_audit_log() {
             .await;
         if result.is_err() {
             // A service others refer to: remove an observation instead.
-            let key = first.snapshot().observations.keys().next_back().unwrap().clone();
+            let key = first
+                .snapshot()
+                .observations
+                .keys()
+                .next_back()
+                .unwrap()
+                .clone();
             first
                 .apply("editor", vec![Change::Delete(Kind::Observation, key)])
                 .await
