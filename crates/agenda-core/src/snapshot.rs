@@ -282,9 +282,17 @@ pub fn packed<T: Clone>(mut entries: Vec<(String, T)>) -> OrdMap<String, T> {
         }
         same
     });
+    packed_sorted(entries)
+}
+
+/// [`packed`] for entries already in strictly increasing key order.
+pub fn packed_sorted<T: Clone>(
+    entries: impl IntoIterator<Item = (String, T)>,
+) -> OrdMap<String, T> {
+    let entries = entries.into_iter();
     let mut map = OrdMap::new();
-    let mut between = Vec::with_capacity(entries.len() / 2);
-    for (i, (k, v)) in entries.into_iter().enumerate() {
+    let mut between = Vec::with_capacity(entries.size_hint().0 / 2);
+    for (i, (k, v)) in entries.enumerate() {
         if i % 2 == 0 {
             map.insert(k, v);
         } else {

@@ -35,8 +35,18 @@ macro_rules! string_serde {
         }
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = std::borrow::Cow::<str>::deserialize(d)?;
-                <$t>::parse(&s).map_err(serde::de::Error::custom)
+                // Parsed from the borrowed text: no string is allocated on the way.
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(<$t>::DESCRIPTION)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$t, E> {
+                        <$t>::parse(s).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
             }
         }
         impl utoipa::PartialSchema for $t {
@@ -616,8 +626,40 @@ impl Serialize for Text {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<Lang, String>::deserialize(d)?;
-        Self::new(map).map_err(serde::de::Error::custom)
+        // Read into the slice it is kept as, without a map in between.
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("texts by language, with English")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Text, A::Error> {
+                let mut entries: Vec<(Lang, String)> = Vec::with_capacity(m.size_hint().unwrap_or(1));
+                while let Some((lang, text)) = m.next_entry::<Lang, String>()? {
+                    let text = match text.trim() {
+                        t if t.len() == text.len() => text,
+                        t => t.to_owned(),
+                    };
+                    if text.is_empty() {
+                        continue;
+                    }
+                    // Of two entries for one language the last is kept.
+                    match entries.iter_mut().find(|(l, _)| *l == lang) {
+                        Some(e) => e.1 = text,
+                        None => entries.push((lang, text)),
+                    }
+                }
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                if entries.iter().any(|(l, _)| l.as_str() == "en") {
+                    Ok(Text(entries.into_boxed_slice()))
+                } else {
+                    Err(serde::de::Error::custom(Expected::new(
+                        "a text in English (en is required)",
+                    )))
+                }
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 

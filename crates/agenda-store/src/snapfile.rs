@@ -9,10 +9,10 @@
 //! truncated or altered file, another binary, a restored or different database — means the
 //! ordinary load from the database, and nothing is lost.
 //!
-//! Layout: a magic line, the header's length (u32, little-endian), the header as JSON, then one
-//! MessagePack section per kind (a self-describing format, so every serde attribute of the model
-//! round-trips), each with its own BLAKE3 hash so sections are checked while they are decoded in
-//! parallel.
+//! Layout: a magic line, the header's length (u32, little-endian), the header as JSON, then the
+//! entities of each kind in chunks of MessagePack `(key, entity)` pairs (a self-describing
+//! format, so every serde attribute of the model round-trips). Each chunk has its own BLAKE3
+//! hash, so chunks are checked while they are decoded on every core.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -46,13 +46,23 @@ struct Header {
     sections: Vec<Section>,
 }
 
+/// The entities of one kind.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Section {
     kind: String,
+    chunks: Vec<Chunk>,
+}
+
+/// Up to [`CHUNK`] entities of a section, in key order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Chunk {
     count: u64,
     len: u64,
     hash: String,
 }
+
+/// Entities per chunk: small enough to share a national kind's decoding among the cores.
+const CHUNK: usize = 32_768;
 
 /// Why a file was not used; logged, never an error of the store.
 #[derive(Debug, thiserror::Error)]
@@ -90,14 +100,20 @@ pub(crate) fn write(path: &Path, snapshot: &Snapshot, stamp: Stamp) -> Result<()
     let mut sections = Vec::new();
     let mut bodies = Vec::new();
     for &kind in Kind::ALL {
-        let body = kind.dispatch(&mut Encode(snapshot))?;
+        let encoded = kind.dispatch(&mut Encode(snapshot))?;
+        let mut chunks = Vec::new();
+        for (count, body) in encoded {
+            chunks.push(Chunk {
+                count,
+                len: body.len() as u64,
+                hash: blake3::hash(&body).to_hex().to_string(),
+            });
+            bodies.push(body);
+        }
         sections.push(Section {
             kind: kind.as_str().to_owned(),
-            count: snapshot.count(kind) as u64,
-            len: body.len() as u64,
-            hash: blake3::hash(&body).to_hex().to_string(),
+            chunks,
         });
-        bodies.push(body);
     }
     let header = serde_json::to_vec(&Header {
         format: FORMAT,
@@ -135,6 +151,7 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// Reads the file at `path` and checks that this binary wrote it.
     pub(crate) fn read(path: &Path) -> Result<Loaded, Unusable> {
+        let started = std::time::Instant::now();
         let bytes = std::fs::read(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Unusable::Missing,
             _ => Unusable::Io(e),
@@ -147,9 +164,16 @@ impl Loaded {
         if header.format != FORMAT {
             return Err(Unusable::Format);
         }
+        let read_ms = started.elapsed().as_millis() as u64;
         if header.binary != binary_id()? {
             return Err(Unusable::OtherBinary);
         }
+        tracing::debug!(
+            read_ms,
+            checked_ms = started.elapsed().as_millis() as u64,
+            bytes = bytes.len(),
+            "snapshot file read"
+        );
         let body_at = MAGIC.len() + 4 + len;
         Ok(Loaded {
             bytes,
@@ -163,41 +187,88 @@ impl Loaded {
         &self.header.stamp
     }
 
-    /// Decodes the snapshot over `sdg`, checking every section; sections are decoded on all
-    /// cores, largest first.
+    /// Decodes the snapshot over `sdg`, checking every chunk: first the chunks are decoded on
+    /// all cores, then each kind's map is built from its chunks, again on all cores.
     pub(crate) fn decode(self, sdg: Arc<SdgFramework>) -> Result<Snapshot, Unusable> {
         let mut body = &self.bytes[self.body_at..];
         let mut jobs = Vec::new();
+        let mut kinds = Vec::new();
         for section in &self.header.sections {
             let kind = Kind::parse(&section.kind)
                 .ok_or_else(|| Unusable::Damaged(format!("unknown kind {}", section.kind)))?;
-            let len = usize::try_from(section.len).map_err(|_| Unusable::Format)?;
-            if body.len() < len {
-                return Err(Unusable::Damaged("truncated".into()));
+            let mut count = 0;
+            for (i, chunk) in section.chunks.iter().enumerate() {
+                let len = usize::try_from(chunk.len).map_err(|_| Unusable::Format)?;
+                if body.len() < len {
+                    return Err(Unusable::Damaged("truncated".into()));
+                }
+                let (bytes, rest) = body.split_at(len);
+                body = rest;
+                jobs.push(Job {
+                    kind,
+                    index: (kinds.len(), i),
+                    chunk,
+                    bytes,
+                });
+                count += chunk.count;
             }
-            let (bytes, rest) = body.split_at(len);
-            body = rest;
-            jobs.push((kind, section, bytes));
+            kinds.push((kind, section.chunks.len(), count));
         }
-        if !body.is_empty() || jobs.len() != Kind::ALL.len() {
+        let mut distinct: Vec<Kind> = kinds.iter().map(|k| k.0).collect();
+        distinct.sort();
+        distinct.dedup();
+        if !body.is_empty() || distinct.len() != Kind::ALL.len() || kinds.len() != distinct.len()
+        {
             return Err(Unusable::Damaged("sections do not match the kinds".into()));
         }
-        jobs.sort_by_key(|(_, s, _)| std::cmp::Reverse(s.len));
-        let next = std::sync::Mutex::new(jobs.into_iter());
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let parts: Vec<Result<Snapshot, Unusable>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| scope.spawn(|| decode_some(&next)))
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_else(|_| Err(Unusable::Format)))
-                .collect()
-        });
+
+        // Decode every chunk into its (key, entity) pairs.
+        let started = std::time::Instant::now();
+        let decoded = on_all_cores(jobs, |job: Job<'_>| {
+            if blake3::hash(job.bytes).to_hex().as_str() != job.chunk.hash {
+                return Err(Unusable::Damaged(format!("{} altered", job.kind.as_str())));
+            }
+            let pairs = job.kind.dispatch(&mut Decode {
+                bytes: job.bytes,
+                count: job.chunk.count,
+            })?;
+            Ok((job.index, pairs))
+        })?;
+        let mut slots: Vec<Vec<Option<Pairs>>> = kinds
+            .iter()
+            .map(|(_, chunks, _)| (0..*chunks).map(|_| None).collect())
+            .collect();
+        for ((k, i), pairs) in decoded {
+            slots[k][i] = Some(pairs);
+        }
+
+        let decode_ms = started.elapsed().as_millis() as u64;
+        // Build each kind's map from its chunks, largest kinds first.
+        let mut builds: Vec<(Kind, u64, Vec<Pairs>)> = kinds
+            .iter()
+            .zip(slots)
+            .map(|((kind, _, count), chunks)| (*kind, *count, chunks.into_iter().flatten().collect()))
+            .collect();
+        builds.sort_by_key(|b| std::cmp::Reverse(b.1));
+        let parts = on_all_cores(builds, |(kind, count, chunks)| {
+            let mut part = Snapshot::default();
+            kind.dispatch(&mut Build {
+                chunks,
+                into: &mut part,
+            })?;
+            if part.count(kind) as u64 != count {
+                return Err(Unusable::Damaged(format!("{} miscounted", kind.as_str())));
+            }
+            Ok(part)
+        })?;
+        tracing::debug!(
+            decode_ms,
+            build_ms = started.elapsed().as_millis() as u64 - decode_ms,
+            "snapshot file decoded"
+        );
         let mut snapshot = Snapshot::empty(sdg);
         snapshot.version = self.header.stamp.version;
-        for part in parts {
-            let mut part = part?;
+        for mut part in parts {
             for &kind in Kind::ALL {
                 kind.dispatch(&mut Merge {
                     from: &mut part,
@@ -209,70 +280,125 @@ impl Loaded {
     }
 }
 
-type Job<'a> = (Kind, &'a Section, &'a [u8]);
+/// One chunk to decode.
+struct Job<'a> {
+    kind: Kind,
+    /// (section, chunk) position.
+    index: (usize, usize),
+    chunk: &'a Chunk,
+    bytes: &'a [u8],
+}
 
-/// Decodes sections taken from `next` until none is left, into a partial snapshot.
-fn decode_some<'a>(
-    next: &std::sync::Mutex<std::vec::IntoIter<Job<'a>>>,
-) -> Result<Snapshot, Unusable> {
-    let mut part = Snapshot::default();
-    loop {
-        let job = next.lock().unwrap_or_else(|e| e.into_inner()).next();
-        let Some((kind, section, bytes)) = job else {
-            return Ok(part);
-        };
-        if blake3::hash(bytes).to_hex().as_str() != section.hash {
-            return Err(Unusable::Damaged(format!("{} altered", section.kind)));
+/// A chunk's decoded `Vec<(String, T)>`, its type known from its kind.
+type Pairs = Box<dyn std::any::Any + Send>;
+
+/// Runs `work` on every item, on as many threads as there are cores, items taken in order.
+fn on_all_cores<I: Send, O: Send>(
+    items: Vec<I>,
+    work: impl Fn(I) -> Result<O, Unusable> + Sync,
+) -> Result<Vec<O>, Unusable> {
+    let next = std::sync::Mutex::new(items.into_iter());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let item = next.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some(item) = item else { return Ok(done) };
+                        done.push(work(item)?);
+                    }
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for w in workers {
+            all.extend(w.join().unwrap_or_else(|_| Err(Unusable::Format))?);
         }
-        kind.dispatch(&mut Decode {
-            bytes,
-            count: section.count,
-            into: &mut part,
-        })?;
-    }
+        Ok(all)
+    })
 }
 
 struct Encode<'a>(&'a Snapshot);
 
 impl KindFn for Encode<'_> {
-    type Out = Result<Vec<u8>, Unusable>;
-    fn call<T: Collection>(&mut self) -> Self::Out {
-        let mut out = Vec::new();
-        let mut ser = rmp_serde::Serializer::new(&mut out).with_struct_map();
-        for entity in T::of(self.0).values() {
-            entity
-                .serialize(&mut ser)
-                .map_err(|e| Unusable::Damaged(e.to_string()))?;
+    /// `(count, bytes)` of each chunk.
+    type Out = Result<Vec<(u64, Vec<u8>)>, Unusable>;
+    fn call<T: Collection>(&mut self) -> Result<Vec<(u64, Vec<u8>)>, Unusable> {
+        let mut chunks = Vec::new();
+        let map = T::of(self.0);
+        let mut entries = map.iter().peekable();
+        while entries.peek().is_some() {
+            let mut out = Vec::new();
+            let mut ser = rmp_serde::Serializer::new(&mut out).with_struct_map();
+            let mut count = 0;
+            for pair in entries.by_ref().take(CHUNK) {
+                pair.serialize(&mut ser)
+                    .map_err(|e| Unusable::Damaged(e.to_string()))?;
+                count += 1;
+            }
+            chunks.push((count, out));
         }
-        Ok(out)
+        Ok(chunks)
     }
 }
 
 struct Decode<'a> {
     bytes: &'a [u8],
     count: u64,
-    into: &'a mut Snapshot,
 }
 
 impl KindFn for Decode<'_> {
-    type Out = Result<(), Unusable>;
-    fn call<T: Collection>(&mut self) -> Self::Out {
+    type Out = Result<Pairs, Unusable>;
+    fn call<T: Collection>(&mut self) -> Result<Pairs, Unusable> {
         let mut de = rmp_serde::Deserializer::from_read_ref(self.bytes);
         let count = usize::try_from(self.count).map_err(|_| Unusable::Format)?;
-        let mut entries = Vec::with_capacity(count.min(self.bytes.len()));
+        let mut pairs: Vec<(String, T)> = Vec::with_capacity(count.min(CHUNK));
         for _ in 0..count {
-            let entity = T::deserialize(&mut de).map_err(|e| Unusable::Damaged(e.to_string()))?;
-            entries.push((entity.key(), entity));
+            let pair = <(String, T)>::deserialize(&mut de)
+                .map_err(|e| Unusable::Damaged(e.to_string()))?;
+            pairs.push(pair);
         }
-        let map = agenda_core::snapshot::packed(entries);
-        if map.len() != count {
-            return Err(Unusable::Damaged(format!(
-                "{} miscounted",
-                T::KIND.as_str()
-            )));
+        Ok(Box::new(pairs))
+    }
+}
+
+/// Builds one kind's map from its decoded chunks, in order.
+struct Build<'a> {
+    chunks: Vec<Pairs>,
+    into: &'a mut Snapshot,
+}
+
+impl KindFn for Build<'_> {
+    type Out = Result<(), Unusable>;
+    fn call<T: Collection>(&mut self) -> Result<(), Unusable> {
+        let mut chunks = Vec::with_capacity(self.chunks.len());
+        for chunk in self.chunks.drain(..) {
+            let pairs = chunk
+                .downcast::<Vec<(String, T)>>()
+                .map_err(|_| Unusable::Format)?;
+            chunks.push(*pairs);
         }
-        *T::of_mut(self.into) = map;
+        let total = chunks.iter().map(Vec::len).sum();
+        // Chunks follow each other in key order: no sort, no copy into one vector.
+        let all = ExactLen(chunks.into_iter().flatten(), total);
+        *T::of_mut(self.into) = agenda_core::snapshot::packed_sorted(all);
         Ok(())
+    }
+}
+
+/// An iterator that knows its length, so the map builder sizes its buffer once.
+struct ExactLen<I>(I, usize);
+
+impl<I: Iterator> Iterator for ExactLen<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.1 = self.1.saturating_sub(1);
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
     }
 }
 
