@@ -306,22 +306,6 @@ pub fn packed_sorted<T: Clone>(
 }
 
 impl Snapshot {
-    /// Rebuilds every collection with its nodes filled (see [`packed`]), after building it
-    /// one insert at a time.
-    pub fn pack(&mut self) {
-        struct Pack<'a>(&'a mut Snapshot);
-        impl KindFn for Pack<'_> {
-            type Out = ();
-            fn call<T: Collection>(&mut self) {
-                let map = std::mem::take(T::of_mut(self.0));
-                *T::of_mut(self.0) = packed(map.into_iter().collect());
-            }
-        }
-        for &kind in Kind::ALL {
-            kind.dispatch(&mut Pack(self));
-        }
-    }
-
     /// An empty domain with the given SDG framework.
     pub fn empty(sdg: Arc<SdgFramework>) -> Self {
         Self {

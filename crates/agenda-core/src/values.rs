@@ -634,7 +634,8 @@ impl<'de> Deserialize<'de> for Text {
                 f.write_str("texts by language, with English")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Text, A::Error> {
-                let mut entries: Vec<(Lang, String)> = Vec::with_capacity(m.size_hint().unwrap_or(1));
+                let mut entries: Vec<(Lang, String)> =
+                    Vec::with_capacity(m.size_hint().unwrap_or(1));
                 while let Some((lang, text)) = m.next_entry::<Lang, String>()? {
                     let text = match text.trim() {
                         t if t.len() == text.len() => text,

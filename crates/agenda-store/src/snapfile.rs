@@ -61,8 +61,9 @@ struct Chunk {
     hash: String,
 }
 
-/// Entities per chunk: small enough to share a national kind's decoding among the cores.
-const CHUNK: usize = 32_768;
+/// Entities per chunk: small enough to share a national kind's decoding among the cores
+/// (and in tests small enough for the demo's kinds to span several chunks).
+const CHUNK: usize = if cfg!(test) { 64 } else { 32_768 };
 
 /// Why a file was not used; logged, never an error of the store.
 #[derive(Debug, thiserror::Error)]
@@ -187,88 +188,82 @@ impl Loaded {
         &self.header.stamp
     }
 
-    /// Decodes the snapshot over `sdg`, checking every chunk: first the chunks are decoded on
-    /// all cores, then each kind's map is built from its chunks, again on all cores.
+    /// Decodes the snapshot over `sdg`, checking every chunk, on every core: one thread builds
+    /// the largest kind's map (a national catalogue's observations) chunk after chunk, while
+    /// the others build the remaining kinds and then decode that kind's chunks ahead of it.
     pub(crate) fn decode(self, sdg: Arc<SdgFramework>) -> Result<Snapshot, Unusable> {
         let mut body = &self.bytes[self.body_at..];
-        let mut jobs = Vec::new();
-        let mut kinds = Vec::new();
+        let mut kinds: Vec<KindChunks<'_>> = Vec::new();
         for section in &self.header.sections {
             let kind = Kind::parse(&section.kind)
                 .ok_or_else(|| Unusable::Damaged(format!("unknown kind {}", section.kind)))?;
-            let mut count = 0;
-            for (i, chunk) in section.chunks.iter().enumerate() {
+            let mut chunks = Vec::new();
+            for chunk in &section.chunks {
                 let len = usize::try_from(chunk.len).map_err(|_| Unusable::Format)?;
                 if body.len() < len {
                     return Err(Unusable::Damaged("truncated".into()));
                 }
                 let (bytes, rest) = body.split_at(len);
                 body = rest;
-                jobs.push(Job {
-                    kind,
-                    index: (kinds.len(), i),
-                    chunk,
-                    bytes,
-                });
-                count += chunk.count;
+                chunks.push((chunk, bytes));
             }
-            kinds.push((kind, section.chunks.len(), count));
+            kinds.push(KindChunks { kind, chunks });
         }
-        let mut distinct: Vec<Kind> = kinds.iter().map(|k| k.0).collect();
+        let mut distinct: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
         distinct.sort();
         distinct.dedup();
-        if !body.is_empty() || distinct.len() != Kind::ALL.len() || kinds.len() != distinct.len()
-        {
+        if !body.is_empty() || distinct.len() != Kind::ALL.len() || kinds.len() != distinct.len() {
             return Err(Unusable::Damaged("sections do not match the kinds".into()));
         }
-
-        // Decode every chunk into its (key, entity) pairs.
-        let started = std::time::Instant::now();
-        let decoded = on_all_cores(jobs, |job: Job<'_>| {
-            if blake3::hash(job.bytes).to_hex().as_str() != job.chunk.hash {
-                return Err(Unusable::Damaged(format!("{} altered", job.kind.as_str())));
-            }
-            let pairs = job.kind.dispatch(&mut Decode {
-                bytes: job.bytes,
-                count: job.chunk.count,
-            })?;
-            Ok((job.index, pairs))
-        })?;
-        let mut slots: Vec<Vec<Option<Pairs>>> = kinds
-            .iter()
-            .map(|(_, chunks, _)| (0..*chunks).map(|_| None).collect())
-            .collect();
-        for ((k, i), pairs) in decoded {
-            slots[k][i] = Some(pairs);
-        }
-
-        let decode_ms = started.elapsed().as_millis() as u64;
-        // Build each kind's map from its chunks, largest kinds first.
-        let mut builds: Vec<(Kind, u64, Vec<Pairs>)> = kinds
-            .iter()
-            .zip(slots)
-            .map(|((kind, _, count), chunks)| (*kind, *count, chunks.into_iter().flatten().collect()))
-            .collect();
-        builds.sort_by_key(|b| std::cmp::Reverse(b.1));
-        let parts = on_all_cores(builds, |(kind, count, chunks)| {
+        kinds.sort_by_key(|k| std::cmp::Reverse(k.count()));
+        let mut rest = kinds.into_iter();
+        let Some(largest) = rest.next() else {
+            return Err(Unusable::Format);
+        };
+        let others = std::sync::Mutex::new(rest);
+        let ahead = Ahead {
+            chunks: &largest.chunks,
+            kind: largest.kind,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            slots: std::sync::Mutex::new((0..largest.chunks.len()).map(|_| None).collect()),
+            filled: std::sync::Condvar::new(),
+        };
+        let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
+        let (main, parts) = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..helpers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut part = Snapshot::default();
+                        loop {
+                            let next = others.lock().unwrap_or_else(|e| e.into_inner()).next();
+                            let Some(k) = next else { break };
+                            k.build(&mut part)?;
+                        }
+                        while ahead.decode_next() {}
+                        Ok::<_, Unusable>(part)
+                    })
+                })
+                .collect();
             let mut part = Snapshot::default();
-            kind.dispatch(&mut Build {
-                chunks,
-                into: &mut part,
-            })?;
-            if part.count(kind) as u64 != count {
-                return Err(Unusable::Damaged(format!("{} miscounted", kind.as_str())));
-            }
-            Ok(part)
-        })?;
-        tracing::debug!(
-            decode_ms,
-            build_ms = started.elapsed().as_millis() as u64 - decode_ms,
-            "snapshot file decoded"
-        );
+            let main = ahead.build(largest.count(), &mut part).and_then(|()| {
+                // Alone (one core), or done first: the kinds left are built here.
+                loop {
+                    let next = others.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some(k) = next else { break };
+                    k.build(&mut part)?;
+                }
+                Ok(part)
+            });
+            let parts: Vec<Result<Snapshot, Unusable>> = workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|_| Err(Unusable::Format)))
+                .collect();
+            (main, parts)
+        });
         let mut snapshot = Snapshot::empty(sdg);
         snapshot.version = self.header.stamp.version;
-        for mut part in parts {
+        for part in std::iter::once(main).chain(parts) {
+            let mut part = part?;
             for &kind in Kind::ALL {
                 kind.dispatch(&mut Merge {
                     from: &mut part,
@@ -280,45 +275,109 @@ impl Loaded {
     }
 }
 
-/// One chunk to decode.
-struct Job<'a> {
+/// The chunks of one kind in the file.
+struct KindChunks<'a> {
     kind: Kind,
-    /// (section, chunk) position.
-    index: (usize, usize),
-    chunk: &'a Chunk,
-    bytes: &'a [u8],
+    chunks: Vec<(&'a Chunk, &'a [u8])>,
+}
+
+impl KindChunks<'_> {
+    fn count(&self) -> u64 {
+        self.chunks.iter().map(|(c, _)| c.count).sum()
+    }
+
+    /// Decodes every chunk and builds the kind's map into `part`.
+    fn build(&self, part: &mut Snapshot) -> Result<(), Unusable> {
+        let mut chunks = self.chunks.iter();
+        let mut next = || chunks.next().map(|(c, b)| decode_chunk(self.kind, c, b));
+        self.kind.dispatch(&mut Build {
+            next: &mut next,
+            count: self.count(),
+            into: part,
+        })?;
+        check_count(part, self.kind, self.count())
+    }
+}
+
+fn check_count(part: &Snapshot, kind: Kind, count: u64) -> Result<(), Unusable> {
+    if part.count(kind) as u64 == count {
+        Ok(())
+    } else {
+        Err(Unusable::Damaged(format!("{} miscounted", kind.as_str())))
+    }
+}
+
+fn decode_chunk(kind: Kind, chunk: &Chunk, bytes: &[u8]) -> Result<Pairs, Unusable> {
+    if blake3::hash(bytes).to_hex().as_str() != chunk.hash {
+        return Err(Unusable::Damaged(format!("{} altered", kind.as_str())));
+    }
+    kind.dispatch(&mut Decode {
+        bytes,
+        count: chunk.count,
+    })
+}
+
+/// The largest kind's chunks, decoded by any thread, taken in order by the one building it.
+struct Ahead<'a> {
+    kind: Kind,
+    chunks: &'a [(&'a Chunk, &'a [u8])],
+    /// The next chunk no thread has taken yet.
+    next: std::sync::atomic::AtomicUsize,
+    slots: std::sync::Mutex<Vec<Option<Result<Pairs, Unusable>>>>,
+    filled: std::sync::Condvar,
+}
+
+impl Ahead<'_> {
+    /// Takes the next chunk nobody has taken and decodes it; false when none is left.
+    fn decode_next(&self) -> bool {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let Some((chunk, bytes)) = self.chunks.get(i) else {
+            return false;
+        };
+        let decoded = decode_chunk(self.kind, chunk, bytes);
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(decoded);
+        self.filled.notify_all();
+        true
+    }
+
+    /// Chunk `i`, decoded here if no thread has taken it, else waited for.
+    fn take(&self, i: usize) -> Result<Pairs, Unusable> {
+        loop {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(done) = slots[i].take() {
+                return done;
+            }
+            if self.next.load(std::sync::atomic::Ordering::SeqCst) <= i {
+                drop(slots);
+                self.decode_next();
+                continue;
+            }
+            // Another thread is decoding it.
+            while slots[i].is_none() {
+                slots = self.filled.wait(slots).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+    }
+
+    /// Builds the kind's map into `part`, chunk after chunk.
+    fn build(&self, count: u64, part: &mut Snapshot) -> Result<(), Unusable> {
+        let mut i = 0;
+        let mut next = || {
+            let chunk = (i < self.chunks.len()).then(|| self.take(i));
+            i += 1;
+            chunk
+        };
+        self.kind.dispatch(&mut Build {
+            next: &mut next,
+            count,
+            into: part,
+        })?;
+        check_count(part, self.kind, count)
+    }
 }
 
 /// A chunk's decoded `Vec<(String, T)>`, its type known from its kind.
 type Pairs = Box<dyn std::any::Any + Send>;
-
-/// Runs `work` on every item, on as many threads as there are cores, items taken in order.
-fn on_all_cores<I: Send, O: Send>(
-    items: Vec<I>,
-    work: impl Fn(I) -> Result<O, Unusable> + Sync,
-) -> Result<Vec<O>, Unusable> {
-    let next = std::sync::Mutex::new(items.into_iter());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let item = next.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some(item) = item else { return Ok(done) };
-                        done.push(work(item)?);
-                    }
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for w in workers {
-            all.extend(w.join().unwrap_or_else(|_| Err(Unusable::Format))?);
-        }
-        Ok(all)
-    })
-}
 
 struct Encode<'a>(&'a Snapshot);
 
@@ -364,26 +423,38 @@ impl KindFn for Decode<'_> {
     }
 }
 
-/// Builds one kind's map from its decoded chunks, in order.
+/// Builds one kind's map from its decoded chunks, taken in order from `next`.
 struct Build<'a> {
-    chunks: Vec<Pairs>,
+    next: &'a mut dyn FnMut() -> Option<Result<Pairs, Unusable>>,
+    count: u64,
     into: &'a mut Snapshot,
 }
 
 impl KindFn for Build<'_> {
     type Out = Result<(), Unusable>;
     fn call<T: Collection>(&mut self) -> Result<(), Unusable> {
-        let mut chunks = Vec::with_capacity(self.chunks.len());
-        for chunk in self.chunks.drain(..) {
-            let pairs = chunk
-                .downcast::<Vec<(String, T)>>()
-                .map_err(|_| Unusable::Format)?;
-            chunks.push(*pairs);
-        }
-        let total = chunks.iter().map(Vec::len).sum();
+        let mut failed = None;
+        let next = &mut self.next;
+        let chunks = std::iter::from_fn(|| match next()? {
+            Ok(pairs) => match pairs.downcast::<Vec<(String, T)>>() {
+                Ok(pairs) => Some(*pairs),
+                Err(_) => {
+                    failed = Some(Unusable::Format);
+                    None
+                }
+            },
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        });
         // Chunks follow each other in key order: no sort, no copy into one vector.
-        let all = ExactLen(chunks.into_iter().flatten(), total);
-        *T::of_mut(self.into) = agenda_core::snapshot::packed_sorted(all);
+        let count = usize::try_from(self.count).map_err(|_| Unusable::Format)?;
+        let map = agenda_core::snapshot::packed_sorted(ExactLen(chunks.flatten(), count));
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        *T::of_mut(self.into) = map;
         Ok(())
     }
 }

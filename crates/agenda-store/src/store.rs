@@ -1199,7 +1199,6 @@ async fn load(pool: &AnyPool, sdg: Arc<SdgFramework>) -> Result<Snapshot, StoreE
                 snapshot.upsert(entity);
             }
         }
-        snapshot.pack();
         Ok(snapshot)
     });
 
