@@ -135,7 +135,7 @@ fn every_channel_answers_from_the_catalogue() {
         .and_then(|r| r.split('"').next())
         .unwrap()
         .to_owned();
-    let chat_post = |origin: &str| {
+    let chat_post = |origin: &str, fields: &[(&str, &str)]| {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -148,7 +148,9 @@ fn every_channel_answers_from_the_catalogue() {
                     .post(format!("{}/chat", s.base))
                     .header("content-type", "application/x-www-form-urlencoded")
                     .header("origin", origin)
-                    .body(form(&[("session", &session), ("message", "passport")]))
+                    .body(form(
+                        &[&[("session", session.as_str())][..], fields].concat(),
+                    ))
                     .send()
                     .await
                     .unwrap()
@@ -157,8 +159,36 @@ fn every_channel_answers_from_the_catalogue() {
             })
     };
     // Another site cannot make a visitor's browser post into the conversation.
-    assert_eq!(chat_post("https://elsewhere.example"), 403);
-    assert_eq!(chat_post(&s.base), 303);
+    let typed = [("message", "passport")];
+    assert_eq!(chat_post("https://elsewhere.example", &typed), 403);
+    assert_eq!(chat_post(&s.base, &typed), 303);
+    let conversation = || get(&s, &format!("/fr/chat?session={session}")).text;
+    let page = conversation();
+    assert!(page.contains("passport"), "{page}");
+    // Enter in the text box presses the form's first button: it must be Send, which carries
+    // no value of its own, never a quick answer.
+    let form_html = page.split("class=\"chat-form\"").nth(1).unwrap();
+    let first_button = form_html.split("<button").nth(1).unwrap();
+    assert!(!first_button.contains("name="), "{first_button}");
+    // A quick answer pressed while text was typed: both fields arrive, the answer pressed is
+    // what was said, and nothing is refused.
+    let quick = page
+        .split("name=\"quick\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("an answer offers quick answers: {page}"));
+    let pressed = [("message", "half-typed words"), ("quick", quick.as_str())];
+    assert_eq!(chat_post(&s.base, &pressed), 303);
+    let after = conversation();
+    assert!(!after.contains("half-typed words"), "{after}");
+    assert!(
+        after.contains(&format!("</span> {quick}</p>")),
+        "the quick answer is the person's last turn: {after}"
+    );
+    // Enter after typing, once quick answers are shown: only the text is sent.
+    assert_eq!(chat_post(&s.base, &[("message", "driving licence")]), 303);
+    assert!(conversation().contains("driving licence"));
 
     // Search box on every page, and the results page.
     assert!(get(&s, "/").text.contains("action=\"/search\""));

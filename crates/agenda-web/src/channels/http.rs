@@ -154,8 +154,10 @@ pub async fn chat_api(
 pub struct ChatForm {
     /// The conversation.
     pub session: Option<String>,
-    /// What the person says.
+    /// What the person types.
     pub message: Option<String>,
+    /// A quick answer the person pressed instead (a field of its own: the typed text comes too).
+    pub quick: Option<String>,
 }
 
 /// `GET /chat?session=`: the conversation so far and a form to go on.
@@ -209,7 +211,8 @@ pub async fn chat_post(
         )
             .into_response();
     };
-    let message: String = f.message.unwrap_or_default().chars().take(1000).collect();
+    let said = f.quick.filter(|q| !q.trim().is_empty()).or(f.message);
+    let message: String = said.unwrap_or_default().chars().take(1000).collect();
     let s = state.public_snapshot();
     let finder = state.finder();
     respond(&state.chats, &s, &finder, &session, &message, lang.0);
