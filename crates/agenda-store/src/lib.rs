@@ -39,6 +39,8 @@ mod feedback_tests;
 #[cfg(test)]
 mod jobs_tests;
 #[cfg(test)]
+mod migrate_tests;
+#[cfg(test)]
 mod snapfile_tests;
 #[cfg(test)]
 mod subscriptions_tests;

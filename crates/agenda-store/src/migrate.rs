@@ -86,9 +86,18 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
 
 /// Applies the migrations `pool` has not seen yet; returns how many were applied.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<usize, StoreError> {
+    run_up_to(pool, backend, i64::MAX).await
+}
+
+/// Applies the migrations `pool` has not seen yet, up to version `last`.
+pub(crate) async fn run_up_to(
+    pool: &AnyPool,
+    backend: Backend,
+    last: i64,
+) -> Result<usize, StoreError> {
     sqlx::query(CREATE_TABLE).execute(pool).await?;
     let mut applied = 0;
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
         let mut tx = pool.begin_with(backend.begin_write()).await?;
         if backend == Backend::Postgres {
             // Two processes starting at once must not both apply the same migration.
