@@ -4,42 +4,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use agenda_store::testing::{TestDb, test_databases};
-
 mod common;
 
-use common::{BIN, Server, repo};
-
-/// A database for one test (dropped at the end), with a label for messages.
-struct Db {
-    url: String,
-    label: &'static str,
-    _db: Option<TestDb>,
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
-/// Runs `test` once per backend (SQLite, and PostgreSQL when `AGENDA_TEST_POSTGRES_URL` is set);
-/// `fresh()` gives it a new empty database of that backend each time it is called.
-fn each_backend(mut test: impl FnMut(&dyn Fn() -> Db)) {
-    let backends = block_on(test_databases()).len();
-    for i in 0..backends {
-        test(&|| {
-            let db = block_on(test_databases()).swap_remove(i);
-            Db {
-                url: db.url().to_owned(),
-                label: db.backend().as_str(),
-                _db: Some(db),
-            }
-        });
-    }
-}
+use common::{BIN, Db, Server, each_backend, repo};
 
 fn agenda(db: &Db, args: &[&str]) -> Output {
     let cwd = tempfile::tempdir().unwrap();
@@ -283,11 +250,7 @@ fn check_on_the_demo_lists_the_warnings_the_data_contains() {
 fn a_database_url_with_an_unknown_scheme_is_refused_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("typo.db");
-    let db = Db {
-        url: format!("sqllite://{}", file.display()),
-        label: "typo",
-        _db: None,
-    };
+    let db = Db::at(format!("sqllite://{}", file.display()), "typo");
     let out = agenda(&db, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -300,11 +263,7 @@ fn a_database_url_with_an_unknown_scheme_is_refused_and_creates_nothing() {
 fn a_new_sqlite_file_is_created_where_the_url_says() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("nested/new.db");
-    let db = Db {
-        url: format!("sqlite://{}", file.display()),
-        label: "sqlite",
-        _db: None,
-    };
+    let db = Db::at(format!("sqlite://{}", file.display()), "sqlite");
     ok(&db, &["migrate"]);
     assert!(file.exists());
 }

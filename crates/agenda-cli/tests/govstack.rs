@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::{BIN, repo};
+use common::{BIN, databases, repo};
 
 fn agenda(url: &str, args: &[&str]) -> Output {
     let cwd = tempfile::tempdir().unwrap();
@@ -35,78 +35,85 @@ fn text(out: &Output) -> (String, String) {
 #[test]
 fn both_published_workbooks_import_over_the_demo_country_with_their_report() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let demo = repo().join("data/demo");
-    let out = agenda(&url, &["import", demo.to_str().unwrap()]);
-    assert!(out.status.success(), "{:?}", text(&out));
+    for db in databases() {
+        let url = db.url.clone();
 
-    let rfi2 = fixture("rfi2-service-catalogue-template.xlsx");
-    let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("read as the GovStack RFI-2 service catalogue — 1 service"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("new organisation MCT \"Ministory of Civil Trasnsportation\" (ministry)"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("not mapped"), "{stdout}");
-    assert!(
-        stdout.contains("column F (Number of customers / year (customer base)): 0"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("(1 organisation, 1 service)"), "{stdout}");
-    assert!(stdout.contains("2 created, 0 updated"), "{stdout}");
+        let demo = repo().join("data/demo");
+        let out = agenda(&url, &["import", demo.to_str().unwrap()]);
+        assert!(out.status.success(), "{:?}", text(&out));
 
-    // The same workbook again: recognised, reported, nothing changes.
-    let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("0 created, 0 updated"), "{stdout}");
+        let rfi2 = fixture("rfi2-service-catalogue-template.xlsx");
+        let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("read as the GovStack RFI-2 service catalogue — 1 service"),
+            "{stdout}"
+        );
+        assert!(
+            stdout
+                .contains("new organisation MCT \"Ministory of Civil Trasnsportation\" (ministry)"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("not mapped"), "{stdout}");
+        assert!(
+            stdout.contains("column F (Number of customers / year (customer base)): 0"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("(1 organisation, 1 service)"), "{stdout}");
+        assert!(stdout.contains("2 created, 0 updated"), "{stdout}");
 
-    let roadmap = fixture("high-level-roadmap-template.xlsx");
-    let out = agenda(&url, &["import", roadmap.to_str().unwrap()]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("read as the GovStack High Level Roadmap"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("have no week marked"), "{stdout}");
-    assert!(stdout.contains("column F (Deliverable): "), "{stdout}");
+        // The same workbook again: recognised, reported, nothing changes.
+        let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("0 created, 0 updated"), "{stdout}");
 
-    // The service is in the database: the native export lists it.
-    let export = dir.path().join("out");
-    let out = agenda(
-        &url,
-        &[
-            "export",
-            "--format",
-            "csv",
-            "--out",
-            export.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{:?}", text(&out));
-    let services = std::fs::read_to_string(export.join("services.csv")).unwrap();
-    let row = services
-        .lines()
-        .find(|l| l.starts_with("Example-Sevice-1,"))
-        .expect("the imported service");
-    assert!(row.contains("Driving licence"), "{row}");
-    assert!(row.contains(",MCT,1,in_person,1102000,"), "{row}");
+        let roadmap = fixture("high-level-roadmap-template.xlsx");
+        let out = agenda(&url, &["import", roadmap.to_str().unwrap()]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("read as the GovStack High Level Roadmap"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("have no week marked"), "{stdout}");
+        assert!(stdout.contains("column F (Deliverable): "), "{stdout}");
+
+        // The service is in the database: the native export lists it.
+        let export = dir.path().join("out");
+        let out = agenda(
+            &url,
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--out",
+                export.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{:?}", text(&out));
+        let services = std::fs::read_to_string(export.join("services.csv")).unwrap();
+        let row = services
+            .lines()
+            .find(|l| l.starts_with("Example-Sevice-1,"))
+            .expect("the imported service");
+        assert!(row.contains("Driving licence"), "{row}");
+        assert!(row.contains(",MCT,1,in_person,1102000,"), "{row}");
+    }
 }
 
 #[test]
 fn a_file_named_xlsx_that_is_not_a_workbook_is_refused_with_exit_status_1() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let fake = dir.path().join("catalogue.xlsx");
-    std::fs::write(&fake, "S.no,Service Name\n1,Driving licence\n").unwrap();
-    let out = agenda(&url, &["import", fake.to_str().unwrap()]);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    for db in databases() {
+        let url = db.url.clone();
+
+        let fake = dir.path().join("catalogue.xlsx");
+        std::fs::write(&fake, "S.no,Service Name\n1,Driving licence\n").unwrap();
+        let out = agenda(&url, &["import", fake.to_str().unwrap()]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+    }
 }

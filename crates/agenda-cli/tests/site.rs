@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use agenda_core::Snapshot;
 use agenda_core::kpi_status::assess;
-use common::{Server, get, get_with, head_with, serve};
+use common::{Db, Server, databases, get, get_with, head_with, serve};
 
 const TODAY: &str = "2026-11-26";
 const LANGS: [(&str, &str); 3] = [("en", ""), ("fr", "/fr"), ("es", "/es")];
@@ -20,10 +20,11 @@ fn demo() -> Snapshot {
     agenda_core::visibility::public_view(&agenda_io::apply_in_memory(&empty, &plan))
 }
 
-fn start() -> (Server, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    (serve(&url, &["--demo", "--today", TODAY]), dir)
+/// The demo served on each backend in turn.
+fn started() -> impl Iterator<Item = (Server, Db)> {
+    databases()
+        .into_iter()
+        .map(|db| (serve(&db.url, &["--demo", "--today", TODAY]), db))
 }
 
 /// The page's text with the HTML entities that templates produce turned back into characters.
@@ -52,392 +53,405 @@ fn page(s: &Server, path: &str) -> String {
 
 #[test]
 fn every_page_type_renders_every_entity_in_three_languages() {
-    let (s, _dir) = start();
-    let d = demo();
-    for (lang, pre) in LANGS {
-        let home = page(&s, &format!("{pre}/"));
-        assert!(home.contains(&format!("<html lang=\"{lang}\">")));
-        assert!(
-            home.contains(d.the_agenda().unwrap().title.get(lang)),
-            "{lang} home title"
-        );
-        for l in ["en", "fr", "es"] {
+    for (s, _db) in started() {
+        let d = demo();
+        for (lang, pre) in LANGS {
+            let home = page(&s, &format!("{pre}/"));
+            assert!(home.contains(&format!("<html lang=\"{lang}\">")));
             assert!(
-                home.contains(&format!("hreflang=\"{l}\"")),
-                "{lang} home links {l}"
+                home.contains(d.the_agenda().unwrap().title.get(lang)),
+                "{lang} home title"
             );
-        }
-
-        let pillars = page(&s, &format!("{pre}/pillars"));
-        for p in d.pillars.values() {
-            assert!(
-                pillars.contains(p.title.get(lang)),
-                "{lang} pillar {}",
-                p.code
-            );
-        }
-
-        let list = page(&s, &format!("{pre}/action-lines"));
-        for a in d.action_lines.values() {
-            assert!(
-                list.contains(&format!("/action-lines/{}\"", a.code)),
-                "{lang} list {}",
-                a.code
-            );
-            let p = page(&s, &format!("{pre}/action-lines/{}", a.code));
-            assert!(p.contains(a.title.get(lang)), "{lang} {} title", a.code);
-            let lead = &d.organisations[a.lead_org.as_str()];
-            assert!(p.contains(lead.name.get(lang)), "{lang} {} lead", a.code);
-            for m in d.milestones.values().filter(|m| m.action_line == a.code) {
+            for l in ["en", "fr", "es"] {
                 assert!(
-                    p.contains(&format!("id=\"{}\"", m.code)),
-                    "{lang} {} milestone",
-                    m.code
+                    home.contains(&format!("hreflang=\"{l}\"")),
+                    "{lang} home links {l}"
                 );
             }
-            for t in &a.sdg_targets {
+
+            let pillars = page(&s, &format!("{pre}/pillars"));
+            for p in d.pillars.values() {
                 assert!(
-                    p.contains(&format!(">{t}</a>")),
-                    "{lang} {} target {t}",
+                    pillars.contains(p.title.get(lang)),
+                    "{lang} pillar {}",
+                    p.code
+                );
+            }
+
+            let list = page(&s, &format!("{pre}/action-lines"));
+            for a in d.action_lines.values() {
+                assert!(
+                    list.contains(&format!("/action-lines/{}\"", a.code)),
+                    "{lang} list {}",
+                    a.code
+                );
+                let p = page(&s, &format!("{pre}/action-lines/{}", a.code));
+                assert!(p.contains(a.title.get(lang)), "{lang} {} title", a.code);
+                let lead = &d.organisations[a.lead_org.as_str()];
+                assert!(p.contains(lead.name.get(lang)), "{lang} {} lead", a.code);
+                for m in d.milestones.values().filter(|m| m.action_line == a.code) {
+                    assert!(
+                        p.contains(&format!("id=\"{}\"", m.code)),
+                        "{lang} {} milestone",
+                        m.code
+                    );
+                }
+                for t in &a.sdg_targets {
+                    assert!(
+                        p.contains(&format!(">{t}</a>")),
+                        "{lang} {} target {t}",
+                        a.code
+                    );
+                }
+                for r in d
+                    .progress_reports
+                    .values()
+                    .filter(|r| r.action_line == a.code)
+                    .take(1)
+                {
+                    assert!(
+                        p.contains(&format!("<h3>{}</h3>", r.period))
+                            || p.contains(&r.period.to_string())
+                    );
+                }
+            }
+
+            let today = agenda_core::Date::parse(TODAY).unwrap();
+            let kpis = page(&s, &format!("{pre}/kpis"));
+            for k in d.kpis.values() {
+                assert!(
+                    kpis.contains(&format!("/kpis/{}\"", k.code)),
+                    "{lang} list {}",
+                    k.code
+                );
+                let p = page(&s, &format!("{pre}/kpis/{}", k.code));
+                assert!(p.contains(k.title.get(lang)), "{lang} {} title", k.code);
+                let status = assess(k, d.observations_of(k.code.as_str()), today).status;
+                assert!(
+                    p.contains(&format!(
+                        "<p class=\"status-line\"><span class=\"badge {}\">",
+                        status.as_str()
+                    )),
+                    "{lang} {}: status should be {}",
+                    k.code,
+                    status.as_str()
+                );
+                assert!(
+                    p.contains("<svg class=\"chart\""),
+                    "{lang} {} chart",
+                    k.code
+                );
+                assert!(
+                    p.contains(&format!("href=\"/kpis/{}.csv\"", k.code)),
+                    "{lang} {} csv",
+                    k.code
+                );
+            }
+
+            for o in d.organisations.values() {
+                let p = page(&s, &format!("{pre}/organisations/{}", o.code));
+                assert!(p.contains(o.name.get(lang)), "{lang} {} name", o.code);
+            }
+
+            let sdgs = page(&s, &format!("{pre}/sdgs"));
+            for g in d.sdg.goals.values() {
+                assert!(sdgs.contains(g.short.get(lang)), "{lang} goal {}", g.goal);
+                let p = page(&s, &format!("{pre}/sdgs/{}", g.goal));
+                assert!(
+                    p.contains(g.title.get(lang)),
+                    "{lang} goal {} title",
+                    g.goal
+                );
+            }
+
+            let roadmap = page(&s, &format!("{pre}/roadmap"));
+            assert!(roadmap.contains(TODAY));
+            for a in d.action_lines.values() {
+                assert!(
+                    roadmap.contains(a.title.get(lang)),
+                    "{lang} roadmap {}",
                     a.code
                 );
             }
-            for r in d
-                .progress_reports
-                .values()
-                .filter(|r| r.action_line == a.code)
-                .take(1)
-            {
+
+            let plan = page(&s, &format!("{pre}/regulatory-plan"));
+            for l in d.legal_instruments.values() {
                 assert!(
-                    p.contains(&format!("<h3>{}</h3>", r.period))
-                        || p.contains(&r.period.to_string())
+                    plan.contains(&format!("id=\"{}\"", l.code)),
+                    "{lang} {}",
+                    l.code
                 );
             }
-        }
 
-        let today = agenda_core::Date::parse(TODAY).unwrap();
-        let kpis = page(&s, &format!("{pre}/kpis"));
-        for k in d.kpis.values() {
-            assert!(
-                kpis.contains(&format!("/kpis/{}\"", k.code)),
-                "{lang} list {}",
-                k.code
-            );
-            let p = page(&s, &format!("{pre}/kpis/{}", k.code));
-            assert!(p.contains(k.title.get(lang)), "{lang} {} title", k.code);
-            let status = assess(k, d.observations_of(k.code.as_str()), today).status;
-            assert!(
-                p.contains(&format!(
-                    "<p class=\"status-line\"><span class=\"badge {}\">",
-                    status.as_str()
-                )),
-                "{lang} {}: status should be {}",
-                k.code,
-                status.as_str()
-            );
-            assert!(
-                p.contains("<svg class=\"chart\""),
-                "{lang} {} chart",
-                k.code
-            );
-            assert!(
-                p.contains(&format!("href=\"/kpis/{}.csv\"", k.code)),
-                "{lang} {} csv",
-                k.code
-            );
+            let open = page(&s, &format!("{pre}/open-data"));
+            assert!(open.contains("/open-data/agenda.zip") && open.contains("/feed.atom"));
         }
-
-        for o in d.organisations.values() {
-            let p = page(&s, &format!("{pre}/organisations/{}", o.code));
-            assert!(p.contains(o.name.get(lang)), "{lang} {} name", o.code);
-        }
-
-        let sdgs = page(&s, &format!("{pre}/sdgs"));
-        for g in d.sdg.goals.values() {
-            assert!(sdgs.contains(g.short.get(lang)), "{lang} goal {}", g.goal);
-            let p = page(&s, &format!("{pre}/sdgs/{}", g.goal));
-            assert!(
-                p.contains(g.title.get(lang)),
-                "{lang} goal {} title",
-                g.goal
-            );
-        }
-
-        let roadmap = page(&s, &format!("{pre}/roadmap"));
-        assert!(roadmap.contains(TODAY));
-        for a in d.action_lines.values() {
-            assert!(
-                roadmap.contains(a.title.get(lang)),
-                "{lang} roadmap {}",
-                a.code
-            );
-        }
-
-        let plan = page(&s, &format!("{pre}/regulatory-plan"));
-        for l in d.legal_instruments.values() {
-            assert!(
-                plan.contains(&format!("id=\"{}\"", l.code)),
-                "{lang} {}",
-                l.code
-            );
-        }
-
-        let open = page(&s, &format!("{pre}/open-data"));
-        assert!(open.contains("/open-data/agenda.zip") && open.contains("/feed.atom"));
     }
 }
 
 #[test]
 fn kpi_statuses_match_the_documented_rule_in_the_demo() {
-    let (s, _dir) = start();
-    let expected = [
-        ("on_track", "KPI-02"),
-        ("at_risk", "KPI-06"),
-        ("off_track", "KPI-01"),
-        ("no_recent_data", "KPI-15"),
-        ("not_due_yet", "KPI-19"),
-    ];
-    for (status, code) in expected {
-        let p = page(&s, &format!("/kpis/{code}"));
-        assert!(
-            p.contains(&format!(
-                "<p class=\"status-line\"><span class=\"badge {status}\">"
-            )),
-            "{code} should be {status}"
-        );
+    for (s, _db) in started() {
+        let expected = [
+            ("on_track", "KPI-02"),
+            ("at_risk", "KPI-06"),
+            ("off_track", "KPI-01"),
+            ("no_recent_data", "KPI-15"),
+            ("not_due_yet", "KPI-19"),
+        ];
+        for (status, code) in expected {
+            let p = page(&s, &format!("/kpis/{code}"));
+            assert!(
+                p.contains(&format!(
+                    "<p class=\"status-line\"><span class=\"badge {status}\">"
+                )),
+                "{code} should be {status}"
+            );
+        }
+        let list = page(&s, "/kpis?status=off_track");
+        for code in ["KPI-01", "KPI-07", "KPI-28"] {
+            assert!(
+                list.contains(&format!("/kpis/{code}\"")),
+                "{code} off track"
+            );
+        }
+        assert!(!list.contains("/kpis/KPI-02\""));
     }
-    let list = page(&s, "/kpis?status=off_track");
-    for code in ["KPI-01", "KPI-07", "KPI-28"] {
-        assert!(
-            list.contains(&format!("/kpis/{code}\"")),
-            "{code} off track"
-        );
-    }
-    assert!(!list.contains("/kpis/KPI-02\""));
 }
 
 #[test]
 fn kpi_data_downloads_in_open_sdg_layout_without_drafts() {
-    let (s, _dir) = start();
-    let r = get(&s, "/kpis/KPI-24.csv");
-    assert_eq!(r.status, 200);
-    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
-    let mut lines = r.text.lines();
-    assert_eq!(lines.next(), Some("Year,area,sex,Value"));
-    assert!(r.text.contains("\n2025,,,"), "{}", r.text);
-    assert!(r.text.contains("\n2025,rural,,"), "{}", r.text);
-    // KPI-01's 2026-Q3 figure is only submitted: not public.
-    let k1 = get(&s, "/kpis/KPI-01.csv");
-    assert!(!k1.text.contains("2026-Q3"), "{}", k1.text);
-    let api = get(&s, "/api/v1/kpis/KPI-01").json();
-    let periods: Vec<&str> = api["observations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["period"].as_str().unwrap())
-        .collect();
-    assert!(!periods.contains(&"2026-Q3"), "{periods:?}");
-    assert!(get(&s, "/kpis/KPI-99.csv").status == 404);
+    for (s, _db) in started() {
+        let r = get(&s, "/kpis/KPI-24.csv");
+        assert_eq!(r.status, 200);
+        assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+        let mut lines = r.text.lines();
+        assert_eq!(lines.next(), Some("Year,area,sex,Value"));
+        assert!(r.text.contains("\n2025,,,"), "{}", r.text);
+        assert!(r.text.contains("\n2025,rural,,"), "{}", r.text);
+        // KPI-01's 2026-Q3 figure is only submitted: not public.
+        let k1 = get(&s, "/kpis/KPI-01.csv");
+        assert!(!k1.text.contains("2026-Q3"), "{}", k1.text);
+        let api = get(&s, "/api/v1/kpis/KPI-01").json();
+        let periods: Vec<&str> = api["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["period"].as_str().unwrap())
+            .collect();
+        assert!(!periods.contains(&"2026-Q3"), "{periods:?}");
+        assert!(get(&s, "/kpis/KPI-99.csv").status == 404);
+    }
 }
 
 #[test]
 fn pages_are_cached_by_snapshot_version_and_carry_security_headers() {
-    let (s, _dir) = start();
-    let r = get(&s, "/kpis/KPI-01");
-    let etag = r.header("etag").expect("etag").to_owned();
-    assert!(etag.starts_with("W/\""));
-    let csp = r.header("content-security-policy").unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
-    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
-    assert!(r.header("referrer-policy").is_some());
-    let again = get_with(&s, "/kpis/KPI-01", &[("if-none-match", &etag)]);
-    assert_eq!(again.status, 304);
-    assert!(again.text.is_empty());
-    let gz = get_with(&s, "/", &[("accept-encoding", "gzip")]);
-    assert_eq!(gz.header("content-encoding"), Some("gzip"));
-    assert!(page(&s, "/").contains("<html lang=\"en\">"));
+    for (s, _db) in started() {
+        let r = get(&s, "/kpis/KPI-01");
+        let etag = r.header("etag").expect("etag").to_owned();
+        assert!(etag.starts_with("W/\""));
+        let csp = r.header("content-security-policy").unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert!(r.header("referrer-policy").is_some());
+        let again = get_with(&s, "/kpis/KPI-01", &[("if-none-match", &etag)]);
+        assert_eq!(again.status, 304);
+        assert!(again.text.is_empty());
+        let gz = get_with(&s, "/", &[("accept-encoding", "gzip")]);
+        assert_eq!(gz.header("content-encoding"), Some("gzip"));
+        assert!(page(&s, "/").contains("<html lang=\"en\">"));
+    }
 }
 
 #[test]
 fn head_answers_gets_headers_and_revalidates_like_get() {
-    let (s, _dir) = start();
-    for path in ["/", "/kpis/KPI-01", "/fr/services", "/api/v1/kpis/KPI-01"] {
-        // Twice: once filling the page cache, once from it.
-        for _ in 0..2 {
-            let g = get(&s, path);
-            let h = head_with(&s, path, &[]);
-            assert_eq!((g.status, h.status), (200, 200), "{path}");
-            assert!(h.text.is_empty(), "HEAD {path} has a body");
-            let names = |r: &common::Reply| {
-                let mut n: Vec<String> = r
-                    .headers
-                    .keys()
-                    .map(|k| k.as_str().to_owned())
-                    .filter(|k| k != "date")
-                    .collect();
-                n.sort();
-                n
-            };
-            assert_eq!(names(&h), names(&g), "{path}");
-            for name in names(&g) {
-                assert_eq!(h.header(&name), g.header(&name), "{path}: {name}");
+    for (s, _db) in started() {
+        for path in ["/", "/kpis/KPI-01", "/fr/services", "/api/v1/kpis/KPI-01"] {
+            // Twice: once filling the page cache, once from it.
+            for _ in 0..2 {
+                let g = get(&s, path);
+                let h = head_with(&s, path, &[]);
+                assert_eq!((g.status, h.status), (200, 200), "{path}");
+                assert!(h.text.is_empty(), "HEAD {path} has a body");
+                let names = |r: &common::Reply| {
+                    let mut n: Vec<String> = r
+                        .headers
+                        .keys()
+                        .map(|k| k.as_str().to_owned())
+                        .filter(|k| k != "date")
+                        .collect();
+                    n.sort();
+                    n
+                };
+                assert_eq!(names(&h), names(&g), "{path}");
+                for name in names(&g) {
+                    assert_eq!(h.header(&name), g.header(&name), "{path}: {name}");
+                }
+                let etag = g.header("etag").expect("etag");
+                assert!(g.header("cache-control").is_some(), "{path}");
+                let again = head_with(&s, path, &[("if-none-match", etag)]);
+                assert_eq!(again.status, 304, "HEAD {path} with its ETag");
+                assert_eq!(again.header("etag"), Some(etag), "{path}");
             }
-            let etag = g.header("etag").expect("etag");
-            assert!(g.header("cache-control").is_some(), "{path}");
-            let again = head_with(&s, path, &[("if-none-match", etag)]);
-            assert_eq!(again.status, 304, "HEAD {path} with its ETag");
-            assert_eq!(again.header("etag"), Some(etag), "{path}");
         }
     }
 }
 
 #[test]
 fn each_negotiated_language_has_its_own_etag() {
-    let (s, _dir) = start();
-    for path in ["/kpis", "/services/SVC-001"] {
-        let en = get_with(&s, path, &[("accept-language", "en")]);
-        let fr = get_with(&s, path, &[("accept-language", "fr-FR,fr;q=0.9")]);
-        assert!(fr.text.contains("<html lang=\"fr\">"), "{path}");
-        let (en_tag, fr_tag) = (en.header("etag").unwrap(), fr.header("etag").unwrap());
-        assert_ne!(en_tag, fr_tag, "{path}");
-        // French revalidated with the English tag is a new answer, in French.
-        let r = get_with(
-            &s,
-            path,
-            &[("accept-language", "fr"), ("if-none-match", en_tag)],
-        );
-        assert_eq!(r.status, 200, "{path}");
-        assert!(r.text.contains("<html lang=\"fr\">"), "{path}");
-        let r = get_with(
-            &s,
-            path,
-            &[("accept-language", "fr"), ("if-none-match", fr_tag)],
-        );
-        assert_eq!(r.status, 304, "{path}");
-        // The URL prefix names the same French answer as the header.
-        let prefixed = get(&s, &format!("/fr{path}"));
-        assert_eq!(prefixed.header("etag"), Some(fr_tag), "{path}");
+    for (s, _db) in started() {
+        for path in ["/kpis", "/services/SVC-001"] {
+            let en = get_with(&s, path, &[("accept-language", "en")]);
+            let fr = get_with(&s, path, &[("accept-language", "fr-FR,fr;q=0.9")]);
+            assert!(fr.text.contains("<html lang=\"fr\">"), "{path}");
+            let (en_tag, fr_tag) = (en.header("etag").unwrap(), fr.header("etag").unwrap());
+            assert_ne!(en_tag, fr_tag, "{path}");
+            // French revalidated with the English tag is a new answer, in French.
+            let r = get_with(
+                &s,
+                path,
+                &[("accept-language", "fr"), ("if-none-match", en_tag)],
+            );
+            assert_eq!(r.status, 200, "{path}");
+            assert!(r.text.contains("<html lang=\"fr\">"), "{path}");
+            let r = get_with(
+                &s,
+                path,
+                &[("accept-language", "fr"), ("if-none-match", fr_tag)],
+            );
+            assert_eq!(r.status, 304, "{path}");
+            // The URL prefix names the same French answer as the header.
+            let prefixed = get(&s, &format!("/fr{path}"));
+            assert_eq!(prefixed.header("etag"), Some(fr_tag), "{path}");
+        }
     }
 }
 
 #[test]
 fn the_language_comes_from_the_url_then_accept_language() {
-    let (s, _dir) = start();
-    let fr = get_with(
-        &s,
-        "/kpis",
-        &[("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")],
-    );
-    assert!(fr.text.contains("<html lang=\"fr\">"));
-    assert!(fr.header("vary").unwrap_or("").contains("Accept-Language"));
-    let es_url = get_with(&s, "/es/kpis", &[("accept-language", "fr")]);
-    assert!(es_url.text.contains("<html lang=\"es\">"));
-    assert!(es_url.text.contains("Indicadores"));
-    // A text only in English is shown in English and marked as such.
-    let fr_ms = text(&get(&s, "/fr/action-lines/AL-1.1").text);
-    assert!(
-        fr_ms.contains("<span lang=\"en\">National portal launched</span>"),
-        "{fr_ms}"
-    );
+    for (s, _db) in started() {
+        let fr = get_with(
+            &s,
+            "/kpis",
+            &[("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")],
+        );
+        assert!(fr.text.contains("<html lang=\"fr\">"));
+        assert!(fr.header("vary").unwrap_or("").contains("Accept-Language"));
+        let es_url = get_with(&s, "/es/kpis", &[("accept-language", "fr")]);
+        assert!(es_url.text.contains("<html lang=\"es\">"));
+        assert!(es_url.text.contains("Indicadores"));
+        // A text only in English is shown in English and marked as such.
+        let fr_ms = text(&get(&s, "/fr/action-lines/AL-1.1").text);
+        assert!(
+            fr_ms.contains("<span lang=\"en\">National portal launched</span>"),
+            "{fr_ms}"
+        );
+    }
 }
 
 #[test]
 fn unknown_codes_and_bad_filters_get_pages_in_the_visitors_language() {
-    let (s, _dir) = start();
-    let r = get(&s, "/fr/action-lines/AL-9.9");
-    assert_eq!(r.status, 404);
-    assert!(r.text.contains("<html lang=\"fr\">") && r.text.contains("Page introuvable"));
-    assert!(text(&r.text).contains("« AL-9.9 »"));
-    let r = get(&s, "/es/kpis/NOPE");
-    assert_eq!(r.status, 404);
-    assert!(r.text.contains("Página no encontrada"));
-    for bad in [
-        "/action-lines?status=finished",
-        "/action-lines?pillar=P99",
-        "/action-lines?lead=NOBODY",
-        "/action-lines?sdg=18",
-        "/kpis?status=great",
-        "/sdgs/99",
-    ] {
-        let r = get(&s, bad);
-        assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
-        assert!(r.text.contains("<html lang=\"en\">"), "{bad}");
+    for (s, _db) in started() {
+        let r = get(&s, "/fr/action-lines/AL-9.9");
+        assert_eq!(r.status, 404);
+        assert!(r.text.contains("<html lang=\"fr\">") && r.text.contains("Page introuvable"));
+        assert!(text(&r.text).contains("« AL-9.9 »"));
+        let r = get(&s, "/es/kpis/NOPE");
+        assert_eq!(r.status, 404);
+        assert!(r.text.contains("Página no encontrada"));
+        for bad in [
+            "/action-lines?status=finished",
+            "/action-lines?pillar=P99",
+            "/action-lines?lead=NOBODY",
+            "/action-lines?sdg=18",
+            "/kpis?status=great",
+            "/sdgs/99",
+        ] {
+            let r = get(&s, bad);
+            assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
+            assert!(r.text.contains("<html lang=\"en\">"), "{bad}");
+        }
+        let ok = page(&s, "/action-lines?status=delayed&pillar=&lead=&sdg=");
+        assert!(ok.contains("/action-lines/AL-2.4\"") && ok.contains("/action-lines/AL-5.3\""));
+        assert!(!ok.contains("/action-lines/AL-1.1\""));
+        let r = get(&s, "/no/such/page");
+        assert_eq!(r.status, 404);
+        assert!(r.text.contains("<html"));
+        let api = get(&s, "/api/v1/nothing");
+        assert_eq!(api.json()["error"]["code"], "not_found");
     }
-    let ok = page(&s, "/action-lines?status=delayed&pillar=&lead=&sdg=");
-    assert!(ok.contains("/action-lines/AL-2.4\"") && ok.contains("/action-lines/AL-5.3\""));
-    assert!(!ok.contains("/action-lines/AL-1.1\""));
-    let r = get(&s, "/no/such/page");
-    assert_eq!(r.status, 404);
-    assert!(r.text.contains("<html"));
-    let api = get(&s, "/api/v1/nothing");
-    assert_eq!(api.json()["error"]["code"], "not_found");
 }
 
 #[test]
 fn open_data_downloads_and_the_feed_are_served() {
-    let (s, _dir) = start();
-    let zip = get(&s, "/open-data/agenda.zip");
-    assert_eq!(zip.header("content-type"), Some("application/zip"));
-    let json = get(&s, "/open-data/agenda.json").json();
-    assert_eq!(json["services"].as_array().unwrap().len(), 90);
-    assert_eq!(json["progress_reports"].as_array().unwrap().len(), 45);
-    let x = get(&s, "/open-data/agenda.xlsx");
-    assert_eq!(x.status, 200);
-    let feed = get(&s, "/feed.atom");
-    assert!(
-        feed.header("content-type")
-            .unwrap()
-            .starts_with("application/atom+xml")
-    );
-    assert!(
-        feed.text
-            .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
-    );
-    assert!(feed.text.contains("<entry>"), "{}", feed.text);
-    // The feed of one action line holds its own changes, such as its milestones reached.
-    let line = get(&s, "/feed.atom?scope=action-line:AL-1.1").text;
-    assert!(line.contains("Milestone reached: AL-1.1-M1"), "{line}");
+    for (s, _db) in started() {
+        let zip = get(&s, "/open-data/agenda.zip");
+        assert_eq!(zip.header("content-type"), Some("application/zip"));
+        let json = get(&s, "/open-data/agenda.json").json();
+        assert_eq!(json["services"].as_array().unwrap().len(), 90);
+        assert_eq!(json["progress_reports"].as_array().unwrap().len(), 45);
+        let x = get(&s, "/open-data/agenda.xlsx");
+        assert_eq!(x.status, 200);
+        let feed = get(&s, "/feed.atom");
+        assert!(
+            feed.header("content-type")
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        assert!(
+            feed.text
+                .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+        );
+        assert!(feed.text.contains("<entry>"), "{}", feed.text);
+        // The feed of one action line holds its own changes, such as its milestones reached.
+        let line = get(&s, "/feed.atom?scope=action-line:AL-1.1").text;
+        assert!(line.contains("Milestone reached: AL-1.1-M1"), "{line}");
+    }
 }
 
 #[test]
 fn a_status_change_appears_in_the_feed_and_the_history() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(common::BIN)
-            .args(args)
-            .env("AGENDA_DATABASE_URL", &url)
-            .env("AGENDA_LOG", "warn")
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["import", common::repo().join("data/demo").to_str().unwrap()]);
-    let demo = std::fs::read_to_string(common::repo().join("data/demo/action_lines.csv")).unwrap();
-    let changed: String = demo
-        .lines()
-        .enumerate()
-        .filter(|(i, l)| *i == 0 || l.starts_with("AL-1.1,"))
-        .map(|(_, l)| l.replace(",in_progress,", ",delayed,") + "\n")
-        .collect();
-    let file = dir.path().join("action_lines.csv");
-    std::fs::write(&file, changed).unwrap();
-    run(&["import", "--actor", "dga-editor", file.to_str().unwrap()]);
+    for db in databases() {
+        let url = db.url.clone();
 
-    let s = serve(&url, &["--today", TODAY]);
-    let feed = get(&s, "/feed.atom").text;
-    assert!(
-        feed.contains("Status of AL-1.1: in_progress → delayed"),
-        "{feed}"
-    );
-    let page = page(&s, "/action-lines/AL-1.1");
-    assert!(page.contains("status"), "history shows the change");
-    assert!(!page.contains("dga-editor"), "but not who made it");
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(common::BIN)
+                .args(args)
+                .env("AGENDA_DATABASE_URL", &url)
+                .env("AGENDA_LOG", "warn")
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&["import", common::repo().join("data/demo").to_str().unwrap()]);
+        let demo =
+            std::fs::read_to_string(common::repo().join("data/demo/action_lines.csv")).unwrap();
+        let changed: String = demo
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || l.starts_with("AL-1.1,"))
+            .map(|(_, l)| l.replace(",in_progress,", ",delayed,") + "\n")
+            .collect();
+        let file = dir.path().join("action_lines.csv");
+        std::fs::write(&file, changed).unwrap();
+        run(&["import", "--actor", "dga-editor", file.to_str().unwrap()]);
+
+        let s = serve(&url, &["--today", TODAY]);
+        let feed = get(&s, "/feed.atom").text;
+        assert!(
+            feed.contains("Status of AL-1.1: in_progress → delayed"),
+            "{feed}"
+        );
+        let page = page(&s, "/action-lines/AL-1.1");
+        assert!(page.contains("status"), "history shows the change");
+        assert!(!page.contains("dga-editor"), "but not who made it");
+    }
 }
 
 #[test]
@@ -457,119 +471,126 @@ fn the_country_brands_the_site_from_its_configuration() {
         ),
     )
     .unwrap();
-    let url = format!("sqlite://{}", dir.path().join("a.db").display());
-    let s = serve(&url, &["--demo", "--config", config.to_str().unwrap()]);
-    let home = page(&s, "/");
-    assert!(
-        home.contains("<html lang=\"fr\">"),
-        "the first language is the default"
-    );
-    assert!(home.contains("Republic of Testland"));
-    assert!(home.contains("src=\"/assets/logo\""));
-    assert!(home.contains("hreflang=\"en\"") && !home.contains("hreflang=\"es\""));
-    let theme = get(&s, "/assets/theme.css").text;
-    // A light brand colour gets dark text, to keep the contrast.
-    assert!(
-        theme.contains("--brand: #f0e68c; --brand-ink: #111"),
-        "{theme}"
-    );
-    let logo = get(&s, "/assets/logo");
-    assert_eq!(logo.header("content-type"), Some("image/svg+xml"));
+    for db in databases() {
+        let url = db.url.clone();
+
+        let s = serve(&url, &["--demo", "--config", config.to_str().unwrap()]);
+        let home = page(&s, "/");
+        assert!(
+            home.contains("<html lang=\"fr\">"),
+            "the first language is the default"
+        );
+        assert!(home.contains("Republic of Testland"));
+        assert!(home.contains("src=\"/assets/logo\""));
+        assert!(home.contains("hreflang=\"en\"") && !home.contains("hreflang=\"es\""));
+        let theme = get(&s, "/assets/theme.css").text;
+        // A light brand colour gets dark text, to keep the contrast.
+        assert!(
+            theme.contains("--brand: #f0e68c; --brand-ink: #111"),
+            "{theme}"
+        );
+        let logo = get(&s, "/assets/logo");
+        assert_eq!(logo.header("content-type"), Some("image/svg+xml"));
+    }
 }
 
 #[test]
 fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
-    let (s, _dir) = start();
-    let d = demo();
-    for (lang, pre) in LANGS {
-        let list = page(&s, &format!("{pre}/services"));
-        for v in d.services.values() {
-            assert!(
-                list.contains(&format!("/services/{}\"", v.code)),
-                "{lang} list {}",
-                v.code
-            );
-            let p = page(&s, &format!("{pre}/services/{}", v.code));
-            assert!(p.contains(v.title.get(lang)), "{lang} {} title", v.code);
-            assert!(
-                p.contains("\"@type\":\"GovernmentService\""),
-                "{lang} {} JSON-LD",
-                v.code
-            );
-            let owner = &d.organisations[v.owner_code.as_str()];
-            assert!(p.contains(owner.name.get(lang)), "{lang} {} owner", v.code);
-        }
-        for e in d.life_events.values() {
-            let p = page(&s, &format!("{pre}/life-events/{}", e.code));
-            assert!(p.contains(e.title.get(lang)), "{lang} {}", e.code);
-            for v in d
-                .services
-                .values()
-                .filter(|v| v.life_event.contains(&e.code))
-            {
+    for (s, _db) in started() {
+        let d = demo();
+        for (lang, pre) in LANGS {
+            let list = page(&s, &format!("{pre}/services"));
+            for v in d.services.values() {
                 assert!(
-                    p.contains(&format!("/services/{}\"", v.code)),
-                    "{lang} {} in {}",
-                    v.code,
-                    e.code
+                    list.contains(&format!("/services/{}\"", v.code)),
+                    "{lang} list {}",
+                    v.code
                 );
+                let p = page(&s, &format!("{pre}/services/{}", v.code));
+                assert!(p.contains(v.title.get(lang)), "{lang} {} title", v.code);
+                assert!(
+                    p.contains("\"@type\":\"GovernmentService\""),
+                    "{lang} {} JSON-LD",
+                    v.code
+                );
+                let owner = &d.organisations[v.owner_code.as_str()];
+                assert!(p.contains(owner.name.get(lang)), "{lang} {} owner", v.code);
+            }
+            for e in d.life_events.values() {
+                let p = page(&s, &format!("{pre}/life-events/{}", e.code));
+                assert!(p.contains(e.title.get(lang)), "{lang} {}", e.code);
+                for v in d
+                    .services
+                    .values()
+                    .filter(|v| v.life_event.contains(&e.code))
+                {
+                    assert!(
+                        p.contains(&format!("/services/{}\"", v.code)),
+                        "{lang} {} in {}",
+                        v.code,
+                        e.code
+                    );
+                }
+            }
+            for b in d.building_blocks.values() {
+                let p = page(&s, &format!("{pre}/building-blocks/{}", b.code));
+                for v in d
+                    .services
+                    .values()
+                    .filter(|v| v.building_blocks.contains(&b.code))
+                {
+                    assert!(
+                        p.contains(&format!("/services/{}\"", v.code)),
+                        "{lang} {} uses {}",
+                        v.code,
+                        b.code
+                    );
+                }
+            }
+            for a in [
+                "once-only",
+                "roadmap",
+                "priorities",
+                "standard",
+                "freshness",
+            ] {
+                page(&s, &format!("{pre}/analysis/{a}"));
+            }
+            let std = page(&s, &format!("{pre}/analysis/standard"));
+            for k in d.standard_criteria.values() {
+                assert!(std.contains(k.title.get(lang)), "{lang} {}", k.code);
             }
         }
-        for b in d.building_blocks.values() {
-            let p = page(&s, &format!("{pre}/building-blocks/{}", b.code));
-            for v in d
-                .services
-                .values()
-                .filter(|v| v.building_blocks.contains(&b.code))
-            {
-                assert!(
-                    p.contains(&format!("/services/{}\"", v.code)),
-                    "{lang} {} uses {}",
-                    v.code,
-                    b.code
-                );
-            }
-        }
-        for a in [
-            "once-only",
-            "roadmap",
-            "priorities",
-            "standard",
-            "freshness",
-        ] {
-            page(&s, &format!("{pre}/analysis/{a}"));
-        }
-        let std = page(&s, &format!("{pre}/analysis/standard"));
-        for k in d.standard_criteria.values() {
-            assert!(std.contains(k.title.get(lang)), "{lang} {}", k.code);
-        }
+        // SVC-001 asks for the parents' identity, which the civil status register (reachable)
+        // already holds, and a medical certificate nobody holds.
+        let sheet = page(&s, "/services/SVC-001");
+        assert!(
+            sheet.contains("<li class=\"ev-held\"><strong>Parents' identity</strong>"),
+            "{sheet}"
+        );
+        assert!(sheet.contains("<li class=\"ev-bring\"><strong>Medical certificate</strong>"));
+        // The information sheet of a most-used service: fee, time, steps and outcome.
+        let tax = page(&s, "/services/SVC-020");
+        assert!(
+            tax.contains("<dd>Free</dd>") && tax.contains("About 20 days"),
+            "{tax}"
+        );
+        assert!(tax.contains("<li>Check the pre-filled income and deductions</li>"));
+        assert!(tax.contains("An assessment notice"));
+        let fr = page(&s, "/fr/services/SVC-020");
+        assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\">"));
+        // 21 sheets were last reviewed before 2025-11-26, the oldest SVC-086 (see the analysis test).
+        let fresh = page(&s, "/analysis/freshness");
+        assert!(fresh.contains("<p class=\"big\">21 / 90</p>"), "{fresh}");
+        assert!(
+            fresh.find("/services/SVC-086\"")
+                < fresh.find("/services/SVC-001\"").or(Some(usize::MAX))
+        );
+        let r = get(&s, "/services?maturity=7");
+        assert_eq!(r.status, 400);
+        let filtered = page(&s, "/services?life_event=LE-CHILD&maturity=2");
+        assert!(
+            filtered.contains("/services/SVC-001\"") && !filtered.contains("/services/SVC-002\"")
+        );
     }
-    // SVC-001 asks for the parents' identity, which the civil status register (reachable)
-    // already holds, and a medical certificate nobody holds.
-    let sheet = page(&s, "/services/SVC-001");
-    assert!(
-        sheet.contains("<li class=\"ev-held\"><strong>Parents' identity</strong>"),
-        "{sheet}"
-    );
-    assert!(sheet.contains("<li class=\"ev-bring\"><strong>Medical certificate</strong>"));
-    // The information sheet of a most-used service: fee, time, steps and outcome.
-    let tax = page(&s, "/services/SVC-020");
-    assert!(
-        tax.contains("<dd>Free</dd>") && tax.contains("About 20 days"),
-        "{tax}"
-    );
-    assert!(tax.contains("<li>Check the pre-filled income and deductions</li>"));
-    assert!(tax.contains("An assessment notice"));
-    let fr = page(&s, "/fr/services/SVC-020");
-    assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\">"));
-    // 21 sheets were last reviewed before 2025-11-26, the oldest SVC-086 (see the analysis test).
-    let fresh = page(&s, "/analysis/freshness");
-    assert!(fresh.contains("<p class=\"big\">21 / 90</p>"), "{fresh}");
-    assert!(
-        fresh.find("/services/SVC-086\"") < fresh.find("/services/SVC-001\"").or(Some(usize::MAX))
-    );
-    let r = get(&s, "/services?maturity=7");
-    assert_eq!(r.status, 400);
-    let filtered = page(&s, "/services?life_event=LE-CHILD&maturity=2");
-    assert!(filtered.contains("/services/SVC-001\"") && !filtered.contains("/services/SVC-002\""));
 }

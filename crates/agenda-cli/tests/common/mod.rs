@@ -19,6 +19,9 @@ pub fn repo() -> PathBuf {
 /// A running `agenda serve`, stopped when dropped.
 pub struct Server {
     child: Child,
+    /// Its working directory, where it keeps its files (the snapshot file of a PostgreSQL
+    /// node): never the source tree.
+    _cwd: tempfile::TempDir,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
 }
@@ -33,7 +36,9 @@ impl Drop for Server {
 /// Starts `agenda serve` on a random port with `database_url` and extra arguments, and waits
 /// for the line that names the port.
 pub fn serve(database_url: &str, args: &[&str]) -> Server {
+    let cwd = tempfile::tempdir().expect("a working directory");
     let mut child = Command::new(BIN)
+        .current_dir(cwd.path())
         .arg("serve")
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
@@ -54,7 +59,11 @@ pub fn serve(database_url: &str, args: &[&str]) -> Server {
         .strip_prefix("agenda listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    Server { child, base }
+    Server {
+        child,
+        _cwd: cwd,
+        base,
+    }
 }
 
 /// A response read whole.
@@ -116,4 +125,55 @@ pub fn request(s: &Server, method: reqwest::Method, path: &str, headers: &[(&str
 /// `GET base + path`.
 pub fn get(s: &Server, path: &str) -> Reply {
     get_with(s, path, &[])
+}
+
+/// A fresh database for one test (dropped at the end), with its backend's name for messages.
+pub struct Db {
+    /// Its URL.
+    pub url: String,
+    /// `sqlite` or `postgres`.
+    pub label: &'static str,
+    _db: Option<agenda_store::testing::TestDb>,
+}
+
+impl Db {
+    /// A database at `url` that the test manages itself.
+    pub fn at(url: String, label: &'static str) -> Self {
+        Self {
+            url,
+            label,
+            _db: None,
+        }
+    }
+}
+
+/// Runs `f` to completion on a runtime of its own.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+/// One fresh empty database per backend: SQLite, and PostgreSQL when
+/// `AGENDA_TEST_POSTGRES_URL` is set (the test harness says when it is not).
+pub fn databases() -> Vec<Db> {
+    block_on(agenda_store::testing::test_databases())
+        .into_iter()
+        .map(|db| Db {
+            url: db.url().to_owned(),
+            label: db.backend().as_str(),
+            _db: Some(db),
+        })
+        .collect()
+}
+
+/// Runs `test` once per backend; `fresh()` gives it a new empty database of that backend each
+/// time it is called.
+pub fn each_backend(mut test: impl FnMut(&dyn Fn() -> Db)) {
+    let backends = databases().len();
+    for i in 0..backends {
+        test(&|| databases().swap_remove(i));
+    }
 }
