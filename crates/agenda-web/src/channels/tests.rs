@@ -253,3 +253,47 @@ fn what_the_state_already_holds_is_told_apart_from_what_to_bring() {
             .any(|l| l.contains("already holds"))
     );
 }
+
+/// Every screen a caller can reach in a few key presses, in every language, fits the gateway's
+/// limit *before* `render` cuts it: nothing is lost off the end of a screen (the "0 back"
+/// footer included). Checking `render`'s output alone would pass whatever the screen held.
+#[test]
+fn every_reachable_ussd_screen_fits_without_being_cut() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    let keys = ["1", "2", "3", "4", "5", "9", "0"];
+    let mut frontier = vec![String::new()];
+    let mut seen = 0;
+    for _depth in 0..5 {
+        let mut next = Vec::new();
+        for path in &frontier {
+            let screen = ussd::answer(&s, &finder, "Demo Republic", path);
+            let whole = format!("CON {}", screen.text).chars().count();
+            assert!(
+                whole <= ussd::MAX_SCREEN,
+                "{path:?}: {whole} characters before cutting: {}",
+                screen.text
+            );
+            assert_eq!(
+                screen.render(),
+                format!(
+                    "{} {}",
+                    if screen.more { "CON" } else { "END" },
+                    screen.text
+                )
+            );
+            seen += 1;
+            if screen.more {
+                for k in keys {
+                    next.push(if path.is_empty() {
+                        k.to_owned()
+                    } else {
+                        format!("{path}*{k}")
+                    });
+                }
+            }
+        }
+        frontier = next;
+    }
+    assert!(seen > 500, "only {seen} screens reached");
+}

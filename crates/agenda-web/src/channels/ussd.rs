@@ -59,22 +59,25 @@ fn cut(s: &str, max: usize) -> String {
 /// One numbered list screen, paged: `title`, entries `1`–`5`, `9` more, `0` back.
 fn list(lang: &str, title: &str, entries: &[String], page: usize) -> Screen {
     let start = page * PER_PAGE;
-    let mut text = format!("{title}\n");
-    let budget = MAX_SCREEN - 4 - 16; // "CON " and the footer lines
-    for (i, e) in entries.iter().enumerate().skip(start).take(PER_PAGE) {
-        let line = format!("{} {}\n", i - start + 1, e);
-        // Shorten entries so the whole page fits one screen.
-        let room = budget.saturating_sub(text.chars().count());
-        let per_entry = room / (PER_PAGE - (i - start)).max(1);
-        text.push_str(&cut(&line, per_entry.max(8)));
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-    }
+    let mut footer = String::new();
     if start + PER_PAGE < entries.len() {
-        text.push_str(&format!("{MORE} {}\n", t(lang, "ussd-more")));
+        footer.push_str(&format!("{MORE} {}\n", t(lang, "ussd-more")));
     }
-    text.push_str(&format!("{BACK} {}", t(lang, "ussd-back")));
+    footer.push_str(&format!("{BACK} {}", t(lang, "ussd-back")));
+    // "CON " and the footer are fixed; the title takes at most a third of what remains, and
+    // the entries share the rest, so the whole page fits one screen and nothing is cut off.
+    let budget = MAX_SCREEN - 4 - footer.chars().count();
+    let mut text = cut(title, budget / 3);
+    text.push('\n');
+    let shown = entries.len().saturating_sub(start).min(PER_PAGE);
+    for (n, e) in entries.iter().skip(start).take(PER_PAGE).enumerate() {
+        let line = format!("{} {}", n + 1, e);
+        let room = budget.saturating_sub(text.chars().count());
+        let per_entry = room / (shown - n).max(1);
+        text.push_str(&cut(&line, per_entry.saturating_sub(1).max(3)));
+        text.push('\n');
+    }
+    text.push_str(&footer);
     Screen::con(text)
 }
 
