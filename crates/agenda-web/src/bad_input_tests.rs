@@ -3,24 +3,20 @@
 //! by a signed-in editor. Every answer must be a deliberate one — never a server error — and
 //! USSD screens must fit the gateway's limit. Bounded (`PROPTEST_CASES` overrides).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use agenda_core::{Code, Role};
-use agenda_store::NewAccount;
+use agenda_core::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use proptest::prelude::*;
-use tower::ServiceExt;
 
-use crate::{AppState, WebSettings};
+use crate::testkit::{Client, TestApp};
 
 struct Demo {
     rt: tokio::runtime::Runtime,
-    state: AppState,
+    app: TestApp,
     token: String,
-    cookie: String,
-    csrf: String,
-    _db: agenda_store::testing::TestDb,
+    editor: Client,
 }
 
 fn demo() -> &'static Demo {
@@ -31,51 +27,23 @@ fn demo() -> &'static Demo {
             .enable_all()
             .build()
             .unwrap();
-        let (state, token, cookie, csrf, db) = rt.block_on(async {
-            let db = agenda_store::testing::test_databases()
-                .await
-                .into_iter()
-                .next()
-                .unwrap();
-            let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
-            let store = agenda_store::Store::open(db.url(), sdg).await.unwrap();
-            let plan = agenda_io::plan_import(
-                &store.snapshot(),
-                &agenda_io::embedded::demo_tables().unwrap(),
-            )
-            .unwrap();
-            store.apply("demo", plan.changes).await.unwrap();
-            let owner = store.snapshot().kpis["KPI-01"].owner_org.clone();
-            let (_, token) = store.create_token(&owner, "fuzz", "test").await.unwrap();
-            store
-                .add_account(
-                    "test",
-                    &NewAccount {
-                        username: "ed".into(),
-                        display_name: "Ed".into(),
-                        email: None,
-                        role: Role::Editor,
-                        organisation: None::<Code>,
-                    },
-                    "a long enough password",
-                )
+        let (app, token, editor) = rt.block_on(async {
+            let app = TestApp::demo_sqlite().await;
+            let owner = app.state.store.snapshot().kpis["KPI-01"].owner_org.clone();
+            let (_, token) = app
+                .state
+                .store
+                .create_token(&owner, "fuzz", "test")
                 .await
                 .unwrap();
-            let session = store
-                .login("ed", "a long enough password", "127.0.0.1")
-                .await
-                .unwrap()
-                .unwrap();
-            let state = AppState::new(store, WebSettings::new("Demo Republic"));
-            (state, token, session.cookie, session.csrf, db)
+            let editor = app.with_user(Role::Editor, None).await;
+            (app, token, editor)
         });
         Demo {
             rt,
-            state,
+            app,
             token,
-            cookie,
-            csrf,
-            _db: db,
+            editor,
         }
     })
 }
@@ -83,14 +51,8 @@ fn demo() -> &'static Demo {
 /// Sends `req` through the whole router; returns the status and the body.
 fn send(req: Request<Body>) -> (StatusCode, String) {
     let d = demo();
-    d.rt.block_on(async {
-        let r = crate::router(d.state.clone()).oneshot(req).await.unwrap();
-        let status = r.status();
-        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, String::from_utf8_lossy(&body).into_owned())
-    })
+    let r = d.rt.block_on(d.app.send(req));
+    (r.status, r.body)
 }
 
 fn form_body(fields: &[(String, String)]) -> String {
@@ -244,14 +206,14 @@ proptest! {
         ),
     ) {
         let d = demo();
-        let mut all = vec![("csrf".to_owned(), d.csrf.clone())];
-        all.extend(fields);
-        let (status, body) = post_form(
+        let fields: Vec<(&str, &str)> =
+            fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = d.rt.block_on(d.app.post_form(
+            &d.editor,
             &format!("/admin/data/{collection}/new"),
-            &all,
-            Some(&format!("agenda_session={}", d.cookie)),
-        );
-        assert_deliberate(status, &body)?;
+            &fields,
+        ));
+        assert_deliberate(r.status, &r.body)?;
     }
 }
 
@@ -273,23 +235,19 @@ fn the_generated_requests_reach_their_handlers() {
             .unwrap(),
     );
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let fields: Vec<(String, String)> = [
-        ("csrf", d.csrf.as_str()),
-        ("code", "FUZZ-ORG"),
-        ("name_en", "Reached by the generated forms"),
-        ("kind", "agency"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let (status, body) = post_form(
+    let r = d.rt.block_on(d.app.post_form(
+        &d.editor,
         "/admin/data/organisations/new",
-        &fields,
-        Some(&format!("agenda_session={}", d.cookie)),
-    );
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        &[
+            ("code", "FUZZ-ORG"),
+            ("name_en", "Reached by the generated forms"),
+            ("kind", "agency"),
+        ],
+    ));
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(
-        d.state
+        d.app
+            .state
             .store
             .snapshot()
             .organisations

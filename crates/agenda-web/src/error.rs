@@ -115,3 +115,122 @@ impl IntoResponse for ApiError {
 pub async fn fallback(uri: axum::http::Uri) -> ApiError {
     ApiError::not_found(format!("no resource at {}", uri.path()))
 }
+
+/// What went wrong on a page, for the visitor: rendered as the error page in the visitor's
+/// language by [`render_page_errors`], so a handler only says *what* went wrong (`?` or
+/// `return Err(…)`) and never builds the page itself.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    /// Why the request was refused before a handler ran (`csrf`, `session`), sent as the
+    /// `X-Agenda-Refused` header so that tests and logs can tell it from the handler's answers.
+    refused: Option<&'static str>,
+    message: Message,
+}
+
+/// The message of a [`PageError`]: interface keys, translated when the page is rendered.
+#[derive(Debug, Clone)]
+enum Message {
+    Key(&'static str),
+    KeyArgs(&'static str, Vec<(&'static str, String)>),
+}
+
+/// The header naming the check that refused a request before its handler ran.
+pub const REFUSED_HEADER: &str = "x-agenda-refused";
+
+impl PageError {
+    /// An error of `status` whose message is the interface string `key`.
+    pub fn new(status: StatusCode, key: &'static str) -> Self {
+        Self {
+            status,
+            refused: None,
+            message: Message::Key(key),
+        }
+    }
+
+    /// An error of `status` whose message is the interface string `key` with `args`.
+    pub fn with_args(
+        status: StatusCode,
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self {
+            status,
+            refused: None,
+            message: Message::KeyArgs(key, args),
+        }
+    }
+
+    /// A form without this session's anti-forgery token: refused before its handler ran.
+    pub fn forged_form() -> Self {
+        Self {
+            refused: Some("csrf"),
+            ..Self::new(StatusCode::FORBIDDEN, "error-form-expired")
+        }
+    }
+
+    /// A form that could not be read at all.
+    pub fn unreadable_form() -> Self {
+        Self {
+            refused: Some("form"),
+            ..Self::new(StatusCode::BAD_REQUEST, "error-form-unreadable")
+        }
+    }
+
+    /// The store failed: logged, and the visitor told so without details.
+    pub fn store(e: agenda_store::StoreError) -> Self {
+        tracing::error!(error = %e, "page request failed in the store");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    }
+
+    /// Its status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+/// A [`PageError`] on its way out, to be rendered by [`render_page_errors`].
+#[derive(Debug, Clone)]
+struct Pending(Message);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut res = self.status.into_response();
+        if let Some(why) = self.refused {
+            res.headers_mut()
+                .insert(REFUSED_HEADER, axum::http::HeaderValue::from_static(why));
+        }
+        res.extensions_mut().insert(Pending(self.message));
+        res
+    }
+}
+
+/// Renders the [`PageError`]s of the handlers inside as the error page in the visitor's
+/// language (the page needs the state and the language, which an error alone does not have).
+pub async fn render_page_errors(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let hint = crate::site::LangHint::of(&req);
+    let res = next.run(req).await;
+    let Some(Pending(message)) = res.extensions().get::<Pending>().cloned() else {
+        return res;
+    };
+    let lang = hint.resolve(&state);
+    let text = match &message {
+        Message::Key(key) => crate::site::t(lang.0, key),
+        Message::KeyArgs(key, args) => {
+            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            crate::site::t_args(lang.0, key, &args)
+        }
+    };
+    let (parts, _) = res.into_parts();
+    let mut page = crate::site::error_page(&state, lang, parts.status, text);
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    page
+}

@@ -9,10 +9,15 @@ mod bad_input_tests;
 pub mod catalogue_api;
 pub mod channels;
 pub mod error;
+pub mod extract;
 pub mod finder_api;
 mod metrics_layer;
 mod server;
 pub mod site;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod translation_tests;
 pub mod write_api;
 
 use std::future::Future;
@@ -164,6 +169,10 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_page_errors,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             site::headers,

@@ -9,7 +9,7 @@ mod chat_page;
 mod consultation_pages;
 mod downloads;
 pub(crate) mod feedback;
-mod i18n;
+pub(crate) mod i18n;
 mod pages;
 mod search_page;
 mod subscribe;
@@ -27,6 +27,7 @@ use axum::routing::{get, post};
 pub use chat_page::chat_page;
 pub(crate) use feedback::same_site;
 pub use i18n::{LANGS, t, t_args};
+pub(crate) use pages::error_page;
 pub use pages::fmt_num;
 
 use crate::AppState;
@@ -103,6 +104,37 @@ impl FromRequestParts<AppState> for Lang {
                 &state.settings.languages,
             )),
         })
+    }
+}
+
+/// What decides a request's language, kept aside to render an error page after the request
+/// itself has been handed on.
+pub(crate) struct LangHint {
+    path: Option<&'static str>,
+    accept: Option<HeaderValue>,
+}
+
+impl LangHint {
+    /// The hint of `req`.
+    pub(crate) fn of(req: &Request) -> Self {
+        Self {
+            path: req.extensions().get::<PathLang>().map(|p| p.0),
+            accept: req.headers().get(header::ACCEPT_LANGUAGE).cloned(),
+        }
+    }
+
+    /// The language, as [`Lang`]'s extractor decides it.
+    pub(crate) fn resolve(self, state: &AppState) -> Lang {
+        match self.path {
+            Some(l) => Lang(l),
+            None => {
+                let mut headers = HeaderMap::new();
+                if let Some(v) = self.accept {
+                    headers.insert(header::ACCEPT_LANGUAGE, v);
+                }
+                Lang(from_accept_language(&headers, &state.settings.languages))
+            }
+        }
     }
 }
 
@@ -435,6 +467,15 @@ async fn assets_css() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../assets/site.css"),
     )
+}
+
+/// The words for a change of `action` in a record's history.
+pub fn history_key(action: agenda_store::AuditAction) -> &'static str {
+    match action {
+        agenda_store::AuditAction::Create => "history-created",
+        agenda_store::AuditAction::Update => "history-updated",
+        agenda_store::AuditAction::Delete => "history-deleted",
+    }
 }
 
 /// The not-found page, in the visitor's language.

@@ -215,10 +215,11 @@ pub(super) fn public(state: &AppState) -> Arc<Snapshot> {
 
 /// Renders the error page.
 pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: String) -> Response {
-    let key = if status == StatusCode::NOT_FOUND {
-        "error-not-found"
-    } else {
-        "error-bad-request"
+    let key = match status {
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        s if s.is_server_error() => "error-server",
+        _ => "error-bad-request",
     };
     let page = ErrorPage {
         c: Chrome::new(state, lang, "/", t(lang.0, key)),
@@ -1748,10 +1749,7 @@ pub async fn history(
         publicly_visible(kind, r.after.as_deref()) && publicly_visible(kind, r.before.as_deref())
     }) {
         let fields = field_changes(r.before.as_deref(), r.after.as_deref());
-        let action = t(
-            lang.0,
-            &format!("history-{}d", r.action.as_str().trim_end_matches('e')),
-        );
+        let action = t(lang.0, super::history_key(r.action));
         let names: Vec<String> = fields
             .iter()
             .filter(|(k, _, _)| k != "revision_note")

@@ -1,0 +1,48 @@
+//! What a handler may ask of a request, each checked before the handler runs: the
+//! signed-in person ([`SignedIn`]), a form they sent with their session's anti-forgery token
+//! ([`SignedForm`]), the caller of a JSON write ([`ApiCaller`]) and the page's language
+//! ([`Lang`]). A handler that takes one cannot forget its check.
+
+use std::collections::BTreeMap;
+
+use agenda_store::accounts::same_secret;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::response::{IntoResponse, Response};
+
+pub use crate::site::Lang;
+pub use crate::site::admin::auth::{ApiCaller, SignedIn};
+
+use crate::AppState;
+use crate::error::PageError;
+
+/// The fields of a form, by name (the last of repeated names wins).
+pub type Fields = BTreeMap<String, String>;
+
+/// A form sent by a signed-in person with the anti-forgery token of their session. Without
+/// a session the request is refused as [`SignedIn`] refuses it; with a missing or wrong token
+/// it is refused with 403 before the handler runs, whatever the handler would have done.
+pub struct SignedForm {
+    /// Who sent it.
+    pub user: SignedIn,
+    /// Its fields (the token included).
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = SignedIn::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(|_| PageError::unreadable_form().into_response())?;
+        let fields: Fields = pairs.into_iter().collect();
+        match fields.get("csrf") {
+            Some(presented) if same_secret(presented, &user.0.csrf) => Ok(Self { user, fields }),
+            _ => Err(PageError::forged_form().into_response()),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! No interface string reaches a person as a raw key: every page type, in every language,
+//! signed out and signed in, and every kind of record and change the pages name.
+
+use agenda_core::{Kind, Role, Snapshot};
+use agenda_store::AuditAction;
+use axum::http::StatusCode;
+
+use crate::site::i18n::{LANGS, missing_keys, t_opt};
+use crate::testkit::TestApp;
+
+/// The first key of `kind` in the snapshot, if the demo has one.
+fn first(s: &Snapshot, kind: Kind) -> Option<String> {
+    s.entities(kind).next().map(|e| e.key())
+}
+
+/// One path of every public page type, codes taken from the demo country.
+fn public_paths(s: &Snapshot) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/",
+        "/pillars",
+        "/action-lines",
+        "/kpis",
+        "/organisations",
+        "/sdgs",
+        "/roadmap",
+        "/services",
+        "/analysis/once-only",
+        "/analysis/roadmap",
+        "/analysis/priorities",
+        "/analysis/standard",
+        "/analysis/freshness",
+        "/regulatory-plan",
+        "/consultations",
+        "/acknowledgements",
+        "/versions",
+        "/versions/compare",
+        "/versions/1.0/current",
+        "/open-data",
+        "/subscribe",
+        "/search?q=passport",
+        "/search?q=zzzz-nothing",
+        "/chat",
+        "/feed.atom",
+        "/login",
+        // Error pages.
+        "/no-such-page",
+        "/kpis/NO-SUCH-KPI",
+        "/services/NO-SUCH-SERVICE",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let each = [
+        (Kind::ActionLine, "/action-lines/"),
+        (Kind::Kpi, "/kpis/"),
+        (Kind::Organisation, "/organisations/"),
+        (Kind::Service, "/services/"),
+        (Kind::LifeEvent, "/life-events/"),
+        (Kind::BuildingBlock, "/building-blocks/"),
+    ];
+    for (kind, prefix) in each {
+        let key = first(s, kind).unwrap_or_else(|| panic!("the demo has a {}", kind.as_str()));
+        paths.push(format!("{prefix}{key}"));
+    }
+    paths.push("/sdgs/1".to_owned());
+    if let Some(c) = s.consultations.keys().next() {
+        paths.push(format!("/consultations/{c}"));
+    }
+    // The change history of one record of every kind.
+    for kind in Kind::ALL {
+        if let Some(key) = first(s, *kind) {
+            paths.push(format!("/history/{}/{key}", kind.collection()));
+        }
+    }
+    paths
+}
+
+/// One path of every administration page type.
+fn admin_paths(s: &Snapshot) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/admin",
+        "/admin/reports",
+        "/admin/dashboard",
+        "/admin/consultations",
+        "/admin/versions",
+        "/admin/feedback",
+        "/admin/tokens",
+        "/admin/users",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for kind in Kind::ALL {
+        let collection = kind.collection();
+        paths.push(format!("/admin/data/{collection}"));
+        paths.push(format!("/admin/data/{collection}/new"));
+        if let Some(key) = first(s, *kind) {
+            paths.push(format!("/admin/data/{collection}/{key}"));
+        }
+    }
+    if let Some(r) = s.progress_reports.keys().next() {
+        paths.push(format!("/admin/reports/{r}"));
+    }
+    if let Some(c) = s.consultations.keys().next() {
+        paths.push(format!("/admin/consultations/{c}"));
+    }
+    paths
+}
+
+/// The language prefix of `lang`'s pages.
+fn prefix(lang: &str) -> String {
+    if lang == "en" {
+        String::new()
+    } else {
+        format!("/{lang}")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_in_every_language_has_all_its_strings() {
+    let app = TestApp::demo_sqlite().await;
+    let s = app.state.store.snapshot();
+    let admin = app.with_user(Role::Admin, None).await;
+    let org = first(&s, Kind::Organisation).expect("an organisation");
+    let entity = app.with_user(Role::Entity, Some(&org)).await;
+    let anonymous = crate::testkit::Client::default();
+
+    let mut seen = 0;
+    let mut raw = Vec::new();
+    for lang in LANGS {
+        let pre = prefix(lang);
+        let runs = [
+            (&anonymous, public_paths(&s)),
+            (&admin, admin_paths(&s)),
+            (
+                &entity,
+                vec!["/admin".to_owned(), "/admin/dashboard".to_owned()],
+            ),
+        ];
+        for (client, paths) in runs {
+            for path in paths {
+                let url = if path == "/" && !pre.is_empty() {
+                    pre.clone()
+                } else {
+                    format!("{pre}{path}")
+                };
+                let reply = app.get(client, &url).await;
+                assert!(
+                    reply.status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{url} failed: {}",
+                    reply.body
+                );
+                seen += 1;
+                let html = reply
+                    .headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|ct| ct.starts_with("text/html"));
+                assert!(
+                    html || url.ends_with(".atom") || reply.status.is_redirection(),
+                    "{url} is not a page"
+                );
+                if reply.body.contains("Unknown localization key") {
+                    raw.push(url);
+                }
+            }
+        }
+    }
+    assert!(seen > 300, "only {seen} pages rendered");
+    assert!(raw.is_empty(), "raw translation keys on {raw:?}");
+    let missing = missing_keys();
+    assert!(
+        missing.is_empty(),
+        "interface strings missing in every language: {missing:?}"
+    );
+}
+
+#[test]
+fn every_kind_and_change_has_words_in_every_language() {
+    let mut missing = Vec::new();
+    for lang in LANGS {
+        for kind in Kind::ALL {
+            let key = format!("kind-{}", kind.as_str());
+            if t_opt(lang, &key).is_none() {
+                missing.push(format!("{lang}: {key}"));
+            }
+        }
+        for action in [
+            AuditAction::Create,
+            AuditAction::Update,
+            AuditAction::Delete,
+        ] {
+            for key in [
+                format!("action-{}", action.as_str()),
+                crate::site::history_key(action).to_owned(),
+            ] {
+                if t_opt(lang, &key).is_none() {
+                    missing.push(format!("{lang}: {key}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no words for {missing:?}");
+}
