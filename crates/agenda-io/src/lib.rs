@@ -5,6 +5,7 @@
 //! test data. The GovStack playbook's RFI-2 and High Level Roadmap workbooks are read as
 //! published ([`govstack`]).
 
+pub mod columns;
 pub mod cpsv;
 pub mod embedded;
 pub mod generate;

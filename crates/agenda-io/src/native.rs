@@ -91,15 +91,25 @@ pub struct Parsed {
     pub item: Item,
 }
 
-struct Row<'a> {
+/// A row being read: its cells, and the problems found in them.
+pub(crate) struct Row<'a> {
     t: &'a RawTable,
     row: &'a RawRow,
     errors: &'a mut Vec<ImportError>,
-    failed: bool,
+    pub(crate) failed: bool,
 }
 
 impl<'a> Row<'a> {
-    fn raw(&self, col: &str) -> &'a str {
+    pub(crate) fn new(t: &'a RawTable, row: &'a RawRow, errors: &'a mut Vec<ImportError>) -> Self {
+        Self {
+            t,
+            row,
+            errors,
+            failed: false,
+        }
+    }
+
+    pub(crate) fn raw(&self, col: &str) -> &'a str {
         self.t
             .column(col)
             .and_then(|i| self.row.cells.get(i))
@@ -107,7 +117,7 @@ impl<'a> Row<'a> {
             .unwrap_or("")
     }
 
-    fn fail(&mut self, col: &str, value: &str, expected: impl Into<String>) {
+    pub(crate) fn fail(&mut self, col: &str, value: &str, expected: impl Into<String>) {
         self.failed = true;
         self.errors.push(ImportError::at(
             &self.t.label,
@@ -133,7 +143,11 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn req<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, Expected>) -> Option<T> {
+    pub(crate) fn req<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, Expected>,
+    ) -> Option<T> {
         let v = self.raw(col);
         if v.is_empty() {
             self.fail(col, v, "a value (this column is required)");
@@ -142,7 +156,11 @@ impl<'a> Row<'a> {
         self.parse(col, v, f)
     }
 
-    fn opt<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, Expected>) -> Option<T> {
+    pub(crate) fn opt<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, Expected>,
+    ) -> Option<T> {
         let v = self.raw(col);
         if v.is_empty() {
             None
@@ -151,7 +169,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn list<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, Expected>) -> Vec<T> {
+    pub(crate) fn list<T>(&mut self, col: &str, f: impl Fn(&str) -> Result<T, Expected>) -> Vec<T> {
         let v = self.raw(col);
         v.split(';')
             .map(str::trim)
@@ -168,7 +186,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn num(&mut self, col: &str) -> Option<f64> {
+    pub(crate) fn num(&mut self, col: &str) -> Option<f64> {
         let v = self.raw(col);
         let n = self.number_text(v);
         if v.is_empty() {
@@ -184,7 +202,11 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn opt_num(&mut self, col: &str, f: impl Fn(&str) -> Result<f64, Expected>) -> Option<f64> {
+    pub(crate) fn opt_num(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<f64, Expected>,
+    ) -> Option<f64> {
         let v = self.raw(col);
         if v.is_empty() {
             return None;
@@ -199,7 +221,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn opt_percent(&mut self, col: &str) -> Option<Percent> {
+    pub(crate) fn opt_percent(&mut self, col: &str) -> Option<Percent> {
         self.opt_num(col, |s| Percent::parse(s).map(Percent::value))
             .and_then(|v| Percent::new(v).ok())
     }
@@ -222,7 +244,7 @@ impl<'a> Row<'a> {
         out
     }
 
-    fn text(&mut self, field: &str) -> Option<Text> {
+    pub(crate) fn text(&mut self, field: &str) -> Option<Text> {
         let tr = self.translations(field);
         match Text::new(tr) {
             Ok(t) => Some(t),
@@ -234,7 +256,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn opt_text(&mut self, field: &str) -> Option<Text> {
+    pub(crate) fn opt_text(&mut self, field: &str) -> Option<Text> {
         let tr = self.translations(field);
         if tr.is_empty() {
             return None;
@@ -242,13 +264,13 @@ impl<'a> Row<'a> {
         self.text(field)
     }
 
-    fn string(&mut self, col: &str) -> Option<String> {
+    pub(crate) fn string(&mut self, col: &str) -> Option<String> {
         let v = self.raw(col);
         (!v.is_empty()).then(|| v.to_owned())
     }
 }
 
-fn sdg_code(s: &str) -> Result<String, Expected> {
+pub(crate) fn sdg_code(s: &str) -> Result<String, Expected> {
     let ok = !s.is_empty()
         && s.len() <= 12
         && s.starts_with(|c: char| c.is_ascii_digit())
@@ -260,7 +282,7 @@ fn sdg_code(s: &str) -> Result<String, Expected> {
     }
 }
 
-fn token(s: &str) -> Result<String, Expected> {
+pub(crate) fn token(s: &str) -> Result<String, Expected> {
     let ok = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
@@ -271,7 +293,7 @@ fn token(s: &str) -> Result<String, Expected> {
     }
 }
 
-fn year(s: &str) -> Result<i32, Expected> {
+pub(crate) fn year(s: &str) -> Result<i32, Expected> {
     let s = s.strip_suffix(".0").unwrap_or(s);
     match s.parse::<i32>() {
         Ok(y) if (1900..=2200).contains(&y) && s.len() == 4 => Ok(y),
@@ -375,12 +397,7 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
     }
     let mut out = Vec::with_capacity(t.rows.len());
     for raw in &t.rows {
-        let mut r = Row {
-            t,
-            row: raw,
-            errors,
-            failed: false,
-        };
+        let mut r = Row::new(t, raw, errors);
         let items = parse_row(&t.name, &mut r);
         if let (Some(items), false) = (items, r.failed) {
             out.extend(items.into_iter().map(|item| Parsed { row: raw.row, item }));
@@ -389,7 +406,7 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
     out
 }
 
-fn code(s: &str) -> Result<Code, Expected> {
+pub(crate) fn code(s: &str) -> Result<Code, Expected> {
     Code::parse(s)
 }
 

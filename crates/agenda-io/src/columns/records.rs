@@ -1,0 +1,359 @@
+//! The columns of every table of the native format, in the order they are written. The
+//! meanings are those printed in `docs/data-format.md` after each column's type.
+
+use super::*;
+
+record! { Organisation, "organisations", entity;
+    code: Key = "e.g. `MOI`";
+    name: Tr = "name";
+    kind: Vocab<OrgKind> = "";
+    parent_code: OptRef => Organisation = "parent organisation";
+    website: OptFree = "URL";
+}
+
+record! { Agenda, "agenda", entity;
+    code: Key = "e.g. `NDA-2028`";
+    title: Tr = "title";
+    vision: OptTr, multiline = "vision statement";
+    start: Day = "first day of the agenda";
+    end: Day = "last day of the agenda (on or after start)";
+    status: Vocab<AgendaStatus> = "";
+    launched_on: OptDay = "public launch date";
+}
+
+record! { Pillar, "pillars", entity;
+    code: Key = "e.g. `P1`";
+    title: Tr = "title";
+    description: OptTr, multiline = "what the pillar is about";
+}
+
+record! { ActionLine, "action_lines", entity;
+    code: Key = "e.g. `AL-1.2`";
+    pillar_code: Ref => Pillar = "";
+    title: Tr = "title";
+    description: OptTr, multiline = "what it delivers";
+    lead_org: Ref => Organisation = "responsible organisation";
+    contributing_orgs: Refs => Organisation = "";
+    start: Day = "start of its time frame";
+    end: Day = "end of its time frame";
+    priority: PriorityLevel = "1 is the highest";
+    status: Vocab<ActionLineStatus> = "";
+    sdg_targets: Sdgs = "UN SDG target codes (`16.9;10.2`), checked against the SDG framework";
+}
+
+record! { Milestone, "milestones", entity;
+    code: Key = "e.g. `AL-2.3-M3`";
+    action_line: Ref => ActionLine = "";
+    title: Tr = "what is reached";
+    due: Day = "planned date";
+    completed_on: OptDay = "date reached; required when the status is `done`, empty otherwise";
+    status: Vocab<MilestoneStatus> = "";
+}
+
+record! { LegalInstrument, "legal_instruments", entity;
+    code: Key = "e.g. `LEG-01`";
+    title: Tr = "title";
+    kind: Vocab<LegalKind> = "";
+    status: Vocab<LegalStatus> = "";
+    action_lines: Refs => ActionLine = "";
+    responsible_org: Ref => Organisation = "";
+    target_date: OptDay = "planned adoption";
+    adopted_on: OptDay = "required when `adopted`, empty otherwise";
+}
+
+record! { Kpi, "kpis", entity;
+    code: Key = "e.g. `KPI-07`";
+    action_line: OptRef => ActionLine = "empty for an agenda-level KPI";
+    title: Tr = "name";
+    unit: Vocab<Unit> = "`%` values are 0–100, `days` values ≥ 0";
+    direction: Vocab<Direction> = "which way is good";
+    baseline_value: Num = "starting point";
+    baseline_date: Day = "date of the starting point";
+    target_value: Num = "final target";
+    target_date: Day = "date of the final target (on or after the baseline date)";
+    frequency: Vocab<Frequency> = "the period shape of its observations";
+    owner_org: Ref => Organisation = "organisation that reports it";
+    method: OptTr, multiline = "how it is calculated";
+    sdg_indicator: OptSdg = "UN SDG indicator code (`9.c.1`), checked against the SDG framework";
+    fixed targets = Vec::new();
+    revision_note: OptFree, multiline = "why the baseline or targets were last changed (required by the edit form for such a change; earlier reasons are in the audit trail)";
+}
+
+/// A row of `kpi_targets`: a yearly interim target of a KPI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiTarget {
+    /// The KPI.
+    pub kpi: Code,
+    /// The year.
+    pub year: i32,
+    /// The target, in the KPI's unit.
+    pub target_value: f64,
+}
+
+fn target(x: KpiTarget, _: &mut Row<'_>) -> Option<Vec<Item>> {
+    Some(vec![Item::Target(
+        x.kpi,
+        InterimTarget {
+            year: x.year,
+            target_value: x.target_value,
+        },
+    )])
+}
+
+record! { KpiTarget, "kpi_targets", target;
+    kpi: Ref => Kpi = "";
+    year: YearOf = "from the baseline year on (may continue past the target date) — one row per KPI and year";
+    target_value: Num = "in the KPI's unit";
+}
+
+record! { Objective, "objectives", entity;
+    code: Key = "e.g. `AL-1.1-O1`";
+    action_line: Ref => ActionLine = "";
+    title: Tr = "the measurable statement";
+    kpis: Refs => Kpi = "the KPIs that measure it";
+}
+
+record! { Observation, "observations", entity;
+    kpi: Ref => Kpi = "";
+    period: PeriodOf = "matching the KPI's frequency";
+    value: Num = "in the KPI's unit";
+    status: Vocab<ObservationStatus> = "";
+    disaggregation: OptDisaggregation = "empty for the total, else `dimension=value` (`sex=female`, `region=north`)";
+    note: OptFree, multiline = "evidence or caveat";
+}
+
+record! { ProgressReport, "progress_reports", entity;
+    action_line: Ref => ActionLine = "";
+    period: PeriodOf = "period covered";
+    submitted_by_org: Ref => Organisation = "";
+    status: Vocab<ReportStatus> = "";
+    narrative: OptTr, multiline = "the narrative";
+    submitted_on: OptDay = "date received; required unless `draft`";
+    review_comment: OptFree, multiline = "the reviewer's comments when the report was last returned";
+}
+
+record! { LifeEvent, "life_events", entity;
+    code: Key = "`LE-…` citizen life events, `BE-…` business events";
+    title: Tr = "title";
+    audience: Vocab<Audience> = "";
+}
+
+record! { DataItem, "data_items", entity;
+    code: Key = "e.g. `DI-ADDR`";
+    name: Tr = "the information or evidence";
+}
+
+record! { Registry, "registries", entity;
+    code: Key = "e.g. `REG-POP`";
+    name: Tr = "name";
+    owner_code: Ref => Organisation = "";
+    data_items: Refs => DataItem = "what it holds";
+    exposed_via_interop: YesNo = "reachable through the interoperability layer today";
+}
+
+record! { BuildingBlock, "building_blocks", entity;
+    code: Key = "e.g. `BB-ID`";
+    name: Tr = "name";
+    govstack_bb: TokenOf = "the GovStack building block implemented (`identity`, `payments`, `esignature`, `information-mediator`, …)";
+    owner_code: Ref => Organisation = "";
+    status: Vocab<BuildingBlockStatus> = "";
+    go_live: OptDay = "date live (required when `production`)";
+    product: OptFree = "product used";
+}
+
+/// A service row; its `target_maturity` and `target_date` plan its next release.
+fn service(x: Service, r: &mut Row<'_>) -> Option<Vec<Item>> {
+    // Both were read (and checked) as columns; a row with a problem yields nothing anyway.
+    let tm = Maturity::parse(r.raw("target_maturity")).ok();
+    let td = Date::parse(r.raw("target_date")).ok();
+    if tm.is_some() != td.is_some() && !r.failed {
+        let col = if tm.is_some() {
+            "target_date"
+        } else {
+            "target_maturity"
+        };
+        r.fail(col, "", "both target_maturity and target_date, or neither");
+    }
+    let mut items = Vec::new();
+    // The demo layout plans a service's next release in two service columns; it becomes a
+    // release of its own, `<service>-R1`, owned by the service's owner.
+    if let (Some(tm), Some(td)) = (tm, td)
+        && let Ok(rc) = Code::parse(&format!("{}-R1", x.code))
+    {
+        items.push(Item::Entity(
+            Release {
+                code: rc,
+                service: x.code.clone(),
+                target_maturity: tm,
+                target_date: td,
+                responsible_org: x.owner_code.clone(),
+                status: ReleaseStatus::Planned,
+            }
+            .into(),
+        ));
+    }
+    items.insert(0, Item::Entity(x.into()));
+    Some(items)
+}
+
+record! { Service, "services", service;
+    code: Key = "e.g. `SVC-042`";
+    title: Tr = "title";
+    summary: OptTr, multiline = "what it gives and to whom";
+    audience: Vocab<Audience> = "";
+    life_event: Refs => LifeEvent = "";
+    owner_code: Ref => Organisation = "responsible organisation";
+    maturity: MaturityLevel = "GovStack level 1 Informative, 2 Downloadable forms, 3 Webform, 4 100 % online (also read: `Level 3: …`)";
+    channels: Vocabs<Channel> = "";
+    annual_transactions: OptCount = "";
+    digital_share_pct: OptPct = "";
+    satisfaction_pct: OptPct = "";
+    completion_rate_pct: OptPct = "";
+    cost_per_transaction: OptNum = "≥ 0, national currency";
+    evidence: Refs => DataItem = "data items the person must provide";
+    evidence_fetched: Refs => DataItem = "data items obtained from a connected registry instead";
+    building_blocks: Refs => BuildingBlock = "building blocks needed";
+    read_only target_maturity: OptMaturityLevel = "*read only*: with target_date, a shorthand for the service's next release; becomes the release `<code>-R1` (responsible: the owner, status `planned`). Export writes releases to `releases` instead. Both or neither.";
+    read_only target_date: OptDay = "*read only*: see target_maturity";
+    cross_border: YesNoOrNo = "default `no`";
+    last_reviewed: OptDay = "date the information sheet was last reviewed";
+    fee: OptNum = "what the person pays, national currency, ≥ 0 (0 = free; empty = not known)";
+    processing_days: OptDays = "usual processing time in calendar days (0 = at once)";
+    steps: OptTr, multiline = "what the person does, one step per line (a quoted cell with line breaks)";
+    outcome: OptTr, multiline = "what the person gets in the end";
+}
+
+record! { Release, "releases", entity;
+    code: Key = "e.g. `SVC-001-R1`";
+    service: Ref => Service = "";
+    target_maturity: MaturityLevel = "";
+    target_date: Day = "planned date";
+    responsible_org: Ref => Organisation = "";
+    status: Vocab<ReleaseStatus> = "";
+}
+
+record! { StandardCriterion, "standard_criteria", entity;
+    code: Key = "e.g. `STD-01`";
+    title: Tr = "the criterion";
+    description: OptTr, multiline = "what meeting it means";
+}
+
+record! { Assessment, "assessments", entity;
+    service: Ref => Service = "";
+    criterion: Ref => StandardCriterion = "";
+    assessed_on: Day = "";
+    result: Vocab<AssessmentResult> = "";
+    assessor_org: OptRef => Organisation = "";
+    note: OptFree, multiline = "remarks";
+}
+
+record! { GovernanceBody, "governance_bodies", entity;
+    code: Key = "e.g. `GOV-BOARD`";
+    name: Tr = "name";
+    kind: Vocab<BodyKind> = "";
+    chair_org: Ref => Organisation = "";
+    members: Refs => Organisation = "";
+}
+
+record! { Decision, "decisions", entity;
+    code: Key = "e.g. `DEC-2026-04`";
+    body: Ref => GovernanceBody = "";
+    decided_on: Day = "";
+    title: Tr = "what was decided";
+    action_lines: Refs => ActionLine = "the action lines concerned";
+}
+
+record! { Consultation, "consultations", entity;
+    code: Key = "e.g. `CONS-NDA-2023`";
+    title: Tr = "title";
+    subject_kind: Vocab<Subject> = "what is consulted on (`standard`: the digital service standard)";
+    subject_code: SubjectRef = "the agenda, action line or legal instrument (required for those); for `standard`, empty (the whole standard) or a criterion (standard_criteria)";
+    opens: Day = "first day contributions are taken";
+    closes: Day = "last day contributions are taken (on or after opens)";
+}
+
+record! { Contribution, "contributions", entity;
+    code: Key = "e.g. `CONS-NDA-2023-C1` (contributions made on the site are numbered `<consultation>-C<n>`)";
+    consultation: Ref => Consultation = "";
+    kind: Vocab<ContributionKind> = "";
+    text: Free, multiline = "what was said, in the contributor's language";
+    author_org: Ref => Organisation = "the organisation that contributed";
+    sector: Vocab<Sector> = "";
+    author_name: OptFree = "the person's name, only if they agreed to be named publicly";
+    submitted_on: Day = "date received, while the consultation was open";
+    endorsements: Refs => Organisation = "the other organisations that endorse it (not the author)";
+    hidden: YesNoOrNo = "hidden by the moderators (default `no`)";
+    hidden_reason: OptFree, multiline = "why it was hidden; required when hidden, empty otherwise. The public sees only \"hidden by the moderators: <reason>\" (also in open-data downloads)";
+}
+
+record! { ContributionResponse, "responses", entity;
+    contribution: Ref => Contribution = "the key: one response per contribution";
+    outcome: Vocab<ResponseOutcome> = "";
+    reason: Tr, multiline = "why";
+    changed_kind: OptVocab<Subject> = "kind of the record that changed because of it; required with changed_code";
+    changed_code: SubjectRef = "that record (for `standard`, a criterion or empty)";
+}
+
+record! { CoDesignEvent, "codesign_events", entity;
+    code: Key = "e.g. `WS-2023-07`";
+    title: Tr = "title";
+    date: Day = "day held";
+    kind: Vocab<CoDesignKind> = "";
+    participants: Refs => Organisation = "the organisations that took part";
+}
+
+/// Every table, in the order they are written and checked.
+pub(super) const TABLES: &[Table] = &[
+    entry::<Organisation>(Some(Kind::Organisation), |s| out(s.organisations.values())),
+    entry::<Agenda>(Some(Kind::Agenda), |s| out(s.agenda.values())),
+    entry::<Pillar>(Some(Kind::Pillar), |s| out(s.pillars.values())),
+    entry::<ActionLine>(Some(Kind::ActionLine), |s| out(s.action_lines.values())),
+    entry::<Milestone>(Some(Kind::Milestone), |s| out(s.milestones.values())),
+    entry::<LegalInstrument>(Some(Kind::LegalInstrument), |s| {
+        out(s.legal_instruments.values())
+    }),
+    entry::<Kpi>(Some(Kind::Kpi), |s| out(s.kpis.values())),
+    entry::<KpiTarget>(None, |s| {
+        let targets: Vec<KpiTarget> = s
+            .kpis
+            .values()
+            .flat_map(|k| {
+                k.targets.iter().map(|t| KpiTarget {
+                    kpi: k.code.clone(),
+                    year: t.year,
+                    target_value: t.target_value,
+                })
+            })
+            .collect();
+        out(targets.iter())
+    }),
+    entry::<Objective>(Some(Kind::Objective), |s| out(s.objectives.values())),
+    entry::<Observation>(Some(Kind::Observation), |s| out(s.observations.values())),
+    entry::<ProgressReport>(Some(Kind::ProgressReport), |s| {
+        out(s.progress_reports.values())
+    }),
+    entry::<LifeEvent>(Some(Kind::LifeEvent), |s| out(s.life_events.values())),
+    entry::<DataItem>(Some(Kind::DataItem), |s| out(s.data_items.values())),
+    entry::<Registry>(Some(Kind::Registry), |s| out(s.registries.values())),
+    entry::<BuildingBlock>(Some(Kind::BuildingBlock), |s| {
+        out(s.building_blocks.values())
+    }),
+    entry::<Service>(Some(Kind::Service), |s| out(s.services.values())),
+    entry::<Release>(Some(Kind::Release), |s| out(s.releases.values())),
+    entry::<StandardCriterion>(Some(Kind::StandardCriterion), |s| {
+        out(s.standard_criteria.values())
+    }),
+    entry::<Assessment>(Some(Kind::Assessment), |s| out(s.assessments.values())),
+    entry::<GovernanceBody>(Some(Kind::GovernanceBody), |s| {
+        out(s.governance_bodies.values())
+    }),
+    entry::<Decision>(Some(Kind::Decision), |s| out(s.decisions.values())),
+    entry::<Consultation>(Some(Kind::Consultation), |s| out(s.consultations.values())),
+    entry::<Contribution>(Some(Kind::Contribution), |s| out(s.contributions.values())),
+    entry::<ContributionResponse>(Some(Kind::ContributionResponse), |s| {
+        out(s.responses.values())
+    }),
+    entry::<CoDesignEvent>(Some(Kind::CoDesignEvent), |s| {
+        out(s.codesign_events.values())
+    }),
+];
