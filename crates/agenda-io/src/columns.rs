@@ -136,15 +136,7 @@ pub struct Table {
     pub kind: Option<Kind>,
     /// Its columns, in the order they are written.
     pub columns: &'static [Column],
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "used once parse_table reads by the spec")
-    )]
     pub(crate) read: fn(&mut Row<'_>) -> Option<Vec<Item>>,
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "used once write_tables writes by the spec")
-    )]
     pub(crate) write: fn(&Snapshot) -> OutTable,
 }
 
@@ -157,6 +149,17 @@ impl std::fmt::Debug for Table {
             .finish_non_exhaustive()
     }
 }
+
+/// The names of the tables, in order.
+pub(crate) const TABLE_NAMES: [&str; records::TABLES.len()] = {
+    let mut out = [""; records::TABLES.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = records::TABLES[i].name;
+        i += 1;
+    }
+    out
+};
 
 /// Every table of the native format, in the order they are written and checked.
 pub fn tables() -> &'static [Table] {
