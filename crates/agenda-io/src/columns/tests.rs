@@ -121,3 +121,29 @@ fn every_column_filled_reads_and_writes_back_the_same() {
         assert_eq!(written, cells, "{}", t.name);
     }
 }
+
+/// `docs/data-format.md` shows the columns the spec declares. When the spec changes,
+/// `AGENDA_UPDATE_DOCS=1 cargo test -p agenda-io` rewrites its column tables.
+#[test]
+fn the_data_format_document_shows_the_spec() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/data-format.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let want = docs::rewrite(&doc).unwrap();
+    if want == doc {
+        return;
+    }
+    if std::env::var_os("AGENDA_UPDATE_DOCS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, want).unwrap();
+        return;
+    }
+    let first = doc
+        .lines()
+        .zip(want.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    panic!(
+        "docs/data-format.md differs from the column spec from line {}; run \
+         AGENDA_UPDATE_DOCS=1 cargo test -p agenda-io to rewrite its column tables",
+        first + 1
+    );
+}
