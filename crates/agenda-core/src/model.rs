@@ -219,6 +219,10 @@ pub struct LegalInstrument {
     pub target_date: Option<Date>,
     /// Date adopted.
     pub adopted_on: Option<Date>,
+    /// Where its text is published: the draft while it is prepared, the official gazette once
+    /// adopted.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// A yearly interim target of a KPI, for 31 December of `year`.

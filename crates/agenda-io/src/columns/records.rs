@@ -59,6 +59,7 @@ record! { LegalInstrument, "legal_instruments", entity;
     responsible_org: Ref => Organisation = "";
     target_date: OptDay = "planned adoption";
     adopted_on: OptDay = "required when `adopted`, empty otherwise";
+    url: OptFree = "where its text is published: the draft while it is prepared, the official gazette once adopted";
 }
 
 record! { Kpi, "kpis", entity;
