@@ -289,6 +289,26 @@ pub fn observations_due(s: &Snapshot, cycle: &ReportingCycle, today: Date) -> Ve
         .collect()
 }
 
+/// The KPI figures `org` owes on `today` that go with its report for `period`: those of the
+/// KPIs it owns whose period ends within `period`, by KPI then period. A quarter's report goes
+/// with the quarter's figure of a quarterly KPI, the three figures of a monthly one, and, in the
+/// year's last quarter, the year's figure of a yearly one.
+pub fn observations_due_with(
+    s: &Snapshot,
+    cycle: &ReportingCycle,
+    org: &Code,
+    period: Period,
+    today: Date,
+) -> Vec<ObservationDue> {
+    let after = period.previous().end();
+    observations_due(s, cycle, today)
+        .into_iter()
+        .filter(|o| {
+            &o.organisation == org && o.period.end() > after && o.period.end() <= period.end()
+        })
+        .collect()
+}
+
 vocabulary!(
     /// What an organisation owes.
     Owed {
@@ -726,6 +746,56 @@ mod tests {
         let due = &observations_due(&s, &ReportingCycle::default(), d("2026-10-16"))[2];
         assert_eq!(due.organisation, code("MOI"));
         assert_eq!(due.deadline, d("2026-10-15"));
+    }
+
+    #[test]
+    fn the_figures_of_a_report_are_those_of_the_org_ending_within_its_period() {
+        let mut s = Snapshot::default();
+        s.upsert(kpi_owned("KPI-01", "MOI", "2025-12-31", Frequency::Quarterly).into());
+        s.upsert(kpi_owned("KPI-02", "MOI", "2025-12-31", Frequency::Monthly).into());
+        s.upsert(kpi_owned("KPI-03", "MOI", "2024-12-31", Frequency::Yearly).into());
+        s.upsert(kpi_owned("KPI-04", "DGA", "2025-12-31", Frequency::Quarterly).into());
+        s.upsert(figure("KPI-02", "2026-08", ObservationStatus::Submitted).into());
+        let owed = |period: &str, today: &str| -> Vec<(String, String, DueState)> {
+            observations_due_with(
+                &s,
+                &ReportingCycle::default(),
+                &code("MOI"),
+                p(period),
+                d(today),
+            )
+            .into_iter()
+            .map(|o| (o.kpi.to_string(), o.period.to_string(), o.state))
+            .collect()
+        };
+        use DueState::*;
+        let row = |k: &str, per: &str, st| (k.to_owned(), per.to_owned(), st);
+        // Another organisation's KPI is not owed; the yearly figure waits for the year's end.
+        assert_eq!(
+            owed("2026-Q3", "2026-10-20"),
+            vec![
+                row("KPI-01", "2026-Q3", Overdue),
+                row("KPI-02", "2026-07", Overdue),
+                row("KPI-02", "2026-08", OnTime),
+                row("KPI-02", "2026-09", Overdue),
+            ]
+        );
+        assert_eq!(
+            owed("2026-Q4", "2027-01-10"),
+            vec![
+                row("KPI-01", "2026-Q4", Pending),
+                row("KPI-02", "2026-10", Overdue),
+                row("KPI-02", "2026-11", Overdue),
+                row("KPI-02", "2026-12", Pending),
+                row("KPI-03", "2026", Pending),
+            ]
+        );
+        // Nothing is owed for a period that has not ended.
+        assert!(
+            owed("2026-Q4", "2026-11-30")
+                .iter()
+                .all(|(_, per, _)| per != "2026-Q4")
+        );
     }
 
     #[test]
