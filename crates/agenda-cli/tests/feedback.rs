@@ -259,7 +259,7 @@ fn an_answer_from_the_sheet_reaches_the_owning_organisation_and_nobody_else() {
             );
 
             // Shown, escaped, to the owning organisation and to editors.
-            let escaped = "Le formulaire &lt;b&gt;PDF&lt;/b&gt; est introuvable — marker-7f3a";
+            let escaped = "Le formulaire &#60;b&#62;PDF&#60;/b&#62; est introuvable — marker-7f3a";
             for user in ["owner", "ed"] {
                 let c = Client::login(s, user).await;
                 let home = c.get("/admin").await;

@@ -477,10 +477,19 @@ fn a_reporting_cycle_reminds_returns_resubmits_approves_and_publishes() {
             let page = anon.get("/action-lines/AL-1.1").await.text;
             assert!(page.contains("41,000 calls"), "[{on}] on the public page");
             // The dashboard counts from deadlines: some report of the demo is overdue.
+            // AL-3.4's report for 2026-Q3 was never sent: listed by name, linked to its form.
             let dash = ed.get("/admin/dashboard").await;
             assert_eq!(dash.status, 200);
-            assert!(dash.text.contains("<li>"), "[{on}] overdue items listed");
-            assert_eq!(lead.get("/admin/dashboard").await.status, 403);
+            assert!(
+                dash.text.contains("<a href=\"/admin/reports/AL-3.4%3A2026-Q3\">Data governance and consent</a>"),
+                "[{on}] overdue items listed: {}",
+                dash.text
+            );
+            // An organisation is shown its own record, not the others'.
+            let own = lead.get("/admin/dashboard").await;
+            assert_eq!(own.status, 200, "[{on}]");
+            assert!(own.text.contains("AL-3.4%3A2026-Q3"), "[{on}]");
+            assert!(!own.text.contains("Civil Registry Agency"), "[{on}]");
         });
     });
 }

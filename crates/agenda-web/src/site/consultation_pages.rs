@@ -10,17 +10,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, esc, not_found, org_name, public, tx_html};
+use super::pages::{Chrome, not_found, public};
 use super::{Lang, render};
 use crate::AppState;
-
-/// A page of this module: the chrome and a body built here, escaped as it is built.
-#[derive(Template)]
-#[template(path = "consultations.html")]
-struct Page {
-    c: Chrome,
-    body: String,
-}
 
 /// The CSS class of a consultation's status badge.
 pub(crate) fn status_class(st: ConsultationStatus) -> &'static str {
@@ -39,52 +31,115 @@ fn outcome_class(o: ResponseOutcome) -> &'static str {
     }
 }
 
+/// A record named in words: its code, its title in the page language (marked when only in
+/// English) and its public page when it has one.
+pub(crate) struct Named {
+    prefix: Option<String>,
+    text: Option<Text>,
+    code: String,
+    href: Option<String>,
+}
+
+/// What a consultation is about, or what a response changed: the kind in words, then the record.
+pub(crate) struct SubjectLink {
+    word: String,
+    record: Named,
+}
+
 /// The public page of a record a consultation is about or a response changed, and its name.
-pub(crate) fn subject_link(c: &Chrome, s: &Snapshot, kind: Subject, code: Option<&Code>) -> String {
-    let word = esc(&t(c.lang, &format!("subject-{}", kind.as_str())));
-    let (href, name) = match (kind, code) {
+pub(crate) fn subject_link(
+    c: &Chrome,
+    s: &Snapshot,
+    kind: Subject,
+    code: Option<&Code>,
+) -> SubjectLink {
+    let word = t(c.lang, &format!("subject-{}", kind.as_str()));
+    let with_code = |k: &Code, text: &Text| (Some(k.to_string()), Some(text.clone()));
+    let (href, (prefix, text)) = match (kind, code) {
         (Subject::Agenda, _) => (
-            c.href("/"),
-            s.the_agenda().map(|a| tx_html(c.lang, &a.title)),
+            Some(c.href("/")),
+            (None, s.the_agenda().map(|a| a.title.clone())),
         ),
         (Subject::ActionLine, Some(k)) => (
-            c.href(&format!("/action-lines/{k}")),
+            Some(c.href(&format!("/action-lines/{k}"))),
             s.action_lines
                 .get(k.as_str())
-                .map(|a| format!("{k} {}", tx_html(c.lang, &a.title))),
+                .map_or((None, None), |a| with_code(k, &a.title)),
         ),
         (Subject::LegalInstrument, Some(k)) => (
-            c.href(&format!("/regulatory-plan#{k}")),
+            Some(c.href(&format!("/regulatory-plan#{k}"))),
             s.legal_instruments
                 .get(k.as_str())
-                .map(|a| format!("{k} {}", tx_html(c.lang, &a.title))),
+                .map_or((None, None), |a| with_code(k, &a.title)),
         ),
         (Subject::Kpi, Some(k)) => (
-            c.href(&format!("/kpis/{k}")),
+            Some(c.href(&format!("/kpis/{k}"))),
             s.kpis
                 .get(k.as_str())
-                .map(|a| format!("{k} {}", tx_html(c.lang, &a.title))),
+                .map_or((None, None), |a| with_code(k, &a.title)),
         ),
         (Subject::Milestone, Some(k)) => match s.milestones.get(k.as_str()) {
             Some(m) => (
-                c.href(&format!("/action-lines/{}", m.action_line)),
-                Some(format!("{k} {}", tx_html(c.lang, &m.title))),
+                Some(c.href(&format!("/action-lines/{}", m.action_line))),
+                with_code(k, &m.title),
             ),
-            None => (String::new(), None),
+            None => (None, (None, None)),
         },
         (Subject::Standard, k) => (
-            c.href("/analysis/standard"),
+            Some(c.href("/analysis/standard")),
             k.and_then(|k| s.standard_criteria.get(k.as_str()))
-                .map(|a| format!("{} {}", a.code, tx_html(c.lang, &a.title))),
+                .map_or((None, None), |a| {
+                    (Some(a.code.to_string()), Some(a.title.clone()))
+                }),
         ),
-        (_, None) => (String::new(), None),
+        (_, None) => (None, (None, None)),
     };
-    let name = name.unwrap_or_else(|| esc(code.map(Code::as_str).unwrap_or("")));
-    if href.is_empty() {
-        format!("{word} {name}")
-    } else {
-        format!("{word} <a href=\"{}\">{name}</a>", esc(&href))
+    SubjectLink {
+        word,
+        record: Named {
+            prefix,
+            text,
+            code: code.map(Code::as_str).unwrap_or("").to_owned(),
+            href,
+        },
     }
+}
+
+/// An organisation by name, linked to its page (its code when it is not known).
+fn org_ref(c: &Chrome, s: &Snapshot, code: &Code) -> Named {
+    match s.organisations.get(code.as_str()) {
+        Some(o) => Named {
+            prefix: None,
+            text: Some(o.name.clone()),
+            code: code.to_string(),
+            href: Some(c.href(&format!("/organisations/{}", o.code))),
+        },
+        None => Named {
+            prefix: None,
+            text: None,
+            code: code.to_string(),
+            href: None,
+        },
+    }
+}
+
+/// A consultation in the list.
+struct Row {
+    href: String,
+    title: Text,
+    subject: SubjectLink,
+    opens: Date,
+    closes: Date,
+    class: &'static str,
+    status: String,
+    contributions: usize,
+}
+
+#[derive(Template)]
+#[template(path = "consultations.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<Row>,
 }
 
 /// `GET /consultations`.
@@ -92,47 +147,90 @@ pub async fn consultations(State(state): State<AppState>, lang: Lang) -> Respons
     let s = public(&state);
     let today = state.today();
     let c = Chrome::new(&state, lang, "/consultations", t(lang.0, "cons-title"));
-    let rows: String = s
+    let rows = s
         .consultations
         .values()
         .rev()
         .map(|k| {
             let st = status(k, today);
-            format!(
-                r#"<tr><td><a href="{href}">{title}</a></td><td>{subject}</td><td>{opens} – {closes}</td><td><span class="badge {class}">{status}</span></td><td class="num">{n}</td></tr>"#,
-                href = esc(&c.href(&format!("/consultations/{}", k.code))),
-                title = tx_html(c.lang, &k.title),
-                subject = subject_link(&c, &s, k.subject_kind, k.subject_code.as_ref()),
-                opens = k.opens,
-                closes = k.closes,
-                class = status_class(st),
-                status = esc(&c.status("cons-status", st.as_str())),
-                n = contributions_to(&s, k.code.as_str()).count(),
-            )
+            Row {
+                href: c.href(&format!("/consultations/{}", k.code)),
+                title: k.title.clone(),
+                subject: subject_link(&c, &s, k.subject_kind, k.subject_code.as_ref()),
+                opens: k.opens,
+                closes: k.closes,
+                class: status_class(st),
+                status: c.status("cons-status", st.as_str()),
+                contributions: contributions_to(&s, k.code.as_str()).count(),
+            }
         })
         .collect();
-    let table = if rows.is_empty() {
-        format!("<p>{}</p>", esc(&c.t("cons-none")))
-    } else {
-        format!(
-            r#"<div class="scroll" tabindex="0" role="region" aria-label="{region}"><table><caption>{cap}</caption><thead><tr><th scope="col">{ti}</th><th scope="col">{su}</th><th scope="col">{da}</th><th scope="col">{st}</th><th scope="col">{n}</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
-            region = esc(&c.t("table-region")),
-            cap = esc(&c.t("cons-title")),
-            ti = esc(&c.t("col-title")),
-            su = esc(&c.t("cons-subject")),
-            da = esc(&c.t("cons-dates")),
-            st = esc(&c.t("col-status")),
-            n = esc(&c.t("cons-contributions")),
-        )
-    };
-    let body = format!(
-        r#"<h1>{h}</h1><p>{intro}</p>{table}<p><a href="{ack}">{ackl}</a></p>"#,
-        h = esc(&c.t("cons-title")),
-        intro = esc(&c.t("cons-intro")),
-        ack = esc(&c.href("/acknowledgements")),
-        ackl = esc(&c.t("ack-title")),
-    );
-    render(StatusCode::OK, &Page { c, body })
+    render(StatusCode::OK, &ListPage { c, rows })
+}
+
+/// The authority's response to a contribution, as the public sees it.
+struct ResponseView {
+    class: &'static str,
+    outcome: String,
+    reason: Text,
+    changed: Option<SubjectLink>,
+}
+
+/// One contribution, as the public sees it.
+struct ContributionView {
+    id: String,
+    /// The moderators' reason when it is hidden (nothing else is shown then).
+    hidden: Option<String>,
+    kind: String,
+    author_name: Option<String>,
+    org: Named,
+    sector: String,
+    on: Date,
+    endorsed: Vec<Named>,
+    text: String,
+    response: Option<ResponseView>,
+}
+
+fn contribution_view(c: &Chrome, s: &Snapshot, x: &Contribution) -> ContributionView {
+    ContributionView {
+        id: x.code.to_string(),
+        hidden: x.hidden.then(|| {
+            t_args(
+                c.lang,
+                "cons-hidden",
+                &[("reason", x.hidden_reason.clone().unwrap_or_default())],
+            )
+        }),
+        kind: c.status("cons-kind", x.kind.as_str()),
+        author_name: x.author_name.clone(),
+        org: org_ref(c, s, &x.author_org),
+        sector: c.status("cons-sector", x.sector.as_str()),
+        on: x.submitted_on,
+        endorsed: x.endorsements.iter().map(|o| org_ref(c, s, o)).collect(),
+        text: x.text.clone(),
+        response: s.responses.get(x.code.as_str()).map(|r| ResponseView {
+            class: outcome_class(r.outcome),
+            outcome: c.status("cons-outcome", r.outcome.as_str()),
+            reason: r.reason.clone(),
+            changed: r
+                .changed_kind
+                .map(|kind| subject_link(c, s, kind, r.changed_code.as_ref())),
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "consultations_one.html")]
+struct OnePage {
+    c: Chrome,
+    title: Text,
+    subject: SubjectLink,
+    opens: Date,
+    closes: Date,
+    class: &'static str,
+    status: String,
+    take_part: Option<String>,
+    contributions: Vec<ContributionView>,
 }
 
 /// `GET /consultations/<code>`: "you said, we did".
@@ -149,103 +247,45 @@ pub async fn consultation(
     let path = format!("/consultations/{code}");
     let c = Chrome::new(&state, lang, &path, k.title.get(lang.0).to_owned());
     let st = status(k, today);
-    let mut body = format!(
-        r#"<h1>{title}</h1><dl class="facts"><div><dt>{sul}</dt><dd>{subject}</dd></div><div><dt>{dal}</dt><dd>{opens} – {closes}</dd></div><div><dt>{stl}</dt><dd><span class="badge {class}">{status}</span></dd></div></dl>"#,
-        title = tx_html(c.lang, &k.title),
-        sul = esc(&c.t("cons-subject")),
-        subject = subject_link(&c, &s, k.subject_kind, k.subject_code.as_ref()),
-        dal = esc(&c.t("cons-dates")),
-        opens = k.opens,
-        closes = k.closes,
-        stl = esc(&c.t("col-status")),
-        class = status_class(st),
-        status = esc(&c.status("cons-status", st.as_str())),
-    );
-    if st == ConsultationStatus::Open {
-        body.push_str(&format!(
-            r#"<p>{} <a href="{}">{}</a></p>"#,
-            esc(&c.t("cons-how-to-take-part")),
-            esc(&c.href(&format!("/admin/consultations/{code}"))),
-            esc(&c.t("cons-contribute")),
-        ));
-    }
-    body.push_str(&format!(
-        "<h2>{}</h2><p>{}</p>",
-        esc(&c.t("cons-you-said-we-did")),
-        esc(&c.t("cons-you-said-intro"))
-    ));
-    let mut any = false;
-    for x in contributions_to(&s, &code) {
-        any = true;
-        body.push_str(&contribution_html(&c, &s, x));
-    }
-    if !any {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("cons-no-contributions"))));
-    }
-    render(StatusCode::OK, &Page { c, body })
+    let page = OnePage {
+        title: k.title.clone(),
+        subject: subject_link(&c, &s, k.subject_kind, k.subject_code.as_ref()),
+        opens: k.opens,
+        closes: k.closes,
+        class: status_class(st),
+        status: c.status("cons-status", st.as_str()),
+        take_part: (st == ConsultationStatus::Open)
+            .then(|| c.href(&format!("/admin/consultations/{code}"))),
+        contributions: contributions_to(&s, &code)
+            .map(|x| contribution_view(&c, &s, x))
+            .collect(),
+        c,
+    };
+    render(StatusCode::OK, &page)
 }
 
-/// One contribution with the authority's response, as the public sees it.
-fn contribution_html(c: &Chrome, s: &Snapshot, x: &Contribution) -> String {
-    let id = esc(x.code.as_str());
-    if x.hidden {
-        return format!(
-            r#"<article class="report" id="{id}"><h3>{id}</h3><p>{}</p></article>"#,
-            esc(&t_args(
-                c.lang,
-                "cons-hidden",
-                &[("reason", x.hidden_reason.clone().unwrap_or_default())]
-            ))
-        );
-    }
-    let who = match &x.author_name {
-        Some(n) => format!("{} ({})", esc(n), org_name(c, s, &x.author_org).0),
-        None => org_name(c, s, &x.author_org).0,
-    };
-    let endorsed = if x.endorsements.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<div><dt>{}</dt><dd>{}</dd></div>",
-            esc(&c.t("cons-endorsed-by")),
-            x.endorsements
-                .iter()
-                .map(|o| org_name(c, s, o).0)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let response = match s.responses.get(x.code.as_str()) {
-        Some(r) => {
-            let changed = match r.changed_kind {
-                Some(kind) => format!(
-                    "<p>{} {}</p>",
-                    esc(&c.t("cons-what-changed")),
-                    subject_link(c, s, kind, r.changed_code.as_ref())
-                ),
-                None => String::new(),
-            };
-            format!(
-                r#"<h4>{we}</h4><p><span class="badge {class}">{outcome}</span></p><p>{reason}</p>{changed}"#,
-                we = esc(&c.t("cons-we-did")),
-                class = outcome_class(r.outcome),
-                outcome = esc(&c.status("cons-outcome", r.outcome.as_str())),
-                reason = tx_html(c.lang, &r.reason),
-            )
-        }
-        None => format!("<p>{}</p>", esc(&c.t("cons-response-pending"))),
-    };
-    format!(
-        r#"<article class="report" id="{id}"><h3>{id} — {kind}</h3><dl class="facts"><div><dt>{byl}</dt><dd>{who}</dd></div><div><dt>{sel}</dt><dd>{sector}</dd></div><div><dt>{onl}</dt><dd>{on}</dd></div>{endorsed}</dl><h4>{said}</h4><blockquote><p>{text}</p></blockquote>{response}</article>"#,
-        kind = esc(&c.status("cons-kind", x.kind.as_str())),
-        byl = esc(&c.t("cons-by")),
-        sel = esc(&c.t("cons-sector")),
-        sector = esc(&c.status("cons-sector", x.sector.as_str())),
-        onl = esc(&c.t("cons-submitted-on")),
-        on = x.submitted_on,
-        said = esc(&c.t("cons-you-said")),
-        text = esc(&x.text).replace('\n', "<br>"),
-    )
+/// Where a consultation or co-design event an organisation took part in is recorded.
+struct TookPart {
+    href: Option<String>,
+    title: Option<Text>,
+    code: String,
+}
+
+struct EventRow {
+    code: String,
+    date: Date,
+    title: Text,
+    kind: String,
+    participants: usize,
+}
+
+#[derive(Template)]
+#[template(path = "consultations_ack.html")]
+struct AckPage {
+    c: Chrome,
+    orgs: Vec<(Named, Vec<TookPart>)>,
+    people: Vec<(String, Named)>,
+    events: Vec<EventRow>,
 }
 
 /// `GET /acknowledgements`: every organisation and named person who took part.
@@ -253,96 +293,55 @@ pub async fn acknowledgements_page(State(state): State<AppState>, lang: Lang) ->
     let s = public(&state);
     let c = Chrome::new(&state, lang, "/acknowledgements", t(lang.0, "ack-title"));
     let a = acknowledgements(&s);
-    let what = |code: &Code| -> String {
+    let what = |code: &Code| -> TookPart {
         if let Some(k) = s.consultations.get(code.as_str()) {
-            format!(
-                r#"<a href="{}">{}</a>"#,
-                esc(&c.href(&format!("/consultations/{code}"))),
-                tx_html(c.lang, &k.title)
-            )
+            TookPart {
+                href: Some(c.href(&format!("/consultations/{code}"))),
+                title: Some(k.title.clone()),
+                code: code.to_string(),
+            }
         } else if let Some(e) = s.codesign_events.get(code.as_str()) {
-            format!(
-                r#"<a href="{}#{code}">{}</a>"#,
-                esc(&c.href("/acknowledgements")),
-                tx_html(c.lang, &e.title)
-            )
+            TookPart {
+                href: Some(format!("{}#{code}", c.href("/acknowledgements"))),
+                title: Some(e.title.clone()),
+                code: code.to_string(),
+            }
         } else {
-            esc(code.as_str())
+            TookPart {
+                href: None,
+                title: None,
+                code: code.to_string(),
+            }
         }
     };
-    let orgs: String = a
+    let orgs = a
         .organisations
         .iter()
-        .map(|(org, took)| {
-            format!(
-                "<tr><td>{}</td><td>{}</td></tr>",
-                org_name(&c, &s, org).0,
-                took.iter().map(&what).collect::<Vec<_>>().join("; ")
-            )
-        })
+        .map(|(org, took)| (org_ref(&c, &s, org), took.iter().map(&what).collect()))
         .collect();
-    let people: String = a
+    let people = a
         .people
         .iter()
-        .map(|(name, org)| format!("<li>{} ({})</li>", esc(name), org_name(&c, &s, org).0))
+        .map(|(name, org)| (name.clone(), org_ref(&c, &s, org)))
         .collect();
-    let events: String = s
+    let events = s
         .codesign_events
         .values()
-        .map(|e| {
-            format!(
-                r#"<tr id="{code}"><td>{date}</td><td>{title}</td><td>{kind}</td><td>{n}</td></tr>"#,
-                code = esc(e.code.as_str()),
-                date = e.date,
-                title = tx_html(c.lang, &e.title),
-                kind = esc(&c.status("codesign-kind", e.kind.as_str())),
-                n = e.participants.len(),
-            )
+        .map(|e| EventRow {
+            code: e.code.to_string(),
+            date: e.date,
+            title: e.title.clone(),
+            kind: c.status("codesign-kind", e.kind.as_str()),
+            participants: e.participants.len(),
         })
         .collect();
-    let region = esc(&c.t("table-region"));
-    let mut body = format!(
-        "<h1>{}</h1><p>{}</p>",
-        esc(&c.t("ack-title")),
-        esc(&c.t("ack-intro"))
-    );
-    body.push_str(&format!(
-        r#"<h2 id="ack-orgs">{h}</h2>"#,
-        h = esc(&c.t("ack-organisations"))
-    ));
-    if orgs.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("ack-none"))));
-    } else {
-        body.push_str(&format!(
-            r#"<div class="scroll" tabindex="0" role="region" aria-label="{region}"><table><caption>{cap}</caption><thead><tr><th scope="col">{o}</th><th scope="col">{p}</th></tr></thead><tbody>{orgs}</tbody></table></div>"#,
-            cap = esc(&c.t("ack-organisations")),
-            o = esc(&c.t("col-name")),
-            p = esc(&c.t("ack-took-part-in")),
-        ));
-    }
-    body.push_str(&format!("<h2>{}</h2>", esc(&c.t("ack-people"))));
-    if people.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("ack-none"))));
-    } else {
-        body.push_str(&format!(r#"<ul class="plain">{people}</ul>"#));
-    }
-    body.push_str(&format!("<h2>{}</h2>", esc(&c.t("ack-events"))));
-    if events.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("ack-none"))));
-    } else {
-        body.push_str(&format!(
-            r#"<div class="scroll" tabindex="0" role="region" aria-label="{region}"><table><caption>{cap}</caption><thead><tr><th scope="col">{d}</th><th scope="col">{ti}</th><th scope="col">{k}</th><th scope="col">{n}</th></tr></thead><tbody>{events}</tbody></table></div>"#,
-            cap = esc(&c.t("ack-events")),
-            d = esc(&c.t("col-date")),
-            ti = esc(&c.t("col-title")),
-            k = esc(&c.t("col-kind")),
-            n = esc(&c.t("ack-participants")),
-        ));
-    }
-    body.push_str(&format!(
-        r#"<p><a href="{}">{}</a></p>"#,
-        esc(&c.href("/consultations")),
-        esc(&c.t("cons-title"))
-    ));
-    render(StatusCode::OK, &Page { c, body })
+    render(
+        StatusCode::OK,
+        &AckPage {
+            c,
+            orgs,
+            people,
+            events,
+        },
+    )
 }

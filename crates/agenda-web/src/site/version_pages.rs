@@ -15,19 +15,12 @@ use serde::Deserialize;
 
 use super::admin::forms::label;
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, error_page, esc, not_found, public, tx_html};
+use super::pages::{Chrome, error_page, not_found, public};
 use super::{Lang, render};
 use crate::AppState;
 
 /// The word for the agenda as it stands in a comparison URL.
 pub const CURRENT: &str = "current";
-
-#[derive(Template)]
-#[template(path = "consultations.html")]
-struct Page {
-    c: Chrome,
-    body: String,
-}
 
 fn store_error(state: &AppState, lang: Lang, e: agenda_store::StoreError) -> Response {
     tracing::error!(error = %e, "versions cannot be read");
@@ -39,12 +32,25 @@ fn store_error(state: &AppState, lang: Lang, e: agenda_store::StoreError) -> Res
     )
 }
 
-/// A version's note in the page language, marked when it falls back to English.
-fn note_html(lang: &str, v: &VersionInfo) -> String {
-    v.note
-        .as_ref()
-        .map(|n| tx_html(lang, n))
-        .unwrap_or_default()
+/// A published version in the list.
+struct VersionRow {
+    number: VersionNumber,
+    published_on: String,
+    note: Option<agenda_core::Text>,
+    /// The comparison with the version before, and its words; none for the first.
+    changes: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "versions.html")]
+struct VersionsPage {
+    c: Chrome,
+    rows: Vec<VersionRow>,
+    /// The choices of the comparison form, with the one selected.
+    from: Vec<(VersionNumber, bool)>,
+    to: Vec<(VersionNumber, bool)>,
+    latest: Option<(String, String)>,
+    current: &'static str,
 }
 
 /// `GET /versions`.
@@ -54,95 +60,53 @@ pub async fn versions(State(state): State<AppState>, lang: Lang) -> Response {
         Err(e) => return store_error(&state, lang, e),
     };
     let c = Chrome::new(&state, lang, "/versions", t(lang.0, "versions-title"));
-    let mut body = format!(
-        "<h1>{}</h1><p>{}</p>",
-        esc(&c.t("versions-title")),
-        esc(&c.t("versions-intro"))
-    );
-    if all.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("versions-none"))));
-        return render(StatusCode::OK, &Page { c, body });
-    }
-    let rows: String = all
+    let rows = all
         .iter()
         .enumerate()
         .rev()
-        .map(|(i, v)| {
-            let changes = match i.checked_sub(1).map(|p| &all[p]) {
-                Some(prev) => format!(
-                    r#"<a href="{}">{}</a>"#,
-                    esc(&c.href(&format!("/versions/{}/{}", prev.number, v.number))),
-                    esc(&t_args(
+        .map(|(i, v)| VersionRow {
+            number: v.number,
+            published_on: v.published_on.to_string(),
+            note: v.note.clone(),
+            changes: i.checked_sub(1).map(|p| &all[p]).map(|prev| {
+                (
+                    c.href(&format!("/versions/{}/{}", prev.number, v.number)),
+                    t_args(
                         c.lang,
                         "versions-changes-from",
-                        &[("from", prev.number.to_string())]
-                    ))
-                ),
-                None => esc(&c.t("versions-first")),
-            };
-            format!(
-                r#"<tr id="v{n}"><th scope="row">{n}</th><td>{on}</td><td>{note}</td><td>{changes}</td></tr>"#,
-                n = v.number,
-                on = v.published_on,
-                note = note_html(c.lang, v),
-            )
+                        &[("from", prev.number.to_string())],
+                    ),
+                )
+            }),
         })
         .collect();
-    let latest = &all[all.len() - 1];
-    body.push_str(&format!(
-        r#"<div class="scroll" tabindex="0" role="region" aria-label="{region}"><table><caption>{cap}</caption><thead><tr><th scope="col">{n}</th><th scope="col">{d}</th><th scope="col">{no}</th><th scope="col">{ch}</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
-        region = esc(&c.t("table-region")),
-        cap = esc(&c.t("versions-title")),
-        n = esc(&c.t("versions-number")),
-        d = esc(&c.t("versions-published-on")),
-        no = esc(&c.t("versions-note")),
-        ch = esc(&c.t("versions-changes")),
-    ));
-    body.push_str(&format!(
-        r#"<p><a href="{}">{}</a></p>"#,
-        esc(&c.href(&format!("/versions/{}/{CURRENT}", latest.number))),
-        esc(&t_args(
-            c.lang,
-            "versions-since-latest",
-            &[("version", latest.number.to_string())]
-        ))
-    ));
-    // Any two versions, with a plain GET form.
-    let options = |selected: VersionNumber, with_current: bool| -> String {
-        let mut o: String = all
+    let latest = all.last().map(|v| {
+        (
+            c.href(&format!("/versions/{}/{CURRENT}", v.number)),
+            t_args(
+                c.lang,
+                "versions-since-latest",
+                &[("version", v.number.to_string())],
+            ),
+        )
+    });
+    let page = VersionsPage {
+        rows,
+        from: all
             .iter()
-            .map(|v| {
-                format!(
-                    r#"<option value="{n}"{sel}>{n}</option>"#,
-                    n = v.number,
-                    sel = if v.number == selected {
-                        " selected"
-                    } else {
-                        ""
-                    }
-                )
-            })
-            .collect();
-        if with_current {
-            o.push_str(&format!(
-                r#"<option value="{CURRENT}">{}</option>"#,
-                esc(&c.t("versions-current"))
-            ));
-        }
-        o
+            .enumerate()
+            .map(|(i, v)| (v.number, i == 0))
+            .collect(),
+        to: all
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.number, i + 1 == all.len()))
+            .collect(),
+        latest,
+        current: CURRENT,
+        c,
     };
-    let first = all[0].number;
-    body.push_str(&format!(
-        r#"<h2 id="compare-h">{h}</h2><form method="get" action="{action}" class="filters" aria-labelledby="compare-h"><div><label for="v-from">{fl}</label><select id="v-from" name="from">{fo}</select></div><div><label for="v-to">{tl}</label><select id="v-to" name="to">{to}</select></div><div><button type="submit">{go}</button></div></form>"#,
-        h = esc(&c.t("versions-compare")),
-        action = esc(&c.href("/versions/compare")),
-        fl = esc(&c.t("versions-from")),
-        tl = esc(&c.t("versions-to")),
-        fo = options(first, false),
-        to = options(latest.number, true),
-        go = esc(&c.t("versions-show")),
-    ));
-    render(StatusCode::OK, &Page { c, body })
+    render(StatusCode::OK, &page)
 }
 
 /// The query of the comparison form.
@@ -244,23 +208,20 @@ pub async fn differences(
         &[("from", name(&a)), ("to", name(&b))],
     );
     let path = format!("/versions/{from}/{to}");
-    let c = Chrome::new(&state, lang, &path, title.clone());
+    let c = Chrome::new(&state, lang, &path, title);
     let changes = diff(&ca, &cb);
-    let mut body = format!("<h1>{}</h1>", esc(&title));
-    if changes.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("versions-no-difference"))));
-    } else {
-        body.push_str(&format!("<p>{}</p>", esc(&c.t("versions-diff-intro"))));
-        for d in &changes {
-            body.push_str(&table_html(&c, &s, d, &ca, &cb));
-        }
-    }
-    body.push_str(&format!(
-        r#"<p><a href="{}">{}</a></p>"#,
-        esc(&c.href("/versions")),
-        esc(&c.t("versions-title"))
-    ));
-    render(StatusCode::OK, &Page { c, body })
+    let tables = changes
+        .iter()
+        .map(|d| table_view(&c, &s, d, &ca, &cb))
+        .collect();
+    render(StatusCode::OK, &DiffPage { c, tables })
+}
+
+#[derive(Template)]
+#[template(path = "versions_diff.html")]
+struct DiffPage {
+    c: Chrome,
+    tables: Vec<TableView>,
 }
 
 /// The public page of a record that still exists, if it has one.
@@ -290,22 +251,24 @@ fn record_href(c: &Chrome, s: &agenda_core::Snapshot, table: &str, code: &str) -
 }
 
 /// A record named by code and title, linked to its page when it still has one.
-fn record_html(
+pub(crate) struct RecordRef {
+    pub(crate) code: String,
+    pub(crate) title: Option<String>,
+    pub(crate) href: Option<String>,
+}
+
+fn record_ref(
     c: &Chrome,
     s: &agenda_core::Snapshot,
     table: &str,
     code: &str,
     content: &VersionContent,
-) -> String {
+) -> RecordRef {
     let title = row_title(content.row(table, code), c.lang, code);
-    let text = if title == code {
-        esc(code)
-    } else {
-        format!("{} {}", esc(code), esc(title))
-    };
-    match record_href(c, s, table, code) {
-        Some(href) => format!(r#"<a href="{}">{text}</a>"#, esc(&href)),
-        None => text,
+    RecordRef {
+        code: code.to_owned(),
+        title: (title != code).then(|| title.to_owned()),
+        href: record_href(c, s, table, code),
     }
 }
 
@@ -318,83 +281,89 @@ fn field_label(lang: &str, field: &str) -> String {
     }
 }
 
-/// A value, in the language it is written in when the field is a translation.
-fn value_html(lang: &str, f: &FieldChange, v: Option<&String>) -> String {
-    match v {
-        None => format!(
-            r#"<span class="muted">{}</span>"#,
-            esc(&t(lang, "versions-empty"))
-        ),
-        Some(v) => match f.field.rsplit_once('_') {
-            Some((_, l)) if l != lang && agenda_core::Lang::parse(l).is_ok() => {
-                format!(r#"<span lang="{l}">{}</span>"#, esc(v))
-            }
-            _ => esc(v),
-        },
+/// A value, with the language it is written in when the field is a translation; `None` when
+/// the field is empty.
+pub(crate) struct ValueView {
+    pub(crate) text: Option<String>,
+    pub(crate) lang: Option<String>,
+}
+
+fn value_view(lang: &str, f: &FieldChange, v: Option<&String>) -> ValueView {
+    let written_in = match f.field.rsplit_once('_') {
+        Some((_, l)) if l != lang && agenda_core::Lang::parse(l).is_ok() => Some(l.to_owned()),
+        _ => None,
+    };
+    ValueView {
+        text: v.cloned(),
+        lang: written_in,
     }
 }
 
-/// The differences in one table: added, removed and changed records, field by field.
-pub(crate) fn table_html(
+/// One field that changed.
+pub(crate) struct FieldRow {
+    pub(crate) label: String,
+    pub(crate) before: ValueView,
+    pub(crate) after: ValueView,
+}
+
+/// One record that changed, field by field.
+pub(crate) struct ChangedRecord {
+    pub(crate) record: RecordRef,
+    pub(crate) rows: Vec<FieldRow>,
+}
+
+/// The differences in one table: added, removed and changed records.
+pub(crate) struct TableView {
+    pub(crate) id: String,
+    pub(crate) heading: String,
+    pub(crate) added: (String, Vec<RecordRef>),
+    pub(crate) removed: (String, Vec<RecordRef>),
+    pub(crate) changed: (String, Vec<ChangedRecord>),
+}
+
+/// The differences in one table, ready for `versions_macros.html`.
+pub(crate) fn table_view(
     c: &Chrome,
     s: &agenda_core::Snapshot,
     d: &TableDiff,
     from: &VersionContent,
     to: &VersionContent,
-) -> String {
-    let heading = c.t(&format!("versions-table-{}", d.table.replace('_', "-")));
-    let id = d.table.replace('_', "-");
-    let mut out = format!(
-        r#"<section aria-labelledby="{id}"><h2 id="{id}">{}</h2>"#,
-        esc(&heading)
-    );
-    let list = |key: &str, codes: &[String], content: &VersionContent| -> String {
-        if codes.is_empty() {
-            return String::new();
-        }
-        format!(
-            r#"<h3>{}</h3><ul>{}</ul>"#,
-            esc(&t_args(c.lang, key, &[("count", codes.len().to_string())])),
+) -> TableView {
+    let list = |key: &str, codes: &[String], content: &VersionContent| {
+        (
+            t_args(c.lang, key, &[("count", codes.len().to_string())]),
             codes
                 .iter()
-                .map(|k| format!("<li>{}</li>", record_html(c, s, d.table, k, content)))
-                .collect::<String>()
+                .map(|k| record_ref(c, s, d.table, k, content))
+                .collect(),
         )
     };
-    out.push_str(&list("versions-added", &d.added, to));
-    out.push_str(&list("versions-removed", &d.removed, from));
-    if !d.changed.is_empty() {
-        out.push_str(&format!(
-            "<h3>{}</h3>",
-            esc(&t_args(
+    TableView {
+        id: d.table.replace('_', "-"),
+        heading: c.t(&format!("versions-table-{}", d.table.replace('_', "-"))),
+        added: list("versions-added", &d.added, to),
+        removed: list("versions-removed", &d.removed, from),
+        changed: (
+            t_args(
                 c.lang,
                 "versions-changed",
-                &[("count", d.changed.len().to_string())]
-            ))
-        ));
-        for item in &d.changed {
-            let rows: String = item
-                .fields
+                &[("count", d.changed.len().to_string())],
+            ),
+            d.changed
                 .iter()
-                .map(|f| {
-                    format!(
-                        r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>"#,
-                        esc(&field_label(c.lang, &f.field)),
-                        value_html(c.lang, f, f.before.as_ref()),
-                        value_html(c.lang, f, f.after.as_ref()),
-                    )
+                .map(|item| ChangedRecord {
+                    record: record_ref(c, s, d.table, &item.code, to),
+                    rows: item
+                        .fields
+                        .iter()
+                        .map(|f| FieldRow {
+                            label: field_label(c.lang, &f.field),
+                            before: value_view(c.lang, f, f.before.as_ref()),
+                            after: value_view(c.lang, f, f.after.as_ref()),
+                        })
+                        .collect(),
                 })
-                .collect();
-            out.push_str(&format!(
-                r#"<div class="scroll" tabindex="0" role="region" aria-label="{region}"><table><caption>{cap}</caption><thead><tr><th scope="col">{fl}</th><th scope="col">{bl}</th><th scope="col">{al}</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
-                region = esc(&format!("{} {}", item.code, c.t("versions-changes"))),
-                cap = record_html(c, s, d.table, &item.code, to),
-                fl = esc(&c.t("versions-field")),
-                bl = esc(&c.t("versions-before")),
-                al = esc(&c.t("versions-after")),
-            ));
-        }
+                .collect(),
+        ),
     }
-    out.push_str("</section>");
-    out
 }

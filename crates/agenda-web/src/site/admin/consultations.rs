@@ -13,17 +13,20 @@ use agenda_core::{
     ResponseOutcome, Role, Subject, Text,
 };
 use agenda_store::Writer;
+use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::{csrf_input, fields_of, forbidden, page, store_failure, write_refused};
+use super::review_views::{org_name, render_admin};
+use super::{fields_of, forbidden, store_failure, write_refused};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::consultation_pages::status_class;
 use crate::site::i18n::t;
-use crate::site::pages::esc;
+use crate::site::i18n::t_args;
+use crate::site::pages::Chrome;
 
 /// The organisation a stakeholder speaks for.
 fn stakeholder_org(user: &SignedIn) -> Option<&Code> {
@@ -33,45 +36,99 @@ fn stakeholder_org(user: &SignedIn) -> Option<&Code> {
     }
 }
 
+/// A consultation in the list.
+struct Row {
+    href: String,
+    title: String,
+    opens: String,
+    closes: String,
+    class: &'static str,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/consultations_list.html")]
+struct ListPage {
+    c: Chrome,
+    may_open: bool,
+    rows: Vec<Row>,
+}
+
 /// `GET /admin/consultations`.
 pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
     let s = state.store.snapshot();
     let today = state.today();
-    let rows: String = s
+    let l = lang.0;
+    let rows = s
         .consultations
         .values()
         .rev()
         .map(|k| {
             let st = status(k, today);
-            format!(
-                r#"<tr><td><a href="/admin/consultations/{}">{}</a></td><td>{}</td><td>{} – {}</td><td><span class="badge {}">{}</span></td></tr>"#,
-                encode(k.code.as_str()),
-                esc(k.code.as_str()),
-                esc(k.title.get(lang.0)),
-                k.opens,
-                k.closes,
-                status_class(st),
-                esc(&t(lang.0, &format!("cons-status-{}", st.as_str()))),
-            )
+            Row {
+                href: format!("/admin/consultations/{}", encode(k.code.as_str())),
+                title: k.title.get(l).to_owned(),
+                opens: k.opens.to_string(),
+                closes: k.closes.to_string(),
+                class: status_class(st),
+                status: t(l, &format!("cons-status-{}", st.as_str())),
+            }
         })
         .collect();
-    let open_new = if may_review(&user.actor()) {
-        format!(
-            r#"<p><a href="/admin/data/consultations/new">{}</a></p>"#,
-            esc(&t(lang.0, "cons-open-new"))
-        )
-    } else {
-        String::new()
+    let page = ListPage {
+        c: Chrome::new(&state, lang, "/admin/consultations", t(l, "cons-title")),
+        may_open: may_review(&user.actor()),
+        rows,
     };
-    let body = format!(
-        r#"{open_new}<table><caption>{cap}</caption><thead><tr><th scope="col">{code}</th><th scope="col">{title}</th><th scope="col">{dates}</th><th scope="col">{st}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-        cap = esc(&t(lang.0, "cons-title")),
-        code = esc(&t(lang.0, "col-code")),
-        title = esc(&t(lang.0, "col-title")),
-        dates = esc(&t(lang.0, "cons-dates")),
-        st = esc(&t(lang.0, "col-status")),
-    );
-    page(&state, lang, StatusCode::OK, &t(lang.0, "cons-title"), body)
+    render_admin(StatusCode::OK, &page)
+}
+
+/// A choice in a select.
+struct Choice {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+/// The editors' response form of a contribution.
+struct RespondForm {
+    outcomes: Vec<Choice>,
+    reason: String,
+    kinds: Vec<Choice>,
+    code: String,
+}
+
+/// A contribution with the forms the person may use on it.
+struct ContributionView {
+    key: String,
+    code: String,
+    org: String,
+    sector: String,
+    hidden: Option<String>,
+    text: String,
+    endorsed: String,
+    endorse: Option<String>,
+    moderate: bool,
+    respond: Option<RespondForm>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/consultations_show.html")]
+struct ShowPage {
+    c: Chrome,
+    class: &'static str,
+    status: String,
+    opens: String,
+    closes: String,
+    public_href: String,
+    code: String,
+    csrf: String,
+    /// The stakeholder's organisation in words, when it may contribute now.
+    contribute: Option<String>,
+    not_open: bool,
+    kinds: Vec<Choice>,
+    name_me: String,
+    contributions: Vec<ContributionView>,
 }
 
 /// `GET /admin/consultations/<code>`: the forms each person may use on this consultation.
@@ -86,153 +143,114 @@ pub(super) async fn show(
         return super::super::not_found_page(&state, lang, format!("consultation {code}")).await;
     };
     let l = lang.0;
-    let open = status(k, state.today()) == ConsultationStatus::Open;
+    let st = status(k, state.today());
+    let open = st == ConsultationStatus::Open;
     let editor = may_review(&user.actor());
     let org = stakeholder_org(&user);
-    let csrf = csrf_input(&user.0.csrf);
-    let st = status(k, state.today());
-    let mut body = format!(
-        r#"<p><span class="badge {}">{}</span> {} – {} · <a href="/consultations/{}">{}</a></p>"#,
-        status_class(st),
-        esc(&t(l, &format!("cons-status-{}", st.as_str()))),
-        k.opens,
-        k.closes,
-        encode(&code),
-        esc(&t(l, "cons-public-page")),
-    );
-    if let (Some(org), true) = (org, open) {
-        let kinds: String = ContributionKind::ALL
-            .iter()
-            .map(|x| {
-                format!(
-                    r#"<option value="{}">{}</option>"#,
-                    x.as_str(),
-                    esc(&t(l, &format!("cons-kind-{}", x.as_str())))
-                )
-            })
-            .collect();
-        body.push_str(&format!(
-            r#"<h2>{h}</h2><form method="post" action="/admin/consultations/{c}/contribute" class="admin">{csrf}
-<p>{as_org}</p>
-<p><label for="c-kind">{kl}</label><br><select id="c-kind" name="kind">{kinds}</select></p>
-<p><label for="c-text">{tl}</label><br><textarea id="c-text" name="text" rows="6" required></textarea></p>
-<p><input type="checkbox" id="c-named" name="named" value="yes"> <label for="c-named">{nl}</label></p>
-<p><button type="submit">{send}</button></p></form>"#,
-            h = esc(&t(l, "cons-contribute")),
-            c = encode(&code),
-            as_org = esc(&crate::site::i18n::t_args(l, "cons-as-org", &[("org", org.to_string())])),
-            kl = esc(&t(l, "col-kind")),
-            tl = esc(&t(l, "cons-your-contribution")),
-            nl = esc(&crate::site::i18n::t_args(
-                l,
-                "cons-name-me",
-                &[("name", user.account().display_name.clone())]
-            )),
-            send = esc(&t(l, "cons-send")),
-        ));
-    } else if org.is_some() {
-        body.push_str(&format!("<p>{}</p>", esc(&t(l, "cons-not-open"))));
-    }
-    body.push_str(&format!("<h2>{}</h2>", esc(&t(l, "cons-contributions"))));
-    for x in contributions_to(&s, &code) {
-        let key = encode(x.code.as_str());
-        let mut forms = String::new();
-        if let (Some(org), true) = (org, open)
-            && !x.hidden
-            && &x.author_org != org
-            && !x.endorsements.contains(org)
-        {
-            forms.push_str(&format!(
-                r#"<form method="post" action="/admin/contributions/{key}/endorse" class="inline">{csrf}<button type="submit">{}</button></form>"#,
-                esc(&crate::site::i18n::t_args(l, "cons-endorse-as", &[("org", org.to_string())]))
-            ));
-        }
-        if editor {
-            if !x.hidden {
-                forms.push_str(&format!(
-                    r#"<form method="post" action="/admin/contributions/{key}/moderate" class="admin">{csrf}<p><label for="m-{key}">{rl}</label><br><input id="m-{key}" name="reason" required></p><p><button type="submit">{hide}</button></p></form>"#,
-                    rl = esc(&t(l, "cons-moderation-reason")),
-                    hide = esc(&t(l, "cons-hide")),
-                ));
-            }
-            let r = s.responses.get(x.code.as_str());
-            let outcomes: String = ResponseOutcome::ALL
-                .iter()
-                .map(|o| {
-                    let sel = if r.is_some_and(|r| r.outcome == *o) {
-                        " selected"
-                    } else {
-                        ""
-                    };
-                    format!(
-                        r#"<option value="{}"{sel}>{}</option>"#,
-                        o.as_str(),
-                        esc(&t(l, &format!("cons-outcome-{}", o.as_str())))
-                    )
-                })
-                .collect();
-            let changed_kinds: String = std::iter::once(("", t(l, "admin-none")))
-                .chain(
-                    Subject::ALL
+    let contributions = contributions_to(&s, &code)
+        .map(|x| {
+            let respond = editor.then(|| {
+                let r = s.responses.get(x.code.as_str());
+                RespondForm {
+                    outcomes: ResponseOutcome::ALL
                         .iter()
-                        .map(|x| (x.as_str(), t(l, &format!("subject-{}", x.as_str())))),
-                )
-                .map(|(v, label)| {
-                    let sel = if r.and_then(|r| r.changed_kind).map(|k| k.as_str()) == Some(v)
-                        || (v.is_empty() && r.is_none_or(|r| r.changed_kind.is_none()))
-                    {
-                        " selected"
-                    } else {
-                        ""
-                    };
-                    format!(r#"<option value="{v}"{sel}>{}</option>"#, esc(&label))
-                })
-                .collect();
-            forms.push_str(&format!(
-                r#"<form method="post" action="/admin/contributions/{key}/respond" class="admin">{csrf}
-<p><label for="o-{key}">{ol}</label><br><select id="o-{key}" name="outcome">{outcomes}</select></p>
-<p><label for="r-{key}">{rl}</label><br><textarea id="r-{key}" name="reason_en" rows="3" required>{reason}</textarea></p>
-<p><label for="k-{key}">{kl}</label><br><select id="k-{key}" name="changed_kind">{changed_kinds}</select></p>
-<p><label for="cc-{key}">{cl}</label><br><input id="cc-{key}" name="changed_code" value="{code}"></p>
-<p><button type="submit">{pub_}</button></p></form>"#,
-                ol = esc(&t(l, "cons-outcome")),
-                rl = esc(&t(l, "cons-response-reason")),
-                reason = esc(r.map(|r| r.reason.get("en")).unwrap_or("")),
-                kl = esc(&t(l, "cons-changed-kind")),
-                cl = esc(&t(l, "cons-changed-code")),
-                code = esc(r.and_then(|r| r.changed_code.as_ref()).map(Code::as_str).unwrap_or("")),
-                pub_ = esc(&t(l, "cons-publish-response")),
-            ));
-        }
-        let hidden = if x.hidden {
-            format!(
-                r#"<p class="error">{}</p>"#,
-                esc(&crate::site::i18n::t_args(
-                    l,
-                    "cons-hidden",
-                    &[("reason", x.hidden_reason.clone().unwrap_or_default())]
-                ))
-            )
-        } else {
-            String::new()
-        };
-        body.push_str(&format!(
-            r#"<article class="report"><h3>{code} — {org} ({sector})</h3>{hidden}<p>{text}</p><p>{el}: {endorsed}</p>{forms}</article>"#,
-            code = esc(x.code.as_str()),
-            org = esc(x.author_org.as_str()),
-            sector = esc(&t(l, &format!("cons-sector-{}", x.sector.as_str()))),
-            text = esc(&x.text),
-            el = esc(&t(l, "cons-endorsed-by")),
-            endorsed = esc(
-                &x.endorsements
+                        .map(|o| Choice {
+                            value: o.as_str(),
+                            label: t(l, &format!("cons-outcome-{}", o.as_str())),
+                            selected: r.is_some_and(|r| r.outcome == *o),
+                        })
+                        .collect(),
+                    reason: r.map(|r| r.reason.get("en")).unwrap_or("").to_owned(),
+                    kinds: std::iter::once(Choice {
+                        value: "",
+                        label: t(l, "admin-none"),
+                        selected: r.is_none_or(|r| r.changed_kind.is_none()),
+                    })
+                    .chain(Subject::ALL.iter().map(|x| Choice {
+                        value: x.as_str(),
+                        label: t(l, &format!("subject-{}", x.as_str())),
+                        selected: r.and_then(|r| r.changed_kind) == Some(*x),
+                    }))
+                    .collect(),
+                    code: r
+                        .and_then(|r| r.changed_code.as_ref())
+                        .map(Code::to_string)
+                        .unwrap_or_default(),
+                }
+            });
+            ContributionView {
+                key: encode(x.code.as_str()),
+                code: x.code.to_string(),
+                org: org_name(&s, l, &x.author_org),
+                sector: t(l, &format!("cons-sector-{}", x.sector.as_str())),
+                hidden: x.hidden.then(|| {
+                    t_args(
+                        l,
+                        "cons-hidden",
+                        &[("reason", x.hidden_reason.clone().unwrap_or_default())],
+                    )
+                }),
+                text: x.text.clone(),
+                endorsed: x
+                    .endorsements
                     .iter()
-                    .map(Code::as_str)
+                    .map(|o| org_name(&s, l, o))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    page(&state, lang, StatusCode::OK, k.title.get(l), body)
+                    .join(", "),
+                endorse: match org {
+                    Some(org)
+                        if open
+                            && !x.hidden
+                            && &x.author_org != org
+                            && !x.endorsements.contains(org) =>
+                    {
+                        Some(t_args(
+                            l,
+                            "cons-endorse-as",
+                            &[("org", org_name(&s, l, org))],
+                        ))
+                    }
+                    _ => None,
+                },
+                moderate: editor && !x.hidden,
+                respond,
+            }
+        })
+        .collect();
+    let page = ShowPage {
+        c: Chrome::new(
+            &state,
+            lang,
+            &format!("/admin/consultations/{code}"),
+            k.title.get(l).to_owned(),
+        ),
+        class: status_class(st),
+        status: t(l, &format!("cons-status-{}", st.as_str())),
+        opens: k.opens.to_string(),
+        closes: k.closes.to_string(),
+        public_href: format!("/consultations/{}", encode(&code)),
+        code: encode(&code),
+        csrf: user.0.csrf.clone(),
+        contribute: org
+            .filter(|_| open)
+            .map(|o| t_args(l, "cons-as-org", &[("org", org_name(&s, l, o))])),
+        not_open: org.is_some() && !open,
+        kinds: ContributionKind::ALL
+            .iter()
+            .map(|x| Choice {
+                value: x.as_str(),
+                label: t(l, &format!("cons-kind-{}", x.as_str())),
+                selected: false,
+            })
+            .collect(),
+        name_me: t_args(
+            l,
+            "cons-name-me",
+            &[("name", user.account().display_name.clone())],
+        ),
+        contributions,
+    };
+    render_admin(StatusCode::OK, &page)
 }
 
 /// Applies `change` for `user` if the rule allows it on today's date, `expected` being the
@@ -267,14 +285,19 @@ async fn write(
     }
 }
 
+#[derive(Template)]
+#[template(path = "admin/consultations_invalid.html")]
+struct InvalidPage {
+    c: Chrome,
+    what: String,
+}
+
 fn invalid(state: &AppState, lang: Lang, what: &str) -> Response {
-    page(
-        state,
-        lang,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &t(lang.0, "cons-title"),
-        format!(r#"<p class="error" role="alert">{}</p>"#, esc(what)),
-    )
+    let page = InvalidPage {
+        c: Chrome::new(state, lang, "/admin/consultations", t(lang.0, "cons-title")),
+        what: what.to_owned(),
+    };
+    render_admin(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 /// `POST /admin/consultations/<code>/contribute`.

@@ -9,18 +9,20 @@ use agenda_core::policy::may_handle_ticket;
 use agenda_core::ticket::{ANSWER_MAX_CHARS, MoveRefused, TicketStatus, next_statuses};
 use agenda_core::{Code, Role};
 use agenda_store::feedback::{Feedback, TicketRefusal};
+use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{SignedIn, encode};
-use super::{csrf_input, fields_of, forbidden, page, store_failure};
+use super::review_views::render_admin;
+use super::{fields_of, forbidden, store_failure};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::feedback::{day_of, status_key};
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::{esc, fmt_num};
+use crate::site::pages::{Chrome, fmt_num};
 
 /// Tickets listed in the queue (the counts cover every answer).
 const LATEST: usize = 1000;
@@ -39,6 +41,64 @@ fn reference(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
+/// A service by name, linked to its public sheet.
+struct ServiceRef {
+    href: String,
+    name: String,
+}
+
+fn service_ref(s: &agenda_core::Snapshot, lang: Lang, code: &str) -> ServiceRef {
+    ServiceRef {
+        href: format!("{}/services/{}", lang.prefix(), encode(code)),
+        name: s
+            .services
+            .get(code)
+            .map(|v| v.title.get(lang.0).to_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| code.to_owned()),
+    }
+}
+
+/// A service's answers in the table of counts.
+struct CountRow {
+    service: ServiceRef,
+    share: String,
+    latest: String,
+    day: String,
+}
+
+/// A choice of the queue's status filter.
+struct FilterOption {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+/// A ticket in the queue.
+struct TicketRow {
+    href: String,
+    reference: String,
+    at: String,
+    day: String,
+    service: ServiceRef,
+    useful: String,
+    status: String,
+    excerpt: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/feedback_list.html")]
+struct ListPage {
+    c: Chrome,
+    any: bool,
+    action: String,
+    options: Vec<FilterOption>,
+    caption: String,
+    tickets: Vec<TicketRow>,
+    truncated: Option<String>,
+    counts: Vec<CountRow>,
+}
+
 /// `GET /admin/feedback[?status=…]`: the tickets on the services the account answers for.
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -47,6 +107,7 @@ pub(super) async fn list(
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let s = state.store.snapshot();
+    let l = lang.0;
     let filter = q.status.as_deref().and_then(TicketStatus::parse);
     // `None`: every service.
     let scope: Option<Vec<Code>> = match (user.account().role, &user.account().organisation) {
@@ -58,7 +119,7 @@ pub(super) async fn list(
                 .map(|v| v.code.clone())
                 .collect(),
         ),
-        _ => return forbidden(&state, lang, &t(lang.0, "admin-not-yours")),
+        _ => return forbidden(&state, lang, &t(l, "admin-not-yours")),
     };
     let (counts, latest, per_status) = match (
         state.store.feedback_counts(scope.as_deref()).await,
@@ -70,94 +131,6 @@ pub(super) async fn list(
             return store_failure(&state, lang, e);
         }
     };
-    let title = |code: &str| {
-        s.services
-            .get(code)
-            .map(|v| v.title.get(lang.0).to_owned())
-            .unwrap_or_default()
-    };
-    let service_link = |code: &str| {
-        format!(
-            r#"<a href="{}/services/{}">{}</a> — {}"#,
-            lang.prefix(),
-            encode(code),
-            esc(code),
-            esc(&title(code))
-        )
-    };
-    let t_ = |key: &str| esc(&t(lang.0, key));
-
-    let mut body = format!("<p>{}</p>", t_("admin-feedback-intro"));
-    if counts.is_empty() {
-        body.push_str(&format!("<p>{}</p>", t_("admin-feedback-none")));
-        return page(
-            &state,
-            lang,
-            StatusCode::OK,
-            &t(lang.0, "admin-feedback"),
-            body,
-        );
-    }
-    let rows: String = counts
-        .iter()
-        .take(SERVICES_SHOWN)
-        .map(|c| {
-            let pct = c.useful as f64 * 100.0 / c.total.max(1) as f64;
-            let share = t_args(
-                lang.0,
-                "admin-feedback-share",
-                &[
-                    ("useful", fmt_num(lang.0, c.useful as f64)),
-                    ("total", fmt_num(lang.0, c.total as f64)),
-                    ("pct", format!("{}\u{a0}%", fmt_num(lang.0, pct))),
-                ],
-            );
-            format!(
-                r#"<tr><td>{}</td><td>{}</td><td><time datetime="{}">{}</time></td></tr>"#,
-                service_link(&c.service),
-                esc(&share),
-                esc(&c.latest),
-                esc(c.latest.get(..10).unwrap_or(&c.latest)),
-            )
-        })
-        .collect();
-    let summary = format!(
-        r#"<h2>{cap}</h2><table><caption>{cap}</caption><thead><tr><th scope="col">{svc}</th><th scope="col">{useful}</th><th scope="col">{latest}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-        cap = t_("admin-feedback-answers"),
-        svc = t_("admin-feedback-service"),
-        useful = t_("admin-feedback-useful"),
-        latest = t_("admin-feedback-latest"),
-    );
-    body.push_str(&queue(lang, filter, &latest, &per_status, &service_link));
-    if latest.len() >= LATEST {
-        body.push_str(&format!(
-            "<p>{}</p>",
-            esc(&t_args(
-                lang.0,
-                "admin-feedback-truncated",
-                &[("n", fmt_num(lang.0, LATEST as f64))]
-            ))
-        ));
-    }
-    body.push_str(&summary);
-    page(
-        &state,
-        lang,
-        StatusCode::OK,
-        &t(lang.0, "admin-feedback"),
-        body,
-    )
-}
-
-/// The queue: a filter by status, then the tickets it keeps, newest first.
-fn queue(
-    lang: Lang,
-    filter: Option<TicketStatus>,
-    tickets: &[Feedback],
-    per_status: &[(TicketStatus, u64)],
-    service_link: &dyn Fn(&str) -> String,
-) -> String {
-    let t_ = |key: &str| esc(&t(lang.0, key));
     let count = |st: Option<TicketStatus>| -> u64 {
         per_status
             .iter()
@@ -165,34 +138,23 @@ fn queue(
             .map(|(_, n)| n)
             .sum()
     };
-    let option = |value: &str, label: String, st: Option<TicketStatus>| {
-        format!(
-            r#"<option value="{value}"{sel}>{label} ({n})</option>"#,
-            sel = if st == filter { " selected" } else { "" },
-            label = esc(&label),
-            n = fmt_num(lang.0, count(st) as f64),
+    let option = |value: &'static str, label: String, st: Option<TicketStatus>| FilterOption {
+        value,
+        label: format!("{label} ({})", fmt_num(l, count(st) as f64)),
+        selected: st == filter,
+    };
+    let options = std::iter::once(option("", t(l, "ticket-all"), None))
+        .chain(
+            TicketStatus::ALL
+                .into_iter()
+                .map(|st| option(st.as_str(), t(l, status_key(st)), Some(st))),
         )
-    };
-    let mut options = option("", t(lang.0, "ticket-all"), None);
-    for st in TicketStatus::ALL {
-        options.push_str(&option(st.as_str(), t(lang.0, status_key(st)), Some(st)));
-    }
+        .collect();
     let shown = match filter {
-        Some(st) => t(lang.0, status_key(st)),
-        None => t(lang.0, "ticket-all"),
+        Some(st) => t(l, status_key(st)),
+        None => t(l, "ticket-all"),
     };
-    let mut out = format!(
-        r#"<h2>{h}</h2><form method="get" action="{p}/admin/feedback" class="admin"><p><label for="q-status">{l}</label> <select id="q-status" name="status">{options}</select> <button type="submit">{b}</button></p></form>"#,
-        h = t_("ticket-queue"),
-        p = lang.prefix(),
-        l = t_("ticket-status"),
-        b = t_("ticket-filter"),
-    );
-    if tickets.is_empty() {
-        out.push_str(&format!("<p>{}</p>", t_("ticket-none")));
-        return out;
-    }
-    let rows: String = tickets
+    let tickets = latest
         .iter()
         .map(|f| {
             let comment = f.comment.as_deref().unwrap_or_default();
@@ -200,31 +162,63 @@ fn queue(
             if excerpt.len() < comment.len() {
                 excerpt.push('…');
             }
-            format!(
-                r#"<tr><td><a href="{p}/admin/feedback/{id}">{r}</a></td><td><time datetime="{at}">{day}</time></td><td>{svc}</td><td>{useful}</td><td>{status}</td><td class="ticket-text">{excerpt}</td></tr>"#,
-                p = lang.prefix(),
-                id = encode(&f.id),
-                r = esc(&t_args(lang.0, "ticket-ref", &[("ref", reference(&f.id).to_owned())])),
-                at = esc(&f.created_at),
-                day = esc(day_of(&f.created_at)),
-                svc = service_link(&f.service),
-                useful = t_(if f.useful { "admin-feedback-yes" } else { "admin-feedback-no" }),
-                status = t_(status_key(f.status)),
-                excerpt = esc(&excerpt),
-            )
+            TicketRow {
+                href: format!("{}/admin/feedback/{}", lang.prefix(), encode(&f.id)),
+                reference: t_args(l, "ticket-ref", &[("ref", reference(&f.id).to_owned())]),
+                at: f.created_at.clone(),
+                day: day_of(&f.created_at).to_owned(),
+                service: service_ref(&s, lang, &f.service),
+                useful: t(
+                    l,
+                    if f.useful {
+                        "admin-feedback-yes"
+                    } else {
+                        "admin-feedback-no"
+                    },
+                ),
+                status: t(l, status_key(f.status)),
+                excerpt,
+            }
         })
         .collect();
-    out.push_str(&format!(
-        r#"<table><caption>{cap}</caption><thead><tr><th scope="col">{r}</th><th scope="col">{date}</th><th scope="col">{svc}</th><th scope="col">{useful}</th><th scope="col">{status}</th><th scope="col">{comment}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-        cap = esc(&format!("{} — {shown}", t(lang.0, "ticket-queue"))),
-        r = t_("ticket-reference"),
-        date = t_("admin-feedback-date"),
-        svc = t_("admin-feedback-service"),
-        useful = t_("admin-feedback-answer"),
-        status = t_("ticket-status"),
-        comment = t_("admin-feedback-comment"),
-    ));
-    out
+    let rows = counts
+        .iter()
+        .take(SERVICES_SHOWN)
+        .map(|c| {
+            let pct = c.useful as f64 * 100.0 / c.total.max(1) as f64;
+            CountRow {
+                service: service_ref(&s, lang, &c.service),
+                share: t_args(
+                    l,
+                    "admin-feedback-share",
+                    &[
+                        ("useful", fmt_num(l, c.useful as f64)),
+                        ("total", fmt_num(l, c.total as f64)),
+                        ("pct", format!("{}\u{a0}%", fmt_num(l, pct))),
+                    ],
+                ),
+                latest: c.latest.clone(),
+                day: c.latest.get(..10).unwrap_or(&c.latest).to_owned(),
+            }
+        })
+        .collect();
+    let page = ListPage {
+        c: Chrome::new(&state, lang, "/admin/feedback", t(l, "admin-feedback")),
+        any: !counts.is_empty(),
+        action: format!("{}/admin/feedback", lang.prefix()),
+        options,
+        caption: format!("{} — {shown}", t(l, "ticket-queue")),
+        tickets,
+        truncated: (latest.len() >= LATEST).then(|| {
+            t_args(
+                l,
+                "admin-feedback-truncated",
+                &[("n", fmt_num(l, LATEST as f64))],
+            )
+        }),
+        counts: rows,
+    };
+    render_admin(StatusCode::OK, &page)
 }
 
 #[derive(Deserialize)]
@@ -242,14 +236,17 @@ struct Errors {
     saved: bool,
 }
 
+#[derive(Template)]
+#[template(path = "admin/feedback_missing.html")]
+struct MissingPage {
+    c: Chrome,
+}
+
 fn not_found(state: &AppState, lang: Lang) -> Response {
-    page(
-        state,
-        lang,
-        StatusCode::NOT_FOUND,
-        &t(lang.0, "error-not-found"),
-        format!("<p>{}</p>", esc(&t(lang.0, "ticket-not-found"))),
-    )
+    let page = MissingPage {
+        c: Chrome::new(state, lang, "/admin/feedback", t(lang.0, "error-not-found")),
+    };
+    render_admin(StatusCode::NOT_FOUND, &page)
 }
 
 /// The ticket `id`, if `user` may handle it; else the page to answer with (404 when there
@@ -272,6 +269,47 @@ async fn ticket_for(
     Ok(f)
 }
 
+/// A move in a ticket's history.
+struct EventRow {
+    at: String,
+    day: String,
+    who: String,
+    from: String,
+    to: String,
+    answered: bool,
+}
+
+/// A status the ticket may go to.
+struct NextStatus {
+    value: &'static str,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/feedback_ticket.html")]
+struct TicketPage {
+    c: Chrome,
+    errors: Errors,
+    back: String,
+    service: Option<ServiceRef>,
+    service_code: String,
+    at: String,
+    day: String,
+    useful: String,
+    lang_of: String,
+    status: String,
+    comment: Option<String>,
+    answer_given: Option<String>,
+    events: Vec<EventRow>,
+    action: String,
+    csrf: String,
+    seen: &'static str,
+    first_next: &'static str,
+    next: Vec<NextStatus>,
+    max: usize,
+    answer: String,
+}
+
 /// The ticket's page: what the person wrote, its history, and the form that moves it on.
 async fn ticket_page(
     state: &AppState,
@@ -287,139 +325,61 @@ async fn ticket_page(
         Err(e) => return store_failure(state, lang, e),
     };
     let s = state.store.snapshot();
-    let t_ = |key: &str| esc(&t(lang.0, key));
-    let service = match s.services.get(&f.service) {
-        Some(v) => format!(
-            r#"<a href="{}/services/{}">{}</a> — {}"#,
-            lang.prefix(),
-            encode(&f.service),
-            esc(&f.service),
-            esc(v.title.get(lang.0))
-        ),
-        None => esc(&f.service),
-    };
-    let mut body = String::new();
-    if errors.saved {
-        body.push_str(&format!(r#"<p role="status">{}</p>"#, t_("ticket-saved")));
-    }
-    if let Some(n) = &errors.notice {
-        body.push_str(&format!(r#"<p class="error" role="alert">{}</p>"#, esc(n)));
-    }
-    body.push_str(&format!(
-        r#"<p><a href="{p}/admin/feedback">{back}</a></p><dl class="facts"><dt>{svc_l}</dt><dd>{service}</dd><dt>{date_l}</dt><dd><time datetime="{at}">{day}</time></dd><dt>{useful_l}</dt><dd>{useful}</dd><dt>{lang_l}</dt><dd>{flang}</dd><dt>{status_l}</dt><dd>{status}</dd></dl>"#,
-        p = lang.prefix(),
-        back = t_("ticket-back"),
-        svc_l = t_("admin-feedback-service"),
-        date_l = t_("admin-feedback-date"),
-        at = esc(&f.created_at),
-        day = esc(day_of(&f.created_at)),
-        useful_l = t_("admin-feedback-answer"),
-        useful = t_(if f.useful { "admin-feedback-yes" } else { "admin-feedback-no" }),
-        lang_l = t_("admin-feedback-lang"),
-        flang = esc(&f.lang),
-        status_l = t_("ticket-status"),
-        status = t_(status_key(f.status)),
-    ));
-    body.push_str(&format!(
-        r#"<h2>{}</h2><p class="ticket-text">{}</p>"#,
-        t_("admin-feedback-comment"),
-        match &f.comment {
-            Some(c) => esc(c),
-            None => t_("ticket-no-comment"),
-        }
-    ));
-    if let Some(a) = &f.answer {
-        body.push_str(&format!(
-            r#"<h2>{}</h2><p class="ticket-text">{}</p>"#,
-            t_("ticket-answer-given"),
-            esc(a)
-        ));
-    }
-    if !events.is_empty() {
-        let rows: String = events
-            .iter()
-            .map(|e| {
-                format!(
-                    r#"<tr><td><time datetime="{at}">{day}</time></td><td>{who}</td><td>{from} → {to}</td><td>{ans}</td></tr>"#,
-                    at = esc(&e.at),
-                    day = esc(day_of(&e.at)),
-                    who = esc(&e.actor),
-                    from = t_(status_key(e.from)),
-                    to = t_(status_key(e.to)),
-                    ans = if e.answer.is_some() { t_("ticket-answer-written") } else { String::new() },
-                )
-            })
-            .collect();
-        body.push_str(&format!(
-            r#"<table><caption>{cap}</caption><thead><tr><th scope="col">{date}</th><th scope="col">{who}</th><th scope="col">{st}</th><th scope="col">{ans}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-            cap = t_("ticket-history"),
-            date = t_("admin-feedback-date"),
-            who = t_("ticket-who"),
-            st = t_("ticket-status"),
-            ans = t_("ticket-answer"),
-        ));
-    }
-
-    // The form: the statuses the ticket may go to, and the answer the person will read.
-    let (st_invalid, st_err) = match &errors.status {
-        Some(e) => (
-            r#" aria-invalid="true" aria-describedby="t-status-error""#,
-            format!(
-                r#"<span class="error" id="t-status-error">{}</span><br>"#,
-                esc(e)
-            ),
-        ),
-        None => ("", String::new()),
-    };
-    let radios: String = next_statuses(f.status)
-        .iter()
-        .map(|st| {
-            let label = if *st == f.status {
-                t(lang.0, "ticket-correct-answer")
+    let l = lang.0;
+    let title = t_args(l, "ticket-ref", &[("ref", reference(&f.id).to_owned())]);
+    let page = TicketPage {
+        c: Chrome::new(state, lang, "/admin/feedback", title),
+        errors,
+        back: format!("{}/admin/feedback", lang.prefix()),
+        service: s
+            .services
+            .contains_key(&f.service)
+            .then(|| service_ref(&s, lang, &f.service)),
+        service_code: f.service.clone(),
+        at: f.created_at.clone(),
+        day: day_of(&f.created_at).to_owned(),
+        useful: t(
+            l,
+            if f.useful {
+                "admin-feedback-yes"
             } else {
-                t(lang.0, status_key(*st))
-            };
-            format!(
-                r#"<input type="radio" id="t-status-{v}" name="status" value="{v}"{st_invalid}> <label for="t-status-{v}">{l}</label><br>"#,
-                v = st.as_str(),
-                l = esc(&label),
-            )
-        })
-        .collect();
-    let (a_invalid, a_err, a_described) = match &errors.answer {
-        Some(e) => (
-            r#" aria-invalid="true""#,
-            format!(
-                r#"<span class="error" id="t-answer-error">{}</span><br>"#,
-                esc(e)
-            ),
-            " t-answer-error",
+                "admin-feedback-no"
+            },
         ),
-        None => ("", String::new(), ""),
+        lang_of: f.lang.clone(),
+        status: t(l, status_key(f.status)),
+        comment: f.comment.clone(),
+        answer_given: f.answer.clone(),
+        events: events
+            .iter()
+            .map(|e| EventRow {
+                at: e.at.clone(),
+                day: day_of(&e.at).to_owned(),
+                who: e.actor.clone(),
+                from: t(l, status_key(e.from)),
+                to: t(l, status_key(e.to)),
+                answered: e.answer.is_some(),
+            })
+            .collect(),
+        action: format!("{}/admin/feedback/{}", lang.prefix(), encode(&f.id)),
+        csrf: user.0.csrf.clone(),
+        seen: f.status.as_str(),
+        first_next: next_statuses(f.status).first().map_or("", |s| s.as_str()),
+        next: next_statuses(f.status)
+            .iter()
+            .map(|st| NextStatus {
+                value: st.as_str(),
+                label: if *st == f.status {
+                    t(l, "ticket-correct-answer")
+                } else {
+                    t(l, status_key(*st))
+                },
+            })
+            .collect(),
+        max: ANSWER_MAX_CHARS,
+        answer: answer.to_owned(),
     };
-    body.push_str(&format!(
-        r#"<h2>{h}</h2><form method="post" action="{p}/admin/feedback/{id}" class="admin" id="ticket-form">{csrf}<input type="hidden" name="seen" value="{seen}">
-<fieldset><legend>{legend}</legend>{st_err}{radios}</fieldset>
-<p><label for="t-answer">{a_l}</label><br><span class="hint" id="t-answer-hint">{hint}</span><br>{a_err}<textarea id="t-answer" name="answer" rows="6" maxlength="{max}" aria-describedby="t-answer-hint{a_described}"{a_invalid}>{answer}</textarea></p>
-<p><button type="submit">{save}</button></p></form>"#,
-        h = t_("ticket-handle"),
-        p = lang.prefix(),
-        id = encode(&f.id),
-        csrf = csrf_input(&user.0.csrf),
-        seen = f.status.as_str(),
-        legend = t_("ticket-new-status"),
-        a_l = t_("ticket-answer"),
-        hint = t_("ticket-answer-hint"),
-        max = ANSWER_MAX_CHARS,
-        answer = esc(answer),
-        save = t_("ticket-save"),
-    ));
-    let title = t_args(
-        lang.0,
-        "ticket-ref",
-        &[("ref", reference(&f.id).to_owned())],
-    );
-    page(state, lang, status, &title, body)
+    render_admin(status, &page)
 }
 
 /// `GET /admin/feedback/<id>`.

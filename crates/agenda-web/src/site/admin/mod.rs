@@ -8,6 +8,8 @@ mod consultations;
 mod feedback;
 pub mod forms;
 mod reports;
+mod review_views;
+mod tasks;
 mod versions;
 
 use std::collections::BTreeMap;
@@ -92,6 +94,12 @@ pub fn router() -> Router<AppState> {
             get(reports::form).post(reports::act),
         )
         .route("/admin/dashboard", get(reports::dashboard))
+        .route("/admin/tasks", get(tasks::list))
+        .route(
+            "/admin/tasks/{period}/figures",
+            get(tasks::figures).post(tasks::save_figures),
+        )
+        .route("/admin/tasks/{period}/done", get(tasks::done))
         .route("/admin/consultations", get(consultations::list))
         .route("/admin/consultations/{code}", get(consultations::show))
         .route(

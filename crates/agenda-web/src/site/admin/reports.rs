@@ -1,6 +1,6 @@
 //! The reporting workflow — draft → submitted → approved, or returned with comments and
-//! resubmitted — and the Digital Authority's dashboard of who owes what and who is late.
-//! Overdue is computed from the deadlines, never typed.
+//! resubmitted — and the dashboard of who owes what and who is late (the Digital Authority's,
+//! or an organisation's own). Overdue is computed from the deadlines, never typed.
 
 use agenda_core::model::{ProgressReport, ReportStatus};
 use agenda_core::policy::may_review;
@@ -9,27 +9,75 @@ use agenda_core::reporting::{
 };
 use agenda_core::{Change, Code, Entity, Kind, Lang as TextLang, Period, Role, Text};
 use agenda_store::{StoreError, Writer};
+use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::{csrf_input, fields_of, forbidden, page, store_failure};
+use super::review_views::{action_line_name, kpi_name, org_name, quarter_of, render_admin};
+use super::{fields_of, forbidden, store_failure};
 use crate::AppState;
 use crate::site::Lang;
-use crate::site::i18n::t;
-use crate::site::pages::esc;
+use crate::site::i18n::{t, t_args};
+use crate::site::pages::Chrome;
 
 fn state_word(lang: Lang, s: DueState) -> String {
     t(lang.0, &format!("report-{}", s.as_str().replace('_', "-")))
 }
 
 /// The organisation whose reports `user` writes, if bound to one.
-fn own_org(user: &SignedIn) -> Option<&Code> {
+pub(super) fn own_org(user: &SignedIn) -> Option<&Code> {
     match user.account().role {
         Role::Entity => user.account().organisation.as_ref(),
         _ => None,
     }
+}
+
+/// The page of the report of `al` for `period`.
+pub(super) fn report_href(al: &Code, period: Period) -> String {
+    format!("/admin/reports/{}", encode(&format!("{al}:{period}")))
+}
+
+/// A link in a trail of links above a page's heading.
+pub(super) struct Crumb {
+    pub href: String,
+    pub label: String,
+}
+
+/// The trail of a reporting page: the entity's task list or the reviewer's list of reports.
+fn crumbs(lang: Lang, user: &SignedIn) -> Vec<Crumb> {
+    if own_org(user).is_some() {
+        vec![Crumb {
+            href: "/admin/tasks".into(),
+            label: t(lang.0, "task-title"),
+        }]
+    } else {
+        vec![Crumb {
+            href: "/admin/reports".into(),
+            label: t(lang.0, "admin-reports"),
+        }]
+    }
+}
+
+/// A report in a list.
+struct ReportRow {
+    href: String,
+    line: String,
+    period: String,
+    org: String,
+    deadline: String,
+    due: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/reports_list.html")]
+struct ListPage {
+    c: Chrome,
+    reviewer: bool,
+    waiting: Vec<ReportRow>,
+    mine: Vec<ReportRow>,
 }
 
 pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
@@ -39,28 +87,27 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
     if !reviewer && org.is_none() {
         return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
     }
+    let l = lang.0;
     let s = state.store.snapshot();
     let today = state.today();
     let due = reports_due(&s, first_reporting_period(&s), today);
-    let row = |al: &Code, period: Period, org: &Code, deadline: String, st: String| {
-        let key = format!("{al}:{period}");
+    let row = |al: &Code, period: Period, org: &Code, deadline: String, due: String| {
         let status = s
             .progress_reports
-            .get(&key)
-            .map(|r| t(lang.0, &format!("report-status-{}", r.status.as_str())))
-            .unwrap_or_else(|| t(lang.0, "admin-none"));
-        format!(
-            r#"<tr><td><a href="/admin/reports/{}">{} {}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            encode(&key),
-            esc(al.as_str()),
-            period,
-            esc(org.as_str()),
+            .get(&format!("{al}:{period}"))
+            .map(|r| t(l, &format!("report-status-{}", r.status.as_str())))
+            .unwrap_or_else(|| t(l, "admin-none"));
+        ReportRow {
+            href: report_href(al, period),
+            line: action_line_name(&s, l, al),
+            period: period.to_string(),
+            org: org_name(&s, l, org),
             deadline,
-            esc(&st),
-            esc(&status)
-        )
+            due,
+            status,
+        }
     };
-    let mine: String = due
+    let mine = due
         .iter()
         .rev()
         .filter(|d| org.is_none_or(|o| *o == d.organisation))
@@ -75,7 +122,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
             )
         })
         .collect();
-    let waiting: String = if reviewer {
+    let waiting = if reviewer {
         s.progress_reports
             .values()
             .filter(|r| r.status == ReportStatus::Submitted)
@@ -85,45 +132,59 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
                     r.period,
                     &r.submitted_by_org,
                     r.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
-                    t(lang.0, "report-status-submitted"),
+                    t(l, "report-status-submitted"),
                 )
             })
             .collect()
     } else {
-        String::new()
+        Vec::new()
     };
-    let head = format!(
-        r#"<thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>"#,
-        esc(&t(lang.0, "admin-report")),
-        esc(&t(lang.0, "admin-organisation")),
-        esc(&t(lang.0, "admin-deadline")),
-        esc(&t(lang.0, "admin-due-state")),
-        esc(&t(lang.0, "admin-status")),
-    );
-    let mut body = String::new();
-    if reviewer {
-        body.push_str(&format!(
-            "<h2>{}</h2><table>{head}<tbody>{waiting}</tbody></table>",
-            esc(&t(lang.0, "admin-awaiting-review"))
-        ));
-    }
-    body.push_str(&format!(
-        "<h2>{}</h2><table>{head}<tbody>{mine}</tbody></table>",
-        esc(&t(lang.0, "admin-reports-due"))
-    ));
-    page(
-        &state,
-        lang,
-        StatusCode::OK,
-        &t(lang.0, "admin-reports"),
-        body,
-    )
+    let page = ListPage {
+        c: Chrome::new(&state, lang, "/admin/reports", t(l, "admin-reports")),
+        reviewer,
+        waiting,
+        mine,
+    };
+    render_admin(StatusCode::OK, &page)
 }
 
 /// The action line and period of a report key (`AL-1.1:2026-Q3`).
 fn parse_key(key: &str) -> Option<(Code, Period)> {
     let (al, p) = key.split_once(':')?;
     Some((Code::parse(al).ok()?, Period::parse(p).ok()?))
+}
+
+/// A message above a form, linked to the field it is about.
+struct Notice {
+    message: String,
+    field: Option<&'static str>,
+}
+
+/// One language's narrative in the form.
+struct Narrative {
+    lang: &'static str,
+    label: String,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/reports_form.html")]
+struct FormPage {
+    c: Chrome,
+    crumbs: Vec<Crumb>,
+    org: String,
+    line: String,
+    line_href: String,
+    period: String,
+    status: String,
+    notice: Option<Notice>,
+    comment: Option<String>,
+    action: String,
+    csrf: String,
+    version: u64,
+    editable: bool,
+    narratives: Vec<Narrative>,
+    review: bool,
 }
 
 pub(super) async fn form(
@@ -141,8 +202,9 @@ async fn render_form(
     user: &SignedIn,
     key: &str,
     status: StatusCode,
-    notice: Option<String>,
+    notice: Option<Notice>,
 ) -> Response {
+    let l = lang.0;
     let s = state.store.snapshot();
     let Some((al, period)) = parse_key(key) else {
         return crate::site::not_found_page(state, lang, key.to_owned()).await;
@@ -153,7 +215,7 @@ async fn render_form(
     let actor = user.actor();
     let reviewer = may_review(&actor);
     if !reviewer && own_org(user) != Some(&line.lead_org) {
-        return forbidden(state, lang, &t(lang.0, "admin-not-yours"));
+        return forbidden(state, lang, &t(l, "admin-not-yours"));
     }
     let (report, version) = match state.store.versioned(Kind::ProgressReport, key).await {
         Ok((Some(Entity::ProgressReport(r)), v)) => (Some(r), v),
@@ -161,76 +223,54 @@ async fn render_form(
         Err(e) => return store_failure(state, lang, e),
     };
     let st = report.as_ref().map_or(ReportStatus::Draft, |r| r.status);
-    let editable = matches!(st, ReportStatus::Draft | ReportStatus::Returned);
-    let csrf = csrf_input(&user.0.csrf);
-    let narrative = |l: &str| {
-        report
-            .as_ref()
-            .and_then(|r| r.narrative.as_ref())
-            .and_then(|n| {
-                TextLang::parse(l)
-                    .ok()
-                    .and_then(|x| n.exact(&x).map(str::to_owned))
-            })
-            .unwrap_or_default()
-    };
-    let mut body = format!(
-        "<p>{}: <strong>{}</strong></p>",
-        esc(&t(lang.0, "admin-status")),
-        esc(&t(lang.0, &format!("report-status-{}", st.as_str())))
+    let narratives = ["en", "fr", "es"]
+        .into_iter()
+        .map(|code| Narrative {
+            lang: code,
+            label: t_args(
+                l,
+                "field-in-lang",
+                &[
+                    ("field", t(l, "admin-narrative")),
+                    ("lang", t(code, "language-name")),
+                ],
+            ),
+            value: report
+                .as_ref()
+                .and_then(|r| r.narrative.as_ref())
+                .and_then(|n| {
+                    TextLang::parse(code)
+                        .ok()
+                        .and_then(|x| n.exact(&x).map(str::to_owned))
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let line_name = line.title.get(l).to_owned();
+    let title = t_args(
+        l,
+        "task-report-title",
+        &[("line", line_name.clone()), ("period", period.to_string())],
     );
-    if let Some(n) = notice {
-        body.push_str(&format!(
-            r#"<div class="error" role="alert"><p>{}</p></div>"#,
-            esc(&n)
-        ));
-    }
-    if let Some(c) = report.as_ref().and_then(|r| r.review_comment.as_ref()) {
-        body.push_str(&format!(
-            "<h2>{}</h2><p>{}</p>",
-            esc(&t(lang.0, "admin-review-comment")),
-            esc(c)
-        ));
-    }
-    let action = format!("/admin/reports/{}", encode(key));
-    if editable {
-        let areas: String = ["en", "fr", "es"]
-            .iter()
-            .map(|l| {
-                format!(
-                    r#"<p><label for="n-{l}">{} ({l})</label><br><textarea id="n-{l}" name="narrative_{l}" rows="8" lang="{l}">{}</textarea></p>"#,
-                    esc(&t(lang.0, "admin-narrative")),
-                    esc(&narrative(l))
-                )
-            })
-            .collect();
-        body.push_str(&format!(
-            r#"<form method="post" action="{action}" class="admin">{csrf}<input type="hidden" name="version" value="{version}">{areas}
-<p><button type="submit" name="action" value="save">{save}</button> <button type="submit" name="action" value="submit">{submit}</button></p></form>"#,
-            save = esc(&t(lang.0, "admin-save-draft")),
-            submit = esc(&t(lang.0, "admin-submit")),
-        ));
-    } else {
-        for l in ["en", "fr", "es"] {
-            let n = narrative(l);
-            if !n.is_empty() {
-                body.push_str(&format!(r#"<p lang="{l}">{}</p>"#, esc(&n)));
-            }
-        }
-    }
-    if reviewer && st == ReportStatus::Submitted {
-        body.push_str(&format!(
-            r#"<h2>{h}</h2><form method="post" action="{action}" class="admin">{csrf}<input type="hidden" name="version" value="{version}">
-<p><label for="comment">{c}</label><br><textarea id="comment" name="comment" rows="4"></textarea></p>
-<p><button type="submit" name="action" value="approve">{a}</button> <button type="submit" name="action" value="return">{r}</button></p></form>"#,
-            h = esc(&t(lang.0, "admin-review")),
-            c = esc(&t(lang.0, "admin-review-comment")),
-            a = esc(&t(lang.0, "admin-approve")),
-            r = esc(&t(lang.0, "admin-return")),
-        ));
-    }
-    let title = format!("{} {al} {period}", t(lang.0, "admin-report"));
-    page(state, lang, status, &title, body)
+    let path = report_href(&al, period);
+    let page = FormPage {
+        c: Chrome::new(state, lang, &path, title),
+        crumbs: crumbs(lang, user),
+        org: org_name(&s, l, &line.lead_org),
+        line: line_name,
+        line_href: crate::site::pages::link(lang, &format!("/action-lines/{al}")),
+        period: period.to_string(),
+        status: t(l, &format!("report-status-{}", st.as_str())),
+        notice,
+        comment: report.as_ref().and_then(|r| r.review_comment.clone()),
+        action: path,
+        csrf: user.0.csrf.clone(),
+        version,
+        editable: matches!(st, ReportStatus::Draft | ReportStatus::Returned),
+        narratives,
+        review: reviewer && st == ReportStatus::Submitted,
+    };
+    render_admin(status, &page)
 }
 
 pub(super) async fn act(
@@ -268,14 +308,17 @@ pub(super) async fn act(
     let from = report.status;
     let action = f.get("action").map(String::as_str).unwrap_or("");
     macro_rules! refuse {
-        ($msg:expr) => {
+        ($msg:expr, $field:expr) => {
             return render_form(
                 &state,
                 lang,
                 &user,
                 &key,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some($msg),
+                Some(Notice {
+                    message: $msg,
+                    field: $field,
+                }),
             )
             .await
         };
@@ -295,12 +338,15 @@ pub(super) async fn act(
             } else {
                 match Text::new(texts) {
                     Ok(t) => Some(t),
-                    Err(e) => refuse!(format!("narrative: expected {}", e.expected)),
+                    Err(e) => refuse!(
+                        format!("{}: {}", t(lang.0, "admin-narrative"), e.expected),
+                        Some("n-en")
+                    ),
                 }
             };
             if action == "submit" {
                 if report.narrative.is_none() {
-                    refuse!(t(lang.0, "admin-narrative-needed"));
+                    refuse!(t(lang.0, "admin-narrative-needed"), Some("n-en"));
                 }
                 report.status = ReportStatus::Submitted;
                 report.submitted_on = Some(state.today());
@@ -313,7 +359,7 @@ pub(super) async fn act(
             let comment = f.get("comment").map(|c| c.trim()).unwrap_or("");
             if action == "return" {
                 if comment.is_empty() {
-                    refuse!(t(lang.0, "admin-comment-needed"));
+                    refuse!(t(lang.0, "admin-comment-needed"), Some("comment"));
                 }
                 report.status = ReportStatus::Returned;
                 report.review_comment = Some(comment.to_owned());
@@ -325,7 +371,7 @@ pub(super) async fn act(
             }
         }
         _ => {
-            refuse!(t(lang.0, "admin-not-now"));
+            refuse!(t(lang.0, "admin-not-now"), None);
         }
     }
     let change = Change::Upsert(Entity::ProgressReport(report));
@@ -340,7 +386,11 @@ pub(super) async fn act(
         .await
     {
         Err(StoreError::Denied(why)) => forbidden(&state, lang, &why),
-        Ok(_) => Redirect::to(&format!("/admin/reports/{}", encode(&key))).into_response(),
+        // The organisation goes on to the figures that go with the report.
+        Ok(_) if action == "submit" && own_org(&user).is_some() => {
+            Redirect::to(&format!("/admin/tasks/{period}/figures")).into_response()
+        }
+        Ok(_) => Redirect::to(&report_href(&al, period)).into_response(),
         Err(StoreError::Conflict { .. }) => {
             render_form(
                 &state,
@@ -348,7 +398,10 @@ pub(super) async fn act(
                 &user,
                 &key,
                 StatusCode::CONFLICT,
-                Some(t(lang.0, "admin-conflict")),
+                Some(Notice {
+                    message: t(lang.0, "admin-conflict"),
+                    field: None,
+                }),
             )
             .await
         }
@@ -358,44 +411,65 @@ pub(super) async fn act(
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("; ");
-            render_form(
-                &state,
-                lang,
-                &user,
-                &key,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(msg),
-            )
-            .await
+            refuse!(msg, None)
         }
         Err(e) => store_failure(&state, lang, e),
     }
 }
 
+/// One organisation's reporting record on the dashboard.
+#[derive(Default)]
+struct Counts {
+    org: String,
+    owed: usize,
+    received: usize,
+    late: usize,
+    overdue: usize,
+    rate: String,
+}
+
+/// Something overdue, as a link to it.
+struct Overdue {
+    org: String,
+    what: String,
+    period: String,
+    deadline: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/reports_dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    intro: String,
+    rows: Vec<Counts>,
+    overdue: Vec<Overdue>,
+    tasks: bool,
+}
+
+/// `GET /admin/dashboard`: every organisation's record for reviewers, its own for an entity.
 pub(super) async fn dashboard(
     State(state): State<AppState>,
     lang: Lang,
     user: SignedIn,
 ) -> Response {
-    if !may_review(&user.actor()) {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+    let l = lang.0;
+    let reviewer = may_review(&user.actor());
+    let mine = own_org(&user);
+    if !reviewer && mine.is_none() {
+        return forbidden(&state, lang, &t(l, "admin-not-yours"));
     }
+    let ours = |org: &Code| reviewer || mine == Some(org);
     let s = state.store.snapshot();
     let today = state.today();
     let reports = reports_due(&s, first_reporting_period(&s), today);
     let figures = observations_due(&s, &ReportingCycle::default(), today);
-    #[derive(Default)]
-    struct Counts {
-        owed: usize,
-        received: usize,
-        late: usize,
-        overdue: usize,
-    }
     let mut per_org: std::collections::BTreeMap<&Code, Counts> = Default::default();
     let states = reports
         .iter()
         .map(|r| (&r.organisation, r.state))
-        .chain(figures.iter().map(|o| (&o.organisation, o.state)));
+        .chain(figures.iter().map(|o| (&o.organisation, o.state)))
+        .filter(|(org, _)| ours(org));
     for (org, st) in states {
         let c = per_org.entry(org).or_default();
         if st != DueState::Pending {
@@ -411,70 +485,60 @@ pub(super) async fn dashboard(
             DueState::Pending => {}
         }
     }
-    let rows: String = per_org
-        .iter()
-        .map(|(org, c)| {
-            let rate = match (c.received * 100).checked_div(c.owed) {
+    let rows = per_org
+        .into_iter()
+        .map(|(org, mut c)| {
+            c.org = org_name(&s, l, org);
+            c.rate = match (c.received * 100).checked_div(c.owed) {
                 Some(r) => format!("{r}\u{a0}%"),
                 None => "—".to_owned(),
             };
-            format!(
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{rate}</td></tr>",
-                esc(org.as_str()),
-                c.owed,
-                c.received,
-                c.late,
-                c.overdue
-            )
+            c
         })
         .collect();
-    let overdue: String = reports
+    let overdue = reports
         .iter()
-        .filter(|r| r.state == DueState::Overdue)
-        .map(|r| {
-            format!(
-                "<li>{} — {} {} ({} {})</li>",
-                esc(r.organisation.as_str()),
-                esc(r.action_line.as_str()),
-                r.period,
-                esc(&t(lang.0, "admin-deadline")),
-                r.deadline
-            )
+        .filter(|r| r.state == DueState::Overdue && ours(&r.organisation))
+        .map(|r| Overdue {
+            org: org_name(&s, l, &r.organisation),
+            what: action_line_name(&s, l, &r.action_line),
+            period: r.period.to_string(),
+            deadline: r.deadline.to_string(),
+            href: report_href(&r.action_line, r.period),
         })
         .chain(
             figures
                 .iter()
-                .filter(|o| o.state == DueState::Overdue)
-                .map(|o| {
-                    format!(
-                        "<li>{} — {} {} ({} {})</li>",
-                        esc(o.organisation.as_str()),
-                        esc(o.kpi.as_str()),
-                        o.period,
-                        esc(&t(lang.0, "admin-deadline")),
-                        o.deadline
-                    )
+                .filter(|o| o.state == DueState::Overdue && ours(&o.organisation))
+                .map(|o| Overdue {
+                    org: org_name(&s, l, &o.organisation),
+                    what: kpi_name(&s, l, &o.kpi),
+                    period: o.period.to_string(),
+                    deadline: o.deadline.to_string(),
+                    // The organisation enters it; others read the KPI.
+                    href: if mine.is_some() {
+                        format!(
+                            "/admin/tasks/{}/figures#f-{}-{}",
+                            quarter_of(o.period),
+                            o.kpi,
+                            o.period
+                        )
+                    } else {
+                        crate::site::pages::link(lang, &format!("/kpis/{}", o.kpi))
+                    },
                 }),
         )
         .collect();
-    let body = format!(
-        r#"<p>{intro}</p><table><caption>{cap}</caption><thead><tr><th scope="col">{org}</th><th scope="col">{owed}</th><th scope="col">{rec}</th><th scope="col">{late}</th><th scope="col">{over}</th><th scope="col">{rate}</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>{who}</h2><ul>{overdue}</ul>"#,
-        intro = esc(&t(lang.0, "admin-dashboard-intro")),
-        cap = esc(&t(lang.0, "admin-reporting-rate")),
-        org = esc(&t(lang.0, "admin-organisation")),
-        owed = esc(&t(lang.0, "admin-owed")),
-        rec = esc(&t(lang.0, "admin-received")),
-        late = esc(&t(lang.0, "report-late")),
-        over = esc(&t(lang.0, "report-overdue")),
-        rate = esc(&t(lang.0, "admin-rate")),
-        who = esc(&t(lang.0, "admin-who-is-late")),
-    );
-    page(
-        &state,
-        lang,
-        StatusCode::OK,
-        &t(lang.0, "admin-dashboard"),
-        body,
-    )
+    let intro = match mine {
+        Some(org) if !reviewer => t_args(l, "task-dashboard-own", &[("org", org_name(&s, l, org))]),
+        _ => t(l, "admin-dashboard-intro"),
+    };
+    let page = DashboardPage {
+        c: Chrome::new(&state, lang, "/admin/dashboard", t(l, "admin-dashboard")),
+        intro,
+        rows,
+        overdue,
+        tasks: mine.is_some(),
+    };
+    render_admin(StatusCode::OK, &page)
 }

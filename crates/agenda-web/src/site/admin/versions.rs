@@ -7,17 +7,19 @@ use agenda_core::visibility::public_view;
 use agenda_core::{Lang as Language, Text};
 use agenda_io::versions::version_content;
 use agenda_store::Published;
+use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::SignedIn;
-use super::{csrf_input, fields_of, forbidden, page, store_failure};
+use super::review_views::render_admin;
+use super::{fields_of, forbidden, store_failure};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::{Chrome, esc};
-use crate::site::version_pages::{CURRENT, table_html};
+use crate::site::pages::Chrome;
+use crate::site::version_pages::{CURRENT, TableView, table_view};
 
 /// The note's languages, as the form's fields `note_<lang>`.
 const NOTE_LANGS: &[&str] = &["en", "fr", "es"];
@@ -28,6 +30,24 @@ pub(super) async fn form(State(state): State<AppState>, lang: Lang, user: Signed
         return forbidden(&state, lang, &t(lang.0, "admin-publish-reviewers"));
     }
     show(&state, lang, &user, StatusCode::OK, None).await
+}
+
+/// One language's field of the version note.
+struct NoteField {
+    lang: &'static str,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/versions_publish.html")]
+struct PublishPage {
+    c: Chrome,
+    message: Option<String>,
+    /// The heading of the preview and what it says when nothing changed; none before the first.
+    preview: Option<(String, String)>,
+    tables: Vec<TableView>,
+    notes: Vec<NoteField>,
+    csrf: String,
 }
 
 async fn show(
@@ -43,71 +63,53 @@ async fn show(
         Err(e) => return store_failure(state, lang, e),
     };
     let s = state.public_snapshot();
-    let mut body = format!("<p>{}</p>", esc(&t(l, "admin-publish-intro")));
-    if let Some(m) = message {
-        body.push_str(&format!(r#"<p class="error" role="alert">{}</p>"#, esc(&m)));
+    let mut preview = None;
+    let mut tables = Vec::new();
+    if let Some(latest) = versions.last() {
+        let before = match state.store.version_content(latest.number).await {
+            Ok(c) => c.unwrap_or_default(),
+            Err(e) => return store_failure(state, lang, e),
+        };
+        let now = version_content(&s);
+        let n = latest.number.to_string();
+        let c = Chrome::new(
+            state,
+            lang,
+            &format!("/versions/{n}/{CURRENT}"),
+            String::new(),
+        );
+        tables = diff(&before, &now)
+            .iter()
+            .map(|d| table_view(&c, &s, d, &before, &now))
+            .collect();
+        preview = Some((
+            t_args(l, "admin-publish-preview", &[("version", n.clone())]),
+            t_args(l, "admin-publish-unchanged", &[("version", n)]),
+        ));
     }
-    match versions.last() {
-        None => body.push_str(&format!("<p>{}</p>", esc(&t(l, "admin-publish-first")))),
-        Some(latest) => {
-            let before = match state.store.version_content(latest.number).await {
-                Ok(c) => c.unwrap_or_default(),
-                Err(e) => return store_failure(state, lang, e),
-            };
-            let now = version_content(&s);
-            let changes = diff(&before, &now);
-            let n = latest.number.to_string();
-            body.push_str(&format!(
-                "<h2>{}</h2>",
-                esc(&t_args(
-                    l,
-                    "admin-publish-preview",
-                    &[("version", n.clone())]
-                ))
-            ));
-            if changes.is_empty() {
-                body.push_str(&format!(
-                    "<p>{}</p>",
-                    esc(&t_args(
-                        l,
-                        "admin-publish-unchanged",
-                        &[("version", n.clone())]
-                    ))
-                ));
-            } else {
-                let c = Chrome::new(
-                    state,
-                    lang,
-                    &format!("/versions/{n}/{CURRENT}"),
-                    String::new(),
-                );
-                for d in &changes {
-                    body.push_str(&table_html(&c, &s, d, &before, &now));
-                }
-            }
-        }
-    }
-    let notes: String = NOTE_LANGS
+    let notes = NOTE_LANGS
         .iter()
-        .map(|code| {
-            let language = t(code, "language-name");
-            format!(
-                r#"<p><label for="note-{code}">{label}</label><br><input id="note-{code}" name="note_{code}" lang="{code}" size="60"></p>"#,
-                label = esc(&t_args(
-                    l,
-                    "field-in-lang",
-                    &[("field", t(l, "admin-publish-note")), ("lang", language)]
-                )),
-            )
+        .map(|code| NoteField {
+            lang: code,
+            label: t_args(
+                l,
+                "field-in-lang",
+                &[
+                    ("field", t(l, "admin-publish-note")),
+                    ("lang", t(code, "language-name")),
+                ],
+            ),
         })
         .collect();
-    body.push_str(&format!(
-        r#"<form method="post" action="/admin/versions" class="admin">{csrf}{notes}<p><input type="checkbox" id="major" name="major" value="yes"> <label for="major">{major}</label></p><p><button type="submit">{submit}</button></p></form>"#,
-        csrf = csrf_input(&user.0.csrf),
-        major = esc(&t(l, "admin-publish-major")),
-        submit = esc(&t(l, "admin-publish-submit")),
-    ));
-    page(state, lang, status, &t(l, "admin-publish"), body)
+    let page = PublishPage {
+        c: Chrome::new(state, lang, "/admin/versions", t(l, "admin-publish")),
+        message,
+        preview,
+        tables,
+        notes,
+        csrf: user.0.csrf.clone(),
+    };
+    render_admin(status, &page)
 }
 
 /// `POST /admin/versions`.
