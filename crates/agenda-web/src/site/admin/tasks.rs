@@ -203,6 +203,8 @@ struct FigureField {
     deadline: String,
     state: String,
     value: String,
+    /// The stored figure as people read it.
+    shown: String,
     version: u64,
     editable: bool,
     error: Option<String>,
@@ -291,6 +293,10 @@ async fn figures_page(
                 .get(&name)
                 .cloned()
                 .or_else(|| existing.as_ref().map(|x| x.value.to_string()))
+                .unwrap_or_default(),
+            shown: existing
+                .as_ref()
+                .map(|x| fmt_num(l, x.value))
                 .unwrap_or_default(),
             error: problems.get(&name).cloned(),
             version_name: format!("version:{key}"),
