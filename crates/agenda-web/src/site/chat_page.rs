@@ -4,8 +4,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::pages::Chrome;
-use super::{Lang, render, t};
+use super::i18n::t;
+use super::lang::Lang;
+use super::views::{Chrome, render};
 use crate::AppState;
 use crate::channels::chat::Turn;
 

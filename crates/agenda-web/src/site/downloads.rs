@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::esc;
+use super::views::esc;
 use crate::AppState;
 use agenda_jobs::{FEED_SCAN_MAX, Scope, changes};
 

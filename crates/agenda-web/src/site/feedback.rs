@@ -26,8 +26,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, error_page, not_found, public};
-use super::{Lang, render};
+use super::lang::Lang;
+use super::views::{Chrome, error_page, not_found, public, render};
 use crate::AppState;
 
 /// The name of the honeypot field: people never see it, form-filling robots do.

@@ -2,172 +2,48 @@
 //! the snapshot, working without JavaScript. The language comes from the URL prefix (`/fr/…`,
 //! `/es/…`), then `Accept-Language`; pages carry an `ETag` derived from the snapshot version.
 
+mod action_lines;
 pub mod admin;
+mod catalogue_analysis;
 mod catalogue_pages;
 mod charts;
 mod chat_page;
 mod consultation_pages;
 mod downloads;
 pub(crate) mod feedback;
+mod history;
+mod home;
 pub(crate) mod i18n;
+mod kpis;
+mod lang;
+mod open_data;
+mod organisations;
 mod pages;
+mod regulatory_plan;
+mod roadmap;
+mod rows;
+mod sdgs;
 mod search_page;
 mod subscribe;
 mod version_pages;
+mod views;
 
-use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use chat_page::chat_page;
 pub(crate) use feedback::same_site;
 pub use i18n::{LANGS, t, t_args};
-pub(crate) use pages::error_page;
-pub use pages::fmt_num;
+pub(crate) use lang::LangHint;
+pub use lang::{Lang, strip_lang_prefix};
+pub(crate) use views::error_page;
+pub use views::{fmt_num, render};
 
 use crate::AppState;
-
-/// The language a page is rendered in: one of [`LANGS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lang(pub &'static str);
-
-/// The language given by the URL prefix, put in the request by [`strip_lang_prefix`].
-#[derive(Debug, Clone, Copy)]
-struct PathLang(&'static str);
-
-impl Lang {
-    /// The prefix of this language's URLs (`""` for English, `/fr`, `/es`).
-    pub fn prefix(self) -> &'static str {
-        match self.0 {
-            "en" => "",
-            "fr" => "/fr",
-            "es" => "/es",
-            _ => "",
-        }
-    }
-}
-
-/// The visitor's preferred language among `offered` (configured ones), else the first offered.
-fn from_accept_language(headers: &HeaderMap, offered: &[String]) -> &'static str {
-    let known = |l: &str| LANGS.iter().find(|x| **x == l).copied();
-    let default = offered.first().and_then(|l| known(l)).unwrap_or("en");
-    let Some(value) = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return default;
-    };
-    // Highest q first; ties keep the header's order.
-    let mut prefs: Vec<(f32, usize, &str)> = value
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, part)| {
-            let mut it = part.trim().split(';');
-            let tag = it.next()?.trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse().ok())
-                .unwrap_or(1.0);
-            Some((q, i, tag))
-        })
-        .collect();
-    prefs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    prefs
-        .iter()
-        .filter(|(q, _, _)| *q > 0.0)
-        .find_map(|(_, _, tag)| {
-            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            offered
-                .iter()
-                .find(|l| **l == primary)
-                .and_then(|l| known(l))
-        })
-        .unwrap_or(default)
-}
-
-impl FromRequestParts<AppState> for Lang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(match parts.extensions.get::<PathLang>() {
-            Some(PathLang(l)) => Lang(l),
-            None => Lang(from_accept_language(
-                &parts.headers,
-                &state.settings.languages,
-            )),
-        })
-    }
-}
-
-/// What decides a request's language, kept aside to render an error page after the request
-/// itself has been handed on.
-pub(crate) struct LangHint {
-    path: Option<&'static str>,
-    accept: Option<HeaderValue>,
-}
-
-impl LangHint {
-    /// The hint of `req`.
-    pub(crate) fn of(req: &Request) -> Self {
-        Self {
-            path: req.extensions().get::<PathLang>().map(|p| p.0),
-            accept: req.headers().get(header::ACCEPT_LANGUAGE).cloned(),
-        }
-    }
-
-    /// The language, as [`Lang`]'s extractor decides it.
-    pub(crate) fn resolve(self, state: &AppState) -> Lang {
-        match self.path {
-            Some(l) => Lang(l),
-            None => {
-                let mut headers = HeaderMap::new();
-                if let Some(v) = self.accept {
-                    headers.insert(header::ACCEPT_LANGUAGE, v);
-                }
-                Lang(from_accept_language(&headers, &state.settings.languages))
-            }
-        }
-    }
-}
-
-/// Strips a `/fr` or `/es` prefix before routing and remembers the language, so that one set
-/// of routes serves every language.
-pub async fn strip_lang_prefix(mut req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let found = LANGS.iter().skip(1).find_map(|l| {
-        let prefix = format!("/{l}");
-        let rest = path.strip_prefix(&prefix)?;
-        (rest.is_empty() || rest.starts_with('/')).then(|| (*l, rest.to_owned()))
-    });
-    if let Some((lang, rest)) = found {
-        let rest = if rest.is_empty() {
-            "/".to_owned()
-        } else {
-            rest
-        };
-        let pq = match req.uri().query() {
-            Some(q) => format!("{rest}?{q}"),
-            None => rest,
-        };
-        let mut parts = req.uri().clone().into_parts();
-        if let Ok(pq) = pq.parse() {
-            parts.path_and_query = Some(pq);
-            if let Ok(uri) = Uri::from_parts(parts) {
-                *req.uri_mut() = uri;
-            }
-        }
-        req.extensions_mut().insert(PathLang(lang));
-    }
-    next.run(req).await
-}
 
 /// Security headers on every response, and the `ETag`/`304` dance on every page, for `GET`
 /// and `HEAD` alike. The tag names the snapshot version, the day and the language the answer
@@ -316,31 +192,20 @@ pub async fn cache_pages(
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Renders a template as an HTML response (500 page if rendering fails).
-pub fn render(status: StatusCode, tpl: &impl Template) -> Response {
-    match tpl.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
 /// Routes of the public space (the language prefix is stripped before they are matched).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::home))
-        .route("/pillars", get(pages::pillars))
-        .route("/action-lines", get(pages::action_lines))
-        .route("/action-lines/{code}", get(pages::action_line))
-        .route("/kpis", get(pages::kpis))
-        .route("/kpis/{code}", get(pages::kpi))
-        .route("/organisations", get(pages::organisations))
-        .route("/organisations/{code}", get(pages::organisation))
-        .route("/sdgs", get(pages::sdgs))
-        .route("/sdgs/{goal}", get(pages::sdg))
-        .route("/roadmap", get(pages::roadmap))
+        .route("/", get(home::home))
+        .route("/pillars", get(action_lines::pillars))
+        .route("/action-lines", get(action_lines::action_lines))
+        .route("/action-lines/{code}", get(action_lines::action_line))
+        .route("/kpis", get(kpis::kpis))
+        .route("/kpis/{code}", get(kpis::kpi))
+        .route("/organisations", get(organisations::organisations))
+        .route("/organisations/{code}", get(organisations::organisation))
+        .route("/sdgs", get(sdgs::sdgs))
+        .route("/sdgs/{goal}", get(sdgs::sdg))
+        .route("/roadmap", get(roadmap::roadmap))
         .route("/services", get(catalogue_pages::services))
         .route("/services/{code}", get(catalogue_pages::service))
         .route("/services/{code}/feedback", post(feedback::post))
@@ -352,22 +217,25 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/analysis/once-only",
-            get(catalogue_pages::analysis_once_only),
+            get(catalogue_analysis::analysis_once_only),
         )
-        .route("/analysis/roadmap", get(catalogue_pages::analysis_roadmap))
+        .route(
+            "/analysis/roadmap",
+            get(catalogue_analysis::analysis_roadmap),
+        )
         .route(
             "/analysis/priorities",
-            get(catalogue_pages::analysis_priorities),
+            get(catalogue_analysis::analysis_priorities),
         )
         .route(
             "/analysis/standard",
-            get(catalogue_pages::analysis_standard),
+            get(catalogue_analysis::analysis_standard),
         )
         .route(
             "/analysis/freshness",
-            get(catalogue_pages::analysis_freshness),
+            get(catalogue_analysis::analysis_freshness),
         )
-        .route("/regulatory-plan", get(pages::regulatory_plan))
+        .route("/regulatory-plan", get(regulatory_plan::regulatory_plan))
         .route("/consultations", get(consultation_pages::consultations))
         .route(
             "/consultations/{code}",
@@ -380,8 +248,8 @@ pub fn router() -> Router<AppState> {
         .route("/versions", get(version_pages::versions))
         .route("/versions/compare", get(version_pages::compare))
         .route("/versions/{from}/{to}", get(version_pages::differences))
-        .route("/history/{collection}/{key}", get(pages::history))
-        .route("/open-data", get(pages::open_data))
+        .route("/history/{collection}/{key}", get(history::history))
+        .route("/open-data", get(open_data::open_data))
         .route("/open-data/agenda.zip", get(downloads::csv_zip))
         .route("/open-data/agenda.xlsx", get(downloads::xlsx))
         .route("/open-data/agenda.json", get(downloads::json))
@@ -480,5 +348,5 @@ pub fn history_key(action: agenda_store::AuditAction) -> &'static str {
 
 /// The not-found page, in the visitor's language.
 pub async fn not_found_page(state: &AppState, lang: Lang, what: String) -> Response {
-    pages::error_page(state, lang, StatusCode::NOT_FOUND, what)
+    views::error_page(state, lang, StatusCode::NOT_FOUND, what)
 }

@@ -6,8 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::pages::Chrome;
-use super::{Lang, render, t};
+use super::i18n::t;
+use super::lang::Lang;
+use super::views::{Chrome, render};
 use crate::AppState;
 
 #[derive(Template)]

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use super::feedback::{ClientAddr, HONEYPOT, same_site};
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, error_page, public};
-use super::{Lang, render};
+use super::lang::Lang;
+use super::views::{Chrome, error_page, public, render};
 use crate::AppState;
 use agenda_jobs::digests::send_request_mail;
 use agenda_jobs::{Scope, link_token, token_subscription};

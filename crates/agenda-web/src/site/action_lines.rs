@@ -1,0 +1,420 @@
+//! Pillars, the list of action lines with its filters, and an action line's page.
+
+use agenda_core::progress::{action_line_progress, agenda_progress};
+use agenda_core::*;
+use askama::Template;
+use askama::filters::Safe;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::i18n::t;
+use super::lang::Lang;
+use super::pages::{esc, tx_html};
+use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
+use super::views::{Chrome, Opt, bad_value, error_page, not_found, opts, org_name, public, render};
+use crate::AppState;
+
+/// A pillar with its action lines.
+pub struct PillarView {
+    code: String,
+    title: Safe<String>,
+    description: Safe<String>,
+    progress: String,
+    progress_value: f64,
+    lines: Vec<ActionLineRow>,
+}
+
+/// `/pillars`.
+#[derive(Template)]
+#[template(path = "pillars.html")]
+pub struct PillarsPage {
+    c: Chrome,
+    pillars: Vec<PillarView>,
+}
+
+/// `GET /pillars`.
+pub async fn pillars(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let today = state.today();
+    let c = Chrome::new(&state, lang, "/pillars", t(lang.0, "nav-pillars"));
+    let p = agenda_progress(&s, today);
+    let pillars = s
+        .pillars
+        .values()
+        .map(|pl| {
+            let pct = p
+                .by_pillar
+                .iter()
+                .find(|(code, _)| code == &pl.code)
+                .map(|(_, v)| *v)
+                .unwrap_or(0.0);
+            PillarView {
+                code: pl.code.to_string(),
+                title: c.tx(&pl.title),
+                description: c.otx(&pl.description),
+                progress: format!("{}\u{a0}%", c.num(pct)),
+                progress_value: pct.round(),
+                lines: s
+                    .action_lines
+                    .values()
+                    .filter(|a| a.pillar_code == pl.code)
+                    .map(|a| action_line_row(&c, &s, a, today))
+                    .collect(),
+            }
+        })
+        .collect();
+    render(StatusCode::OK, &PillarsPage { c, pillars })
+}
+
+/// Filters of the action-line list, as given in the query.
+#[derive(Debug, Default, Deserialize)]
+pub struct AlFilter {
+    pillar: Option<String>,
+    status: Option<String>,
+    lead: Option<String>,
+    sdg: Option<String>,
+}
+
+/// `/action-lines`.
+#[derive(Template)]
+#[template(path = "action_lines.html")]
+pub struct ActionLinesPage {
+    c: Chrome,
+    rows: Vec<ActionLineRow>,
+    pillars: Vec<Opt>,
+    statuses: Vec<Opt>,
+    leads: Vec<Opt>,
+    goals: Vec<Opt>,
+    total: usize,
+}
+
+/// `GET /action-lines`, with optional filters `pillar`, `status`, `lead`, `sdg`.
+pub async fn action_lines(
+    State(state): State<AppState>,
+    lang: Lang,
+    q: Result<Query<AlFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let s = public(&state);
+    let today = state.today();
+    let Ok(Query(f)) = q else {
+        return error_page(
+            &state,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t(lang.0, "error-bad-filter"),
+        );
+    };
+    let f = AlFilter {
+        pillar: f.pillar.filter(|v| !v.is_empty()),
+        status: f.status.filter(|v| !v.is_empty()),
+        lead: f.lead.filter(|v| !v.is_empty()),
+        sdg: f.sdg.filter(|v| !v.is_empty()),
+    };
+    let bad = |what: &str, v: &str| bad_value(&state, lang, what, v);
+    if let Some(p) = &f.pillar
+        && !s.pillars.contains_key(p)
+    {
+        return bad("filter-pillar", p);
+    }
+    let status = match &f.status {
+        Some(v) => match ActionLineStatus::parse(v) {
+            Ok(st) => Some(st),
+            Err(_) => return bad("filter-status", v),
+        },
+        None => None,
+    };
+    if let Some(o) = &f.lead
+        && !s.organisations.contains_key(o)
+    {
+        return bad("filter-lead", o);
+    }
+    let goal = match &f.sdg {
+        Some(v) => match v.parse::<u8>() {
+            Ok(g) if s.sdg.goals.contains_key(&g) => Some(g),
+            _ => return bad("filter-sdg", v),
+        },
+        None => None,
+    };
+    let c = Chrome::new(&state, lang, "/action-lines", t(lang.0, "nav-action-lines"));
+    let rows: Vec<ActionLineRow> = s
+        .action_lines
+        .values()
+        .filter(|a| {
+            f.pillar
+                .as_deref()
+                .is_none_or(|p| a.pillar_code.as_str() == p)
+        })
+        .filter(|a| status.is_none_or(|st| a.status == st))
+        .filter(|a| f.lead.as_deref().is_none_or(|o| a.lead_org.as_str() == o))
+        .filter(|a| {
+            goal.is_none_or(|g| {
+                a.sdg_targets
+                    .iter()
+                    .any(|t| t.split('.').next() == Some(&g.to_string()))
+            })
+        })
+        .map(|a| action_line_row(&c, &s, a, today))
+        .collect();
+    let mut leads: Vec<&Code> = s.action_lines.values().map(|a| &a.lead_org).collect();
+    leads.sort();
+    leads.dedup();
+    let page = ActionLinesPage {
+        total: s.action_lines.len(),
+        pillars: opts(
+            s.pillars.values().map(|p| {
+                (
+                    p.code.to_string(),
+                    format!("{} — {}", p.code, p.title.get(lang.0)),
+                )
+            }),
+            &f.pillar,
+        ),
+        statuses: opts(
+            ActionLineStatus::ALL
+                .iter()
+                .map(|st| (st.as_str().to_owned(), c.status("al-status", st.as_str()))),
+            &f.status,
+        ),
+        leads: opts(
+            leads.into_iter().map(|o| {
+                let name = s
+                    .organisations
+                    .get(o.as_str())
+                    .map(|org| org.name.get(lang.0).to_owned())
+                    .unwrap_or_default();
+                (o.to_string(), format!("{o} — {name}"))
+            }),
+            &f.lead,
+        ),
+        goals: opts(
+            s.sdg.goals.values().map(|g| {
+                (
+                    g.goal.to_string(),
+                    format!("{} — {}", g.goal, g.short.get(lang.0)),
+                )
+            }),
+            &f.sdg,
+        ),
+        rows,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A milestone on the timeline.
+pub struct MilestoneView {
+    code: String,
+    title: Safe<String>,
+    due: String,
+    completed_on: String,
+    status: String,
+    class: &'static str,
+}
+
+/// A published progress report.
+pub struct ReportView {
+    period: String,
+    org: Safe<String>,
+    narrative: Safe<String>,
+    submitted_on: String,
+}
+
+/// A history entry. Who made the change is not shown: accounts are people, and their names
+/// are not published.
+pub struct HistoryRow {
+    at: String,
+    action: String,
+    what: String,
+}
+
+/// An SDG target aligned to something.
+pub struct TargetView {
+    code: String,
+    goal: u8,
+    title: String,
+}
+
+/// `/action-lines/<code>`.
+#[derive(Template)]
+#[template(path = "action_line.html")]
+pub struct ActionLinePage {
+    c: Chrome,
+    a: ActionLine,
+    title: Safe<String>,
+    pillar: Safe<String>,
+    description: Safe<String>,
+    lead: Safe<String>,
+    contributors: Vec<Safe<String>>,
+    status: String,
+    progress: String,
+    progress_value: f64,
+    milestones: Vec<MilestoneView>,
+    kpis: Vec<KpiRow>,
+    targets: Vec<TargetView>,
+    legal: Vec<(String, Safe<String>, String)>,
+    decisions: Vec<(String, String, Safe<String>)>,
+    reports: Vec<ReportView>,
+    history: Vec<HistoryRow>,
+}
+
+fn sdg_target_view(s: &Snapshot, lang: &str, code: &str) -> TargetView {
+    let t = s.sdg.targets.get(code);
+    TargetView {
+        code: code.to_owned(),
+        goal: t.map(|t| t.goal).unwrap_or(0),
+        title: t.map(|t| t.title.get(lang).to_owned()).unwrap_or_default(),
+    }
+}
+
+/// `GET /action-lines/<code>`.
+pub async fn action_line(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Response {
+    let s = public(&state);
+    let today = state.today();
+    let Some(a) = s.action_lines.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-action_line", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/action-lines/{code}"),
+        format!("{} {}", a.code, a.title.get(lang.0)),
+    )
+    .following(&agenda_jobs::Scope::ActionLine(code.clone()));
+    let p = action_line_progress(&s, &code, today);
+    let pct = p.as_ref().map(|p| p.progress_pct).unwrap_or(0.0);
+    let mut milestones: Vec<&Milestone> = s
+        .milestones
+        .values()
+        .filter(|m| m.action_line == a.code)
+        .collect();
+    milestones.sort_by_key(|m| (m.due, m.code.clone()));
+    let milestones = milestones
+        .into_iter()
+        .map(|m| {
+            let late = !matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Cancelled)
+                && m.due < today;
+            let key = if late { "late" } else { m.status.as_str() };
+            MilestoneView {
+                code: m.code.to_string(),
+                title: c.tx(&m.title),
+                due: m.due.to_string(),
+                completed_on: m.completed_on.map(|d| d.to_string()).unwrap_or_default(),
+                status: c.status("ms-status", key),
+                class: if late { "late" } else { m.status.as_str() },
+            }
+        })
+        .collect();
+    let kpis = s
+        .kpis
+        .values()
+        .filter(|k| k.action_line.as_ref() == Some(&a.code))
+        .map(|k| kpi_row(&c, &s, k, today))
+        .collect();
+    let targets = a
+        .sdg_targets
+        .iter()
+        .map(|t| sdg_target_view(&s, lang.0, t))
+        .collect();
+    let legal = s
+        .legal_instruments
+        .values()
+        .filter(|l| l.action_lines.contains(&a.code))
+        .map(|l| {
+            (
+                l.code.to_string(),
+                c.tx(&l.title),
+                c.status("legal-status", l.status.as_str()),
+            )
+        })
+        .collect();
+    let decisions = s
+        .decisions
+        .values()
+        .filter(|d| d.action_lines.contains(&a.code))
+        .map(|d| (d.decided_on.to_string(), d.body.to_string(), c.tx(&d.title)))
+        .collect();
+    let mut reports: Vec<&ProgressReport> = s
+        .progress_reports
+        .values()
+        .filter(|r| r.action_line == a.code)
+        .collect();
+    reports.sort_by_key(|r| std::cmp::Reverse(r.period));
+    let reports = reports
+        .into_iter()
+        .take(4)
+        .map(|r| ReportView {
+            period: r.period.to_string(),
+            org: org_name(&c, &s, &r.submitted_by_org),
+            narrative: c.otx(&r.narrative),
+            submitted_on: r.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let history = state
+        .store
+        .audit_records(Some(Kind::ActionLine), Some(&code), 20)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| HistoryRow {
+            at: r.at.get(..10).unwrap_or(&r.at).to_owned(),
+            action: c.t(&format!("action-{}", r.action.as_str())),
+            what: changed_fields(r.before.as_deref(), r.after.as_deref()),
+        })
+        .collect();
+    let page = ActionLinePage {
+        title: c.tx(&a.title),
+        pillar: s
+            .pillars
+            .get(a.pillar_code.as_str())
+            .map(|p| {
+                Safe(format!(
+                    "{} — {}",
+                    esc(p.code.as_str()),
+                    tx_html(lang.0, &p.title)
+                ))
+            })
+            .unwrap_or_else(|| Safe(esc(a.pillar_code.as_str()))),
+        description: c.otx(&a.description),
+        lead: org_name(&c, &s, &a.lead_org),
+        contributors: a
+            .contributing_orgs
+            .iter()
+            .map(|o| org_name(&c, &s, o))
+            .collect(),
+        status: c.status("al-status", a.status.as_str()),
+        progress: format!("{}\u{a0}%", c.num(pct)),
+        progress_value: pct.round(),
+        milestones,
+        kpis,
+        targets,
+        legal,
+        decisions,
+        reports,
+        history,
+        a,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The names of the top-level fields that differ between two JSON bodies.
+fn changed_fields(before: Option<&str>, after: Option<&str>) -> String {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok())
+    };
+    match (parse(before), parse(after)) {
+        (Some(b), Some(a)) => a
+            .iter()
+            .filter(|(k, v)| b.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}

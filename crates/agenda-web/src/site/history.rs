@@ -1,0 +1,236 @@
+//! A record's public change history, from the audit trail.
+
+use agenda_core::*;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::i18n::t;
+use super::lang::Lang;
+use super::pages::esc;
+use super::views::{Chrome, error_page, not_found, public, render};
+use crate::AppState;
+
+/// A page whose body is built by its handler.
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct BodyPage {
+    c: Chrome,
+    body: String,
+}
+
+/// Whether an audited state of a record (its JSON) is one the public may see.
+fn publicly_visible(kind: Kind, json: Option<&str>) -> bool {
+    let Some(json) = json else { return true };
+    let status = || {
+        serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    match kind {
+        Kind::Observation => status() == "validated",
+        Kind::ProgressReport => matches!(status().as_str(), "approved" | "published"),
+        _ => true,
+    }
+}
+
+/// Top-level fields whose values differ between two JSON bodies.
+fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, String, String)> {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        // Whole numbers read as people write them (`65`, not `65.0`).
+        Some(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        Some(v) => v.to_string(),
+    };
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| (k.clone(), show(b.get(k)), show(a.get(k))))
+        .collect()
+}
+
+/// The public change history of one record, from the audit trail: when it was created and
+/// changed and which fields changed (never who: accounts are not public). A KPI's baseline and
+/// target revisions are listed with their values and justification.
+pub async fn history(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path((collection, key)): Path<(String, String)>,
+) -> Response {
+    let s = public(&state);
+    let Some(kind) = Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.collection() == collection)
+    else {
+        return not_found(&state, lang, "history-title", &collection);
+    };
+    if s.get(kind, &key).is_none() {
+        return not_found(&state, lang, "history-title", &key);
+    }
+    let records = match state
+        .store
+        .audit_records(Some(kind), Some(&key), 1000)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "history failed in the store");
+            return error_page(
+                &state,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t(lang.0, "admin-error-logged"),
+            );
+        }
+    };
+    let mut rows = String::new();
+    let revisions: String = if kind == Kind::Kpi {
+        revisions_of(&records)
+            .iter()
+            .map(|r| {
+                format!(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    r.day,
+                    esc(&r.field),
+                    esc(&r.before),
+                    esc(&r.after),
+                    esc(&r.reason)
+                )
+            })
+            .collect()
+    } else {
+        String::new()
+    };
+    for r in records.iter().filter(|r| {
+        publicly_visible(kind, r.after.as_deref()) && publicly_visible(kind, r.before.as_deref())
+    }) {
+        let fields = field_changes(r.before.as_deref(), r.after.as_deref());
+        let action = t(
+            lang.0,
+            super::history_key(r.action),
+        );
+        let names: Vec<String> = fields
+            .iter()
+            .filter(|(k, _, _)| k != "revision_note")
+            .map(|(k, _, _)| format!("<code>{}</code>", esc(k)))
+            .collect();
+        let day = r.at.get(..10).unwrap_or(&r.at);
+        rows.push_str(&format!(
+            "<tr><td>{day}</td><td>{}</td><td>{}</td></tr>",
+            esc(&action),
+            if r.before.is_some() && r.after.is_some() {
+                names.join(", ")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let mut body = format!(
+        "<h1>{} — {}</h1><p>{}</p>",
+        esc(&t(lang.0, "history-title")),
+        esc(&key),
+        esc(&t(lang.0, "history-intro"))
+    );
+    if !revisions.is_empty() {
+        body.push_str(&format!(
+            r#"<h2>{}</h2><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{revisions}</tbody></table>"#,
+            esc(&t(lang.0, "history-revisions")),
+            esc(&t(lang.0, "col-date")),
+            esc(&t(lang.0, "admin-field")),
+            esc(&t(lang.0, "history-before")),
+            esc(&t(lang.0, "history-after")),
+            esc(&t(lang.0, "history-reason")),
+        ));
+    }
+    if rows.is_empty() {
+        body.push_str(&format!("<p>{}</p>", esc(&t(lang.0, "history-none"))));
+    } else {
+        body.push_str(&format!(
+            r#"<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{rows}</tbody></table>"#,
+            esc(&t(lang.0, "col-date")),
+            esc(&t(lang.0, "admin-status")),
+            esc(&t(lang.0, "history-fields")),
+        ));
+    }
+    let path = format!("/history/{collection}/{key}");
+    render(
+        StatusCode::OK,
+        &BodyPage {
+            c: Chrome::new(
+                &state,
+                lang,
+                &path,
+                format!("{} — {key}", t(lang.0, "history-title")),
+            ),
+            body,
+        },
+    )
+}
+
+/// One change of a KPI's baseline or targets.
+pub struct Revision {
+    /// Day of the change.
+    pub day: String,
+    /// The field changed.
+    pub field: String,
+    /// Its value before.
+    pub before: String,
+    /// Its value after.
+    pub after: String,
+    /// The justification given with the change.
+    pub reason: String,
+}
+
+/// The baseline and target revisions in a KPI's audit records (newest first), each with the
+/// justification its new version carries.
+pub(super) fn revisions_of(records: &[agenda_store::AuditRecord]) -> Vec<Revision> {
+    const REVISED: &[&str] = &[
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "targets",
+    ];
+    let mut out = Vec::new();
+    for r in records
+        .iter()
+        .filter(|r| r.before.is_some() && r.after.is_some())
+    {
+        let reason = serde_json::from_str::<serde_json::Value>(r.after.as_deref().unwrap_or(""))
+            .ok()
+            .and_then(|v| {
+                v.get("revision_note")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let day = r.at.get(..10).unwrap_or(&r.at).to_owned();
+        for (field, before, after) in field_changes(r.before.as_deref(), r.after.as_deref())
+            .into_iter()
+            .filter(|(k, _, _)| REVISED.contains(&k.as_str()))
+        {
+            out.push(Revision {
+                day: day.clone(),
+                field,
+                before,
+                after,
+                reason: reason.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,281 @@
+//! The list of KPIs and a KPI's page with its chart, data and revisions.
+
+use agenda_core::kpi_status::{KpiAssessment, KpiStatus, assess, expected_at};
+use agenda_core::*;
+use askama::Template;
+use askama::filters::Safe;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::history::{Revision, revisions_of};
+use super::i18n::{t, t_args};
+use super::lang::Lang;
+use super::rows::{KpiRow, kpi_row};
+use super::views::{Chrome, Opt, bad_value, error_page, not_found, opts, org_name, public, render};
+use super::{charts, downloads};
+use crate::AppState;
+
+/// KPI list filters.
+#[derive(Debug, Default, Deserialize)]
+pub struct KpiFilter {
+    status: Option<String>,
+}
+
+/// `/kpis`.
+#[derive(Template)]
+#[template(path = "kpis.html")]
+pub struct KpisPage {
+    c: Chrome,
+    rows: Vec<KpiRow>,
+    statuses: Vec<Opt>,
+}
+
+/// `GET /kpis`, optionally `?status=on_track`.
+pub async fn kpis(
+    State(state): State<AppState>,
+    lang: Lang,
+    q: Result<Query<KpiFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let s = public(&state);
+    let today = state.today();
+    let Ok(Query(f)) = q else {
+        return error_page(
+            &state,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t(lang.0, "error-bad-filter"),
+        );
+    };
+    let chosen = f.status.filter(|v| !v.is_empty());
+    let status = match &chosen {
+        Some(v) => match KpiStatus::ALL.iter().find(|st| st.as_str() == v) {
+            Some(st) => Some(*st),
+            None => return bad_value(&state, lang, "filter-status", v),
+        },
+        None => None,
+    };
+    let c = Chrome::new(&state, lang, "/kpis", t(lang.0, "nav-kpis"));
+    let rows = s
+        .kpis
+        .values()
+        .map(|k| kpi_row(&c, &s, k, today))
+        .filter(|r| status.is_none_or(|st| r.status == st))
+        .collect();
+    let statuses = opts(
+        KpiStatus::ALL
+            .iter()
+            .map(|st| (st.as_str().to_owned(), c.status("kpi-status", st.as_str()))),
+        &chosen,
+    );
+    render(StatusCode::OK, &KpisPage { c, rows, statuses })
+}
+
+/// A row of a KPI's data table.
+pub struct DataRow {
+    period: String,
+    value: String,
+    expected: String,
+    note: String,
+}
+
+/// `/kpis/<code>`.
+#[derive(Template)]
+#[template(path = "kpi.html")]
+pub struct KpiPage {
+    c: Chrome,
+    k: Kpi,
+    title: Safe<String>,
+    status: KpiStatus,
+    status_label: String,
+    why: String,
+    chart: Safe<String>,
+    data: Vec<DataRow>,
+    targets: Vec<(String, String)>,
+    disaggregations: Vec<(String, String, String, String)>,
+    method: Safe<String>,
+    owner: Safe<String>,
+    action_line: Option<(String, Safe<String>)>,
+    indicator: Option<(String, String)>,
+    unit: String,
+    direction: String,
+    baseline: String,
+    target: String,
+    csv: String,
+    revisions: Vec<Revision>,
+}
+
+fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
+    let lang = c.lang;
+    match (a.status, &a.latest, a.expected, a.gap_pct) {
+        (KpiStatus::NotDueYet, _, _, _) => t(lang, "why-not-due"),
+        (KpiStatus::NoRecentData, _, _, _) => t_args(
+            lang,
+            "why-no-data",
+            &[(
+                "periods",
+                a.due_periods
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        ),
+        (_, Some(o), Some(e), Some(gap)) => t_args(
+            lang,
+            if gap > 0.0 { "why-behind" } else { "why-ahead" },
+            &[
+                ("value", c.value(k.unit, o.value)),
+                ("period", o.period.to_string()),
+                ("expected", c.value(k.unit, e)),
+                ("gap", c.num(gap.abs())),
+            ],
+        ),
+        _ => String::new(),
+    }
+}
+
+/// `GET /kpis/<code>` (and `/kpis/<code>.csv`, the data in Open SDG's layout).
+pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<String>) -> Response {
+    let s = public(&state);
+    if let Some(base) = code.strip_suffix(".csv") {
+        return match s.kpis.get(base) {
+            Some(k) => downloads::kpi_csv(&s, k),
+            None => not_found(&state, lang, "kind-kpi", base),
+        };
+    }
+    let today = state.today();
+    let Some(k) = s.kpis.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-kpi", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/kpis/{code}"),
+        format!("{} {}", k.code, k.title.get(lang.0)),
+    )
+    .following(&agenda_jobs::Scope::Kpi(code.clone()));
+    let obs: Vec<&Observation> = s.observations_of(&code).collect();
+    let a = assess(&k, obs.iter().copied(), today);
+    let data = obs
+        .iter()
+        .filter(|o| o.disaggregation.is_none())
+        .map(|o| DataRow {
+            period: o.period.to_string(),
+            value: c.value(k.unit, o.value),
+            expected: c.value(k.unit, expected_at(&k, o.period.end())),
+            note: o.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    let targets = std::iter::once((
+        k.baseline_date.to_string(),
+        c.value(k.unit, k.baseline_value),
+    ))
+    .chain(
+        k.targets
+            .iter()
+            .map(|t| (format!("{}-12-31", t.year), c.value(k.unit, t.target_value))),
+    )
+    .chain(std::iter::once((
+        k.target_date.to_string(),
+        c.value(k.unit, k.target_value),
+    )))
+    .collect();
+    let disaggregations = obs
+        .iter()
+        .filter_map(|o| {
+            o.disaggregation.as_ref().map(|d| {
+                (
+                    o.period.to_string(),
+                    d.dimension.clone(),
+                    d.value.clone(),
+                    c.value(k.unit, o.value),
+                )
+            })
+        })
+        .collect();
+    let chart_labels = charts::ChartLabels {
+        title: format!("{} — {}", k.code, k.title.get(lang.0)),
+        desc: t_args(
+            lang.0,
+            "chart-desc",
+            &[
+                ("baseline", c.value(k.unit, k.baseline_value)),
+                ("target", c.value(k.unit, k.target_value)),
+                ("year", k.target_date.year().to_string()),
+            ],
+        ),
+        observed: t(lang.0, "chart-observed"),
+        path: t(lang.0, "chart-path"),
+        today: t(lang.0, "chart-today"),
+    };
+    let revisions = match state
+        .store
+        .audit_records(Some(Kind::Kpi), Some(k.code.as_str()), 1000)
+        .await
+    {
+        Ok(records) => revisions_of(&records),
+        Err(e) => {
+            tracing::error!(error = %e, "KPI revisions failed in the store");
+            Vec::new()
+        }
+    };
+    let page = KpiPage {
+        title: c.tx(&k.title),
+        status: a.status,
+        status_label: c.status("kpi-status", a.status.as_str()),
+        why: explain(&c, &k, &a),
+        chart: Safe(charts::kpi_chart(
+            &k,
+            obs.iter().copied(),
+            today,
+            &chart_labels,
+        )),
+        data,
+        targets,
+        disaggregations,
+        method: c.otx(&k.method),
+        owner: org_name(&c, &s, &k.owner_org),
+        action_line: k.action_line.as_ref().map(|al| {
+            (
+                al.to_string(),
+                s.action_lines
+                    .get(al.as_str())
+                    .map(|a| c.tx(&a.title))
+                    .unwrap_or_else(|| Safe(String::new())),
+            )
+        }),
+        indicator: k.sdg_indicator.as_ref().map(|i| {
+            (
+                i.clone(),
+                s.sdg
+                    .indicators
+                    .get(i)
+                    .map(|x| x.title.get(lang.0).to_owned())
+                    .unwrap_or_default(),
+            )
+        }),
+        unit: c.status(
+            "unit",
+            match k.unit {
+                Unit::Percent => "percent",
+                Unit::Count => "count",
+                Unit::Days => "days",
+                Unit::Currency => "currency",
+            },
+        ),
+        direction: c.status("direction", k.direction.as_str()),
+        baseline: format!(
+            "{} ({})",
+            c.value(k.unit, k.baseline_value),
+            k.baseline_date
+        ),
+        target: format!("{} ({})", c.value(k.unit, k.target_value), k.target_date),
+        csv: format!("/kpis/{}.csv", k.code),
+        revisions,
+        k,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}

@@ -1,0 +1,149 @@
+//! The organisations and an organisation's page: what it leads, its KPIs and its reporting.
+
+use agenda_core::reporting::{DueState, reports_due};
+use agenda_core::*;
+use askama::Template;
+use askama::filters::Safe;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::i18n::t;
+use super::lang::Lang;
+use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
+use super::views::{Chrome, not_found, org_name, public, render};
+use crate::AppState;
+
+/// `/organisations`.
+#[derive(Template)]
+#[template(path = "organisations.html")]
+pub struct OrganisationsPage {
+    c: Chrome,
+    rows: Vec<(String, Safe<String>, String, usize)>,
+}
+
+/// `GET /organisations`.
+pub async fn organisations(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/organisations",
+        t(lang.0, "nav-organisations"),
+    );
+    let rows = s
+        .organisations
+        .values()
+        .map(|o| {
+            let leads = s
+                .action_lines
+                .values()
+                .filter(|a| a.lead_org == o.code)
+                .count();
+            (
+                o.code.to_string(),
+                c.tx(&o.name),
+                c.status("org-kind", o.kind.as_str()),
+                leads,
+            )
+        })
+        .collect();
+    render(StatusCode::OK, &OrganisationsPage { c, rows })
+}
+
+/// `/organisations/<code>`.
+#[derive(Template)]
+#[template(path = "organisation.html")]
+pub struct OrganisationPage {
+    c: Chrome,
+    o: Organisation,
+    name: Safe<String>,
+    kind: String,
+    parent: Option<Safe<String>>,
+    leads: Vec<ActionLineRow>,
+    contributes: Vec<ActionLineRow>,
+    kpis: Vec<KpiRow>,
+    on_time: usize,
+    late: usize,
+    overdue: usize,
+    pending: usize,
+    overdue_list: Vec<(String, String, String)>,
+    services: usize,
+}
+
+/// `GET /organisations/<code>`.
+pub async fn organisation(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Response {
+    let s = public(&state);
+    let today = state.today();
+    let Some(o) = s.organisations.get(&code).cloned() else {
+        return not_found(&state, lang, "kind-organisation", &code);
+    };
+    let c = Chrome::new(
+        &state,
+        lang,
+        &format!("/organisations/{code}"),
+        o.name.get(lang.0).to_owned(),
+    )
+    .following(&agenda_jobs::Scope::Organisation(code.clone()));
+    // Reports are judged on everything received, drafts and returns included.
+    let all = state.store.snapshot();
+    let due: Vec<_> = reports_due(
+        &all,
+        agenda_core::reporting::first_reporting_period(&all),
+        today,
+    )
+    .into_iter()
+    .filter(|d| d.organisation == o.code)
+    .collect();
+    let count = |st: DueState| due.iter().filter(|d| d.state == st).count();
+    let page = OrganisationPage {
+        name: c.tx(&o.name),
+        kind: c.status("org-kind", o.kind.as_str()),
+        parent: o.parent_code.as_ref().map(|p| org_name(&c, &s, p)),
+        leads: s
+            .action_lines
+            .values()
+            .filter(|a| a.lead_org == o.code)
+            .map(|a| action_line_row(&c, &s, a, today))
+            .collect(),
+        contributes: s
+            .action_lines
+            .values()
+            .filter(|a| a.contributing_orgs.contains(&o.code))
+            .map(|a| action_line_row(&c, &s, a, today))
+            .collect(),
+        kpis: s
+            .kpis
+            .values()
+            .filter(|k| k.owner_org == o.code)
+            .map(|k| kpi_row(&c, &s, k, today))
+            .collect(),
+        on_time: count(DueState::OnTime),
+        late: count(DueState::Late),
+        overdue: count(DueState::Overdue),
+        pending: count(DueState::Pending),
+        overdue_list: due
+            .iter()
+            .filter(|d| d.state == DueState::Overdue)
+            .map(|d| {
+                (
+                    d.action_line.to_string(),
+                    d.period.to_string(),
+                    d.deadline.to_string(),
+                )
+            })
+            .collect(),
+        services: s
+            .services
+            .values()
+            .filter(|v| v.owner_code == o.code)
+            .count(),
+        o,
+        c,
+    };
+    render(StatusCode::OK, &page)
+}

@@ -1,0 +1,82 @@
+//! The rows of KPIs and action lines that several pages list.
+
+use agenda_core::kpi_status::{KpiStatus, assess};
+use agenda_core::progress::action_line_progress;
+use agenda_core::*;
+use askama::filters::Safe;
+
+use super::charts;
+use super::views::{Chrome, org_name};
+
+/// A KPI in a list.
+pub struct KpiRow {
+    pub code: String,
+    pub title: Safe<String>,
+    pub status: KpiStatus,
+    pub status_label: String,
+    pub latest: String,
+    pub latest_period: String,
+    pub expected: String,
+    pub target: String,
+    pub spark: Safe<String>,
+}
+
+pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow {
+    let a = assess(k, s.observations_of(k.code.as_str()), today);
+    KpiRow {
+        code: k.code.to_string(),
+        title: c.tx(&k.title),
+        status: a.status,
+        status_label: c.status("kpi-status", a.status.as_str()),
+        latest: a
+            .latest
+            .as_ref()
+            .map(|o| c.value(k.unit, o.value))
+            .unwrap_or_else(|| "—".to_owned()),
+        latest_period: a
+            .latest
+            .as_ref()
+            .map(|o| o.period.to_string())
+            .unwrap_or_default(),
+        expected: a
+            .expected
+            .map(|e| c.value(k.unit, e))
+            .unwrap_or_else(|| "—".to_owned()),
+        target: format!(
+            "{} ({})",
+            c.value(k.unit, k.target_value),
+            k.target_date.year()
+        ),
+        spark: Safe(charts::sparkline(k, s.observations_of(k.code.as_str()))),
+    }
+}
+
+/// An action line in a list.
+pub struct ActionLineRow {
+    pub code: String,
+    pub title: Safe<String>,
+    pub lead: Safe<String>,
+    pub status: String,
+    pub status_class: &'static str,
+    pub progress: String,
+    pub end: String,
+}
+
+pub(super) fn action_line_row(
+    c: &Chrome,
+    s: &Snapshot,
+    a: &ActionLine,
+    today: Date,
+) -> ActionLineRow {
+    let p = action_line_progress(s, a.code.as_str(), today);
+    let pct = p.map(|p| p.progress_pct).unwrap_or(0.0);
+    ActionLineRow {
+        code: a.code.to_string(),
+        title: c.tx(&a.title),
+        lead: org_name(c, s, &a.lead_org),
+        status: c.status("al-status", a.status.as_str()),
+        status_class: a.status.as_str(),
+        progress: format!("{}\u{a0}%", c.num(pct)),
+        end: a.end.to_string(),
+    }
+}
