@@ -3,7 +3,6 @@
 use agenda_core::progress::{action_line_progress, agenda_progress};
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,16 +10,18 @@ use serde::Deserialize;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::pages::{esc, tx_html};
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
-use super::views::{Chrome, Opt, bad_value, error_page, not_found, opts, org_name, public, render};
+use super::views::{
+    Chrome, LocalText, Opt, OrgLink, bad_value, error_page, not_found, opts, org_name, public,
+    render,
+};
 use crate::AppState;
 
 /// A pillar with its action lines.
 pub struct PillarView {
     code: String,
-    title: Safe<String>,
-    description: Safe<String>,
+    title: LocalText,
+    description: LocalText,
     progress: String,
     progress_value: f64,
     lines: Vec<ActionLineRow>,
@@ -206,7 +207,7 @@ pub async fn action_lines(
 /// A milestone on the timeline.
 pub struct MilestoneView {
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     due: String,
     completed_on: String,
     status: String,
@@ -216,8 +217,8 @@ pub struct MilestoneView {
 /// A published progress report.
 pub struct ReportView {
     period: String,
-    org: Safe<String>,
-    narrative: Safe<String>,
+    org: OrgLink,
+    narrative: LocalText,
     submitted_on: String,
 }
 
@@ -242,19 +243,19 @@ pub struct TargetView {
 pub struct ActionLinePage {
     c: Chrome,
     a: ActionLine,
-    title: Safe<String>,
-    pillar: Safe<String>,
-    description: Safe<String>,
-    lead: Safe<String>,
-    contributors: Vec<Safe<String>>,
+    title: LocalText,
+    pillar: Option<(String, LocalText)>,
+    description: LocalText,
+    lead: OrgLink,
+    contributors: Vec<OrgLink>,
     status: String,
     progress: String,
     progress_value: f64,
     milestones: Vec<MilestoneView>,
     kpis: Vec<KpiRow>,
     targets: Vec<TargetView>,
-    legal: Vec<(String, Safe<String>, String)>,
-    decisions: Vec<(String, String, Safe<String>)>,
+    legal: Vec<(String, LocalText, String)>,
+    decisions: Vec<(String, String, LocalText)>,
     reports: Vec<ReportView>,
     history: Vec<HistoryRow>,
 }
@@ -372,14 +373,7 @@ pub async fn action_line(
         pillar: s
             .pillars
             .get(a.pillar_code.as_str())
-            .map(|p| {
-                Safe(format!(
-                    "{} — {}",
-                    esc(p.code.as_str()),
-                    tx_html(lang.0, &p.title)
-                ))
-            })
-            .unwrap_or_else(|| Safe(esc(a.pillar_code.as_str()))),
+            .map(|p| (p.code.to_string(), c.tx(&p.title))),
         description: c.otx(&a.description),
         lead: org_name(&c, &s, &a.lead_org),
         contributors: a

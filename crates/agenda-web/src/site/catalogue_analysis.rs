@@ -1,12 +1,9 @@
 //! The catalogue analyses: once-only, the release roadmap, priorities, the digital service
 //! standard and the freshness of the information sheets.
 
-use std::fmt::Write as _;
-
 use agenda_core::catalogue::{freshness, once_only, priorities, reuse, roadmap, standard};
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -15,14 +12,15 @@ use super::catalogue_pages::{maturity_label, service_title};
 use super::charts;
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, error_page, esc, fmt_num, org_name, public, render, tx_html};
+use super::svg::SvgImage;
+use super::views::{Chrome, LocalText, OrgLink, error_page, fmt_num, org_name, public, render};
 use crate::AppState;
 
 /// A row of the once-only analysis.
 pub struct OnceOnlyRow {
     service: String,
-    title: Safe<String>,
-    item: Safe<String>,
+    title: LocalText,
+    item: LocalText,
     registries: String,
     fixable: bool,
     requests: String,
@@ -38,7 +36,7 @@ pub struct OnceOnlyPage {
     blocked: String,
     fetched: String,
     rows: Vec<OnceOnlyRow>,
-    blocks: Vec<(String, Safe<String>, String, usize, String)>,
+    blocks: Vec<(String, LocalText, String, usize, String)>,
 }
 
 /// `GET /analysis/once-only`: data the state already holds but still asks for, and the
@@ -62,8 +60,8 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
             item: s
                 .data_items
                 .get(i.data_item.as_str())
-                .map(|d| Safe(tx_html(lang.0, &d.name)))
-                .unwrap_or_else(|| Safe(esc(i.data_item.as_str()))),
+                .map(|d| LocalText::of(lang.0, &d.name))
+                .unwrap_or_else(|| LocalText::plain(i.data_item.as_str())),
             registries: i
                 .registries
                 .iter()
@@ -82,7 +80,7 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
                 .building_blocks
                 .get(b.building_block.as_str())
                 .map(|x| c.tx(&x.name))
-                .unwrap_or_else(|| Safe(String::new()));
+                .unwrap_or_else(|| LocalText::plain(""));
             (
                 b.building_block.to_string(),
                 name,
@@ -112,9 +110,9 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
 pub struct ReleaseRow {
     date: String,
     service: String,
-    title: Safe<String>,
+    title: LocalText,
     level: String,
-    org: Safe<String>,
+    org: OrgLink,
     status: String,
 }
 
@@ -123,7 +121,7 @@ pub struct ReleaseRow {
 #[template(path = "analysis_roadmap.html")]
 pub struct RoadmapAnalysisPage {
     c: Chrome,
-    timeline: Safe<String>,
+    timeline: SvgImage,
     releases: Vec<ReleaseRow>,
     conflicts: Vec<(String, String, String, String)>,
 }
@@ -141,12 +139,7 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
     let mut rel: Vec<&Release> = s.releases.values().collect();
     rel.sort_by_key(|r| (r.target_date, r.code.clone()));
     let found = roadmap::conflicts(&s);
-    let timeline = Safe(charts::release_timeline(
-        &rel,
-        &found,
-        state.today(),
-        lang.0,
-    ));
+    let timeline = charts::release_timeline(&rel, &found, state.today(), lang.0);
     let releases = rel
         .into_iter()
         .map(|r| ReleaseRow {
@@ -190,7 +183,7 @@ pub async fn analysis_roadmap(State(state): State<AppState>, lang: Lang) -> Resp
 pub struct PriorityRow {
     rank: usize,
     service: String,
-    title: Safe<String>,
+    title: LocalText,
     impact: String,
     feasibility: String,
     score: String,
@@ -202,7 +195,7 @@ pub struct PriorityRow {
 #[template(path = "analysis_priorities.html")]
 pub struct PrioritiesPage {
     c: Chrome,
-    chart: Safe<String>,
+    chart: SvgImage,
     rows: Vec<PriorityRow>,
 }
 
@@ -219,36 +212,14 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
         Ok(p) => p,
         Err(e) => return error_page(&state, lang, StatusCode::BAD_REQUEST, e.to_string()),
     };
-    let mut svg = String::new();
-    let (w, h, m) = (420.0, 420.0, 48.0);
-    let _ = write!(
-        svg,
-        "<svg class=\"chart quadrant\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"q-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"q-title\">{}</title>\
-         <rect x=\"{m}\" y=\"8\" width=\"{s}\" height=\"{s}\" fill=\"#f3f5f8\" stroke=\"#555\"/>\
-         <line x1=\"{mid_x}\" x2=\"{mid_x}\" y1=\"8\" y2=\"{b}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\
-         <line x1=\"{m}\" x2=\"{r}\" y1=\"{mid_y}\" y2=\"{mid_y}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\
-         <text x=\"{mid_x}\" y=\"{lx}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">{}</text>\
-         <text x=\"14\" y=\"{mid_y}\" transform=\"rotate(-90 14 {mid_y})\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">{}</text>",
-        esc(&t(lang.0, "analysis-priorities")),
-        esc(&t(lang.0, "feasibility")),
-        esc(&t(lang.0, "impact")),
-        s = w - m - 8.0,
-        mid_x = m + (w - m - 8.0) / 2.0,
-        mid_y = 8.0 + (w - m - 8.0) / 2.0,
-        b = w - m,
-        r = w - 8.0,
-        lx = h - 14.0,
+    let svg = charts::quadrant(
+        p.items.iter().map(|i| (i.feasibility, i.impact)),
+        &charts::QuadrantLabels {
+            title: t(lang.0, "analysis-priorities"),
+            feasibility: t(lang.0, "feasibility"),
+            impact: t(lang.0, "impact"),
+        },
     );
-    let side = w - m - 8.0;
-    for i in &p.items {
-        let x = m + i.feasibility / 100.0 * side;
-        let y = 8.0 + (1.0 - i.impact / 100.0) * side;
-        let _ = write!(
-            svg,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#005a9c\" fill-opacity=\"0.7\"/>"
-        );
-    }
-    svg.push_str("</svg>");
     let rows = p
         .items
         .iter()
@@ -266,7 +237,7 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
         StatusCode::OK,
         &PrioritiesPage {
             c,
-            chart: Safe(svg),
+            chart: svg,
             rows,
         },
     )
@@ -275,7 +246,7 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
 /// A criterion of the standard with how many services meet it.
 pub struct CriterionRow {
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     met: usize,
     partly: usize,
     not_met: usize,
@@ -284,7 +255,7 @@ pub struct CriterionRow {
 /// A service assessed against the standard.
 pub struct AssessedRow {
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     met: usize,
     partly: usize,
     not_met: usize,
@@ -322,7 +293,7 @@ pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Res
                 .standard_criteria
                 .get(x.criterion.as_str())
                 .map(|k| c.tx(&k.title))
-                .unwrap_or_else(|| Safe(String::new())),
+                .unwrap_or_else(|| LocalText::plain("")),
             met: x.counts.met,
             partly: x.counts.partly_met,
             not_met: x.counts.not_met,
@@ -356,8 +327,8 @@ pub async fn analysis_standard(State(state): State<AppState>, lang: Lang) -> Res
 /// A service whose information sheet is overdue for review.
 pub struct StaleRow {
     code: String,
-    title: Safe<String>,
-    owner: Safe<String>,
+    title: LocalText,
+    owner: OrgLink,
     last_reviewed: String,
     days: String,
 }

@@ -4,7 +4,6 @@
 
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -13,8 +12,8 @@ use serde::Deserialize;
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::views::{
-    Chrome, Opt, bad_value, error_page, esc, fmt_num, not_found, opts, org_name, public, render,
-    tx_html,
+    Chrome, JsonLd, LocalText, Opt, OrgLink, bad_value, error_page, fmt_num, not_found, opts,
+    org_name, public, render,
 };
 use crate::AppState;
 
@@ -23,18 +22,18 @@ pub(super) fn maturity_label(lang: &str, m: Maturity) -> String {
 }
 
 /// A service's title in the page's language (empty for an unknown code).
-pub(super) fn service_title(c: &Chrome, s: &Snapshot, code: &Code) -> Safe<String> {
+pub(super) fn service_title(c: &Chrome, s: &Snapshot, code: &Code) -> LocalText {
     s.services
         .get(code.as_str())
         .map(|v| c.tx(&v.title))
-        .unwrap_or_else(|| Safe(String::new()))
+        .unwrap_or_else(|| LocalText::plain(""))
 }
 
 /// A service in a list.
 pub struct ServiceRow {
     code: String,
-    title: Safe<String>,
-    owner: Safe<String>,
+    title: LocalText,
+    owner: OrgLink,
     maturity: String,
     level: u8,
     channels: String,
@@ -79,8 +78,8 @@ pub struct ServicesPage {
     owners: Vec<Opt>,
     levels: Vec<Opt>,
     total: usize,
-    citizen_events: Vec<(String, Safe<String>, usize)>,
-    business_events: Vec<(String, Safe<String>, usize)>,
+    citizen_events: Vec<(String, LocalText, usize)>,
+    business_events: Vec<(String, LocalText, usize)>,
 }
 
 /// `GET /services`: browse by life event, organisation and maturity.
@@ -193,7 +192,7 @@ pub async fn services(
 
 /// A piece of evidence on a sheet, with what the state already knows about it.
 pub struct EvidenceView {
-    name: Safe<String>,
+    name: LocalText,
     note: String,
     class: &'static str,
 }
@@ -210,30 +209,30 @@ pub struct Figure {
 pub struct ServicePage {
     c: Chrome,
     v: Service,
-    title: Safe<String>,
-    summary: Safe<String>,
-    owner: Safe<String>,
+    title: LocalText,
+    summary: LocalText,
+    owner: OrgLink,
     audience: String,
     maturity: String,
     channels: Vec<String>,
     evidence: Vec<EvidenceView>,
     figures: Vec<Figure>,
-    events: Vec<(String, Safe<String>)>,
-    blocks: Vec<(String, Safe<String>, String)>,
+    events: Vec<(String, LocalText)>,
+    blocks: Vec<(String, LocalText, String)>,
     releases: Vec<(String, String, String)>,
-    jsonld: Safe<String>,
+    jsonld: JsonLd,
     fee: Option<String>,
     processing: Option<String>,
     steps: Vec<String>,
     steps_fallback: bool,
-    outcome: Safe<String>,
+    outcome: LocalText,
     /// The signed token of the feedback form (shared by every visitor of the cached page).
     feedback_token: String,
     feedback_hint: String,
     feedback_max: usize,
 }
 
-fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> String {
+fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> JsonLd {
     let provider = s
         .organisations
         .get(v.owner_code.as_str())
@@ -250,8 +249,7 @@ fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> String {
         "provider": {"@type": "GovernmentOrganization", "name": provider},
         "availableChannel": v.channels.iter().map(|ch| serde_json::json!({"@type": "ServiceChannel", "name": ch.as_str()})).collect::<Vec<_>>(),
     });
-    // `</` must not appear inside a script element.
-    json.to_string().replace("</", "<\\/")
+    JsonLd::new(&json)
 }
 
 /// `GET /services/<code>`.
@@ -288,8 +286,8 @@ pub async fn service(
         let name = s
             .data_items
             .get(item.as_str())
-            .map(|d| Safe(tx_html(lang.0, &d.name)))
-            .unwrap_or_else(|| Safe(esc(item.as_str())));
+            .map(|d| LocalText::of(lang.0, &d.name))
+            .unwrap_or_else(|| LocalText::plain(item.as_str()));
         let regs = holders(item);
         let (note, class) = if regs.is_empty() {
             (t(lang.0, "evidence-bring"), "bring")
@@ -311,8 +309,8 @@ pub async fn service(
         let name = s
             .data_items
             .get(item.as_str())
-            .map(|d| Safe(tx_html(lang.0, &d.name)))
-            .unwrap_or_else(|| Safe(esc(item.as_str())));
+            .map(|d| LocalText::of(lang.0, &d.name))
+            .unwrap_or_else(|| LocalText::plain(item.as_str()));
         evidence.push(EvidenceView {
             name,
             note: t(lang.0, "evidence-fetched"),
@@ -433,7 +431,7 @@ pub async fn service(
                 )
             })
             .collect(),
-        jsonld: Safe(schema_org(&s, &v, lang.0)),
+        jsonld: schema_org(&s, &v, lang.0),
         feedback_token,
         feedback_hint,
         feedback_max,
@@ -449,7 +447,7 @@ pub async fn service(
 pub struct LifeEventPage {
     c: Chrome,
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     audience: String,
     rows: Vec<ServiceRow>,
 }
@@ -497,8 +495,8 @@ pub async fn life_event(
 pub struct BuildingBlockPage {
     c: Chrome,
     b: BuildingBlock,
-    name: Safe<String>,
-    owner: Safe<String>,
+    name: LocalText,
+    owner: OrgLink,
     status: String,
     transactions: String,
     rows: Vec<ServiceRow>,

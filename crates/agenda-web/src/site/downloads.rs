@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use agenda_core::{Kind, Kpi, Snapshot};
+use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::views::esc;
 use crate::AppState;
 use agenda_jobs::{FEED_SCAN_MAX, Scope, changes};
 
@@ -145,13 +145,35 @@ pub struct FeedParams {
 /// Entries a feed holds at most.
 const FEED_ENTRIES: usize = 100;
 
+/// An Atom feed, escaped by its template.
+#[derive(Template)]
+#[template(path = "atom.xml", escape = "html")]
+struct AtomFeed {
+    title: String,
+    id: String,
+    updated: String,
+    self_href: String,
+    page_href: String,
+    author: String,
+    entries: Vec<AtomEntry>,
+}
+
+/// An entry of the feed.
+struct AtomEntry {
+    title: String,
+    seq: u64,
+    at: String,
+    href: String,
+    summary: String,
+}
+
 /// `GET /feed.atom[?scope=pillar:P1|action-line:AL-1.1|kpi:KPI-01|organisation:DGA]`: approved
 /// progress reports, milestones reached, legal instruments adopted, changes of an action
 /// line's status and new KPI figures, of the whole agenda or of one scope, newest first (the
 /// same changes the subscribers' digests list).
 pub async fn atom(
     State(state): State<AppState>,
-    lang: super::Lang,
+    lang: super::lang::Lang,
     axum::extract::Query(p): axum::extract::Query<FeedParams>,
 ) -> Response {
     let s = state.public_snapshot();
@@ -186,33 +208,28 @@ pub async fn atom(
         Scope::Agenda => "urn:agenda:feed".to_owned(),
         _ => format!("urn:agenda:feed:{}", scope.key()),
     };
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\
-         <title>{}</title><id>{}</id><updated>{updated}</updated>\
-         <link rel=\"self\" href=\"{}\"/><link href=\"{}{}\"/><author><name>{}</name></author>",
-        esc(&title),
-        esc(&id),
-        esc(&scope.feed()),
-        lang.prefix(),
-        esc(&scope.page()),
-        esc(&state.settings.country)
-    );
-    for e in &entries {
-        let _ = write!(
-            out,
-            "<entry><title>{}</title><id>urn:agenda:change:{}</id><updated>{}</updated>\
-             <link href=\"{}{}\"/><summary>{}</summary></entry>",
-            esc(&e.event.title(&s, l)),
-            e.seq,
-            esc(&e.at),
-            lang.prefix(),
-            esc(&e.event.page()),
-            esc(&e.event.summary(l))
-        );
-    }
-    out.push_str("</feed>\n");
+    let feed = AtomFeed {
+        title,
+        id,
+        updated,
+        self_href: scope.feed(),
+        page_href: format!("{}{}", lang.prefix(), scope.page()),
+        author: state.settings.country.clone(),
+        entries: entries
+            .iter()
+            .map(|e| AtomEntry {
+                title: e.event.title(&s, l),
+                seq: e.seq,
+                at: e.at.clone(),
+                href: format!("{}{}", lang.prefix(), e.event.page()),
+                summary: e.event.summary(l),
+            })
+            .collect(),
+    };
+    let out = match feed.render() {
+        Ok(out) => out,
+        Err(e) => return failed(e),
+    };
     (
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         out,

@@ -8,16 +8,25 @@ use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::pages::esc;
 use super::views::{Chrome, error_page, not_found, public, render};
 use crate::AppState;
 
-/// A page whose body is built by its handler.
+/// `/history/<collection>/<key>`.
 #[derive(Template)]
-#[template(path = "admin.html")]
-struct BodyPage {
+#[template(path = "history.html")]
+struct HistoryPage {
     c: Chrome,
-    body: String,
+    key: String,
+    revisions: Vec<Revision>,
+    rows: Vec<HistoryRow>,
+}
+
+/// One audited change the public may see.
+struct HistoryRow {
+    day: String,
+    action: String,
+    /// The fields changed (none for a creation or removal).
+    fields: Vec<String>,
 }
 
 /// Whether an audited state of a record (its JSON) is one the public may see.
@@ -97,86 +106,47 @@ pub async fn history(
             );
         }
     };
-    let mut rows = String::new();
-    let revisions: String = if kind == Kind::Kpi {
+    let revisions = if kind == Kind::Kpi {
         revisions_of(&records)
-            .iter()
-            .map(|r| {
-                format!(
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    r.day,
-                    esc(&r.field),
-                    esc(&r.before),
-                    esc(&r.after),
-                    esc(&r.reason)
-                )
-            })
-            .collect()
     } else {
-        String::new()
+        Vec::new()
     };
-    for r in records.iter().filter(|r| {
-        publicly_visible(kind, r.after.as_deref()) && publicly_visible(kind, r.before.as_deref())
-    }) {
-        let fields = field_changes(r.before.as_deref(), r.after.as_deref());
-        let action = t(
-            lang.0,
-            super::history_key(r.action),
-        );
-        let names: Vec<String> = fields
-            .iter()
-            .filter(|(k, _, _)| k != "revision_note")
-            .map(|(k, _, _)| format!("<code>{}</code>", esc(k)))
-            .collect();
-        let day = r.at.get(..10).unwrap_or(&r.at);
-        rows.push_str(&format!(
-            "<tr><td>{day}</td><td>{}</td><td>{}</td></tr>",
-            esc(&action),
-            if r.before.is_some() && r.after.is_some() {
-                names.join(", ")
+    let rows = records
+        .iter()
+        .filter(|r| {
+            publicly_visible(kind, r.after.as_deref())
+                && publicly_visible(kind, r.before.as_deref())
+        })
+        .map(|r| {
+            let fields = if r.before.is_some() && r.after.is_some() {
+                field_changes(r.before.as_deref(), r.after.as_deref())
+                    .into_iter()
+                    .map(|(k, _, _)| k)
+                    .filter(|k| k != "revision_note")
+                    .collect()
             } else {
-                String::new()
+                Vec::new()
+            };
+            HistoryRow {
+                day: r.at.get(..10).unwrap_or(&r.at).to_owned(),
+                action: t(lang.0, super::history_key(r.action)),
+                fields,
             }
-        ));
-    }
-    let mut body = format!(
-        "<h1>{} — {}</h1><p>{}</p>",
-        esc(&t(lang.0, "history-title")),
-        esc(&key),
-        esc(&t(lang.0, "history-intro"))
-    );
-    if !revisions.is_empty() {
-        body.push_str(&format!(
-            r#"<h2>{}</h2><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{revisions}</tbody></table>"#,
-            esc(&t(lang.0, "history-revisions")),
-            esc(&t(lang.0, "col-date")),
-            esc(&t(lang.0, "admin-field")),
-            esc(&t(lang.0, "history-before")),
-            esc(&t(lang.0, "history-after")),
-            esc(&t(lang.0, "history-reason")),
-        ));
-    }
-    if rows.is_empty() {
-        body.push_str(&format!("<p>{}</p>", esc(&t(lang.0, "history-none"))));
-    } else {
-        body.push_str(&format!(
-            r#"<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{rows}</tbody></table>"#,
-            esc(&t(lang.0, "col-date")),
-            esc(&t(lang.0, "admin-status")),
-            esc(&t(lang.0, "history-fields")),
-        ));
-    }
+        })
+        .collect();
     let path = format!("/history/{collection}/{key}");
     render(
         StatusCode::OK,
-        &BodyPage {
+        &HistoryPage {
             c: Chrome::new(
                 &state,
                 lang,
                 &path,
                 format!("{} — {key}", t(lang.0, "history-title")),
             ),
-            body,
+            key,
+            revisions,
+            rows,
         },
     )
 }

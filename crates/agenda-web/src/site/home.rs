@@ -3,7 +3,6 @@
 use agenda_core::progress::agenda_progress;
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +10,7 @@ use axum::response::Response;
 use super::i18n::t;
 use super::lang::Lang;
 use super::rows::{ActionLineRow, action_line_row};
-use super::views::{Chrome, public, render};
+use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
 
 /// A count with its label.
@@ -40,7 +39,7 @@ pub struct HomePage {
     action_lines: Vec<Count>,
     kpis: Vec<Count>,
     changes: Vec<ChangeRow>,
-    pillars: Vec<(String, Safe<String>, String)>,
+    pillars: Vec<(String, LocalText, String)>,
     lines: Vec<ActionLineRow>,
 }
 

@@ -3,7 +3,6 @@
 use agenda_core::kpi_status::{KpiAssessment, KpiStatus, assess, expected_at};
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -13,7 +12,11 @@ use super::history::{Revision, revisions_of};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::rows::{KpiRow, kpi_row};
-use super::views::{Chrome, Opt, bad_value, error_page, not_found, opts, org_name, public, render};
+use super::svg::SvgImage;
+use super::views::{
+    Chrome, LocalText, Opt, OrgLink, bad_value, error_page, not_found, opts, org_name, public,
+    render,
+};
 use super::{charts, downloads};
 use crate::AppState;
 
@@ -86,17 +89,17 @@ pub struct DataRow {
 pub struct KpiPage {
     c: Chrome,
     k: Kpi,
-    title: Safe<String>,
+    title: LocalText,
     status: KpiStatus,
     status_label: String,
     why: String,
-    chart: Safe<String>,
+    chart: SvgImage,
     data: Vec<DataRow>,
     targets: Vec<(String, String)>,
     disaggregations: Vec<(String, String, String, String)>,
-    method: Safe<String>,
-    owner: Safe<String>,
-    action_line: Option<(String, Safe<String>)>,
+    method: LocalText,
+    owner: OrgLink,
+    action_line: Option<(String, LocalText)>,
     indicator: Option<(String, String)>,
     unit: String,
     direction: String,
@@ -226,12 +229,7 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         status: a.status,
         status_label: c.status("kpi-status", a.status.as_str()),
         why: explain(&c, &k, &a),
-        chart: Safe(charts::kpi_chart(
-            &k,
-            obs.iter().copied(),
-            today,
-            &chart_labels,
-        )),
+        chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
         data,
         targets,
         disaggregations,
@@ -243,7 +241,7 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
                 s.action_lines
                     .get(al.as_str())
                     .map(|a| c.tx(&a.title))
-                    .unwrap_or_else(|| Safe(String::new())),
+                    .unwrap_or_else(|| LocalText::plain("")),
             )
         }),
         indicator: k.sdg_indicator.as_ref().map(|i| {

@@ -25,6 +25,7 @@ mod rows;
 mod sdgs;
 mod search_page;
 mod subscribe;
+mod svg;
 mod version_pages;
 mod views;
 

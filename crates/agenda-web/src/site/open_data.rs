@@ -1,14 +1,13 @@
 //! The open data page: what can be downloaded, and each KPI's CSV.
 
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, public, render};
+use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
 
 /// `/open-data`.
@@ -16,7 +15,7 @@ use crate::AppState;
 #[template(path = "open_data.html")]
 pub struct OpenDataPage {
     c: Chrome,
-    kpis: Vec<(String, Safe<String>)>,
+    kpis: Vec<(String, LocalText)>,
 }
 
 /// `GET /open-data`.

@@ -3,7 +3,6 @@
 use agenda_core::reporting::{DueState, reports_due};
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +10,7 @@ use axum::response::Response;
 use super::i18n::t;
 use super::lang::Lang;
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
-use super::views::{Chrome, not_found, org_name, public, render};
+use super::views::{Chrome, LocalText, OrgLink, not_found, org_name, public, render};
 use crate::AppState;
 
 /// `/organisations`.
@@ -19,7 +18,7 @@ use crate::AppState;
 #[template(path = "organisations.html")]
 pub struct OrganisationsPage {
     c: Chrome,
-    rows: Vec<(String, Safe<String>, String, usize)>,
+    rows: Vec<(String, LocalText, String, usize)>,
 }
 
 /// `GET /organisations`.
@@ -57,9 +56,9 @@ pub async fn organisations(State(state): State<AppState>, lang: Lang) -> Respons
 pub struct OrganisationPage {
     c: Chrome,
     o: Organisation,
-    name: Safe<String>,
+    name: LocalText,
     kind: String,
-    parent: Option<Safe<String>>,
+    parent: Option<OrgLink>,
     leads: Vec<ActionLineRow>,
     contributes: Vec<ActionLineRow>,
     kpis: Vec<KpiRow>,

@@ -2,23 +2,22 @@
 
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, org_name, public, render};
+use super::views::{Chrome, LocalText, OrgLink, org_name, public, render};
 use crate::AppState;
 
 /// A legal instrument row.
 pub struct LegalRow {
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     kind: String,
     status: String,
-    org: Safe<String>,
+    org: OrgLink,
     target: String,
     adopted: String,
     overdue: bool,

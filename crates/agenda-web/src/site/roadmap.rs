@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -12,13 +11,14 @@ use axum::response::Response;
 use super::charts;
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, public, render};
+use super::svg::SvgImage;
+use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
 
 /// A row of the roadmap's table.
 pub struct RoadmapRow {
     code: String,
-    title: Safe<String>,
+    title: LocalText,
     start: String,
     end: String,
     status: String,
@@ -30,9 +30,19 @@ pub struct RoadmapRow {
 #[template(path = "roadmap.html")]
 pub struct RoadmapPage {
     c: Chrome,
-    chart: Safe<String>,
+    chart: SvgImage,
     rows: Vec<RoadmapRow>,
+    years: Vec<(i32, Vec<YearItem>)>,
     today: String,
+}
+
+/// A milestone in the list by year that phones show instead of the chart and the table.
+pub struct YearItem {
+    due: String,
+    line: String,
+    title: LocalText,
+    status: String,
+    class: &'static str,
 }
 
 /// `GET /roadmap`.
@@ -69,6 +79,33 @@ pub async fn roadmap(State(state): State<AppState>, lang: Lang) -> Response {
                 .unwrap_or_default(),
         })
         .collect();
+    let mut by_year: BTreeMap<i32, Vec<&Milestone>> = BTreeMap::new();
+    for m in s.milestones.values() {
+        by_year.entry(m.due.year()).or_default().push(m);
+    }
+    let years = by_year
+        .into_iter()
+        .map(|(year, mut ms)| {
+            ms.sort_by_key(|m| (m.due, m.code.clone()));
+            let items = ms
+                .into_iter()
+                .map(|m| {
+                    let late =
+                        !matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Cancelled)
+                            && m.due < today;
+                    let key = if late { "late" } else { m.status.as_str() };
+                    YearItem {
+                        due: m.due.to_string(),
+                        line: m.action_line.to_string(),
+                        title: c.tx(&m.title),
+                        status: c.status("ms-status", key),
+                        class: if late { "late" } else { m.status.as_str() },
+                    }
+                })
+                .collect();
+            (year, items)
+        })
+        .collect();
     let chart = charts::roadmap_chart(
         &s,
         today,
@@ -79,8 +116,9 @@ pub async fn roadmap(State(state): State<AppState>, lang: Lang) -> Response {
         StatusCode::OK,
         &RoadmapPage {
             c,
-            chart: Safe(chart),
+            chart,
             rows,
+            years,
             today: today.to_string(),
         },
     )

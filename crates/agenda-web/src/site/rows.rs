@@ -3,22 +3,22 @@
 use agenda_core::kpi_status::{KpiStatus, assess};
 use agenda_core::progress::action_line_progress;
 use agenda_core::*;
-use askama::filters::Safe;
 
 use super::charts;
-use super::views::{Chrome, org_name};
+use super::svg::SvgImage;
+use super::views::{Chrome, LocalText, OrgLink, org_name};
 
 /// A KPI in a list.
 pub struct KpiRow {
     pub code: String,
-    pub title: Safe<String>,
+    pub title: LocalText,
     pub status: KpiStatus,
     pub status_label: String,
     pub latest: String,
     pub latest_period: String,
     pub expected: String,
     pub target: String,
-    pub spark: Safe<String>,
+    pub spark: SvgImage,
 }
 
 pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow {
@@ -47,15 +47,15 @@ pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow 
             c.value(k.unit, k.target_value),
             k.target_date.year()
         ),
-        spark: Safe(charts::sparkline(k, s.observations_of(k.code.as_str()))),
+        spark: charts::sparkline(k, s.observations_of(k.code.as_str())),
     }
 }
 
 /// An action line in a list.
 pub struct ActionLineRow {
     pub code: String,
-    pub title: Safe<String>,
-    pub lead: Safe<String>,
+    pub title: LocalText,
+    pub lead: OrgLink,
     pub status: String,
     pub status_class: &'static str,
     pub progress: String,

@@ -1,14 +1,13 @@
 //! The Sustainable Development Goals and what the agenda aligns to each.
 
 use askama::Template;
-use askama::filters::Safe;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, not_found, public, render};
+use super::views::{Chrome, LocalText, not_found, public, render};
 use crate::AppState;
 
 /// A goal tile.
@@ -65,8 +64,8 @@ pub async fn sdgs(State(state): State<AppState>, lang: Lang) -> Response {
 pub struct GoalTarget {
     code: String,
     title: String,
-    lines: Vec<(String, Safe<String>)>,
-    kpis: Vec<(String, Safe<String>, String)>,
+    lines: Vec<(String, LocalText)>,
+    kpis: Vec<(String, LocalText, String)>,
 }
 
 /// `/sdgs/<goal>`.
@@ -106,13 +105,13 @@ pub async fn sdg(State(state): State<AppState>, lang: Lang, Path(goal): Path<Str
     let mut aligned = Vec::new();
     let mut others = Vec::new();
     for tg in s.sdg.targets.values().filter(|t| t.goal == g.goal) {
-        let lines: Vec<(String, Safe<String>)> = s
+        let lines: Vec<(String, LocalText)> = s
             .action_lines
             .values()
             .filter(|a| a.sdg_targets.contains(&tg.code))
             .map(|a| (a.code.to_string(), c.tx(&a.title)))
             .collect();
-        let kpis: Vec<(String, Safe<String>, String)> = s
+        let kpis: Vec<(String, LocalText, String)> = s
             .kpis
             .values()
             .filter(|k| {

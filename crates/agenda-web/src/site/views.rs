@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use agenda_core::*;
 use askama::Template;
-use askama::filters::Safe;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -14,20 +13,100 @@ use super::i18n::{LANGS, t, t_args};
 use super::lang::Lang;
 use crate::AppState;
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// Content text as a page shows it: in the page's language, or in English marked as such
+/// (`lang="en"` and a note) when it has no translation. Its parts are plain strings, escaped
+/// when the template prints them; it is `HtmlSafe` so that pages print it without escaping its
+/// markup a second time.
+#[derive(Debug, Clone, Template)]
+#[template(path = "partials/text.html")]
+pub struct LocalText {
+    text: String,
+    /// "in English", in the page's language, when the text is shown in English instead.
+    fallback: Option<String>,
+}
+
+impl askama::filters::HtmlSafe for LocalText {}
+
+impl LocalText {
+    /// `text` in `lang`, else its English with the note.
+    pub fn of(lang: &str, text: &Text) -> Self {
+        let l = agenda_core::Lang::parse(lang).ok();
+        match l.as_ref().and_then(|l| text.exact(l)) {
+            Some(s) => Self::plain(s),
+            None => Self {
+                text: text.get("en").to_owned(),
+                fallback: Some(t(lang, "in-english")),
+            },
         }
     }
-    out
+
+    /// A text shown as it is (a code, a name without translations).
+    pub fn plain(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            fallback: None,
+        }
+    }
+
+    /// Whether there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">` element. Made only from a JSON value by
+/// [`JsonLd::new`], which writes `<`, `>` and `&` as JSON escapes: the text can then neither
+/// close the script element nor open a comment in it, and is printed as it is.
+#[derive(Debug, Clone)]
+pub struct JsonLd(String);
+
+impl JsonLd {
+    /// `value` as JSON safe inside a script element.
+    pub fn new(value: &serde_json::Value) -> Self {
+        let mut out = String::new();
+        // Those characters only occur inside JSON strings, where these escapes mean the same.
+        for ch in value.to_string().chars() {
+            match ch {
+                '<' => out.push_str("\\u003c"),
+                '>' => out.push_str("\\u003e"),
+                '&' => out.push_str("\\u0026"),
+                c => out.push(c),
+            }
+        }
+        Self(out)
+    }
+}
+
+impl std::fmt::Display for JsonLd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for JsonLd {}
+
+/// An organisation's name linked to its page, or the code alone when it is unknown.
+#[derive(Debug, Clone, Template)]
+#[template(path = "partials/org_link.html")]
+pub struct OrgLink {
+    href: Option<String>,
+    name: LocalText,
+}
+
+impl askama::filters::HtmlSafe for OrgLink {}
+
+/// The organisation `code`, linked to its page.
+pub(crate) fn org_name(c: &Chrome, s: &Snapshot, code: &Code) -> OrgLink {
+    match s.organisations.get(code.as_str()) {
+        Some(o) => OrgLink {
+            href: Some(c.href(&format!("/organisations/{}", o.code))),
+            name: c.tx(&o.name),
+        },
+        None => OrgLink {
+            href: None,
+            name: LocalText::plain(code.as_str()),
+        },
+    }
 }
 
 /// A navigation entry.
@@ -140,17 +219,15 @@ impl Chrome {
     }
 
     /// Content text in the page's language; when it is only in English, marked as such.
-    pub fn tx(&self, text: &Text) -> Safe<String> {
-        Safe(tx_html(self.lang, text))
+    pub fn tx(&self, text: &Text) -> LocalText {
+        LocalText::of(self.lang, text)
     }
 
     /// Optional content text.
-    pub fn otx(&self, text: &Option<Text>) -> Safe<String> {
-        Safe(
-            text.as_ref()
-                .map(|t| tx_html(self.lang, t))
-                .unwrap_or_default(),
-        )
+    pub fn otx(&self, text: &Option<Text>) -> LocalText {
+        text.as_ref()
+            .map(|t| self.tx(t))
+            .unwrap_or_else(|| LocalText::plain(""))
     }
 
     /// A status word in this language.
@@ -174,18 +251,6 @@ pub(crate) fn link(lang: Lang, path: &str) -> String {
         ("", p) => p.to_owned(),
         (pre, "/") => format!("{pre}/"),
         (pre, p) => format!("{pre}{p}"),
-    }
-}
-
-pub(crate) fn tx_html(lang: &str, text: &Text) -> String {
-    let l = agenda_core::Lang::parse(lang).ok();
-    match l.as_ref().and_then(|l| text.exact(l)) {
-        Some(s) => esc(s),
-        None => format!(
-            "<span lang=\"en\">{}</span> <span class=\"fallback\">({})</span>",
-            esc(text.get("en")),
-            esc(&t(lang, "in-english"))
-        ),
     }
 }
 
@@ -253,17 +318,6 @@ pub struct ErrorPage {
     message: String,
 }
 
-pub(crate) fn org_name(c: &Chrome, s: &Snapshot, code: &Code) -> Safe<String> {
-    match s.organisations.get(code.as_str()) {
-        Some(o) => Safe(format!(
-            "<a href=\"{}\">{}</a>",
-            esc(&c.href(&format!("/organisations/{}", o.code))),
-            tx_html(c.lang, &o.name)
-        )),
-        None => Safe(esc(code.as_str())),
-    }
-}
-
 /// An option of a filter.
 pub struct Opt {
     pub value: String,
@@ -313,11 +367,47 @@ mod tests {
     #[test]
     fn content_missing_in_a_language_is_marked_as_english() {
         let t = Text::en("Digital identity").unwrap();
-        let html = tx_html("fr", &t);
+        let html = LocalText::of("fr", &t).to_string();
         assert!(
-            html.starts_with("<span lang=\"en\">Digital identity</span>"),
+            html.starts_with(
+                "<span lang=\"en\">Digital identity</span> <span class=\"fallback\">("
+            ),
             "{html}"
         );
-        assert_eq!(tx_html("en", &t), "Digital identity");
+        assert_eq!(LocalText::of("en", &t).to_string(), "Digital identity");
+    }
+
+    #[test]
+    fn local_texts_and_links_escape_what_they_hold() {
+        let evil = "a<b & \"c\"";
+        let shown = LocalText::plain(evil).to_string();
+        assert!(
+            !shown.contains('<') && !shown.contains("& ") && !shown.contains('"'),
+            "{shown}"
+        );
+        let t = Text::en(evil).unwrap();
+        let fallback = LocalText::of("fr", &t).to_string();
+        assert!(
+            fallback.contains("lang=\"en\"") && !fallback.contains("a<b"),
+            "{fallback}"
+        );
+        let link = OrgLink {
+            href: Some(format!("/organisations/{evil}")),
+            name: LocalText::plain(evil),
+        }
+        .to_string();
+        assert!(!link.contains("a<b") && !link.contains("\"c\""), "{link}");
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let v = serde_json::json!({"name": "</script><script>alert(1)</script> & <!--"});
+        let out = JsonLd::new(&v).to_string();
+        assert!(
+            !out.contains('<') && !out.contains('>') && !out.contains('&'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
     }
 }

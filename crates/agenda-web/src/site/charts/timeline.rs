@@ -1,14 +1,13 @@
 //! The timeline of planned service releases.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use agenda_core::catalogue::roadmap::Conflict;
 use agenda_core::{Date, Release, ReleaseStatus};
 
 use super::scale::Scale;
 use crate::site::i18n::{t, t_args};
-use crate::site::views::esc;
+use crate::site::svg::{F1, Svg, SvgImage};
 
 /// At most this many rows in the release timeline; the other organisations (those with fewer
 /// conflicts, then fewer releases) are summed up in a note, so a national catalogue keeps the
@@ -31,33 +30,72 @@ const LEVEL_COLOURS: [&str; 4] = ["#8a5a00", "#005a9c", "#6b4fa1", "#2e7d32"];
 
 /// The SVG shape of a release mark of maturity `level` centred on (`x`, `y`): a circle, a
 /// square, a triangle and a diamond for levels 1 to 4.
-fn level_shape(level: u8, x: f64, y: f64) -> String {
+fn level_shape(svg: &mut Svg, level: u8, x: f64, y: f64) {
     let i = usize::from(level.clamp(1, 4) - 1);
     let fill = LEVEL_COLOURS[i];
-    let stroke = "stroke=\"#111\" stroke-width=\"1\"";
+    let (stroke, width) = ("#111", 1);
     match i {
-        0 => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{fill}\" {stroke}/>"),
-        1 => format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"{fill}\" {stroke}/>",
-            x - 4.5,
-            y - 4.5
+        0 => svg.leaf(
+            "circle",
+            &[
+                ("cx", &F1(x)),
+                ("cy", &F1(y)),
+                ("r", &5),
+                ("fill", &fill),
+                ("stroke", &stroke),
+                ("stroke-width", &width),
+            ],
         ),
-        2 => format!(
-            "<path d=\"M{x:.1} {:.1} l5.5 10 h-11 z\" fill=\"{fill}\" {stroke}/>",
-            y - 5.5
+        1 => svg.leaf(
+            "rect",
+            &[
+                ("x", &F1(x - 4.5)),
+                ("y", &F1(y - 4.5)),
+                ("width", &9),
+                ("height", &9),
+                ("fill", &fill),
+                ("stroke", &stroke),
+                ("stroke-width", &width),
+            ],
         ),
-        _ => format!(
-            "<path d=\"M{x:.1} {:.1} l6 6 l-6 6 l-6 -6 z\" fill=\"{fill}\" {stroke}/>",
-            y - 6.0
+        2 => svg.leaf(
+            "path",
+            &[
+                ("d", &format_args!("M{x:.1} {:.1} l5.5 10 h-11 z", y - 5.5)),
+                ("fill", &fill),
+                ("stroke", &stroke),
+                ("stroke-width", &width),
+            ],
         ),
-    }
+        _ => svg.leaf(
+            "path",
+            &[
+                (
+                    "d",
+                    &format_args!("M{x:.1} {:.1} l6 6 l-6 6 l-6 -6 z", y - 6.0),
+                ),
+                ("fill", &fill),
+                ("stroke", &stroke),
+                ("stroke-width", &width),
+            ],
+        ),
+    };
 }
 
 /// The ring drawn around a mark whose releases include a conflict: a shape, not only a colour.
-fn conflict_ring(x: f64, y: f64) -> String {
-    format!(
-        "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\" fill=\"none\" stroke=\"#b00020\" stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/>"
-    )
+fn conflict_ring(svg: &mut Svg, x: f64, y: f64) {
+    svg.leaf(
+        "circle",
+        &[
+            ("cx", &F1(x)),
+            ("cy", &F1(y)),
+            ("r", &9),
+            ("fill", &"none"),
+            ("stroke", &"#b00020"),
+            ("stroke-width", &2.5),
+            ("stroke-dasharray", &"4 2"),
+        ],
+    );
 }
 
 /// Months since year 0 of a date (January 0000 = 0).
@@ -90,7 +128,7 @@ pub fn release_timeline(
     conflicts: &[Conflict],
     today: Date,
     lang: &str,
-) -> String {
+) -> SvgImage {
     let planned: Vec<&Release> = releases
         .iter()
         .copied()
@@ -100,7 +138,7 @@ pub fn release_timeline(
         planned.iter().map(|r| r.target_date).min(),
         planned.iter().map(|r| r.target_date).max(),
     ) else {
-        return String::new();
+        return SvgImage::empty();
     };
     let in_conflict: BTreeSet<&str> = conflicts.iter().map(|c| c.release.as_str()).collect();
     let services: BTreeSet<&str> = planned.iter().map(|r| r.service.as_str()).collect();
@@ -174,30 +212,44 @@ pub fn release_timeline(
             ("conflicts", n_conflicts.to_string()),
         ],
     );
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"chart timeline\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" data-months=\"{per}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"timeline-title\">{}</title><desc id=\"timeline-desc\">{}</desc>",
-        esc(&t(lang, "timeline-title")),
-        esc(&desc)
+    let mut svg = Svg::new(&[
+        ("class", &"chart timeline"),
+        ("viewBox", &format_args!("0 0 {w} {h}")),
+        ("role", &"img"),
+        ("aria-labelledby", &"timeline-title timeline-desc"),
+        ("data-months", &per),
+    ]);
+    svg.text(
+        "title",
+        &[("id", &"timeline-title")],
+        &t(lang, "timeline-title"),
     );
+    svg.text("desc", &[("id", &"timeline-desc")], &desc);
     // Year ticks.
     let (y0, y1) = (m0 / 12, m1 / 12);
     let every = ((y1 - y0) / 12 + 1) as usize;
     for y in (y0..=y1).step_by(every) {
         let x = sc.x(month_start(y * 12).day_number() as f64);
-        let _ = write!(
-            out,
-            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{plot_bottom:.1}\" stroke=\"#d0d4d9\"/>",
-            top - 8.0
+        svg.leaf(
+            "line",
+            &[
+                ("x1", &F1(x)),
+                ("x2", &F1(x)),
+                ("y1", &F1(top - 8.0)),
+                ("y2", &F1(plot_bottom)),
+                ("stroke", &"#d0d4d9"),
+            ],
         );
         if y < y1 {
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#333\">{y}</text>",
-                x + 3.0,
-                top - 12.0
+            svg.text(
+                "text",
+                &[
+                    ("x", &F1(x + 3.0)),
+                    ("y", &F1(top - 12.0)),
+                    ("font-size", &12),
+                    ("fill", &"#333"),
+                ],
+                &y,
             );
         }
     }
@@ -205,19 +257,26 @@ pub fn release_timeline(
     for (i, (label, rel)) in rows.iter().enumerate() {
         let cy = top + row * i as f64 + row / 2.0;
         if i % 2 == 0 {
-            let _ = write!(
-                out,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{row}\" fill=\"#f3f5f7\"/>",
-                sc.left,
-                cy - row / 2.0,
-                sc.right - sc.left
+            svg.leaf(
+                "rect",
+                &[
+                    ("x", &F1(sc.left)),
+                    ("y", &F1(cy - row / 2.0)),
+                    ("width", &F1(sc.right - sc.left)),
+                    ("height", &row),
+                    ("fill", &"#f3f5f7"),
+                ],
             );
         }
-        let _ = write!(
-            out,
-            "<text x=\"4\" y=\"{:.1}\" font-size=\"12\" fill=\"#333\">{}</text>",
-            cy + 4.0,
-            esc(label)
+        svg.text(
+            "text",
+            &[
+                ("x", &4),
+                ("y", &F1(cy + 4.0)),
+                ("font-size", &12),
+                ("fill", &"#333"),
+            ],
+            label,
         );
         let mut buckets: BTreeMap<i64, Vec<&Release>> = BTreeMap::new();
         for r in rel {
@@ -275,46 +334,71 @@ pub fn release_timeline(
             } else {
                 tip
             };
-            let _ = write!(
-                out,
-                "<g class=\"mark{}\" data-row=\"{}\" data-from=\"{}\" data-count=\"{}\" data-conflicts=\"{k}\"><title>{}</title>{}",
-                if k > 0 { " conflict" } else { "" },
-                esc(label),
-                month_label(from),
-                rs.len(),
-                esc(&tip),
-                level_shape(level, x, cy)
+            svg.open(
+                "g",
+                &[
+                    ("class", &if k > 0 { "mark conflict" } else { "mark" }),
+                    ("data-row", label),
+                    ("data-from", &month_label(from)),
+                    ("data-count", &rs.len()),
+                    ("data-conflicts", &k),
+                ],
             );
+            svg.text("title", &[], &tip);
+            level_shape(&mut svg, level, x, cy);
             if k > 0 {
-                out.push_str(&conflict_ring(x, cy));
+                conflict_ring(&mut svg, x, cy);
             }
             if rs.len() > 1 {
-                let _ = write!(
-                    out,
-                    "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\" fill=\"#111\">{}</text>",
-                    cy + 12.5,
-                    rs.len()
+                svg.text(
+                    "text",
+                    &[
+                        ("x", &F1(x)),
+                        ("y", &F1(cy + 12.5)),
+                        ("text-anchor", &"middle"),
+                        ("font-size", &9),
+                        ("fill", &"#111"),
+                    ],
+                    &rs.len(),
                 );
             }
-            out.push_str("</g>");
+            svg.close();
         }
     }
-    let _ = write!(
-        out,
-        "<line x1=\"{l:.1}\" x2=\"{r:.1}\" y1=\"{plot_bottom:.1}\" y2=\"{plot_bottom:.1}\" stroke=\"#555\"/>",
-        l = sc.left,
-        r = sc.right
+    svg.leaf(
+        "line",
+        &[
+            ("x1", &F1(sc.left)),
+            ("x2", &F1(sc.right)),
+            ("y1", &F1(plot_bottom)),
+            ("y2", &F1(plot_bottom)),
+            ("stroke", &"#555"),
+        ],
     );
     // Today.
     let tx = sc.x(today.day_number() as f64);
-    let _ = write!(
-        out,
-        "<line class=\"today\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{:.1}\" y2=\"{plot_bottom:.1}\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#111\">{}</text>",
-        top - 22.0,
-        tx + 3.0,
-        top - 24.0,
-        esc(&t(lang, "chart-today"))
+    svg.leaf(
+        "line",
+        &[
+            ("class", &"today"),
+            ("x1", &F1(tx)),
+            ("x2", &F1(tx)),
+            ("y1", &F1(top - 22.0)),
+            ("y2", &F1(plot_bottom)),
+            ("stroke", &"#111"),
+            ("stroke-width", &1.5),
+            ("stroke-dasharray", &"5 3"),
+        ],
+    );
+    svg.text(
+        "text",
+        &[
+            ("x", &F1(tx + 3.0)),
+            ("y", &F1(top - 24.0)),
+            ("font-size", &12),
+            ("fill", &"#111"),
+        ],
+        &t(lang, "chart-today"),
     );
     // Legend, two columns: the four levels, then the conflict ring and today.
     for i in 0..6u8 {
@@ -322,9 +406,9 @@ pub fn release_timeline(
             14.0 + 370.0 * f64::from(i % 2),
             legend_y + LEGEND_LINE * f64::from(i / 2),
         );
-        let (shape, label) = match i {
-            0..=3 => (
-                level_shape(i + 1, x, y),
+        let label = match i {
+            0..=3 => {
+                level_shape(&mut svg, i + 1, x, y);
                 t_args(
                     lang,
                     "timeline-level",
@@ -332,41 +416,58 @@ pub fn release_timeline(
                         ("level", (i + 1).to_string()),
                         ("label", t(lang, &format!("maturity-{}", i + 1))),
                     ],
-                ),
-            ),
-            4 => (conflict_ring(x, y), t(lang, "timeline-conflict")),
-            _ => (
-                format!(
-                    "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
-                    y - 8.0,
-                    y + 8.0
-                ),
-                t(lang, "chart-today"),
-            ),
+                )
+            }
+            4 => {
+                conflict_ring(&mut svg, x, y);
+                t(lang, "timeline-conflict")
+            }
+            _ => {
+                svg.leaf(
+                    "line",
+                    &[
+                        ("x1", &F1(x)),
+                        ("x2", &F1(x)),
+                        ("y1", &F1(y - 8.0)),
+                        ("y2", &F1(y + 8.0)),
+                        ("stroke", &"#111"),
+                        ("stroke-width", &1.5),
+                        ("stroke-dasharray", &"5 3"),
+                    ],
+                );
+                t(lang, "chart-today")
+            }
         };
-        let _ = write!(
-            out,
-            "{shape}<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#333\">{}</text>",
-            x + 14.0,
-            y + 4.0,
-            esc(&label)
+        svg.text(
+            "text",
+            &[
+                ("x", &F1(x + 14.0)),
+                ("y", &F1(y + 4.0)),
+                ("font-size", &11),
+                ("fill", &"#333"),
+            ],
+            &label,
         );
     }
     if !hidden.is_empty() {
-        let _ = write!(
-            out,
-            "<text class=\"more\" x=\"4\" y=\"{:.1}\" font-size=\"12\" fill=\"#333\">{}</text>",
-            legend_y + LEGEND_LINE * 3.0 + 4.0,
-            esc(&t_args(
+        svg.text(
+            "text",
+            &[
+                ("class", &"more"),
+                ("x", &4),
+                ("y", &F1(legend_y + LEGEND_LINE * 3.0 + 4.0)),
+                ("font-size", &12),
+                ("fill", &"#333"),
+            ],
+            &t_args(
                 lang,
                 "timeline-more",
                 &[
                     ("rows", hidden.len().to_string()),
                     ("releases", hidden_releases.to_string()),
-                ]
-            ))
+                ],
+            ),
         );
     }
-    out.push_str("</svg>");
-    out
+    svg.finish()
 }
