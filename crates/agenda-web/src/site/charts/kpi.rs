@@ -39,7 +39,7 @@ pub fn kpi_chart<'a>(
 ) -> SvgImage {
     let obs = validated_totals(obs);
     let path = trajectory(k);
-    let (w, h) = (640.0, 330.0);
+    let (w, h) = (640.0, 350.0);
     let first = path.first().map(|p| p.0).unwrap_or(k.baseline_date);
     let last = path.last().map(|p| p.0).unwrap_or(k.target_date);
     let x0 = first.day_number().min(
@@ -225,7 +225,7 @@ pub fn kpi_chart<'a>(
         (TODAY, &1.5, "", &l.today),
     ];
     for (i, (colour, width, dash, label)) in entries.into_iter().enumerate() {
-        let ly = s.bottom + 44.0 + 26.0 * i as f64;
+        let ly = s.bottom + 40.0 + 27.0 * i as f64;
         if i == 2 {
             svg.leaf(
                 "line",
