@@ -263,7 +263,7 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
             let kpi_page = anon.get("/kpis/KPI-01").await.text;
             assert!(
                 kpi_page.contains("Faster uptake after the portal launch")
-                    && kpi_page.contains("<td>65</td>")
+                    && kpi_page.contains(">65</td>")
                     && kpi_page.contains("/history/kpis/KPI-01"),
                 "[{on}] the KPI page shows the revision"
             );

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, not_found, public};
+use super::views::{Chrome, not_found, public};
 use super::{Lang, render};
 use crate::AppState;
 

@@ -129,7 +129,7 @@ pub async fn history(
             };
             HistoryRow {
                 day: r.at.get(..10).unwrap_or(&r.at).to_owned(),
-                action: t(lang.0, super::history_key(r.action)),
+                action: t(lang.0, history_key(r.action)),
                 fields,
             }
         })
@@ -203,4 +203,13 @@ pub(super) fn revisions_of(records: &[agenda_store::AuditRecord]) -> Vec<Revisio
         }
     }
     out
+}
+
+/// The words for a change of `action` in a record's history.
+pub fn history_key(action: agenda_store::AuditAction) -> &'static str {
+    match action {
+        agenda_store::AuditAction::Create => "history-created",
+        agenda_store::AuditAction::Update => "history-updated",
+        agenda_store::AuditAction::Delete => "history-deleted",
+    }
 }

@@ -38,6 +38,7 @@ use axum::routing::{get, post};
 
 pub use chat_page::chat_page;
 pub(crate) use feedback::same_site;
+pub use history::history_key;
 pub use i18n::{LANGS, t, t_args};
 pub(crate) use lang::LangHint;
 pub use lang::{Lang, strip_lang_prefix};
@@ -336,15 +337,6 @@ async fn assets_css() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../assets/site.css"),
     )
-}
-
-/// The words for a change of `action` in a record's history.
-pub fn history_key(action: agenda_store::AuditAction) -> &'static str {
-    match action {
-        agenda_store::AuditAction::Create => "history-created",
-        agenda_store::AuditAction::Update => "history-updated",
-        agenda_store::AuditAction::Delete => "history-deleted",
-    }
 }
 
 /// The not-found page, in the visitor's language.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::admin::forms::label;
 use super::i18n::{t, t_args};
-use super::pages::{Chrome, error_page, not_found, public};
+use super::views::{Chrome, error_page, not_found, public};
 use super::{Lang, render};
 use crate::AppState;
 
@@ -121,7 +121,7 @@ pub struct Compare {
 pub async fn compare(lang: Lang, Query(q): Query<Compare>) -> Response {
     let from = q.from.unwrap_or_default();
     let to = q.to.unwrap_or_default();
-    let path = super::pages::link(
+    let path = super::views::link(
         lang,
         &format!(
             "/versions/{}/{}",

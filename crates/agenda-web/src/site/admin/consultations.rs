@@ -26,7 +26,7 @@ use crate::site::Lang;
 use crate::site::consultation_pages::status_class;
 use crate::site::i18n::t;
 use crate::site::i18n::t_args;
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 /// The organisation a stakeholder speaks for.
 fn stakeholder_org(user: &SignedIn) -> Option<&Code> {

@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::site::Lang;
 use crate::site::feedback::{day_of, status_key};
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::{Chrome, fmt_num};
+use crate::site::views::{Chrome, fmt_num};
 
 /// Tickets listed in the queue (the counts cover every answer).
 const LATEST: usize = 1000;

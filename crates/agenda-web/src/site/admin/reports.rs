@@ -20,7 +20,7 @@ use super::{fields_of, forbidden, store_failure};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 fn state_word(lang: Lang, s: DueState) -> String {
     t(lang.0, &format!("report-{}", s.as_str().replace('_', "-")))
@@ -258,7 +258,7 @@ async fn render_form(
         crumbs: crumbs(lang, user),
         org: org_name(&s, l, &line.lead_org),
         line: line_name,
-        line_href: crate::site::pages::link(lang, &format!("/action-lines/{al}")),
+        line_href: crate::site::views::link(lang, &format!("/action-lines/{al}")),
         period: period.to_string(),
         status: t(l, &format!("report-status-{}", st.as_str())),
         notice,
@@ -524,7 +524,7 @@ pub(super) async fn dashboard(
                             o.period
                         )
                     } else {
-                        crate::site::pages::link(lang, &format!("/kpis/{}", o.kpi))
+                        crate::site::views::link(lang, &format!("/kpis/{}", o.kpi))
                     },
                 }),
         )

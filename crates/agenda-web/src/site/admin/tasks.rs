@@ -26,7 +26,7 @@ use super::{fields_of, forbidden, store_failure, write_refused};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::{Chrome, fmt_num};
+use crate::site::views::{Chrome, fmt_num};
 
 /// Where one thing owed stands, in words for the person who owes it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -302,7 +302,7 @@ async fn figures_page(
             version_name: format!("version:{key}"),
             name,
             kpi: kpi.title.get(l).to_owned(),
-            kpi_href: crate::site::pages::link(lang, &format!("/kpis/{}", kpi.code)),
+            kpi_href: crate::site::views::link(lang, &format!("/kpis/{}", kpi.code)),
             period: o.period.to_string(),
             unit: unit_word(l, kpi.unit),
             last: last_value(&s, l, kpi, o.period),

@@ -18,8 +18,8 @@ use super::{fields_of, forbidden, store_failure};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::Chrome;
 use crate::site::version_pages::{CURRENT, TableView, table_view};
+use crate::site::views::Chrome;
 
 /// The note's languages, as the form's fields `note_<lang>`.
 const NOTE_LANGS: &[&str] = &["en", "fr", "es"];
@@ -180,7 +180,7 @@ pub(super) async fn publish(
                 Some(p) => format!("/versions/{p}/{}", v.number),
                 None => "/versions".to_owned(),
             };
-            Redirect::to(&crate::site::pages::link(lang, &to)).into_response()
+            Redirect::to(&crate::site::views::link(lang, &to)).into_response()
         }
         Ok(Published::Unchanged(n)) => {
             let why = t_args(
