@@ -160,7 +160,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(channels::http::api_router()),
         )
         .merge(channels::http::router())
-        .merge(site::admin::router())
+        .merge(site::admin::router(state.clone()))
         .merge(site::private_router())
         .merge(
             site::router().route_layer(axum::middleware::from_fn_with_state(

@@ -60,7 +60,10 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Looked up already by the administration's context layer, when it ran.
+        let seen = parts.extensions.get::<Session>().cloned();
         let session = match cookie(&parts.headers, SESSION_COOKIE) {
+            _ if seen.is_some() => seen,
             Some(c) => state.store.session(c).await.map_err(|e| {
                 tracing::error!(error = %e, "session lookup failed");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -134,7 +134,7 @@ pub fn fill(fields: &mut [Field], submitted: &BTreeMap<String, String>) {
 }
 
 /// Columns that hold a text per language (`title_en`, `title_fr` …).
-const TRANSLATABLE: &[&str] = &[
+pub const TRANSLATABLE: &[&str] = &[
     "title",
     "name",
     "description",

@@ -1,0 +1,405 @@
+//! How each column of a record's form is edited, as a person needs it: a list of the allowed
+//! values for a vocabulary (taken from the domain's enums), a list of the referenced records
+//! by name for a reference, a date or number input, one input per language for a text.
+
+use agenda_core::model::{
+    ActionLineStatus, AgendaStatus, AssessmentResult, Audience, BodyKind, BuildingBlockStatus,
+    CoDesignKind, ContributionKind, Direction, LegalKind, LegalStatus, MilestoneStatus,
+    ObservationStatus, OrgKind, ReleaseStatus, ReportStatus, ResponseOutcome, Sector, Subject,
+};
+use agenda_core::values::Frequency;
+use agenda_core::{Code, Kind, Snapshot};
+
+use super::common::name_of;
+use super::forms::{Field, TRANSLATABLE};
+use crate::site::i18n::{t, t_opt};
+
+/// The control of a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Control {
+    Text,
+    Area,
+    Date,
+    Number,
+    /// One of a closed list: the values and the prefix of their interface strings.
+    Choice(Vec<&'static str>, &'static str),
+    /// The code of a record of this kind.
+    Ref(Kind),
+}
+
+fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| f(*v)).collect()
+}
+
+/// The control of `column` in `table`'s form.
+pub fn control(table: &str, column: &str, multiline: bool) -> Control {
+    use Control::*;
+    let choice = |v: Vec<&'static str>, p: &'static str| Choice(v, p);
+    match (table, column) {
+        ("agenda", "status") => choice(
+            names(AgendaStatus::ALL, AgendaStatus::as_str),
+            "agenda-status",
+        ),
+        ("action_lines", "status") => choice(
+            names(ActionLineStatus::ALL, ActionLineStatus::as_str),
+            "al-status",
+        ),
+        ("milestones", "status") => choice(
+            names(MilestoneStatus::ALL, MilestoneStatus::as_str),
+            "ms-status",
+        ),
+        ("legal_instruments", "status") => {
+            choice(names(LegalStatus::ALL, LegalStatus::as_str), "legal-status")
+        }
+        ("legal_instruments", "kind") => {
+            choice(names(LegalKind::ALL, LegalKind::as_str), "legal-kind")
+        }
+        ("observations", "status") => choice(
+            names(ObservationStatus::ALL, ObservationStatus::as_str),
+            "obs-status",
+        ),
+        ("progress_reports", "status") => choice(
+            names(ReportStatus::ALL, ReportStatus::as_str),
+            "report-status",
+        ),
+        ("building_blocks", "status") => choice(
+            names(BuildingBlockStatus::ALL, BuildingBlockStatus::as_str),
+            "bb-status",
+        ),
+        ("releases", "status") => choice(
+            names(ReleaseStatus::ALL, ReleaseStatus::as_str),
+            "release-status",
+        ),
+        ("organisations", "kind") => choice(names(OrgKind::ALL, OrgKind::as_str), "org-kind"),
+        ("governance_bodies", "kind") => {
+            choice(names(BodyKind::ALL, BodyKind::as_str), "admin-body-kind")
+        }
+        ("contributions", "kind") => choice(
+            names(ContributionKind::ALL, ContributionKind::as_str),
+            "cons-kind",
+        ),
+        ("codesign_events", "kind") => choice(
+            names(CoDesignKind::ALL, CoDesignKind::as_str),
+            "codesign-kind",
+        ),
+        (_, "direction") => choice(names(Direction::ALL, Direction::as_str), "direction"),
+        (_, "frequency") => choice(names(Frequency::ALL, Frequency::as_str), "frequency"),
+        (_, "audience") => choice(names(Audience::ALL, Audience::as_str), "audience"),
+        (_, "result") => choice(
+            names(AssessmentResult::ALL, AssessmentResult::as_str),
+            "admin-result",
+        ),
+        (_, "sector") => choice(names(Sector::ALL, Sector::as_str), "cons-sector"),
+        (_, "outcome") => choice(
+            names(ResponseOutcome::ALL, ResponseOutcome::as_str),
+            "cons-outcome",
+        ),
+        (_, "subject_kind" | "changed_kind") => {
+            choice(names(Subject::ALL, Subject::as_str), "subject")
+        }
+        (_, "unit") => choice(vec!["%", "count", "days", "currency"], "unit"),
+        (_, "maturity" | "target_maturity") => choice(vec!["1", "2", "3", "4"], "maturity"),
+        (_, "priority") => choice(vec!["1", "2", "3"], "admin-priority"),
+        (_, "exposed_via_interop" | "cross_border" | "hidden") => {
+            choice(vec!["yes", "no"], "admin")
+        }
+        ("organisations", "parent_code") => Ref(Kind::Organisation),
+        (
+            _,
+            "lead_org" | "responsible_org" | "owner_org" | "owner_code" | "submitted_by_org"
+            | "chair_org" | "assessor_org" | "author_org",
+        ) => Ref(Kind::Organisation),
+        (_, "pillar_code") => Ref(Kind::Pillar),
+        (_, "action_line") => Ref(Kind::ActionLine),
+        (_, "kpi") => Ref(Kind::Kpi),
+        (_, "service") => Ref(Kind::Service),
+        (_, "criterion") => Ref(Kind::StandardCriterion),
+        (_, "body") => Ref(Kind::GovernanceBody),
+        (_, "consultation") => Ref(Kind::Consultation),
+        (_, "contribution") => Ref(Kind::Contribution),
+        (
+            _,
+            "start" | "end" | "launched_on" | "due" | "completed_on" | "target_date" | "adopted_on"
+            | "baseline_date" | "submitted_on" | "go_live" | "last_reviewed" | "assessed_on"
+            | "decided_on" | "opens" | "closes" | "date",
+        ) => Date,
+        (
+            _,
+            "value"
+            | "baseline_value"
+            | "target_value"
+            | "annual_transactions"
+            | "cost_per_transaction"
+            | "fee"
+            | "processing_days"
+            | "satisfaction_pct"
+            | "digital_share_pct"
+            | "completion_rate_pct",
+        ) => Number,
+        _ if multiline => Area,
+        _ => Text,
+    }
+}
+
+/// One choice of a select.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A field as the form template shows it.
+#[derive(Debug, Clone)]
+pub struct FieldView {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    /// The language of the text, for an input of a translatable text.
+    pub lang: String,
+    pub hint: Option<String>,
+    pub value: String,
+    pub required: bool,
+    pub error: Option<String>,
+    /// `text`, `area`, `date`, `number` or `select`.
+    pub control: &'static str,
+    pub options: Vec<Opt>,
+    /// The ids of the hint and error, for `aria-describedby`.
+    pub described: String,
+}
+
+/// A translatable text: one input per language, under one legend.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub legend: String,
+    pub required: bool,
+    pub fields: Vec<FieldView>,
+}
+
+/// A field alone or a group of them.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub group: Option<Group>,
+    pub fields: Vec<FieldView>,
+}
+
+/// A field in error, for the summary at the top of the form.
+#[derive(Debug, Clone)]
+pub struct ErrorLink {
+    pub id: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// What the form of a record needs to know about who fills it and in which language.
+pub struct Viewer<'a> {
+    pub lang: &'a str,
+    /// The languages the deployment publishes in, in its order.
+    pub languages: &'a [String],
+    /// An entity user's own organisation: the only one it may name.
+    pub own_org: Option<&'a Code>,
+}
+
+fn options_of(
+    s: &Snapshot,
+    control: &Control,
+    value: &str,
+    required: bool,
+    v: &Viewer<'_>,
+) -> Vec<Opt> {
+    let mut out: Vec<Opt> = match control {
+        Control::Choice(values, prefix) => values
+            .iter()
+            .map(|val| {
+                let key = match (*prefix, *val) {
+                    ("unit", "%") => "unit-percent".to_owned(),
+                    (p, val) => format!("{p}-{val}"),
+                };
+                Opt {
+                    value: (*val).to_owned(),
+                    label: t_opt(v.lang, &key).unwrap_or_else(|| (*val).to_owned()),
+                    selected: *val == value,
+                }
+            })
+            .collect(),
+        Control::Ref(Kind::Organisation) if v.own_org.is_some() => {
+            let own = v.own_org.map(|o| o.as_str()).unwrap_or_default();
+            vec![Opt {
+                value: own.to_owned(),
+                label: ref_label(s, Kind::Organisation, own, v.lang),
+                selected: true,
+            }]
+        }
+        Control::Ref(kind) => {
+            let mut list: Vec<Opt> = s
+                .entities(*kind)
+                .map(|e| {
+                    let key = e.key();
+                    Opt {
+                        label: format!("{} ({key})", name_of(&e, v.lang)),
+                        selected: key == value,
+                        value: key,
+                    }
+                })
+                .collect();
+            list.sort_by_key(|a| a.label.to_lowercase());
+            list
+        }
+        _ => return Vec::new(),
+    };
+    // A stored value outside the list is kept, not silently replaced by the first choice.
+    if !value.is_empty() && !out.iter().any(|o| o.selected) {
+        out.insert(
+            0,
+            Opt {
+                value: value.to_owned(),
+                label: value.to_owned(),
+                selected: true,
+            },
+        );
+    }
+    if value.is_empty() || !required {
+        let fixed = matches!(control, Control::Ref(Kind::Organisation)) && v.own_org.is_some();
+        if !fixed {
+            out.insert(
+                0,
+                Opt {
+                    value: String::new(),
+                    label: t(
+                        v.lang,
+                        if required {
+                            "admin-choose"
+                        } else {
+                            "admin-none-chosen"
+                        },
+                    ),
+                    selected: value.is_empty(),
+                },
+            );
+        }
+    }
+    out
+}
+
+fn ref_label(s: &Snapshot, kind: Kind, key: &str, lang: &str) -> String {
+    match s.get(kind, key) {
+        Some(e) => format!("{} ({key})", name_of(&e, lang)),
+        None => key.to_owned(),
+    }
+}
+
+/// The translatable base and language of a column (`title_fr` → `title`, `fr`).
+pub fn split_lang(name: &str) -> Option<(&str, &str)> {
+    match name.rsplit_once('_') {
+        Some((b, l)) if TRANSLATABLE.contains(&b) && agenda_core::Lang::parse(l).is_ok() => {
+            Some((b, l))
+        }
+        _ => None,
+    }
+}
+
+fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
+    let c = control(table, &f.name, f.multiline);
+    let options = options_of(s, &c, &f.value, f.required, v);
+    let plain = || {
+        t_opt(v.lang, &format!("admin-field-{}", f.name.replace('_', "-")))
+            .unwrap_or_else(|| super::forms::label(v.lang, &f.name))
+    };
+    let (control, label, lang) = match (&c, split_lang(&f.name)) {
+        (_, Some((_, l))) => (
+            if f.multiline { "area" } else { "text" },
+            t_opt(l, "language-name").unwrap_or_else(|| l.to_owned()),
+            l.to_owned(),
+        ),
+        (Control::Choice(..) | Control::Ref(_), None) => ("select", plain(), String::new()),
+        (Control::Date, None) => ("date", plain(), String::new()),
+        (Control::Number, None) => ("number", plain(), String::new()),
+        (Control::Area, None) => ("area", plain(), String::new()),
+        (Control::Text, None) => ("text", plain(), String::new()),
+    };
+    let id = format!("f-{}", f.name);
+    let hint = if lang.is_empty() {
+        t_opt(v.lang, &format!("admin-hint-{}", f.name.replace('_', "-")))
+    } else {
+        None
+    };
+    let mut described = Vec::new();
+    if hint.is_some() {
+        described.push(format!("{id}-hint"));
+    }
+    if f.error.is_some() {
+        described.push(format!("{id}-error"));
+    }
+    FieldView {
+        described: described.join(" "),
+        id,
+        name: f.name.clone(),
+        label,
+        lang,
+        hint,
+        value: f.value.clone(),
+        required: f.required,
+        error: f.error.clone(),
+        control,
+        options,
+    }
+}
+
+/// The blocks of a record's form, the hidden values of texts in languages the deployment does
+/// not publish in (kept as they are), and the summary of the fields in error.
+pub fn blocks(
+    s: &Snapshot,
+    kind: Kind,
+    fields: &[Field],
+    v: &Viewer<'_>,
+) -> (Vec<Block>, Vec<(String, String)>, Vec<ErrorLink>) {
+    let table = agenda_io::native::table_of(kind);
+    let mut out: Vec<Block> = Vec::new();
+    let mut hidden = Vec::new();
+    let mut errors = Vec::new();
+    for f in fields {
+        let fv = view(s, table, f, v);
+        if let Some(e) = &fv.error {
+            let label = match split_lang(&f.name) {
+                Some(_) => super::forms::label(v.lang, &f.name),
+                None => fv.label.clone(),
+            };
+            errors.push(ErrorLink {
+                id: fv.id.clone(),
+                label,
+                message: e.clone(),
+            });
+        }
+        match split_lang(&f.name) {
+            Some((_, l)) if l != "en" && !v.languages.iter().any(|x| x == l) => {
+                hidden.push((f.name.clone(), f.value.clone()));
+            }
+            Some((base, _)) => {
+                let gid = format!("g-{base}");
+                let same = out
+                    .last()
+                    .and_then(|b| b.group.as_ref())
+                    .is_some_and(|g| g.id == gid);
+                match out.last_mut().and_then(|b| b.group.as_mut()) {
+                    Some(g) if same => g.fields.push(fv),
+                    _ => out.push(Block {
+                        group: Some(Group {
+                            id: gid,
+                            legend: t_opt(v.lang, &format!("field-{}", base.replace('_', "-")))
+                                .unwrap_or_else(|| base.to_owned()),
+                            required: f.required,
+                            fields: vec![fv],
+                        }),
+                        fields: Vec::new(),
+                    }),
+                }
+            }
+            None => out.push(Block {
+                group: None,
+                fields: vec![fv],
+            }),
+        }
+    }
+    (out, hidden, errors)
+}

@@ -1,0 +1,197 @@
+//! The record forms as the template receives them, for every kind and language.
+
+use std::sync::Arc;
+
+use agenda_core::model::Direction;
+use agenda_core::{Code, Kind, Snapshot};
+
+use super::controls::{self, Viewer};
+use super::forms;
+
+fn demo() -> Snapshot {
+    let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
+    let empty = Snapshot::empty(sdg);
+    let plan =
+        agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
+    agenda_io::apply_in_memory(&empty, &plan)
+}
+
+fn languages() -> Vec<String> {
+    vec!["en".into(), "fr".into(), "es".into()]
+}
+
+#[test]
+fn every_key_of_the_administration_exists_in_every_language() {
+    let keys = |file: &str| -> Vec<String> {
+        file.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+            .filter(|k| !k.starts_with('#'))
+            .collect()
+    };
+    let en = keys(include_str!("../../../locales/en/admin.ftl"));
+    assert!(en.len() > 100);
+    for (lang, file) in [
+        ("fr", include_str!("../../../locales/fr/admin.ftl")),
+        ("es", include_str!("../../../locales/es/admin.ftl")),
+    ] {
+        let theirs = keys(file);
+        for k in &en {
+            assert!(theirs.contains(k), "{lang} lacks {k}");
+        }
+        assert_eq!(theirs.len(), en.len(), "{lang} has keys English lacks");
+    }
+}
+
+#[test]
+fn every_form_of_every_kind_is_in_words_in_every_language() {
+    let s = demo();
+    let langs = languages();
+    for lang in ["en", "fr", "es"] {
+        let v = Viewer {
+            lang,
+            languages: &langs,
+            own_org: None,
+        };
+        for &kind in Kind::ALL {
+            let texts = |e: Option<&agenda_core::Entity>| {
+                let fields = forms::fields(&s, kind, e);
+                let (blocks, _, _) = controls::blocks(&s, kind, &fields, &v);
+                let mut out = Vec::new();
+                for b in blocks {
+                    if let Some(g) = b.group {
+                        out.push(g.legend);
+                        out.extend(g.fields.into_iter().map(|f| f.label));
+                    }
+                    for f in b.fields {
+                        out.push(f.label.clone());
+                        out.extend(f.hint);
+                        out.extend(f.options.into_iter().map(|o| o.label));
+                    }
+                }
+                out
+            };
+            let first = s.entities(kind).next();
+            for text in texts(None).into_iter().chain(texts(first.as_ref())) {
+                assert!(
+                    !text.contains("Unknown localization") && !text.starts_with("admin-"),
+                    "{lang} {kind:?}: {text}"
+                );
+                assert!(
+                    !text.contains('_') || text.contains(' '),
+                    "{lang} {kind:?}: {text}"
+                );
+            }
+        }
+    }
+}
+
+fn field<'a>(blocks: &'a [controls::Block], name: &str) -> &'a controls::FieldView {
+    blocks
+        .iter()
+        .flat_map(|b| {
+            b.fields
+                .iter()
+                .chain(b.group.iter().flat_map(|g| g.fields.iter()))
+        })
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
+#[test]
+fn a_vocabulary_is_a_select_of_exactly_its_allowed_values() {
+    let s = demo();
+    let langs = languages();
+    let v = Viewer {
+        lang: "fr",
+        languages: &langs,
+        own_org: None,
+    };
+    let kpi = s.entities(Kind::Kpi).next().unwrap();
+    let fields = forms::fields(&s, Kind::Kpi, Some(&kpi));
+    let (blocks, _, _) = controls::blocks(&s, Kind::Kpi, &fields, &v);
+    let direction = field(&blocks, "direction");
+    assert_eq!(direction.control, "select");
+    let values: Vec<&str> = direction.options.iter().map(|o| o.value.as_str()).collect();
+    let allowed: Vec<&str> = Direction::ALL.iter().map(|d| d.as_str()).collect();
+    assert_eq!(values, allowed);
+    assert_eq!(direction.options.iter().filter(|o| o.selected).count(), 1);
+    assert!(
+        direction.options.iter().all(|o| o.label != o.value),
+        "in words"
+    );
+    assert_eq!(field(&blocks, "baseline_date").control, "date");
+    assert_eq!(field(&blocks, "target_value").control, "number");
+    // A new record offers the values behind an empty first choice, none silently picked.
+    let fields = forms::fields(&s, Kind::Kpi, None);
+    let (blocks, _, _) = controls::blocks(&s, Kind::Kpi, &fields, &v);
+    let frequency = field(&blocks, "frequency");
+    let values: Vec<&str> = frequency.options.iter().map(|o| o.value.as_str()).collect();
+    assert_eq!(values, ["", "monthly", "quarterly", "yearly"]);
+    assert!(frequency.options[0].selected);
+}
+
+#[test]
+fn a_reference_is_a_select_of_names_and_an_entity_names_only_itself() {
+    let s = demo();
+    let langs = languages();
+    let v = Viewer {
+        lang: "en",
+        languages: &langs,
+        own_org: None,
+    };
+    let fields = forms::fields(&s, Kind::ProgressReport, None);
+    let (blocks, _, _) = controls::blocks(&s, Kind::ProgressReport, &fields, &v);
+    let line = field(&blocks, "action_line");
+    assert_eq!(line.control, "select");
+    let al = s.action_lines.values().next().unwrap();
+    let opt = line
+        .options
+        .iter()
+        .find(|o| o.value == al.code.as_str())
+        .expect("every action line offered");
+    assert!(opt.label.contains(al.title.get("en")), "{}", opt.label);
+    assert_eq!(line.options.len(), s.action_lines.len() + 1);
+
+    let own: Code = s.organisations.values().next().unwrap().code.clone();
+    let v = Viewer {
+        lang: "en",
+        languages: &langs,
+        own_org: Some(&own),
+    };
+    let (blocks, _, _) = controls::blocks(&s, Kind::ProgressReport, &fields, &v);
+    let org = field(&blocks, "submitted_by_org");
+    assert_eq!(org.options.len(), 1);
+    assert!(org.options[0].selected && org.options[0].value == own.as_str());
+}
+
+#[test]
+fn texts_are_grouped_by_language_and_errors_are_summarised_with_links() {
+    let s = demo();
+    let langs = vec!["en".to_owned(), "fr".to_owned()];
+    let v = Viewer {
+        lang: "en",
+        languages: &langs,
+        own_org: None,
+    };
+    let e = s.entities(Kind::Service).next().unwrap();
+    let mut fields = forms::fields(&s, Kind::Service, Some(&e));
+    for f in fields.iter_mut() {
+        if f.name == "maturity" {
+            f.value = "7".into();
+        }
+    }
+    assert!(forms::parse(&s, Kind::Service, &mut fields, "en").is_none());
+    let (blocks, hidden, errors) = controls::blocks(&s, Kind::Service, &fields, &v);
+    let title = blocks
+        .iter()
+        .filter_map(|b| b.group.as_ref())
+        .find(|g| g.id == "g-title")
+        .expect("the title's languages in one group");
+    let in_group: Vec<&str> = title.fields.iter().map(|f| f.lang.as_str()).collect();
+    assert_eq!(in_group, ["en", "fr"]);
+    // Spanish is not published here: its text is carried, unchanged, as a hidden value.
+    assert!(hidden.iter().any(|(n, _)| n == "title_es"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].id, "f-maturity");
+    assert_eq!(field(&blocks, "maturity").described, "f-maturity-error");
+}
