@@ -401,5 +401,19 @@ pub fn blocks(
             }),
         }
     }
+    // English first, then the deployment's languages in its order.
+    let rank = |l: &str| match l {
+        "en" => 0,
+        l => {
+            1 + v
+                .languages
+                .iter()
+                .position(|x| x == l)
+                .unwrap_or(usize::MAX - 1)
+        }
+    };
+    for g in out.iter_mut().filter_map(|b| b.group.as_mut()) {
+        g.fields.sort_by_key(|f| rank(&f.lang));
+    }
     (out, hidden, errors)
 }
