@@ -646,9 +646,9 @@ async fn the_administration_has_no_accessibility_violations() {
         .goto(&format!("{}/admin/data/services/SVC-001", server.base))
         .await
         .unwrap();
-    let maturity = client.find(Locator::Css("#f-maturity")).await.unwrap();
-    maturity.clear().await.unwrap();
-    maturity.send_keys("7").await.unwrap();
+    // The maturity is a list of its four levels now; the English title is required.
+    let title = client.find(Locator::Css("#f-title_en")).await.unwrap();
+    title.clear().await.unwrap();
     client
         .find(Locator::Css("form.admin button[type=submit]"))
         .await
@@ -657,8 +657,9 @@ async fn the_administration_has_no_accessibility_violations() {
         .await
         .unwrap();
     let source = client.source().await.unwrap();
-    if !source.contains("aria-invalid") {
-        problems.push("an invalid maturity was not reported next to its field".into());
+    if !source.contains("aria-invalid") || !source.contains("href=\"#f-title_en\"") {
+        problems
+            .push("a missing title was not reported next to its field and in the summary".into());
     }
     match axe(&client, &tools.axe_js, "form with errors").await {
         Ok(v) => violations.extend(v),

@@ -262,7 +262,8 @@ fn an_answer_from_the_sheet_reaches_the_owning_organisation_and_nobody_else() {
             let escaped = "Le formulaire &#60;b&#62;PDF&#60;/b&#62; est introuvable — marker-7f3a";
             for user in ["owner", "ed"] {
                 let c = Client::login(s, user).await;
-                let home = c.get("/admin").await;
+                // The menu of every administration page links to the feedback.
+                let home = c.get("/admin/consultations").await;
                 assert!(
                     home.text.contains("href=\"/admin/feedback\""),
                     "[{on}] {user}"
@@ -597,7 +598,8 @@ fn a_ticket_goes_to_the_owning_organisation_and_back_to_the_person_with_its_answ
             let r = intruder.get(&ticket).await;
             assert_eq!(r.status, 403, "[{on}]");
             assert!(!r.text.contains("marker-91c2"), "[{on}]");
-            let their_csrf = input(&intruder.get("/admin").await.text, "csrf").unwrap();
+            let their_csrf =
+                input(&intruder.get("/admin/consultations").await.text, "csrf").unwrap();
             let r = intruder
                 .post(
                     &ticket,

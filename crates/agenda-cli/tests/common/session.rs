@@ -49,6 +49,8 @@ pub struct Answer {
     pub status: u16,
     pub text: String,
     pub cookies: Vec<String>,
+    /// Where a redirect sends (empty otherwise).
+    pub location: String,
 }
 
 pub fn form_body(fields: &[(&str, &str)]) -> String {
@@ -84,6 +86,34 @@ pub fn shown_token(page: &str) -> String {
         .and_then(|t| t.split('<').next())
         .expect("a token shown on the page")
         .to_owned()
+}
+
+/// The value of select `name`: its selected option, else its first.
+pub fn select(page: &str, name: &str) -> Option<String> {
+    let at = page
+        .find(&format!("<select id=\"f-{name}\" name=\"{name}\""))
+        .or_else(|| {
+            page.find(&format!("name=\"{name}\"")).filter(|at| {
+                page[..*at]
+                    .rfind('<')
+                    .is_some_and(|lt| page[lt..].starts_with("<select"))
+            })
+        })?;
+    let rest = &page[at..];
+    let options = &rest[..rest.find("</select>")?];
+    let value = |o: &str| {
+        let v = o.split_once("value=\"")?.1;
+        Some(html_unescape(&v[..v.find('"')?]))
+    };
+    let all: Vec<&str> = options.split("<option ").skip(1).collect();
+    all.iter()
+        .find(|o| {
+            o.split('>')
+                .next()
+                .is_some_and(|tag| tag.contains(" selected"))
+        })
+        .or(all.first())
+        .and_then(|o| value(o))
 }
 
 /// The text of textarea `name`.
@@ -122,6 +152,12 @@ impl Client {
         };
         let r = req.send().await.expect("request");
         let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let cookies = r
             .headers()
             .get_all("set-cookie")
@@ -133,6 +169,7 @@ impl Client {
             status,
             text: r.text().await.unwrap_or_default(),
             cookies,
+            location,
         }
     }
 
@@ -195,7 +232,11 @@ impl Client {
                 .any(|c| c.contains("HttpOnly") && c.contains("SameSite"))
         );
         c.cookie = Some(format!("agenda_session={session}"));
-        let home = c.get("/admin").await;
+        let mut home = c.get("/admin").await;
+        if home.status == 303 {
+            // An entity's home is its task list; every administration page carries the token.
+            home = c.get("/admin/consultations").await;
+        }
         assert_eq!(home.status, 200);
         c.csrf = input(&home.text, "csrf").expect("session token");
         c
@@ -241,6 +282,7 @@ pub async fn post_form(c: &Client, path: &str, page: &str, changes: &[(&str, &st
             continue;
         }
         let value = input(page, &name)
+            .or_else(|| select(page, &name))
             .or_else(|| textarea(page, &name))
             .unwrap_or_default();
         fields.push((name, value));
