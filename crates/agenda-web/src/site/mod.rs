@@ -18,7 +18,6 @@ mod kpis;
 mod lang;
 mod open_data;
 mod organisations;
-mod pages;
 mod regulatory_plan;
 mod roadmap;
 mod rows;

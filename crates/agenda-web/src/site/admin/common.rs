@@ -17,7 +17,7 @@ use axum::response::Response;
 use super::auth::{SESSION_COOKIE, actor_of, cookie};
 use crate::AppState;
 use crate::site::i18n::t;
-use crate::site::pages::{Chrome, esc};
+use crate::site::views::Chrome;
 use crate::site::{Lang, render};
 
 /// The request being answered, for the layout of the page that answers it.
@@ -205,39 +205,6 @@ pub fn message_page(
             items,
         },
     )
-}
-
-/// A page whose body is already HTML, for the modules that still build it in Rust.
-#[derive(Template)]
-#[template(path = "admin/legacy.html")]
-struct LegacyPage {
-    c: Chrome,
-    a: AdminBar,
-    body: String,
-}
-
-/// Renders an administration page from a body built in Rust (every value in it escaped by
-/// the caller). Kept for the modules not yet moved to templates.
-pub fn page(
-    state: &AppState,
-    lang: Lang,
-    status: StatusCode,
-    title: &str,
-    body: String,
-) -> Response {
-    admin_render(
-        status,
-        &LegacyPage {
-            c: chrome(state, lang, title.to_owned()),
-            a: AdminBar::now(state, lang),
-            body,
-        },
-    )
-}
-
-/// The hidden anti-forgery field, as HTML, for the modules that still build pages in Rust.
-pub fn csrf_input(csrf: &str) -> String {
-    format!(r#"<input type="hidden" name="csrf" value="{}">"#, esc(csrf))
 }
 
 /// Submitted form fields.

@@ -49,6 +49,8 @@ struct Row {
 #[derive(Template)]
 #[template(path = "admin/consultations_list.html")]
 struct ListPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     may_open: bool,
     rows: Vec<Row>,
@@ -76,6 +78,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
         })
         .collect();
     let page = ListPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(&state, lang, "/admin/consultations", t(l, "cons-title")),
         may_open: may_review(&user.actor()),
         rows,
@@ -115,6 +118,8 @@ struct ContributionView {
 #[derive(Template)]
 #[template(path = "admin/consultations_show.html")]
 struct ShowPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     class: &'static str,
     status: String,
@@ -218,6 +223,7 @@ pub(super) async fn show(
         })
         .collect();
     let page = ShowPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(
             &state,
             lang,
@@ -288,12 +294,15 @@ async fn write(
 #[derive(Template)]
 #[template(path = "admin/consultations_invalid.html")]
 struct InvalidPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     what: String,
 }
 
 fn invalid(state: &AppState, lang: Lang, what: &str) -> Response {
     let page = InvalidPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(state, lang, "/admin/consultations", t(lang.0, "cons-title")),
         what: what.to_owned(),
     };

@@ -89,6 +89,8 @@ struct TicketRow {
 #[derive(Template)]
 #[template(path = "admin/feedback_list.html")]
 struct ListPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     any: bool,
     action: String,
@@ -203,6 +205,7 @@ pub(super) async fn list(
         })
         .collect();
     let page = ListPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(&state, lang, "/admin/feedback", t(l, "admin-feedback")),
         any: !counts.is_empty(),
         action: format!("{}/admin/feedback", lang.prefix()),
@@ -239,11 +242,14 @@ struct Errors {
 #[derive(Template)]
 #[template(path = "admin/feedback_missing.html")]
 struct MissingPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
 }
 
 fn not_found(state: &AppState, lang: Lang) -> Response {
     let page = MissingPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(state, lang, "/admin/feedback", t(lang.0, "error-not-found")),
     };
     render_admin(StatusCode::NOT_FOUND, &page)
@@ -288,6 +294,8 @@ struct NextStatus {
 #[derive(Template)]
 #[template(path = "admin/feedback_ticket.html")]
 struct TicketPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     errors: Errors,
     back: String,
@@ -328,6 +336,7 @@ async fn ticket_page(
     let l = lang.0;
     let title = t_args(l, "ticket-ref", &[("ref", reference(&f.id).to_owned())]);
     let page = TicketPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(state, lang, "/admin/feedback", title),
         errors,
         back: format!("{}/admin/feedback", lang.prefix()),

@@ -11,7 +11,7 @@ use super::common::{AdminBar, MenuItem, admin_render, chrome, link};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::t;
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 #[derive(Template)]
 #[template(path = "admin/home.html")]

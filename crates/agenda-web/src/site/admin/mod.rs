@@ -16,8 +16,8 @@ mod record_pages;
 mod records;
 mod reports;
 mod review_views;
-mod tasks;
 mod sign_in;
+mod tasks;
 mod tokens;
 mod users;
 mod versions;
@@ -31,9 +31,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 // The shared helpers, where the modules of this tree have always found them.
-pub(crate) use self::common::{
-    csrf_input, fields_of, forbidden, page, store_failure, write_refused,
-};
+pub(crate) use self::common::{fields_of, forbidden, store_failure, write_refused};
 use crate::AppState;
 
 /// The routes of the administration (the language prefix is stripped before them).

@@ -15,7 +15,7 @@ use super::forms::{self, Field};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 /// The field where a change of a KPI's baseline or targets is justified.
 pub const JUSTIFICATION: &str = "justification";

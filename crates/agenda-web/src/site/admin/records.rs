@@ -23,7 +23,7 @@ use super::record_pages::{
 };
 use crate::AppState;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 use crate::site::{Lang, not_found_page};
 
 #[derive(Deserialize)]

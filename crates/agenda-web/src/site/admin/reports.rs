@@ -74,6 +74,8 @@ struct ReportRow {
 #[derive(Template)]
 #[template(path = "admin/reports_list.html")]
 struct ListPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     reviewer: bool,
     waiting: Vec<ReportRow>,
@@ -140,6 +142,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
         Vec::new()
     };
     let page = ListPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(&state, lang, "/admin/reports", t(l, "admin-reports")),
         reviewer,
         waiting,
@@ -170,6 +173,8 @@ struct Narrative {
 #[derive(Template)]
 #[template(path = "admin/reports_form.html")]
 struct FormPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     crumbs: Vec<Crumb>,
     org: String,
@@ -254,6 +259,7 @@ async fn render_form(
     );
     let path = report_href(&al, period);
     let page = FormPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(state, lang, &path, title),
         crumbs: crumbs(lang, user),
         org: org_name(&s, l, &line.lead_org),
@@ -440,6 +446,8 @@ struct Overdue {
 #[derive(Template)]
 #[template(path = "admin/reports_dashboard.html")]
 struct DashboardPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     intro: String,
     rows: Vec<Counts>,
@@ -534,6 +542,7 @@ pub(super) async fn dashboard(
         _ => t(l, "admin-dashboard-intro"),
     };
     let page = DashboardPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(&state, lang, "/admin/dashboard", t(l, "admin-dashboard")),
         intro,
         rows,

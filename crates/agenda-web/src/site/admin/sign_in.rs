@@ -12,7 +12,7 @@ use super::common::{AdminBar, admin_render, chrome, fields_of, store_failure};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 #[derive(Deserialize)]
 pub struct Next {

@@ -103,6 +103,8 @@ struct Task {
 #[derive(Template)]
 #[template(path = "admin/reports_tasks.html")]
 struct TasksPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     org: String,
     cycle: String,
@@ -179,6 +181,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
                 .then(|| format!("/admin/tasks/{current}/figures"))
         });
     let page = TasksPage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(&state, lang, "/admin/tasks", t(l, "task-title")),
         org: org_name(&s, l, org),
         cycle: t_args(l, "task-cycle", &[("period", current.to_string())]),
@@ -213,6 +216,8 @@ struct FigureField {
 #[derive(Template)]
 #[template(path = "admin/reports_figures.html")]
 struct FiguresPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     crumbs: Vec<Crumb>,
     org: String,
@@ -323,6 +328,7 @@ async fn figures_page(
         .collect();
     let action = format!("/admin/tasks/{quarter}/figures");
     let page = FiguresPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(
             state,
             lang,
@@ -487,6 +493,8 @@ struct SentItem {
 #[derive(Template)]
 #[template(path = "admin/reports_done.html")]
 struct DonePage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     crumbs: Vec<Crumb>,
     org: String,
@@ -552,6 +560,7 @@ pub(super) async fn done(
         });
     }
     let page = DonePage {
+        a: super::common::AdminBar::now(&state, lang),
         c: Chrome::new(
             &state,
             lang,

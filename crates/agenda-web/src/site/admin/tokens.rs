@@ -15,7 +15,7 @@ use super::controls::Opt;
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::t;
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 /// The organisation whose tokens `user` manages: their own, or (admin) any chosen one.
 fn token_scope(user: &SignedIn) -> Result<Option<Code>, ()> {

@@ -15,7 +15,7 @@ use super::controls::Opt;
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::t;
-use crate::site::pages::Chrome;
+use crate::site::views::Chrome;
 
 struct UserRow {
     username: String,

@@ -41,6 +41,8 @@ struct NoteField {
 #[derive(Template)]
 #[template(path = "admin/versions_publish.html")]
 struct PublishPage {
+    /// The administration header: who is signed in and the menu.
+    a: super::common::AdminBar,
     c: Chrome,
     message: Option<String>,
     /// The heading of the preview and what it says when nothing changed; none before the first.
@@ -102,6 +104,7 @@ async fn show(
         })
         .collect();
     let page = PublishPage {
+        a: super::common::AdminBar::now(state, lang),
         c: Chrome::new(state, lang, "/admin/versions", t(l, "admin-publish")),
         message,
         preview,
