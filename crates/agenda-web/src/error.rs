@@ -169,6 +169,14 @@ impl PageError {
         }
     }
 
+    /// A form sent without a live session: refused before its handler ran.
+    pub fn not_signed_in() -> Self {
+        Self {
+            refused: Some("session"),
+            ..Self::new(StatusCode::UNAUTHORIZED, "error-sign-in-first")
+        }
+    }
+
     /// A form that could not be read at all.
     pub fn unreadable_form() -> Self {
         Self {

@@ -12,6 +12,8 @@ pub mod error;
 pub mod extract;
 pub mod finder_api;
 mod metrics_layer;
+#[cfg(test)]
+mod route_guard_tests;
 mod server;
 pub mod site;
 #[cfg(test)]

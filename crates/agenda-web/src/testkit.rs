@@ -42,6 +42,13 @@ pub struct Client {
     pub csrf: Option<String>,
 }
 
+impl Client {
+    /// The `Cookie` header of the session, when signed in.
+    pub fn cookie(&self) -> Option<&str> {
+        self.cookie.as_deref()
+    }
+}
+
 impl TestApp {
     /// The demo country imported into `db`, served with the default settings.
     pub async fn demo(db: TestDb) -> Self {

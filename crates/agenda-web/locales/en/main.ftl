@@ -29,6 +29,7 @@ error-code = Error
 error-forbidden = Not allowed
 error-server = Something went wrong
 error-form-expired = This form is out of date or was not sent from this site. Go back, reload the page and send it again.
+error-sign-in-first = Your session has ended. Sign in again, then send the form once more.
 error-form-unreadable = The form could not be read. Go back, reload the page and send it again.
 error-internal = Something went wrong on our side and it has been logged. Please try again in a few minutes.
 back-home = Back to the home page

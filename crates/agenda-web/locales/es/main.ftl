@@ -29,6 +29,7 @@ error-code = Error
 error-forbidden = Acción no permitida
 error-server = Algo salió mal
 error-form-expired = Este formulario está caducado o no se envió desde este sitio. Vuelva atrás, recargue la página y envíelo de nuevo.
+error-sign-in-first = Su sesión ha terminado. Vuelva a iniciar sesión y envíe el formulario de nuevo.
 error-form-unreadable = No se pudo leer el formulario. Vuelva atrás, recargue la página y envíelo de nuevo.
 error-internal = Algo salió mal por nuestra parte y ha quedado registrado. Vuelva a intentarlo en unos minutos.
 back-home = Volver al inicio

@@ -29,6 +29,7 @@ error-code = Erreur
 error-forbidden = Action non autorisée
 error-server = Une erreur s’est produite
 error-form-expired = Ce formulaire est périmé ou n’a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et envoyez-le à nouveau.
+error-sign-in-first = Votre session a pris fin. Connectez-vous à nouveau, puis renvoyez le formulaire.
 error-form-unreadable = Le formulaire n’a pas pu être lu. Revenez en arrière, rechargez la page et envoyez-le à nouveau.
 error-internal = Une erreur s’est produite de notre côté ; elle a été enregistrée. Veuillez réessayer dans quelques minutes.
 back-home = Retour à l'accueil

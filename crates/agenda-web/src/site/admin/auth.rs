@@ -76,26 +76,12 @@ impl FromRequestParts<AppState> for SignedIn {
                 let back = parts.uri.path_and_query().map_or("/admin", |p| p.as_str());
                 Err(Redirect::to(&format!("/login?next={}", encode(back))).into_response())
             }
-            None => Err((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
+            None => Err(crate::error::PageError::not_signed_in().into_response()),
         }
     }
 }
 
 impl SignedIn {
-    /// The refusal (403) of a form whose anti-forgery token is not this session's.
-    pub fn csrf_refusal(&self, presented: Option<&str>) -> Option<Response> {
-        match presented {
-            Some(p) if same_secret(p, &self.0.csrf) => None,
-            _ => Some(
-                (
-                    StatusCode::FORBIDDEN,
-                    "the form is out of date or was not sent by this site; reload it and try again",
-                )
-                    .into_response(),
-            ),
-        }
-    }
-
     /// The account.
     pub fn account(&self) -> &Account {
         &self.0.account

@@ -2,7 +2,6 @@
 //! menu of what their role may use), the message and refusal pages, and small helpers. This
 //! module imports no handler module, so that every handler module may import it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use agenda_core::policy::Actor;
@@ -208,7 +207,7 @@ pub fn message_page(
 }
 
 /// Submitted form fields.
-pub type Fields = BTreeMap<String, String>;
+pub use crate::extract::Fields;
 
 pub fn fields_of(pairs: Vec<(String, String)>) -> Fields {
     pairs.into_iter().collect()

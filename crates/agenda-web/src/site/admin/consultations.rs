@@ -14,14 +14,15 @@ use agenda_core::{
 };
 use agenda_store::Writer;
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
 use super::review_views::{org_name, render_admin};
-use super::{fields_of, forbidden, store_failure, write_refused};
+use super::{forbidden, store_failure, write_refused};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::consultation_pages::status_class;
 use crate::site::i18n::t;
@@ -313,14 +314,9 @@ fn invalid(state: &AppState, lang: Lang, what: &str) -> Response {
 pub(super) async fn contribute(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(code): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let s = state.store.snapshot();
     let Some(k) = s.consultations.get(&code) else {
         return super::super::not_found_page(&state, lang, format!("consultation {code}")).await;
@@ -389,14 +385,9 @@ async fn current(
 pub(super) async fn endorse(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(code): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: _f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let (mut c, version) = match current(&state, lang, &code).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -423,14 +414,9 @@ pub(super) async fn endorse(
 pub(super) async fn moderate(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(code): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let (mut c, version) = match current(&state, lang, &code).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -457,14 +443,9 @@ pub(super) async fn moderate(
 pub(super) async fn respond(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(code): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let (c, _) = match current(&state, lang, &code).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -10,15 +10,16 @@ use agenda_core::ticket::{ANSWER_MAX_CHARS, MoveRefused, TicketStatus, next_stat
 use agenda_core::{Code, Role};
 use agenda_store::feedback::{Feedback, TicketRefusal};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{SignedIn, encode};
 use super::review_views::render_admin;
-use super::{fields_of, forbidden, store_failure};
+use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::feedback::{day_of, status_key};
 use crate::site::i18n::{t, t_args};
@@ -423,14 +424,10 @@ pub(super) async fn show(
 pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let fields = fields_of(f);
-    if let Some(r) = user.csrf_refusal(fields.get("csrf").map(String::as_str)) {
-        return r;
-    }
+    let fields = f;
     let ticket = match ticket_for(&state, lang, &user, &id).await {
         Ok(f) => f,
         Err(r) => return r,

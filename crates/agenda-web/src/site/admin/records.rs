@@ -6,15 +6,15 @@ use agenda_core::policy::Actor;
 use agenda_core::{Change, Entity, Kind, Role};
 use agenda_store::{StoreError, Writer};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{SignedIn, encode};
 use super::common::{
-    AdminBar, Fields, admin_render, chrome, editable, fields_of, forbidden, kind_of, kinds_label,
-    link, name_of, store_failure, write_refused,
+    AdminBar, Fields, admin_render, chrome, editable, forbidden, kind_of, kinds_label, link,
+    name_of, store_failure, write_refused,
 };
 use super::forms::{self, Field};
 use super::record_pages::{
@@ -22,6 +22,7 @@ use super::record_pages::{
     saved_page,
 };
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::i18n::{t, t_args};
 use crate::site::views::Chrome;
 use crate::site::{Lang, not_found_page};
@@ -216,21 +217,19 @@ fn add_justification(fields: &mut Vec<Field>, error: Option<String>) {
 pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(collection): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    submit(state, lang, user, collection, None, fields_of(f)).await
+    submit(state, lang, user, collection, None, f).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path((collection, key)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    submit(state, lang, user, collection, Some(key), fields_of(f)).await
+    submit(state, lang, user, collection, Some(key), f).await
 }
 
 /// Creates (`key` None) or updates an entity from a submitted form.
@@ -242,9 +241,6 @@ async fn submit(
     key: Option<String>,
     submitted: Fields,
 ) -> Response {
-    if let Some(r) = user.csrf_refusal(submitted.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let actor = user.actor();
     let Some(kind) = kind_of(&collection) else {
         return not_found_page(&state, lang, collection).await;
@@ -413,14 +409,9 @@ pub async fn archive_form(
 pub async fn archive(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path((collection, key)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let Some(kind) = kind_of(&collection) else {
         return not_found_page(&state, lang, collection).await;
     };

@@ -10,14 +10,15 @@ use agenda_core::reporting::{
 use agenda_core::{Change, Code, Entity, Kind, Lang as TextLang, Period, Role, Text};
 use agenda_store::{StoreError, Writer};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
 use super::review_views::{action_line_name, kpi_name, org_name, quarter_of, render_admin};
-use super::{fields_of, forbidden, store_failure};
+use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
 use crate::site::views::Chrome;
@@ -282,14 +283,9 @@ async fn render_form(
 pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(key): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let s = state.store.snapshot();
     let Some((al, period)) = parse_key(&key) else {
         return crate::site::not_found_page(&state, lang, key).await;

@@ -7,9 +7,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, SignedIn, cookie, set_cookie};
+use super::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use super::common::{AdminBar, admin_render, chrome, fields_of, store_failure};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
 use crate::site::views::Chrome;
@@ -151,14 +152,12 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<AppState>,
-    user: SignedIn,
     headers: HeaderMap,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm {
+        user: _,
+        fields: _f,
+    }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     if let Some(c) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = state.store.end_session(c).await
     {
@@ -169,13 +168,8 @@ pub async fn logout(
 
 pub async fn logout_everywhere(
     State(state): State<AppState>,
-    user: SignedIn,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: _f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     if let Err(e) = state.store.end_all_sessions(&user.account().username).await {
         tracing::error!(error = %e, "sign-out everywhere failed");
     }

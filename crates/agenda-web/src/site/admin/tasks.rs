@@ -13,7 +13,7 @@ use agenda_core::reporting::{
 use agenda_core::{Change, Code, Entity, Frequency, Kind, Period, Snapshot};
 use agenda_store::{StoreError, Writer};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -22,8 +22,9 @@ use super::reports::{Crumb, own_org, report_href};
 use super::review_views::{
     action_line_name, kpi_name, org_name, quarter_of, render_admin, unit_word,
 };
-use super::{fields_of, forbidden, store_failure, write_refused};
+use super::{forbidden, store_failure, write_refused};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
 use crate::site::views::{Chrome, fmt_num};
@@ -391,14 +392,9 @@ fn parse_figure(v: &str) -> Option<f64> {
 pub(super) async fn save_figures(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(period): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let l = lang.0;
     let Some(quarter) = quarter_param(&period) else {
         return crate::site::not_found_page(&state, lang, period).await;

@@ -3,16 +3,15 @@
 use agenda_core::{Code, Kind, Role};
 use agenda_store::StoreError;
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::common::{
-    AdminBar, admin_render, chrome, fields_of, forbidden, link, name_in, store_failure,
-};
+use super::common::{AdminBar, admin_render, chrome, forbidden, link, name_in, store_failure};
 use super::controls::Opt;
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::t;
 use crate::site::views::Chrome;
@@ -118,13 +117,8 @@ async fn tokens_page(
 pub async fn create_token(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let Ok(scope) = token_scope(&user) else {
         return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
     };
@@ -174,14 +168,9 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: _f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     let Ok(scope) = token_scope(&user) else {
         return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
     };

@@ -8,14 +8,15 @@ use agenda_core::{Lang as Language, Text};
 use agenda_io::versions::version_content;
 use agenda_store::Published;
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::SignedIn;
 use super::review_views::render_admin;
-use super::{fields_of, forbidden, store_failure};
+use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
 use crate::site::version_pages::{CURRENT, TableView, table_view};
@@ -119,13 +120,8 @@ async fn show(
 pub(super) async fn publish(
     State(state): State<AppState>,
     lang: Lang,
-    user: SignedIn,
-    Form(f): Form<Vec<(String, String)>>,
+    SignedForm { user, fields: f }: SignedForm,
 ) -> Response {
-    let f = fields_of(f);
-    if let Some(r) = user.csrf_refusal(f.get("csrf").map(String::as_str)) {
-        return r;
-    }
     if !may_review(&user.actor()) {
         return forbidden(&state, lang, &t(lang.0, "admin-publish-reviewers"));
     }
