@@ -248,10 +248,16 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Self::start_with(&[])
+    }
+
+    /// The demo served with extra arguments, such as `--today`.
+    fn start_with(args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("a.db").display());
         let mut child = Command::new(BIN)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .args(args)
             .current_dir(dir.path())
             .env("AGENDA_DATABASE_URL", &url)
             .env_remove("AGENDA_CONFIG")
@@ -771,4 +777,170 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Adds an account to the server's database, as an administrator would from the command line.
+fn add_user(server: &Server, name: &str, role: &str, organisation: Option<&str>) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["user", "add", name, "--role", role]);
+    if let Some(o) = organisation {
+        cmd.args(["--organisation", o]);
+    }
+    let added = cmd
+        .env("AGENDA_DATABASE_URL", &server.url)
+        .env("AGENDA_PASSWORD", "a long enough password")
+        .env("AGENDA_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+}
+
+/// Signs in through the sign-in form, as a person does.
+async fn sign_in(client: &Client, base: &str, user: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    type_into(client, "#username", user).await;
+    type_into(client, "#password", "a long enough password").await;
+    let login = client.current_url().await.unwrap();
+    click(client, "form.admin button[type=submit]").await;
+    wait_until_not(client, login.path()).await;
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits until the browser has left `path`; returns the path it is on.
+async fn wait_until_not(client: &Client, path: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let here = client.current_url().await.unwrap();
+        if here.path() != path {
+            return here.path().to_owned();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "still on {path} after 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An entity user reports its quarter from its task list on a phone (task list → report →
+/// figures → confirmation); an editor approves the report; the entity sees it accepted. Every
+/// page of the way is checked by axe-core at 360 pixels.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_reports_its_quarter_and_an_editor_approves_it() {
+    let Some(tools) = tools_or_skip() else { return };
+    let server = Server::start_with(&["--today", "2026-11-26"]);
+    add_user(&server, "dga", "entity", Some("DGA"));
+    add_user(&server, "editor", "editor", None);
+    let driver = Driver::start(&tools);
+    let mut violations = Vec::new();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let report = "/admin/reports/AL-3.4%3A2026-Q3";
+
+    let profile = tempfile::tempdir().unwrap();
+    let entity = browser(&driver, &tools, profile.path()).await;
+    entity.set_window_size(360, 800).await.unwrap();
+    sign_in(&entity, &server.base, "dga").await;
+    // The entity's home is its task list.
+    let home = entity.current_url().await.unwrap();
+    assert_eq!(
+        home.path(),
+        "/admin/tasks",
+        "an entity user lands on its tasks"
+    );
+    let tasks = entity.source().await.unwrap();
+    assert!(
+        tasks.contains("Digital Government Authority"),
+        "its own tasks"
+    );
+    let mut check = async |client: &Client, what: &str| {
+        match axe(client, &tools.axe_js, what).await {
+            Ok(v) => violations.extend(v),
+            Err(e) => problems.push(format!("{what}: {e}")),
+        }
+        checked += 1;
+    };
+    check(&entity, "task list, 360 px").await;
+
+    // 1. The report, one click from the task list, already set to DGA and 2026-Q3.
+    click(&entity, &format!("a[href=\"{report}\"]")).await;
+    let form = entity.source().await.unwrap();
+    assert!(form.contains("2026-Q3") && form.contains("Digital Government Authority"));
+    check(&entity, "report form, 360 px").await;
+    type_into(
+        &entity,
+        "textarea[name=\"narrative_en\"]",
+        "Consent registry piloted with two ministries.",
+    )
+    .await;
+    click(&entity, "button[name=\"action\"][value=\"submit\"]").await;
+    // 2. The figures it owes for the quarter.
+    let figures = wait_until_not(&entity, "/admin/reports/AL-3.4:2026-Q3").await;
+    assert_eq!(figures, "/admin/tasks/2026-Q3/figures");
+    check(&entity, "figures, 360 px").await;
+    type_into(&entity, "input[name=\"figure:KPI-15:2026-Q3\"]", "1234.5").await;
+    type_into(&entity, "input[name=\"figure:KPI-20:2026-Q3\"]", "7").await;
+    click(&entity, "form.figures button[type=submit]").await;
+    // 3. The confirmation of what was sent.
+    let done = wait_until_not(&entity, &figures).await;
+    assert_eq!(done, "/admin/tasks/2026-Q3/done");
+    let confirmation = entity.source().await.unwrap();
+    assert!(
+        confirmation.contains("1234.5") || confirmation.contains("1,234.5"),
+        "the figure sent is confirmed"
+    );
+    check(&entity, "confirmation, 360 px").await;
+
+    // The editor reviews and approves it.
+    let profile = tempfile::tempdir().unwrap();
+    let editor = browser(&driver, &tools, profile.path()).await;
+    sign_in(&editor, &server.base, "editor").await;
+    editor
+        .goto(&format!("{}/admin/reports", server.base))
+        .await
+        .unwrap();
+    check(&editor, "reports to review").await;
+    click(&editor, &format!("a[href=\"{report}\"]")).await;
+    let review = editor.source().await.unwrap();
+    assert!(review.contains("Consent registry piloted with two ministries."));
+    check(&editor, "report under review").await;
+    click(&editor, "button[name=\"action\"][value=\"approve\"]").await;
+    wait_until_not(&editor, "/admin/reports/AL-3.4:2026-Q3").await;
+
+    // The entity sees its report accepted.
+    entity
+        .goto(&format!("{}/admin/tasks", server.base))
+        .await
+        .unwrap();
+    let tasks = entity.source().await.unwrap();
+    let row = tasks
+        .split("<tr")
+        .find(|r| r.contains(report))
+        .expect("the report is still listed");
+    assert!(row.contains("Accepted"), "{row}");
+    let _ = entity.close().await;
+    let _ = editor.close().await;
+    assert_accessible(&violations, &problems, checked);
 }
