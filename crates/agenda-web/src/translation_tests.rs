@@ -202,3 +202,21 @@ fn every_kind_and_change_has_words_in_every_language() {
     }
     assert!(missing.is_empty(), "no words for {missing:?}");
 }
+
+/// Every column a form can show has a label in words: its `admin-field-…` or `field-…` key
+/// (the forms fall back to the column's name, which the missing-key record cannot see).
+#[test]
+fn every_column_of_every_table_has_a_label() {
+    let mut missing = Vec::new();
+    for table in agenda_io::columns::tables() {
+        for column in table.columns.iter().filter(|c| c.written) {
+            let key = column.name.replace('_', "-");
+            let labelled = t_opt("en", &format!("admin-field-{key}")).is_some()
+                || t_opt("en", &format!("field-{key}")).is_some();
+            if !labelled {
+                missing.push(format!("{}.{}", table.name, column.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "columns without a label: {missing:?}");
+}

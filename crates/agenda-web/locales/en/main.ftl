@@ -506,6 +506,7 @@ field-title = Title
 field-unit = Unit
 field-value = Value
 field-vision = Vision
+field-url = Published text (web address)
 field-website = Website
 field-year = Year
 field-fee = Fee paid by the person (0 = free)

@@ -506,6 +506,7 @@ field-title = Título
 field-unit = Unidad
 field-value = Valor
 field-vision = Visión
+field-url = Texto publicado (dirección web)
 field-website = Sitio web
 field-year = Año
 field-fee = Tasa que paga la persona (0 = gratis)

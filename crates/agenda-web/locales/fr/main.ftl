@@ -506,6 +506,7 @@ field-title = Titre
 field-unit = Unité
 field-value = Valeur
 field-vision = Vision
+field-url = Texte publié (adresse web)
 field-website = Site web
 field-year = Année
 field-fee = Montant payé par l’usager (0 = gratuit)
