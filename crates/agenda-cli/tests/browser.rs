@@ -1,4 +1,5 @@
-//! Browser tests of the public pages: the real `agenda serve --demo` on SQLite, driven through
+//! Browser tests of the public pages: the real `agenda serve --demo` on SQLite and (when
+//! `AGENDA_TEST_POSTGRES_URL` is set) PostgreSQL, driven through
 //! chromedriver and headless Chromium, with axe-core checking WCAG 2.1 A/AA on every page type.
 //!
 //! Needs `chromedriver` (`AGENDA_CHROMEDRIVER` or on `PATH`), Chromium (`AGENDA_CHROME` or on
@@ -16,6 +17,8 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_agenda");
 
@@ -247,14 +250,10 @@ struct Server {
 }
 
 impl Server {
-    fn start() -> Server {
-        Self::start_with(&[])
-    }
-
-    /// The demo served with extra arguments, such as `--today`.
-    fn start_with(args: &[&str]) -> Server {
+    /// The demo served on the database at `url`, with extra arguments such as `--today`.
+    fn start_on(url: &str, args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("a.db").display());
+        let url = url.to_owned();
         let mut child = Command::new(BIN)
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .args(args)
@@ -448,69 +447,72 @@ fn localised(prefix: &str, path: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_type_has_no_accessibility_violations() {
     let Some(tools) = tools_or_skip() else { return };
-    let server = Server::start();
-    let driver = Driver::start(&tools);
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, &tools, profile.path()).await;
+    for db in common::databases_async().await {
+        let server = Server::start_on(&db.url, &[]);
 
-    // The check must find planted faults before its silence on the real pages means anything.
-    client
-        .goto(&format!("data:text/html,{}", urlencode(PLANTED_FAULTS)))
-        .await
-        .unwrap();
-    let planted = axe(&client, &tools.axe_js, "planted").await.unwrap();
-    let ids: Vec<&str> = planted.iter().map(|v| v.id.as_str()).collect();
-    assert!(
-        ids.contains(&"image-alt") && ids.contains(&"label"),
-        "axe missed the planted faults: {planted:?}"
-    );
+        let driver = Driver::start(&tools);
+        let profile = tempfile::tempdir().unwrap();
+        let client = browser(&driver, &tools, profile.path()).await;
 
-    // A person's private ticket page, whose address only the form's answer gives.
-    let ticket = leave_feedback(&client, &server.base).await;
+        // The check must find planted faults before its silence on the real pages means anything.
+        client
+            .goto(&format!("data:text/html,{}", urlencode(PLANTED_FAULTS)))
+            .await
+            .unwrap();
+        let planted = axe(&client, &tools.axe_js, "planted").await.unwrap();
+        let ids: Vec<&str> = planted.iter().map(|v| v.id.as_str()).collect();
+        assert!(
+            ids.contains(&"image-alt") && ids.contains(&"label"),
+            "axe missed the planted faults: {planted:?}"
+        );
 
-    let mut problems = Vec::new();
-    let mut violations = Vec::new();
-    let mut checked = 0;
-    // Every page is checked as a 360-pixel-wide phone shows it: nothing may need sideways
-    // scrolling (wide tables scroll inside their own box).
-    client.set_window_size(360, 800).await.unwrap();
-    for prefix in LANGUAGES {
-        for path in PAGES.iter().copied().chain([ticket.as_str()]) {
-            let page = localised(prefix, path);
-            let url = format!("{}{page}", server.base);
-            let expected = if path == NOT_FOUND { 404 } else { 200 };
-            let got = status(&url).await;
-            if got != expected {
-                problems.push(format!("{page}: HTTP {got}, expected {expected}"));
-            }
-            if let Err(e) = client.goto(&url).await {
-                problems.push(format!("{page}: the browser could not open it: {e}"));
-                continue;
-            }
-            let widths = client
+        // A person's private ticket page, whose address only the form's answer gives.
+        let ticket = leave_feedback(&client, &server.base).await;
+
+        let mut problems = Vec::new();
+        let mut violations = Vec::new();
+        let mut checked = 0;
+        // Every page is checked as a 360-pixel-wide phone shows it: nothing may need sideways
+        // scrolling (wide tables scroll inside their own box).
+        client.set_window_size(360, 800).await.unwrap();
+        for prefix in LANGUAGES {
+            for path in PAGES.iter().copied().chain([ticket.as_str()]) {
+                let page = localised(prefix, path);
+                let url = format!("{}{page}", server.base);
+                let expected = if path == NOT_FOUND { 404 } else { 200 };
+                let got = status(&url).await;
+                if got != expected {
+                    problems.push(format!("{page}: HTTP {got}, expected {expected}"));
+                }
+                if let Err(e) = client.goto(&url).await {
+                    problems.push(format!("{page}: the browser could not open it: {e}"));
+                    continue;
+                }
+                let widths = client
                 .execute(
                     "return [document.documentElement.clientWidth, document.documentElement.scrollWidth];",
                     vec![],
                 )
                 .await
                 .unwrap();
-            if let (Some(client_w), Some(scroll_w)) = (widths[0].as_i64(), widths[1].as_i64())
-                && scroll_w > client_w
-            {
-                problems.push(format!(
-                    "{page}: {scroll_w} px wide in a {client_w} px phone screen"
-                ));
+                if let (Some(client_w), Some(scroll_w)) = (widths[0].as_i64(), widths[1].as_i64())
+                    && scroll_w > client_w
+                {
+                    problems.push(format!(
+                        "{page}: {scroll_w} px wide in a {client_w} px phone screen"
+                    ));
+                }
+                match axe(&client, &tools.axe_js, &page).await {
+                    Ok(v) => violations.extend(v),
+                    Err(e) => problems.push(format!("{page}: {e}")),
+                }
+                checked += 1;
             }
-            match axe(&client, &tools.axe_js, &page).await {
-                Ok(v) => violations.extend(v),
-                Err(e) => problems.push(format!("{page}: {e}")),
-            }
-            checked += 1;
         }
-    }
-    let _ = client.close().await;
+        let _ = client.close().await;
 
-    assert_accessible(&violations, &problems, checked);
+        assert_accessible(&violations, &problems, checked);
+    }
 }
 
 /// Fails with every violation and problem listed, unless there are none.
@@ -563,209 +565,216 @@ const ADMIN_PAGES: &[&str] = &[
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administration_has_no_accessibility_violations() {
     let Some(tools) = tools_or_skip() else { return };
-    let server = Server::start();
-    let added = Command::new(BIN)
-        .args(["user", "add", "root", "--role", "admin"])
-        .env("AGENDA_DATABASE_URL", &server.url)
-        .env("AGENDA_PASSWORD", "a long enough password")
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    let driver = Driver::start(&tools);
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, &tools, profile.path()).await;
+    for db in common::databases_async().await {
+        let server = Server::start_on(&db.url, &[]);
 
-    // Sign in as a person would: the form, then the button.
-    client
-        .goto(&format!("{}/login", server.base))
-        .await
-        .unwrap();
-    let mut problems = Vec::new();
-    let mut violations = axe(&client, &tools.axe_js, "/login").await.unwrap();
-    client
-        .find(Locator::Css("#username"))
-        .await
-        .unwrap()
-        .send_keys("root")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("a long enough password")
-        .await
-        .unwrap();
-    let admin = client.current_url().await.unwrap().join("/admin").unwrap();
-    client
-        .find(Locator::Css("form.admin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_url(&admin)
-        .await
-        .expect("signed in and sent to /admin");
+        let added = Command::new(BIN)
+            .args(["user", "add", "root", "--role", "admin"])
+            .env("AGENDA_DATABASE_URL", &server.url)
+            .env("AGENDA_PASSWORD", "a long enough password")
+            .env("AGENDA_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        let driver = Driver::start(&tools);
+        let profile = tempfile::tempdir().unwrap();
+        let client = browser(&driver, &tools, profile.path()).await;
 
-    // A ticket to handle: the queue and the ticket's page are checked with it.
-    let ticket = leave_feedback(&client, &server.base).await;
-    let id = ticket
-        .trim_start_matches("/feedback/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let ticket_admin = format!("/admin/feedback/{id}");
+        // Sign in as a person would: the form, then the button.
+        client
+            .goto(&format!("{}/login", server.base))
+            .await
+            .unwrap();
+        let mut problems = Vec::new();
+        let mut violations = axe(&client, &tools.axe_js, "/login").await.unwrap();
+        client
+            .find(Locator::Css("#username"))
+            .await
+            .unwrap()
+            .send_keys("root")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#password"))
+            .await
+            .unwrap()
+            .send_keys("a long enough password")
+            .await
+            .unwrap();
+        let admin = client.current_url().await.unwrap().join("/admin").unwrap();
+        client
+            .find(Locator::Css("form.admin button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_url(&admin)
+            .await
+            .expect("signed in and sent to /admin");
 
-    let mut checked = 1;
-    for prefix in LANGUAGES {
-        let extra = ["/admin/feedback", ticket_admin.as_str()];
-        for path in ADMIN_PAGES.iter().copied().chain(extra) {
-            let page = localised(prefix, path);
-            if let Err(e) = client.goto(&format!("{}{page}", server.base)).await {
-                problems.push(format!("{page}: the browser could not open it: {e}"));
-                continue;
+        // A ticket to handle: the queue and the ticket's page are checked with it.
+        let ticket = leave_feedback(&client, &server.base).await;
+        let id = ticket
+            .trim_start_matches("/feedback/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let ticket_admin = format!("/admin/feedback/{id}");
+
+        let mut checked = 1;
+        for prefix in LANGUAGES {
+            let extra = ["/admin/feedback", ticket_admin.as_str()];
+            for path in ADMIN_PAGES.iter().copied().chain(extra) {
+                let page = localised(prefix, path);
+                if let Err(e) = client.goto(&format!("{}{page}", server.base)).await {
+                    problems.push(format!("{page}: the browser could not open it: {e}"));
+                    continue;
+                }
+                let here = client.current_url().await.unwrap();
+                if here.path() == "/login" {
+                    problems.push(format!("{page}: sent back to sign in"));
+                    continue;
+                }
+                match axe(&client, &tools.axe_js, &page).await {
+                    Ok(v) => violations.extend(v),
+                    Err(e) => problems.push(format!("{page}: {e}")),
+                }
+                checked += 1;
             }
-            let here = client.current_url().await.unwrap();
-            if here.path() == "/login" {
-                problems.push(format!("{page}: sent back to sign in"));
-                continue;
-            }
-            match axe(&client, &tools.axe_js, &page).await {
-                Ok(v) => violations.extend(v),
-                Err(e) => problems.push(format!("{page}: {e}")),
-            }
-            checked += 1;
         }
+        // A form refused with its errors next to the fields.
+        client
+            .goto(&format!("{}/admin/data/services/SVC-001", server.base))
+            .await
+            .unwrap();
+        // The maturity is a list of its four levels now; the English title is required.
+        let title = client.find(Locator::Css("#f-title_en")).await.unwrap();
+        title.clear().await.unwrap();
+        client
+            .find(Locator::Css("form.admin button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let source = client.source().await.unwrap();
+        if !source.contains("aria-invalid") || !source.contains("href=\"#f-title_en\"") {
+            problems.push(
+                "a missing title was not reported next to its field and in the summary".into(),
+            );
+        }
+        match axe(&client, &tools.axe_js, "form with errors").await {
+            Ok(v) => violations.extend(v),
+            Err(e) => problems.push(format!("form with errors: {e}")),
+        }
+        checked += 1;
+        // The ticket's form refused: "answered" without an answer.
+        client
+            .goto(&format!("{}{ticket_admin}", server.base))
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#t-status-answered"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#t-answer"))
+            .await
+            .unwrap()
+            .clear()
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#ticket-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#t-answer-error"))
+            .await
+            .expect("the missing answer reported next to its field");
+        let source = client.source().await.unwrap();
+        if !source.contains("aria-invalid") {
+            problems.push("a missing answer was not reported next to its field".into());
+        }
+        match axe(&client, &tools.axe_js, "ticket form with errors").await {
+            Ok(v) => violations.extend(v),
+            Err(e) => problems.push(format!("ticket form with errors: {e}")),
+        }
+        checked += 1;
+        let _ = client.close().await;
+        assert_accessible(&violations, &problems, checked);
     }
-    // A form refused with its errors next to the fields.
-    client
-        .goto(&format!("{}/admin/data/services/SVC-001", server.base))
-        .await
-        .unwrap();
-    // The maturity is a list of its four levels now; the English title is required.
-    let title = client.find(Locator::Css("#f-title_en")).await.unwrap();
-    title.clear().await.unwrap();
-    client
-        .find(Locator::Css("form.admin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let source = client.source().await.unwrap();
-    if !source.contains("aria-invalid") || !source.contains("href=\"#f-title_en\"") {
-        problems
-            .push("a missing title was not reported next to its field and in the summary".into());
-    }
-    match axe(&client, &tools.axe_js, "form with errors").await {
-        Ok(v) => violations.extend(v),
-        Err(e) => problems.push(format!("form with errors: {e}")),
-    }
-    checked += 1;
-    // The ticket's form refused: "answered" without an answer.
-    client
-        .goto(&format!("{}{ticket_admin}", server.base))
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#t-status-answered"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#t-answer"))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("#ticket-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#t-answer-error"))
-        .await
-        .expect("the missing answer reported next to its field");
-    let source = client.source().await.unwrap();
-    if !source.contains("aria-invalid") {
-        problems.push("a missing answer was not reported next to its field".into());
-    }
-    match axe(&client, &tools.axe_js, "ticket form with errors").await {
-        Ok(v) => violations.extend(v),
-        Err(e) => problems.push(format!("ticket form with errors: {e}")),
-    }
-    checked += 1;
-    let _ = client.close().await;
-    assert_accessible(&violations, &problems, checked);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_goes_from_home_to_a_kpi_csv_and_switches_language() {
     let Some(tools) = tools_or_skip() else { return };
-    let server = Server::start();
-    let driver = Driver::start(&tools);
-    let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, &tools, profile.path()).await;
+    for db in common::databases_async().await {
+        let server = Server::start_on(&db.url, &[]);
 
-    client.goto(&format!("{}/", server.base)).await.unwrap();
-    let action_line = follow_first(&client, r#"a[href^="/action-lines/AL-"]"#).await;
-    assert!(
-        action_line.starts_with("/action-lines/AL-"),
-        "{action_line}"
-    );
-    let kpi = follow_first(&client, r#"a[href^="/kpis/KPI-"]"#).await;
-    assert!(kpi.starts_with("/kpis/KPI-"), "{kpi}");
+        let driver = Driver::start(&tools);
+        let profile = tempfile::tempdir().unwrap();
+        let client = browser(&driver, &tools, profile.path()).await;
 
-    let csv_link = client
-        .find(Locator::Css(r#"a[href$=".csv"]"#))
-        .await
-        .unwrap_or_else(|e| panic!("no CSV link on {kpi}: {e}"));
-    let csv_url = csv_link.prop("href").await.unwrap().expect("CSV href");
-    let response = reqwest::get(&csv_url).await.unwrap();
-    assert_eq!(response.status().as_u16(), 200, "{csv_url}");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert!(
-        content_type.starts_with("text/csv"),
-        "{csv_url}: content type {content_type:?}"
-    );
-    let body = response.text().await.unwrap();
-    let header = body.lines().next().unwrap_or_default();
-    assert!(
-        header.trim_start_matches('\u{feff}').starts_with("Year") && header.contains("Value"),
-        "{csv_url}: first line {header:?}"
-    );
+        client.goto(&format!("{}/", server.base)).await.unwrap();
+        let action_line = follow_first(&client, r#"a[href^="/action-lines/AL-"]"#).await;
+        assert!(
+            action_line.starts_with("/action-lines/AL-"),
+            "{action_line}"
+        );
+        let kpi = follow_first(&client, r#"a[href^="/kpis/KPI-"]"#).await;
+        assert!(kpi.starts_with("/kpis/KPI-"), "{kpi}");
 
-    let french = follow_first(&client, r#"a[hreflang="fr"]"#).await;
-    assert!(french.starts_with("/fr/kpis/"), "{french}");
-    let lang = client
-        .execute("return document.documentElement.lang;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(lang, "fr", "<html lang> on {french}");
-    let _ = client.close().await;
+        let csv_link = client
+            .find(Locator::Css(r#"a[href$=".csv"]"#))
+            .await
+            .unwrap_or_else(|e| panic!("no CSV link on {kpi}: {e}"));
+        let csv_url = csv_link.prop("href").await.unwrap().expect("CSV href");
+        let response = reqwest::get(&csv_url).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{csv_url}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            content_type.starts_with("text/csv"),
+            "{csv_url}: content type {content_type:?}"
+        );
+        let body = response.text().await.unwrap();
+        let header = body.lines().next().unwrap_or_default();
+        assert!(
+            header.trim_start_matches('\u{feff}').starts_with("Year") && header.contains("Value"),
+            "{csv_url}: first line {header:?}"
+        );
+
+        let french = follow_first(&client, r#"a[hreflang="fr"]"#).await;
+        assert!(french.starts_with("/fr/kpis/"), "{french}");
+        let lang = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(lang, "fr", "<html lang> on {french}");
+        let _ = client.close().await;
+    }
 }
 
 fn urlencode(s: &str) -> String {
@@ -850,97 +859,100 @@ async fn wait_until_not(client: &Client, path: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organisation_reports_its_quarter_and_an_editor_approves_it() {
     let Some(tools) = tools_or_skip() else { return };
-    let server = Server::start_with(&["--today", "2026-11-26"]);
-    add_user(&server, "dga", "entity", Some("DGA"));
-    add_user(&server, "editor", "editor", None);
-    let driver = Driver::start(&tools);
-    let mut violations = Vec::new();
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    let report = "/admin/reports/AL-3.4%3A2026-Q3";
+    for db in common::databases_async().await {
+        let server = Server::start_on(&db.url, &["--today", "2026-11-26"]);
 
-    let profile = tempfile::tempdir().unwrap();
-    let entity = browser(&driver, &tools, profile.path()).await;
-    entity.set_window_size(360, 800).await.unwrap();
-    sign_in(&entity, &server.base, "dga").await;
-    // The entity's home is its task list.
-    let home = entity.current_url().await.unwrap();
-    assert_eq!(
-        home.path(),
-        "/admin/tasks",
-        "an entity user lands on its tasks"
-    );
-    let tasks = entity.source().await.unwrap();
-    assert!(
-        tasks.contains("Digital Government Authority"),
-        "its own tasks"
-    );
-    let mut check = async |client: &Client, what: &str| {
-        match axe(client, &tools.axe_js, what).await {
-            Ok(v) => violations.extend(v),
-            Err(e) => problems.push(format!("{what}: {e}")),
-        }
-        checked += 1;
-    };
-    check(&entity, "task list, 360 px").await;
+        add_user(&server, "dga", "entity", Some("DGA"));
+        add_user(&server, "editor", "editor", None);
+        let driver = Driver::start(&tools);
+        let mut violations = Vec::new();
+        let mut problems = Vec::new();
+        let mut checked = 0;
+        let report = "/admin/reports/AL-3.4%3A2026-Q3";
 
-    // 1. The report, one click from the task list, already set to DGA and 2026-Q3.
-    click(&entity, &format!("a[href=\"{report}\"]")).await;
-    let form = entity.source().await.unwrap();
-    assert!(form.contains("2026-Q3") && form.contains("Digital Government Authority"));
-    check(&entity, "report form, 360 px").await;
-    type_into(
-        &entity,
-        "textarea[name=\"narrative_en\"]",
-        "Consent registry piloted with two ministries.",
-    )
-    .await;
-    click(&entity, "button[name=\"action\"][value=\"submit\"]").await;
-    // 2. The figures it owes for the quarter.
-    let figures = wait_until_not(&entity, "/admin/reports/AL-3.4:2026-Q3").await;
-    assert_eq!(figures, "/admin/tasks/2026-Q3/figures");
-    check(&entity, "figures, 360 px").await;
-    type_into(&entity, "input[name=\"figure:KPI-15:2026-Q3\"]", "1234.5").await;
-    type_into(&entity, "input[name=\"figure:KPI-20:2026-Q3\"]", "7").await;
-    click(&entity, "form.figures button[type=submit]").await;
-    // 3. The confirmation of what was sent.
-    let done = wait_until_not(&entity, &figures).await;
-    assert_eq!(done, "/admin/tasks/2026-Q3/done");
-    let confirmation = entity.source().await.unwrap();
-    assert!(
-        confirmation.contains("1234.5") || confirmation.contains("1,234.5"),
-        "the figure sent is confirmed"
-    );
-    check(&entity, "confirmation, 360 px").await;
+        let profile = tempfile::tempdir().unwrap();
+        let entity = browser(&driver, &tools, profile.path()).await;
+        entity.set_window_size(360, 800).await.unwrap();
+        sign_in(&entity, &server.base, "dga").await;
+        // The entity's home is its task list.
+        let home = entity.current_url().await.unwrap();
+        assert_eq!(
+            home.path(),
+            "/admin/tasks",
+            "an entity user lands on its tasks"
+        );
+        let tasks = entity.source().await.unwrap();
+        assert!(
+            tasks.contains("Digital Government Authority"),
+            "its own tasks"
+        );
+        let mut check = async |client: &Client, what: &str| {
+            match axe(client, &tools.axe_js, what).await {
+                Ok(v) => violations.extend(v),
+                Err(e) => problems.push(format!("{what}: {e}")),
+            }
+            checked += 1;
+        };
+        check(&entity, "task list, 360 px").await;
 
-    // The editor reviews and approves it.
-    let profile = tempfile::tempdir().unwrap();
-    let editor = browser(&driver, &tools, profile.path()).await;
-    sign_in(&editor, &server.base, "editor").await;
-    editor
-        .goto(&format!("{}/admin/reports", server.base))
-        .await
-        .unwrap();
-    check(&editor, "reports to review").await;
-    click(&editor, &format!("a[href=\"{report}\"]")).await;
-    let review = editor.source().await.unwrap();
-    assert!(review.contains("Consent registry piloted with two ministries."));
-    check(&editor, "report under review").await;
-    click(&editor, "button[name=\"action\"][value=\"approve\"]").await;
-    wait_until_not(&editor, "/admin/reports/AL-3.4:2026-Q3").await;
+        // 1. The report, one click from the task list, already set to DGA and 2026-Q3.
+        click(&entity, &format!("a[href=\"{report}\"]")).await;
+        let form = entity.source().await.unwrap();
+        assert!(form.contains("2026-Q3") && form.contains("Digital Government Authority"));
+        check(&entity, "report form, 360 px").await;
+        type_into(
+            &entity,
+            "textarea[name=\"narrative_en\"]",
+            "Consent registry piloted with two ministries.",
+        )
+        .await;
+        click(&entity, "button[name=\"action\"][value=\"submit\"]").await;
+        // 2. The figures it owes for the quarter.
+        let figures = wait_until_not(&entity, "/admin/reports/AL-3.4:2026-Q3").await;
+        assert_eq!(figures, "/admin/tasks/2026-Q3/figures");
+        check(&entity, "figures, 360 px").await;
+        type_into(&entity, "input[name=\"figure:KPI-15:2026-Q3\"]", "1234.5").await;
+        type_into(&entity, "input[name=\"figure:KPI-20:2026-Q3\"]", "7").await;
+        click(&entity, "form.figures button[type=submit]").await;
+        // 3. The confirmation of what was sent.
+        let done = wait_until_not(&entity, &figures).await;
+        assert_eq!(done, "/admin/tasks/2026-Q3/done");
+        let confirmation = entity.source().await.unwrap();
+        assert!(
+            confirmation.contains("1234.5") || confirmation.contains("1,234.5"),
+            "the figure sent is confirmed"
+        );
+        check(&entity, "confirmation, 360 px").await;
 
-    // The entity sees its report accepted.
-    entity
-        .goto(&format!("{}/admin/tasks", server.base))
-        .await
-        .unwrap();
-    let tasks = entity.source().await.unwrap();
-    let row = tasks
-        .split("<tr")
-        .find(|r| r.contains(report))
-        .expect("the report is still listed");
-    assert!(row.contains("Accepted"), "{row}");
-    let _ = entity.close().await;
-    let _ = editor.close().await;
-    assert_accessible(&violations, &problems, checked);
+        // The editor reviews and approves it.
+        let profile = tempfile::tempdir().unwrap();
+        let editor = browser(&driver, &tools, profile.path()).await;
+        sign_in(&editor, &server.base, "editor").await;
+        editor
+            .goto(&format!("{}/admin/reports", server.base))
+            .await
+            .unwrap();
+        check(&editor, "reports to review").await;
+        click(&editor, &format!("a[href=\"{report}\"]")).await;
+        let review = editor.source().await.unwrap();
+        assert!(review.contains("Consent registry piloted with two ministries."));
+        check(&editor, "report under review").await;
+        click(&editor, "button[name=\"action\"][value=\"approve\"]").await;
+        wait_until_not(&editor, "/admin/reports/AL-3.4:2026-Q3").await;
+
+        // The entity sees its report accepted.
+        entity
+            .goto(&format!("{}/admin/tasks", server.base))
+            .await
+            .unwrap();
+        let tasks = entity.source().await.unwrap();
+        let row = tasks
+            .split("<tr")
+            .find(|r| r.contains(report))
+            .expect("the report is still listed");
+        assert!(row.contains("Accepted"), "{row}");
+        let _ = entity.close().await;
+        let _ = editor.close().await;
+        assert_accessible(&violations, &problems, checked);
+    }
 }

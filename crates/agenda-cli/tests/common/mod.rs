@@ -159,7 +159,13 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// One fresh empty database per backend: SQLite, and PostgreSQL when
 /// `AGENDA_TEST_POSTGRES_URL` is set (the test harness says when it is not).
 pub fn databases() -> Vec<Db> {
-    block_on(agenda_store::testing::test_databases())
+    block_on(databases_async())
+}
+
+/// [`databases`], for async tests.
+pub async fn databases_async() -> Vec<Db> {
+    agenda_store::testing::test_databases()
+        .await
         .into_iter()
         .map(|db| Db {
             url: db.url().to_owned(),
