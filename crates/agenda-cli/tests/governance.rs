@@ -322,8 +322,15 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
             let other: &'static str = Box::leak(other_kpi.into_boxed_str());
             assert_eq!(post_obs(Some(token.clone()), other).await, 403, "[{on}]");
             assert_eq!(admin.version().await, before, "[{on}]");
-            let status = post_obs(Some(token.clone()), "KPI-01").await;
-            assert!(status == 201 || status == 409, "[{on}] {status}");
+            // The token's own KPI: accepted by the policy, but the demo already holds a figure
+            // for 2026-Q3 and a write that does not name its version is a conflict, not a
+            // silent replacement.
+            assert_eq!(
+                post_obs(Some(token.clone()), "KPI-01").await,
+                409,
+                "[{on}] an existing figure is not replaced blindly"
+            );
+            assert_eq!(admin.version().await, before, "[{on}]");
             let id = token.split('_').nth(1).unwrap().to_owned();
             let r = who["lead"]
                 .post(&format!("/admin/tokens/{id}/revoke"), &[])
