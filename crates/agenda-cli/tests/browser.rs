@@ -837,18 +837,36 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-/// Waits until the browser has left `path`; returns the path it is on.
+/// Waits until the page holds `text`.
+async fn wait_for_text(client: &Client, text: &str) {
+    let start = Instant::now();
+    while !client.source().await.unwrap_or_default().contains(text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{text} not shown after 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the browser has left `path` (compared with `%3A` read as `:`, as browsers
+/// report either); returns the path it is on.
 async fn wait_until_not(client: &Client, path: &str) -> String {
+    let plain = |p: &str| p.replace("%3A", ":").replace("%3a", ":");
     let start = Instant::now();
     loop {
         let here = client.current_url().await.unwrap();
-        if here.path() != path {
+        if plain(here.path()) != plain(path) {
             return here.path().to_owned();
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "still on {path} after 15 s"
-        );
+        if start.elapsed() > Duration::from_secs(15) {
+            let page = client.source().await.unwrap_or_default();
+            let main = page.split("<main").nth(1).unwrap_or(&page);
+            panic!(
+                "still on {path} after 15 s: {}",
+                &main[..main.len().min(1500)]
+            );
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -938,7 +956,8 @@ async fn an_organisation_reports_its_quarter_and_an_editor_approves_it() {
         assert!(review.contains("Consent registry piloted with two ministries."));
         check(&editor, "report under review").await;
         click(&editor, "button[name=\"action\"][value=\"approve\"]").await;
-        wait_until_not(&editor, "/admin/reports/AL-3.4:2026-Q3").await;
+        // The report's page again, now approved.
+        wait_for_text(&editor, "<strong>Approved</strong>").await;
 
         // The entity sees its report accepted.
         entity
