@@ -568,18 +568,7 @@ async fn the_administration_has_no_accessibility_violations() {
     for db in common::databases_async().await {
         let server = Server::start_on(&db.url, &[]);
 
-        let added = Command::new(BIN)
-            .args(["user", "add", "root", "--role", "admin"])
-            .env("AGENDA_DATABASE_URL", &server.url)
-            .env("AGENDA_PASSWORD", "a long enough password")
-            .env("AGENDA_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(
-            added.status.success(),
-            "{}",
-            String::from_utf8_lossy(&added.stderr)
-        );
+        add_user(&server, "root", "admin", None);
         let driver = Driver::start(&tools);
         let profile = tempfile::tempdir().unwrap();
         let client = browser(&driver, &tools, profile.path()).await;
@@ -591,28 +580,10 @@ async fn the_administration_has_no_accessibility_violations() {
             .unwrap();
         let mut problems = Vec::new();
         let mut violations = axe(&client, &tools.axe_js, "/login").await.unwrap();
-        client
-            .find(Locator::Css("#username"))
-            .await
-            .unwrap()
-            .send_keys("root")
-            .await
-            .unwrap();
-        client
-            .find(Locator::Css("#password"))
-            .await
-            .unwrap()
-            .send_keys("a long enough password")
-            .await
-            .unwrap();
+        type_into(&client, "#username", "root").await;
+        type_into(&client, "#password", "a long enough password").await;
         let admin = client.current_url().await.unwrap().join("/admin").unwrap();
-        client
-            .find(Locator::Css("form.admin button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&client, "form.admin button[type=submit]").await;
         client
             .wait()
             .at_most(Duration::from_secs(15))
