@@ -149,6 +149,21 @@ pub struct Opt {
     pub selected: bool,
 }
 
+/// Every organisation as a choice, "name (code)" in `lang`, in alphabetical order.
+pub fn organisation_options(s: &Snapshot, lang: &str) -> Vec<Opt> {
+    let mut orgs: Vec<Opt> = s
+        .organisations
+        .values()
+        .map(|o| Opt {
+            value: o.code.to_string(),
+            label: format!("{} ({})", o.name.get(lang), o.code),
+            selected: false,
+        })
+        .collect();
+    orgs.sort_by_key(|a| a.label.to_lowercase());
+    orgs
+}
+
 /// A field as the form template shows it.
 #[derive(Debug, Clone)]
 pub struct FieldView {

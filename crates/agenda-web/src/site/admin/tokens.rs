@@ -82,16 +82,7 @@ async fn tokens_page(
             revoked_at: tk.revoked_at.clone(),
         })
         .collect();
-    let mut orgs: Vec<Opt> = s
-        .organisations
-        .values()
-        .map(|o| Opt {
-            value: o.code.to_string(),
-            label: format!("{} ({})", o.name.get(l), o.code),
-            selected: false,
-        })
-        .collect();
-    orgs.sort_by_key(|a| a.label.to_lowercase());
+    let orgs = super::controls::organisation_options(&s, l);
     admin_render(
         status,
         &TokensPage {

@@ -81,16 +81,7 @@ async fn users_page(
             selected: false,
         })
         .collect();
-    let mut orgs: Vec<Opt> = s
-        .organisations
-        .values()
-        .map(|o| Opt {
-            value: o.code.to_string(),
-            label: format!("{} ({})", o.name.get(l), o.code),
-            selected: false,
-        })
-        .collect();
-    orgs.sort_by_key(|a| a.label.to_lowercase());
+    let orgs = super::controls::organisation_options(&s, l);
     admin_render(
         status,
         &UsersPage {
