@@ -213,6 +213,11 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Whether `res` is a [`PageError`] still to be rendered.
+pub fn is_page_error(res: &Response) -> bool {
+    res.extensions().get::<Pending>().is_some()
+}
+
 /// Renders the [`PageError`]s of the handlers inside as the error page in the visitor's
 /// language (the page needs the state and the language, which an error alone does not have).
 pub async fn render_page_errors(

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use agenda_store::accounts::same_secret;
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 pub use crate::site::Lang;
@@ -15,6 +17,21 @@ pub use crate::site::admin::auth::{ApiCaller, SignedIn};
 
 use crate::AppState;
 use crate::error::PageError;
+
+/// The query of a page, such as a list's filters. One that cannot be read is answered with the
+/// bad-filter page in the visitor's language before the handler runs.
+pub struct PageQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(q)| PageQuery(q))
+            .map_err(|_| PageError::new(StatusCode::BAD_REQUEST, "error-bad-filter"))
+    }
+}
 
 /// The fields of a form, by name (the last of repeated names wins).
 pub type Fields = BTreeMap<String, String>;

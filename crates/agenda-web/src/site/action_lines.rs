@@ -3,7 +3,7 @@
 use agenda_core::progress::{action_line_progress, agenda_progress};
 use agenda_core::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,10 +12,10 @@ use super::i18n::t;
 use super::lang::Lang;
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
 use super::views::{
-    Chrome, LocalText, Opt, OrgLink, bad_value, error_page, not_found, opts, org_name, public,
-    render,
+    Chrome, LocalText, Opt, OrgLink, bad_value, not_found, opts, org_name, public, render,
 };
 use crate::AppState;
+use crate::extract::PageQuery;
 
 /// A pillar with its action lines.
 pub struct PillarView {
@@ -95,18 +95,10 @@ pub struct ActionLinesPage {
 pub async fn action_lines(
     State(state): State<AppState>,
     lang: Lang,
-    q: Result<Query<AlFilter>, axum::extract::rejection::QueryRejection>,
+    PageQuery(f): PageQuery<AlFilter>,
 ) -> Response {
     let s = public(&state);
     let today = state.today();
-    let Ok(Query(f)) = q else {
-        return error_page(
-            &state,
-            lang,
-            StatusCode::BAD_REQUEST,
-            t(lang.0, "error-bad-filter"),
-        );
-    };
     let f = AlFilter {
         pillar: f.pillar.filter(|v| !v.is_empty()),
         status: f.status.filter(|v| !v.is_empty()),

@@ -4,7 +4,7 @@
 
 use agenda_core::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,10 +12,11 @@ use serde::Deserialize;
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::views::{
-    Chrome, JsonLd, LocalText, Opt, OrgLink, bad_value, error_page, fmt_num, not_found, opts,
-    org_name, public, render,
+    Chrome, JsonLd, LocalText, Opt, OrgLink, bad_value, fmt_num, not_found, opts, org_name, public,
+    render,
 };
 use crate::AppState;
+use crate::extract::PageQuery;
 
 pub(super) fn maturity_label(lang: &str, m: Maturity) -> String {
     t(lang, &format!("maturity-{}", m.level()))
@@ -86,17 +87,9 @@ pub struct ServicesPage {
 pub async fn services(
     State(state): State<AppState>,
     lang: Lang,
-    q: Result<Query<ServiceFilter>, axum::extract::rejection::QueryRejection>,
+    PageQuery(f): PageQuery<ServiceFilter>,
 ) -> Response {
     let s = public(&state);
-    let Ok(Query(f)) = q else {
-        return error_page(
-            &state,
-            lang,
-            StatusCode::BAD_REQUEST,
-            t(lang.0, "error-bad-filter"),
-        );
-    };
     let f = ServiceFilter {
         life_event: f.life_event.filter(|v| !v.is_empty()),
         owner: f.owner.filter(|v| !v.is_empty()),

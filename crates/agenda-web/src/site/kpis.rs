@@ -3,7 +3,7 @@
 use agenda_core::kpi_status::{KpiAssessment, KpiStatus, assess, expected_at};
 use agenda_core::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -14,11 +14,11 @@ use super::lang::Lang;
 use super::rows::{KpiRow, kpi_row};
 use super::svg::SvgImage;
 use super::views::{
-    Chrome, LocalText, Opt, OrgLink, bad_value, error_page, not_found, opts, org_name, public,
-    render,
+    Chrome, LocalText, Opt, OrgLink, bad_value, not_found, opts, org_name, public, render,
 };
 use super::{charts, downloads};
 use crate::AppState;
+use crate::extract::PageQuery;
 
 /// KPI list filters.
 #[derive(Debug, Default, Deserialize)]
@@ -39,18 +39,10 @@ pub struct KpisPage {
 pub async fn kpis(
     State(state): State<AppState>,
     lang: Lang,
-    q: Result<Query<KpiFilter>, axum::extract::rejection::QueryRejection>,
+    PageQuery(f): PageQuery<KpiFilter>,
 ) -> Response {
     let s = public(&state);
     let today = state.today();
-    let Ok(Query(f)) = q else {
-        return error_page(
-            &state,
-            lang,
-            StatusCode::BAD_REQUEST,
-            t(lang.0, "error-bad-filter"),
-        );
-    };
     let chosen = f.status.filter(|v| !v.is_empty());
     let status = match &chosen {
         Some(v) => match KpiStatus::ALL.iter().find(|st| st.as_str() == v) {

@@ -167,7 +167,10 @@ pub async fn cache_pages(
         }
     }
     let res = next.run(req).await;
-    if !matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND) {
+    // A page error is rendered further out, in the visitor's language: not kept here bodiless.
+    if !matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND)
+        || crate::error::is_page_error(&res)
+    {
         return res;
     }
     let (parts, body) = res.into_parts();
