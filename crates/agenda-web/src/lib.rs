@@ -17,6 +17,8 @@ mod route_guard_tests;
 mod server;
 pub mod site;
 #[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod translation_tests;

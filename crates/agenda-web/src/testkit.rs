@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use agenda_core::{Code, Role};
+use agenda_core::{Code, Kind, Role, Snapshot};
 use agenda_store::NewAccount;
 use agenda_store::testing::TestDb;
 use axum::body::Body;
@@ -52,6 +52,13 @@ impl Client {
 impl TestApp {
     /// The demo country imported into `db`, served with the default settings.
     pub async fn demo(db: TestDb) -> Self {
+        let mut settings = WebSettings::new("Demo Republic");
+        settings.secure_cookies = false;
+        Self::demo_with(db, settings).await
+    }
+
+    /// The demo country imported into `db`, served with `settings`.
+    pub async fn demo_with(db: TestDb, settings: WebSettings) -> Self {
         let sdg = Arc::new(agenda_io::embedded::sdg().expect("embedded SDG framework"));
         let store = agenda_store::Store::open(db.url(), sdg)
             .await
@@ -65,8 +72,6 @@ impl TestApp {
             .apply("demo", plan.changes)
             .await
             .expect("demo applied");
-        let mut settings = WebSettings::new("Demo Republic");
-        settings.secure_cookies = false;
         Self {
             state: AppState::new(store, settings),
             _db: db,
@@ -177,4 +182,103 @@ impl TestApp {
         self.send(req.body(Body::from(body)).expect("request"))
             .await
     }
+}
+
+/// The first key of `kind` in the snapshot, if the demo has one.
+pub fn first(s: &Snapshot, kind: Kind) -> Option<String> {
+    s.entities(kind).next().map(|e| e.key())
+}
+
+/// One path of every public page type, codes taken from the demo country.
+pub fn public_paths(s: &Snapshot) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/",
+        "/pillars",
+        "/action-lines",
+        "/kpis",
+        "/organisations",
+        "/sdgs",
+        "/roadmap",
+        "/services",
+        "/analysis/once-only",
+        "/analysis/roadmap",
+        "/analysis/priorities",
+        "/analysis/standard",
+        "/analysis/freshness",
+        "/regulatory-plan",
+        "/consultations",
+        "/acknowledgements",
+        "/versions",
+        "/versions/compare",
+        "/versions/1.0/current",
+        "/open-data",
+        "/subscribe",
+        "/search?q=passport",
+        "/search?q=zzzz-nothing",
+        "/chat",
+        "/feed.atom",
+        "/login",
+        // Error pages.
+        "/no-such-page",
+        "/kpis/NO-SUCH-KPI",
+        "/services/NO-SUCH-SERVICE",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let each = [
+        (Kind::ActionLine, "/action-lines/"),
+        (Kind::Kpi, "/kpis/"),
+        (Kind::Organisation, "/organisations/"),
+        (Kind::Service, "/services/"),
+        (Kind::LifeEvent, "/life-events/"),
+        (Kind::BuildingBlock, "/building-blocks/"),
+    ];
+    for (kind, prefix) in each {
+        let key = first(s, kind).unwrap_or_else(|| panic!("the demo has a {}", kind.as_str()));
+        paths.push(format!("{prefix}{key}"));
+    }
+    paths.push("/sdgs/1".to_owned());
+    if let Some(c) = s.consultations.keys().next() {
+        paths.push(format!("/consultations/{c}"));
+    }
+    // The change history of one record of every kind.
+    for kind in Kind::ALL {
+        if let Some(key) = first(s, *kind) {
+            paths.push(format!("/history/{}/{key}", kind.collection()));
+        }
+    }
+    paths
+}
+
+/// One path of every administration page type.
+pub fn admin_paths(s: &Snapshot) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/admin",
+        "/admin/reports",
+        "/admin/dashboard",
+        "/admin/consultations",
+        "/admin/versions",
+        "/admin/feedback",
+        "/admin/tokens",
+        "/admin/users",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for kind in Kind::ALL {
+        let collection = kind.collection();
+        paths.push(format!("/admin/data/{collection}"));
+        paths.push(format!("/admin/data/{collection}/new"));
+        if let Some(key) = first(s, *kind) {
+            paths.push(format!("/admin/data/{collection}/{key}"));
+        }
+    }
+    if let Some(r) = s.progress_reports.keys().next() {
+        paths.push(format!("/admin/reports/{r}"));
+    }
+    if let Some(c) = s.consultations.keys().next() {
+        paths.push(format!("/admin/consultations/{c}"));
+    }
+    paths
 }

@@ -1,111 +1,12 @@
 //! No interface string reaches a person as a raw key: every page type, in every language,
 //! signed out and signed in, and every kind of record and change the pages name.
 
-use agenda_core::{Kind, Role, Snapshot};
+use agenda_core::{Kind, Role};
 use agenda_store::AuditAction;
 use axum::http::StatusCode;
 
 use crate::site::i18n::{LANGS, missing_keys, t_opt};
-use crate::testkit::TestApp;
-
-/// The first key of `kind` in the snapshot, if the demo has one.
-fn first(s: &Snapshot, kind: Kind) -> Option<String> {
-    s.entities(kind).next().map(|e| e.key())
-}
-
-/// One path of every public page type, codes taken from the demo country.
-fn public_paths(s: &Snapshot) -> Vec<String> {
-    let mut paths: Vec<String> = [
-        "/",
-        "/pillars",
-        "/action-lines",
-        "/kpis",
-        "/organisations",
-        "/sdgs",
-        "/roadmap",
-        "/services",
-        "/analysis/once-only",
-        "/analysis/roadmap",
-        "/analysis/priorities",
-        "/analysis/standard",
-        "/analysis/freshness",
-        "/regulatory-plan",
-        "/consultations",
-        "/acknowledgements",
-        "/versions",
-        "/versions/compare",
-        "/versions/1.0/current",
-        "/open-data",
-        "/subscribe",
-        "/search?q=passport",
-        "/search?q=zzzz-nothing",
-        "/chat",
-        "/feed.atom",
-        "/login",
-        // Error pages.
-        "/no-such-page",
-        "/kpis/NO-SUCH-KPI",
-        "/services/NO-SUCH-SERVICE",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    let each = [
-        (Kind::ActionLine, "/action-lines/"),
-        (Kind::Kpi, "/kpis/"),
-        (Kind::Organisation, "/organisations/"),
-        (Kind::Service, "/services/"),
-        (Kind::LifeEvent, "/life-events/"),
-        (Kind::BuildingBlock, "/building-blocks/"),
-    ];
-    for (kind, prefix) in each {
-        let key = first(s, kind).unwrap_or_else(|| panic!("the demo has a {}", kind.as_str()));
-        paths.push(format!("{prefix}{key}"));
-    }
-    paths.push("/sdgs/1".to_owned());
-    if let Some(c) = s.consultations.keys().next() {
-        paths.push(format!("/consultations/{c}"));
-    }
-    // The change history of one record of every kind.
-    for kind in Kind::ALL {
-        if let Some(key) = first(s, *kind) {
-            paths.push(format!("/history/{}/{key}", kind.collection()));
-        }
-    }
-    paths
-}
-
-/// One path of every administration page type.
-fn admin_paths(s: &Snapshot) -> Vec<String> {
-    let mut paths: Vec<String> = [
-        "/admin",
-        "/admin/reports",
-        "/admin/dashboard",
-        "/admin/consultations",
-        "/admin/versions",
-        "/admin/feedback",
-        "/admin/tokens",
-        "/admin/users",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for kind in Kind::ALL {
-        let collection = kind.collection();
-        paths.push(format!("/admin/data/{collection}"));
-        paths.push(format!("/admin/data/{collection}/new"));
-        if let Some(key) = first(s, *kind) {
-            paths.push(format!("/admin/data/{collection}/{key}"));
-        }
-    }
-    if let Some(r) = s.progress_reports.keys().next() {
-        paths.push(format!("/admin/reports/{r}"));
-    }
-    if let Some(c) = s.consultations.keys().next() {
-        paths.push(format!("/admin/consultations/{c}"));
-    }
-    paths
-}
+use crate::testkit::{TestApp, admin_paths, first, public_paths};
 
 /// The language prefix of `lang`'s pages.
 fn prefix(lang: &str) -> String {
