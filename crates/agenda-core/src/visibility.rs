@@ -3,7 +3,7 @@
 //! moderators keeps only the moderators' reason: its words and its author's name are withheld.
 
 use crate::model::{ObservationStatus, ReportStatus};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Kind, Snapshot};
 
 /// Whether an observation in this state is public.
 pub fn observation_is_public(status: ObservationStatus) -> bool {
@@ -13,6 +13,27 @@ pub fn observation_is_public(status: ObservationStatus) -> bool {
 /// Whether a progress report in this state is public.
 pub fn report_is_public(status: ReportStatus) -> bool {
     matches!(status, ReportStatus::Approved | ReportStatus::Published)
+}
+
+/// Whether a record of `kind` in the state named `status` (as stored: `"validated"`) is public.
+/// Kinds without a publication state always are; an observation or report whose state cannot
+/// be read is not.
+pub fn status_is_public(kind: Kind, status: &str) -> bool {
+    match kind {
+        Kind::Observation => ObservationStatus::parse(status).is_ok_and(observation_is_public),
+        Kind::ProgressReport => ReportStatus::parse(status).is_ok_and(report_is_public),
+        _ => true,
+    }
+}
+
+/// Whether a stored state of a record of `kind` (its JSON body, as the audit trail keeps it)
+/// is one the public may see: the same rule as [`public_view`], read from the body's `status`.
+pub fn stored_state_is_public(kind: Kind, json: &str) -> bool {
+    let status = serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    status_is_public(kind, &status)
 }
 
 /// The snapshot as the public sees it.
@@ -62,6 +83,33 @@ mod tests {
         assert!(report_is_public(ReportStatus::Published));
         assert!(!report_is_public(ReportStatus::Returned));
         assert!(!report_is_public(ReportStatus::Draft));
+    }
+
+    #[test]
+    fn a_stored_state_is_public_by_the_same_rule() {
+        assert!(status_is_public(Kind::Observation, "validated"));
+        assert!(!status_is_public(Kind::Observation, "submitted"));
+        assert!(status_is_public(Kind::ProgressReport, "approved"));
+        assert!(status_is_public(Kind::ProgressReport, "published"));
+        assert!(!status_is_public(Kind::ProgressReport, "returned"));
+        assert!(!status_is_public(Kind::ProgressReport, "nonsense"));
+        // Kinds without a publication state are always public.
+        assert!(status_is_public(Kind::Pillar, ""));
+
+        assert!(stored_state_is_public(
+            Kind::Observation,
+            r#"{"code":"O-1","status":"validated"}"#
+        ));
+        assert!(!stored_state_is_public(
+            Kind::Observation,
+            r#"{"code":"O-1","status":"draft"}"#
+        ));
+        assert!(!stored_state_is_public(
+            Kind::ProgressReport,
+            r#"{"code":"R-1"}"#
+        ));
+        assert!(!stored_state_is_public(Kind::ProgressReport, "not json"));
+        assert!(stored_state_is_public(Kind::Kpi, r#"{"code":"KPI-01"}"#));
     }
 
     #[test]

@@ -7,10 +7,9 @@
 //! call it from the start of the chain, the digests from where each subscriber was last told.
 
 use agenda_core::model::{
-    ActionLine, LegalInstrument, Milestone, MilestoneStatus, Observation, ObservationStatus,
-    ProgressReport,
+    ActionLine, LegalInstrument, Milestone, MilestoneStatus, Observation, ProgressReport,
 };
-use agenda_core::visibility::report_is_public;
+use agenda_core::visibility::{observation_is_public, report_is_public};
 use agenda_core::{Kind, Snapshot, Text};
 use agenda_store::{AuditRecord, Store, StoreError};
 
@@ -245,10 +244,10 @@ pub fn classify(r: &AuditRecord, s: &Snapshot) -> Option<Event> {
         }
         Kind::Observation => {
             let after: Observation = parse(&r.after)?;
-            let before = parse::<Observation>(&r.before)
-                .filter(|b| b.status == ObservationStatus::Validated);
+            let before =
+                parse::<Observation>(&r.before).filter(|b| observation_is_public(b.status));
             let new = before.is_none_or(|b| b.value != after.value);
-            (after.status == ObservationStatus::Validated
+            (observation_is_public(after.status)
                 && after.disaggregation.is_none()
                 && new
                 && s.observations.contains_key(&r.code))

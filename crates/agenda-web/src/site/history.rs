@@ -29,20 +29,10 @@ struct HistoryRow {
     fields: Vec<String>,
 }
 
-/// Whether an audited state of a record (its JSON) is one the public may see.
+/// Whether an audited state of a record (its JSON; none before a creation or after a removal)
+/// is one the public may see.
 fn publicly_visible(kind: Kind, json: Option<&str>) -> bool {
-    let Some(json) = json else { return true };
-    let status = || {
-        serde_json::from_str::<serde_json::Value>(json)
-            .ok()
-            .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_owned))
-            .unwrap_or_default()
-    };
-    match kind {
-        Kind::Observation => status() == "validated",
-        Kind::ProgressReport => matches!(status().as_str(), "approved" | "published"),
-        _ => true,
-    }
+    json.is_none_or(|j| agenda_core::visibility::stored_state_is_public(kind, j))
 }
 
 /// Top-level fields whose values differ between two JSON bodies.
