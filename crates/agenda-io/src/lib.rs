@@ -11,6 +11,7 @@ pub mod embedded;
 pub mod generate;
 pub mod govstack;
 pub mod native;
+pub mod opensdg;
 pub mod table;
 pub mod versions;
 
@@ -323,6 +324,28 @@ pub fn export_csv(s: &Snapshot, dir: &Path) -> std::io::Result<Vec<OutTable>> {
 /// Writes the snapshot as one XLSX workbook, one sheet per table.
 pub fn export_xlsx(s: &Snapshot, path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
     table::write_workbook(&native::write_tables(s), path)
+}
+
+/// Writes the same workbook as [`export_xlsx`] to any writer (a response body, a buffer).
+pub fn export_xlsx_to(
+    s: &Snapshot,
+    out: impl std::io::Write + Send,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    table::write_workbook_to(&native::write_tables(s), out)
+}
+
+/// Every table of the snapshot in the native CSV format, one file `<table>.csv` each, as the
+/// bytes of a zip archive.
+pub fn export_csv_zip(s: &Snapshot) -> Result<Vec<u8>, zip::result::ZipError> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for t in native::write_tables(s) {
+        zip.start_file(format!("{}.csv", t.name), opts)?;
+        zip.write_all(&t.to_csv())?;
+    }
+    Ok(zip.finish()?.into_inner())
 }
 
 /// Applies planned changes to a snapshot in memory (for tools and tests without a database).

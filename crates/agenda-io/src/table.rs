@@ -239,8 +239,21 @@ impl OutTable {
     }
 }
 
-/// Writes tables as the sheets of one workbook.
+/// Writes tables as the sheets of one workbook file.
 pub fn write_workbook(tables: &[OutTable], path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    workbook(tables)?.save(path)
+}
+
+/// Writes tables as the sheets of one workbook, to any writer.
+pub fn write_workbook_to(
+    tables: &[OutTable],
+    out: impl std::io::Write + Send,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    workbook(tables)?.save_to_writer(out)
+}
+
+/// Tables as the sheets of one workbook, header rows bold and frozen.
+fn workbook(tables: &[OutTable]) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for t in tables {
@@ -265,7 +278,7 @@ pub fn write_workbook(tables: &[OutTable], path: &Path) -> Result<(), rust_xlsxw
         }
         ws.set_freeze_panes(1, 0)?;
     }
-    wb.save(path)
+    Ok(wb)
 }
 
 #[cfg(test)]

@@ -77,6 +77,43 @@ fn csv_export_is_stable_across_a_round_trip() {
 }
 
 #[test]
+fn a_workbook_written_to_a_buffer_reads_back_as_the_same_data() {
+    let s = demo();
+    let mut bytes = Vec::new();
+    export_xlsx_to(&s, &mut bytes).unwrap();
+    assert!(
+        bytes.starts_with(b"PK"),
+        "an XLSX workbook is a zip archive"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let back = apply_in_memory(&empty(), &plan_import(&empty(), &tables_of(&path)).unwrap());
+    let csv = |s: &Snapshot| -> Vec<Vec<u8>> {
+        native::write_tables(s)
+            .iter()
+            .map(OutTable::to_csv)
+            .collect()
+    };
+    assert_eq!(csv(&s), csv(&back));
+}
+
+#[test]
+fn the_csv_zip_holds_every_table_as_its_native_csv() {
+    use std::io::Read as _;
+    let s = demo();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(export_csv_zip(&s).unwrap())).unwrap();
+    let tables = native::write_tables(&s);
+    assert_eq!(zip.len(), tables.len());
+    for t in &tables {
+        let mut f = zip.by_name(&format!("{}.csv", t.name)).unwrap();
+        let mut body = Vec::new();
+        f.read_to_end(&mut body).unwrap();
+        assert_eq!(body, t.to_csv(), "{}", t.name);
+    }
+}
+
+#[test]
 fn a_workbook_reads_back_as_the_same_data() {
     let s = demo();
     let dir = tempfile::tempdir().unwrap();

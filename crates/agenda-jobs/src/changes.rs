@@ -137,6 +137,14 @@ impl Scope {
             other => format!("/feed.atom?scope={}", other.key()),
         }
     }
+
+    /// Its Atom feed's permanent identifier (`urn:agenda:feed`, `urn:agenda:feed:kpi:KPI-01`).
+    pub fn feed_id(&self) -> String {
+        match self {
+            Scope::Agenda => "urn:agenda:feed".to_owned(),
+            other => format!("urn:agenda:feed:{}", other.key()),
+        }
+    }
 }
 
 /// A change worth telling.
@@ -419,4 +427,19 @@ pub async fn changes(
         }
     }
     Ok((out, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+
+    #[test]
+    fn a_scope_names_its_feed_and_the_feeds_permanent_id() {
+        let kpi = Scope::parse("kpi:KPI-01").unwrap();
+        assert_eq!(kpi.feed(), "/feed.atom?scope=kpi:KPI-01");
+        assert_eq!(kpi.feed_id(), "urn:agenda:feed:kpi:KPI-01");
+        let all = Scope::parse("agenda").unwrap();
+        assert_eq!(all.feed(), "/feed.atom");
+        assert_eq!(all.feed_id(), "urn:agenda:feed");
+    }
 }

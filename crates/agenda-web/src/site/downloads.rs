@@ -1,9 +1,9 @@
 //! Open data: each KPI as CSV in Open SDG's layout, the whole public agenda as a zip of CSV
-//! files, an XLSX workbook and JSON, the Atom feed, and the SDG colours as CSS.
+//! files, an XLSX workbook and JSON, the Atom feed, and the SDG colours as CSS. The formats are
+//! written by `agenda-io` and the feed's changes found by `agenda-jobs`; this module answers
+//! them over HTTP.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use agenda_core::{Kind, Kpi, Snapshot};
 use askama::Template;
@@ -33,63 +33,22 @@ fn failed(e: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
 }
 
-/// One KPI's public observations in Open SDG's CSV layout: `Year`, one column per
-/// disaggregation dimension (empty for the total), `Value`. `Year` holds the period.
+/// One KPI's public observations as an Open SDG CSV download (`<code>.csv`); `s` is the
+/// public view.
 pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Response {
-    let obs: Vec<_> = s.observations_of(k.code.as_str()).collect();
-    let dims: BTreeSet<&str> = obs
-        .iter()
-        .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimension.as_str()))
-        .collect();
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let header: Vec<&str> = std::iter::once("Year")
-        .chain(dims.iter().copied())
-        .chain(std::iter::once("Value"))
-        .collect();
-    let mut rows = vec![header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
-    for o in &obs {
-        let mut row = vec![o.period.to_string()];
-        for d in &dims {
-            row.push(
-                o.disaggregation
-                    .as_ref()
-                    .filter(|x| x.dimension == *d)
-                    .map(|x| x.value.clone())
-                    .unwrap_or_default(),
-            );
-        }
-        row.push(format!("{}", o.value));
-        rows.push(row);
-    }
-    for r in rows {
-        if let Err(e) = w.write_record(&r) {
-            return failed(e);
-        }
-    }
-    match w.into_inner() {
-        Ok(body) => attachment("text/csv; charset=utf-8", &format!("{}.csv", k.code), body),
-        Err(e) => failed(e),
-    }
+    attachment(
+        "text/csv; charset=utf-8",
+        &format!("{}.csv", k.code),
+        agenda_io::opensdg::kpi_csv(s, k),
+    )
 }
 
 /// `GET /open-data/agenda.zip`: every public table in the native CSV format.
 pub async fn csv_zip(State(state): State<AppState>) -> Response {
     let s = state.public_snapshot();
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for t in agenda_io::native::write_tables(&s) {
-        if let Err(e) = zip.start_file(format!("{}.csv", t.name), opts) {
-            return failed(e);
-        }
-        if let Err(e) = zip.write_all(&t.to_csv()) {
-            return failed(e);
-        }
-    }
-    match zip.finish() {
-        Ok(c) => attachment("application/zip", "agenda.zip", c.into_inner()),
+    match tokio::task::spawn_blocking(move || agenda_io::export_csv_zip(&s)).await {
+        Ok(Ok(body)) => attachment("application/zip", "agenda.zip", body),
+        Ok(Err(e)) => failed(e),
         Err(e) => failed(e),
     }
 }
@@ -98,14 +57,8 @@ pub async fn csv_zip(State(state): State<AppState>) -> Response {
 pub async fn xlsx(State(state): State<AppState>) -> Response {
     let s = state.public_snapshot();
     let result = tokio::task::spawn_blocking(move || {
-        let dir =
-            std::env::temp_dir().join(format!("agenda-xlsx-{}-{}", std::process::id(), s.version));
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let path = dir.join("agenda.xlsx");
-        agenda_io::export_xlsx(&s, &path).map_err(|e| e.to_string())?;
-        let bytes = std::fs::read(&path).map_err(|e| e.to_string());
-        let _ = std::fs::remove_dir_all(&dir);
-        bytes
+        let mut body = Vec::new();
+        agenda_io::export_xlsx_to(&s, &mut body).map(|()| body)
     })
     .await;
     match result {
@@ -204,13 +157,9 @@ pub async fn atom(
         .first()
         .map(|e| e.at.clone())
         .unwrap_or_else(|| format!("{}T00:00:00Z", state.today()));
-    let id = match scope {
-        Scope::Agenda => "urn:agenda:feed".to_owned(),
-        _ => format!("urn:agenda:feed:{}", scope.key()),
-    };
     let feed = AtomFeed {
         title,
-        id,
+        id: scope.feed_id(),
         updated,
         self_href: scope.feed(),
         page_href: format!("{}{}", lang.prefix(), scope.page()),
