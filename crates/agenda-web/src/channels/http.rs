@@ -64,8 +64,14 @@ pub struct VoiceForm {
     pub q: Option<String>,
 }
 
-fn xml_response(body: String, content_type: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+fn xml_response(body: Result<String, askama::Error>, content_type: &'static str) -> Response {
+    match body {
+        Ok(body) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "voice answer failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
 }
 
 /// `POST /channels/voice?lang=`: TwiML.

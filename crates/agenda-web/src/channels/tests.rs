@@ -112,13 +112,59 @@ fn parse(xml: &str) -> roxmltree::Document<'_> {
 }
 
 #[test]
+fn a_service_title_with_xml_characters_is_spoken_escaped() {
+    let mut s = demo();
+    let finder = Finder::build(&s);
+    let found = super::find_services(&finder, &s, "renew my passport", "en", 3);
+    let mut svc = found.first().copied().unwrap().clone();
+    let title = "Passport & <visa> \"renewal\"";
+    svc.title = agenda_core::Text::en(title).unwrap();
+    s.upsert(svc.into());
+    let finder = Finder::build(&s);
+    let country = "Trinidad & <Tobago>";
+
+    let twiml = voice::twiml(&s, &finder, "en", country, Some("renew my passport")).unwrap();
+    // Written escaped (as character references), read back as said.
+    assert!(
+        !twiml.contains("<visa>") && !twiml.contains("Passport & "),
+        "{twiml}"
+    );
+    let doc = parse(&twiml);
+    let said = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("Say"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(said.contains(title), "{said}");
+
+    let welcome = voice::twiml(&s, &finder, "en", country, None).unwrap();
+    let doc = parse(&welcome);
+    let prompt = doc
+        .descendants()
+        .find(|n| n.has_tag_name("Say"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(prompt.contains(country), "{prompt}");
+
+    let vxml = voice::vxml(&s, &finder, "en", country, Some("renew my passport")).unwrap();
+    let doc = parse(&vxml);
+    let answer = doc
+        .descendants()
+        .find(|n| n.has_tag_name("block"))
+        .and_then(|b| b.descendants().find_map(|n| n.text()))
+        .unwrap_or_default();
+    assert!(answer.contains(title), "{answer}");
+}
+
+#[test]
 fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
     let s = demo();
     let finder = Finder::build(&s);
     for (lang, _, _, question, word) in LANGS {
         let speech = voice::speech_lang(lang);
         // The call starts with a spoken prompt that gathers speech.
-        let first = voice::twiml(&s, &finder, lang, "Demo Republic", None);
+        let first = voice::twiml(&s, &finder, lang, "Demo Republic", None).unwrap();
         let doc = parse(&first);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "Response");
@@ -139,7 +185,7 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // Given what the caller said: the best service, how to get it, and a follow-up.
-        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", Some(question));
+        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", Some(question)).unwrap();
         let doc = parse(&turn);
         let root = doc.root_element();
         let said = root
@@ -155,7 +201,7 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // The same dialogue as VoiceXML.
-        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", Some(question));
+        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", Some(question)).unwrap();
         let doc = parse(&vxml);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "vxml");

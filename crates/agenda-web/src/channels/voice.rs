@@ -5,25 +5,10 @@
 
 use agenda_core::Snapshot;
 use agenda_search::Finder;
+use askama::Template;
 
 use super::{brief, find_services};
 use crate::site::{t, t_args};
-
-/// Escapes text for XML content and attribute values.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The speech language tag of a channel language.
 pub fn speech_lang(lang: &str) -> &'static str {
@@ -70,6 +55,47 @@ pub fn reply(
     text
 }
 
+/// One turn of the call as TwiML, escaped by its template (askama's escaper covers the five
+/// characters XML reserves).
+#[derive(Template)]
+#[template(path = "voice/twiml.xml", escape = "html")]
+struct Twiml<'a> {
+    voice_lang: &'a str,
+    /// The answer to what the caller said, if they said something.
+    said: Option<String>,
+    action: String,
+    prompt: String,
+    bye: String,
+}
+
+/// One turn of the call as VoiceXML 2.1.
+#[derive(Template)]
+#[template(path = "voice/vxml.xml", escape = "html")]
+struct Vxml<'a> {
+    voice_lang: &'a str,
+    said: Option<String>,
+    action: String,
+    prompt: String,
+    bye: String,
+}
+
+/// What one turn says: the answer to the caller's words (none at the start of the call) and
+/// the prompt that gathers the next words.
+fn turn(
+    s: &Snapshot,
+    finder: &Finder,
+    lang: &str,
+    country: &str,
+    speech: Option<&str>,
+) -> (Option<String>, String) {
+    let said = reply(s, finder, lang, country, speech);
+    match speech.map(str::trim).filter(|q| !q.is_empty()) {
+        // The welcome is the first prompt.
+        None => (None, said),
+        Some(_) => (Some(said), t(lang, "voice-again")),
+    }
+}
+
 /// The TwiML document for one turn of the call.
 pub fn twiml(
     s: &Snapshot,
@@ -77,47 +103,34 @@ pub fn twiml(
     lang: &str,
     country: &str,
     speech: Option<&str>,
-) -> String {
-    let voice_lang = speech_lang(lang);
-    let said = reply(s, finder, lang, country, speech);
-    let action = format!("/channels/voice?lang={lang}");
-    let (first, prompt) = match speech.map(str::trim).filter(|q| !q.is_empty()) {
-        None => (String::new(), said),
-        Some(_) => (
-            format!(r#"<Say language="{voice_lang}">{}</Say>"#, xml(&said)),
-            t(lang, "voice-again"),
-        ),
-    };
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<Response>{first}<Gather input="speech" language="{voice_lang}" action="{action}" method="POST" speechTimeout="auto"><Say language="{voice_lang}">{prompt}</Say></Gather><Say language="{voice_lang}">{bye}</Say></Response>
-"#,
-        action = xml(&action),
-        prompt = xml(&prompt),
-        bye = xml(&t(lang, "voice-goodbye")),
-    )
+) -> Result<String, askama::Error> {
+    let (said, prompt) = turn(s, finder, lang, country, speech);
+    Twiml {
+        voice_lang: speech_lang(lang),
+        said,
+        action: format!("/channels/voice?lang={lang}"),
+        prompt,
+        bye: t(lang, "voice-goodbye"),
+    }
+    .render()
 }
 
 /// The VoiceXML document for one turn: the answer to `q` (if any), then a field that asks
 /// again and submits the caller's words back here.
-pub fn vxml(s: &Snapshot, finder: &Finder, lang: &str, country: &str, q: Option<&str>) -> String {
-    let voice_lang = speech_lang(lang);
-    let said = reply(s, finder, lang, country, q);
-    let (answer, prompt) = match q.map(str::trim).filter(|x| !x.is_empty()) {
-        None => (String::new(), said),
-        Some(_) => (
-            format!("<block><prompt>{}</prompt></block>", xml(&said)),
-            t(lang, "voice-again"),
-        ),
-    };
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml" xml:lang="{voice_lang}">
-<form id="ask">{answer}<field name="q"><grammar mode="voice" src="builtin:dictation"/><prompt>{prompt}</prompt><noinput><prompt>{bye}</prompt><exit/></noinput></field>
-<filled><submit next="/channels/voice.vxml?lang={lang}" namelist="q" method="post"/></filled></form>
-</vxml>
-"#,
-        prompt = xml(&prompt),
-        bye = xml(&t(lang, "voice-goodbye")),
-    )
+pub fn vxml(
+    s: &Snapshot,
+    finder: &Finder,
+    lang: &str,
+    country: &str,
+    q: Option<&str>,
+) -> Result<String, askama::Error> {
+    let (said, prompt) = turn(s, finder, lang, country, q);
+    Vxml {
+        voice_lang: speech_lang(lang),
+        said,
+        action: format!("/channels/voice.vxml?lang={lang}"),
+        prompt,
+        bye: t(lang, "voice-goodbye"),
+    }
+    .render()
 }
