@@ -13,17 +13,15 @@ use agenda_core::catalogue::reuse::{self, BlockUse, WaitingService};
 use agenda_core::catalogue::roadmap::{self, Conflict, SlipMove};
 use agenda_core::catalogue::standard::{self, CriterionCoverage, ServiceCoverage};
 use agenda_core::{Date, Snapshot};
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::ListParams;
+use crate::api_list::{ListParams, Q};
 use crate::error::{ApiError, ErrorEnvelope};
 
 /// Largest slip, in days either way, a client may ask about (a hundred years).
@@ -34,27 +32,13 @@ pub const MAX_MONTHS: u32 = 1_200;
 /// Largest prioritisation weight the API takes.
 pub const MAX_WEIGHT: f64 = 1_000_000.0;
 
-/// A query string parsed into `T`, with a bad one answered by the JSON error envelope.
-pub struct Q<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(q)| Q(q))
-            .map_err(|e| ApiError::bad_request(e.body_text()))
-    }
-}
-
 /// Paging of an analysis list (the same as every list of the API).
-pub type PageMeta = crate::api::ListMeta;
+pub type PageMeta = crate::api_list::ListMeta;
 
 /// The page `q` asks for of `items`.
 fn page<T>(items: Vec<T>, q: &ListParams) -> Result<(Vec<T>, PageMeta), ApiError> {
     let total = items.len();
-    crate::api::page_of(items.into_iter(), total, q)
+    crate::api_list::page_of(items.into_iter(), total, q)
 }
 
 fn snapshot(st: &AppState) -> Arc<Snapshot> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::analysis_api::Q;
+use crate::api_list::Q;
 use crate::error::{ApiError, ErrorEnvelope};
 
 /// Hits returned when no limit is asked for.

@@ -4,6 +4,7 @@
 
 pub mod analysis_api;
 pub mod api;
+pub mod api_list;
 #[cfg(test)]
 mod bad_input_tests;
 pub mod catalogue_api;
