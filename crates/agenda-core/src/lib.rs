@@ -7,6 +7,7 @@ pub mod consultation;
 pub mod health;
 pub mod integrity;
 pub mod kpi_status;
+pub mod languages;
 pub mod model;
 pub mod numbers;
 pub mod policy;

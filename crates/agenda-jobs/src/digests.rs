@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use agenda_core::Snapshot;
+use agenda_core::languages::{known, url_prefix};
 use agenda_store::Store;
 use agenda_store::feedback::FormKey;
 use agenda_store::subscriptions::Requested;
@@ -17,7 +18,7 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 
 use crate::changes::{Entry, Scope, changes};
-use crate::i18n::{known, prefix, t, t_args};
+use crate::i18n::{t, t_args};
 use crate::mail::{MailError, Mailer, SmtpSettings};
 
 /// Entries a digest lists at most; beyond, it says how to see the rest.
@@ -75,7 +76,7 @@ async fn send(
         .map_err(|_| MailError::Settings("the subscriber's address is not usable".into()))?;
     let token = link_token(key, id);
     let base = &settings.base_url;
-    let p = prefix(lang);
+    let p = url_prefix(lang);
     let unsubscribe = format!("{base}{p}/subscriptions/unsubscribe?token={token}");
     let manage = format!("{base}{p}/subscriptions/manage?token={token}");
     let text = format!(
@@ -115,7 +116,7 @@ pub async fn send_request_mail(
     let key = store.form_key().await?;
     let lang = known(lang);
     let name = scope.name(s, lang);
-    let p = prefix(lang);
+    let p = url_prefix(lang);
     let (id, subject, text) = match requested {
         Requested::Throttled => return Ok(()),
         Requested::Confirm { id, token } => (
@@ -264,7 +265,7 @@ fn digest_text(
     lang: &str,
 ) -> (String, String) {
     let name = scope.name(s, lang);
-    let p = prefix(lang);
+    let p = url_prefix(lang);
     let mut text = t_args(lang, "sub-mail-digest-intro", &[("scope", name.clone())]);
     text.push_str("\n\n");
     // Oldest first reads as a story.

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+// Mails are written in the site's languages, English (the fallback) first.
+use agenda_core::languages::LANGS;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 
@@ -15,9 +17,6 @@ fluent_templates::static_loader! {
     };
 }
 
-/// The languages mails are written in, English (the fallback) first.
-const LANGS: &[&str] = &["en", "fr", "es"];
-
 static IDS: LazyLock<HashMap<&'static str, LanguageIdentifier>> = LazyLock::new(|| {
     LANGS
         .iter()
@@ -29,20 +28,6 @@ fn id(lang: &str) -> &'static LanguageIdentifier {
     IDS.get(lang)
         .or_else(|| IDS.get("en"))
         .unwrap_or_else(|| unreachable!("en parses"))
-}
-
-/// `lang` when mails are written in it, else English.
-pub(crate) fn known(lang: &str) -> &'static str {
-    LANGS.iter().find(|l| **l == lang).copied().unwrap_or("en")
-}
-
-/// The prefix of the public site's pages in `lang` (`""` for English, `/fr`, `/es`).
-pub(crate) fn prefix(lang: &str) -> &'static str {
-    match known(lang) {
-        "fr" => "/fr",
-        "es" => "/es",
-        _ => "",
-    }
 }
 
 /// The text `key` in `lang` (or English).
@@ -84,7 +69,5 @@ mod tests {
             assert_ne!(t(lang, "sub-mail-manage"), "sub-mail-manage", "{lang}");
         }
         assert_ne!(t("fr", "sub-mail-manage"), t("en", "sub-mail-manage"));
-        assert_eq!(prefix("fr"), "/fr");
-        assert_eq!(prefix("de"), "");
     }
 }

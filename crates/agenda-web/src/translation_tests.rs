@@ -10,11 +10,7 @@ use crate::testkit::{TestApp, admin_paths, first, public_paths};
 
 /// The language prefix of `lang`'s pages.
 fn prefix(lang: &str) -> String {
-    if lang == "en" {
-        String::new()
-    } else {
-        format!("/{lang}")
-    }
+    agenda_core::languages::url_prefix(lang).to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

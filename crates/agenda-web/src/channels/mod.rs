@@ -119,11 +119,7 @@ pub fn brief(s: &Snapshot, svc: &Service, lang: &str) -> Brief {
         }
         bring.push(name(e));
     }
-    let prefix = match lang {
-        "fr" => "/fr",
-        "es" => "/es",
-        _ => "",
-    };
+    let prefix = agenda_core::languages::url_prefix(lang);
     Brief {
         code: svc.code.to_string(),
         title: text_in(&svc.title, lang),

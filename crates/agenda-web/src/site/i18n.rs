@@ -16,7 +16,7 @@ fluent_templates::static_loader! {
 }
 
 /// The interface languages, English (the fallback) first.
-pub const LANGS: &[&str] = &["en", "fr", "es"];
+pub use agenda_core::languages::LANGS;
 
 static IDS: LazyLock<HashMap<&'static str, LanguageIdentifier>> = LazyLock::new(|| {
     LANGS

@@ -20,12 +20,7 @@ struct PathLang(&'static str);
 impl Lang {
     /// The prefix of this language's URLs (`""` for English, `/fr`, `/es`).
     pub fn prefix(self) -> &'static str {
-        match self.0 {
-            "en" => "",
-            "fr" => "/fr",
-            "es" => "/es",
-            _ => "",
-        }
+        agenda_core::languages::url_prefix(self.0)
     }
 }
 
@@ -118,18 +113,9 @@ impl LangHint {
 /// Strips a `/fr` or `/es` prefix before routing and remembers the language, so that one set
 /// of routes serves every language.
 pub async fn strip_lang_prefix(mut req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let found = LANGS.iter().skip(1).find_map(|l| {
-        let prefix = format!("/{l}");
-        let rest = path.strip_prefix(&prefix)?;
-        (rest.is_empty() || rest.starts_with('/')).then(|| (*l, rest.to_owned()))
-    });
+    let found = agenda_core::languages::split_url_prefix(req.uri().path())
+        .map(|(lang, rest)| (lang, rest.to_owned()));
     if let Some((lang, rest)) = found {
-        let rest = if rest.is_empty() {
-            "/".to_owned()
-        } else {
-            rest
-        };
         let pq = match req.uri().query() {
             Some(q) => format!("{rest}?{q}"),
             None => rest,
