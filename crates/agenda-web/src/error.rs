@@ -132,7 +132,25 @@ pub struct PageError {
 #[derive(Debug, Clone)]
 enum Message {
     Key(&'static str),
-    KeyArgs(&'static str, Vec<(&'static str, String)>),
+    KeyArgs(&'static str, Vec<(&'static str, Arg)>),
+    /// A text that has no interface key: a refusal's reason given by the store.
+    Text(String),
+}
+
+/// An argument of a message: a value shown as it is, or an interface key translated with it.
+#[derive(Debug, Clone)]
+enum Arg {
+    Value(String),
+    Key(String),
+}
+
+impl Arg {
+    fn render(&self, lang: &str) -> String {
+        match self {
+            Self::Value(v) => v.clone(),
+            Self::Key(k) => crate::site::t(lang, k),
+        }
+    }
 }
 
 /// The header naming the check that refused a request before its handler ran.
@@ -157,7 +175,65 @@ impl PageError {
         Self {
             status,
             refused: None,
-            message: Message::KeyArgs(key, args),
+            message: Message::KeyArgs(
+                key,
+                args.into_iter().map(|(k, v)| (k, Arg::Value(v))).collect(),
+            ),
+        }
+    }
+
+    /// 404: there is no `what` (an interface key, such as `kind-service`) with `code`.
+    pub fn not_found(what: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            refused: None,
+            message: Message::KeyArgs(
+                "error-no-such",
+                vec![
+                    ("what", Arg::Key(what.into())),
+                    ("code", Arg::Value(code.into())),
+                ],
+            ),
+        }
+    }
+
+    /// 404 for a path that leads nowhere.
+    pub fn no_page() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "error-not-found")
+    }
+
+    /// 400: the `what` (an interface key, such as `filter-status`) `value` does not exist.
+    pub fn bad_value(what: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            refused: None,
+            message: Message::KeyArgs(
+                "error-bad-value",
+                vec![
+                    ("what", Arg::Key(what.into())),
+                    ("value", Arg::Value(value.into())),
+                ],
+            ),
+        }
+    }
+
+    /// 403, with the reason: the interface string `why`.
+    pub fn forbidden(why: &'static str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, why)
+    }
+
+    /// 403, with the reason the store gave for refusing.
+    pub fn denied(why: impl Into<String>) -> Self {
+        Self::text(StatusCode::FORBIDDEN, why)
+    }
+
+    /// An error of `status` with a message that has no interface key (such as a check's
+    /// finding about the catalogue).
+    pub fn text(status: StatusCode, text: impl Into<String>) -> Self {
+        Self {
+            status,
+            refused: None,
+            message: Message::Text(text.into()),
         }
     }
 
@@ -191,9 +267,24 @@ impl PageError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
     }
 
+    /// The same error answered with `status`.
+    pub fn with_status(self, status: StatusCode) -> Self {
+        Self { status, ..self }
+    }
+
     /// Its status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+}
+
+impl From<agenda_store::StoreError> for PageError {
+    /// A refusal of the store is the visitor's 403; anything else is a failure, logged.
+    fn from(e: agenda_store::StoreError) -> Self {
+        match e {
+            agenda_store::StoreError::Denied(why) => Self::denied(why),
+            e => Self::store(e),
+        }
     }
 }
 
@@ -234,9 +325,11 @@ pub async fn render_page_errors(
     let text = match &message {
         Message::Key(key) => crate::site::t(lang.0, key),
         Message::KeyArgs(key, args) => {
-            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, v.render(lang.0))).collect();
             crate::site::t_args(lang.0, key, &args)
         }
+        Message::Text(text) => text.clone(),
     };
     let (parts, _) = res.into_parts();
     let mut page = crate::site::error_page(&state, lang, parts.status, text);

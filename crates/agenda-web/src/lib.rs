@@ -14,6 +14,8 @@ pub mod extract;
 pub mod finder_api;
 mod metrics_layer;
 #[cfg(test)]
+mod page_error_tests;
+#[cfg(test)]
 mod route_guard_tests;
 mod server;
 pub mod site;
@@ -30,7 +32,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use agenda_core::{Date, Snapshot};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
@@ -189,13 +191,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Unknown paths: the JSON envelope under `/api`, the not-found page elsewhere.
-async fn fallback(State(state): State<AppState>, lang: site::Lang, req: Request) -> Response {
+async fn fallback(req: Request) -> Response {
     let path = req.uri().path().to_owned();
     if path.starts_with("/api/") {
         error::fallback(req.uri().clone()).await.into_response()
     } else {
-        let msg = site::t(lang.0, "error-not-found");
-        site::not_found_page(&state, lang, msg).await
+        error::PageError::no_page().into_response()
     }
 }
 

@@ -11,10 +11,9 @@ use serde::Deserialize;
 use super::i18n::t;
 use super::lang::Lang;
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
-use super::views::{
-    Chrome, LocalText, Opt, OrgLink, bad_value, not_found, opts, org_name, public, render,
-};
+use super::views::{Chrome, LocalText, Opt, OrgLink, opts, org_name, public, render};
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::PageQuery;
 
 /// A pillar with its action lines.
@@ -96,7 +95,7 @@ pub async fn action_lines(
     State(state): State<AppState>,
     lang: Lang,
     PageQuery(f): PageQuery<AlFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let today = state.today();
     let f = AlFilter {
@@ -105,28 +104,28 @@ pub async fn action_lines(
         lead: f.lead.filter(|v| !v.is_empty()),
         sdg: f.sdg.filter(|v| !v.is_empty()),
     };
-    let bad = |what: &str, v: &str| bad_value(&state, lang, what, v);
+    let bad = |what: &'static str, v: &str| PageError::bad_value(what, v);
     if let Some(p) = &f.pillar
         && !s.pillars.contains_key(p)
     {
-        return bad("filter-pillar", p);
+        return Err(bad("filter-pillar", p));
     }
     let status = match &f.status {
         Some(v) => match ActionLineStatus::parse(v) {
             Ok(st) => Some(st),
-            Err(_) => return bad("filter-status", v),
+            Err(_) => return Err(bad("filter-status", v)),
         },
         None => None,
     };
     if let Some(o) = &f.lead
         && !s.organisations.contains_key(o)
     {
-        return bad("filter-lead", o);
+        return Err(bad("filter-lead", o));
     }
     let goal = match &f.sdg {
         Some(v) => match v.parse::<u8>() {
             Ok(g) if s.sdg.goals.contains_key(&g) => Some(g),
-            _ => return bad("filter-sdg", v),
+            _ => return Err(bad("filter-sdg", v)),
         },
         None => None,
     };
@@ -193,7 +192,7 @@ pub async fn action_lines(
         rows,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// A milestone on the timeline.
@@ -266,11 +265,11 @@ pub async fn action_line(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let today = state.today();
     let Some(a) = s.action_lines.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-action_line", &code);
+        return Err(PageError::not_found("kind-action_line", &code));
     };
     let c = Chrome::new(
         &state,
@@ -386,7 +385,7 @@ pub async fn action_line(
         a,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// The names of the top-level fields that differ between two JSON bodies.

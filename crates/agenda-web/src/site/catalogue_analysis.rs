@@ -13,8 +13,9 @@ use super::charts;
 use super::i18n::t;
 use super::lang::Lang;
 use super::svg::SvgImage;
-use super::views::{Chrome, LocalText, OrgLink, error_page, fmt_num, org_name, public, render};
+use super::views::{Chrome, LocalText, OrgLink, fmt_num, org_name, public, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// A row of the once-only analysis.
 pub struct OnceOnlyRow {
@@ -200,7 +201,10 @@ pub struct PrioritiesPage {
 }
 
 /// `GET /analysis/priorities`: the impact × feasibility ranking with the country's weights.
-pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn analysis_priorities(
+    State(state): State<AppState>,
+    lang: Lang,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(
         &state,
@@ -210,7 +214,8 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
     );
     let p = match priorities::priorities(&s, state.settings.priority_weights) {
         Ok(p) => p,
-        Err(e) => return error_page(&state, lang, StatusCode::BAD_REQUEST, e.to_string()),
+        // The weights are the configuration's: their fault is stated as the check found it.
+        Err(e) => return Err(PageError::text(StatusCode::BAD_REQUEST, e.to_string())),
     };
     let svg = charts::quadrant(
         p.items.iter().map(|i| (i.feasibility, i.impact)),
@@ -233,14 +238,14 @@ pub async fn analysis_priorities(State(state): State<AppState>, lang: Lang) -> R
             quadrant: c.status("quadrant", i.quadrant.as_str()),
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &PrioritiesPage {
             c,
             chart: svg,
             rows,
         },
-    )
+    ))
 }
 
 /// A criterion of the standard with how many services meet it.

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::views::{
-    Chrome, JsonLd, LocalText, Opt, OrgLink, bad_value, fmt_num, not_found, opts, org_name, public,
-    render,
+    Chrome, JsonLd, LocalText, Opt, OrgLink, fmt_num, opts, org_name, public, render,
 };
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::PageQuery;
 
 pub(super) fn maturity_label(lang: &str, m: Maturity) -> String {
@@ -88,28 +88,28 @@ pub async fn services(
     State(state): State<AppState>,
     lang: Lang,
     PageQuery(f): PageQuery<ServiceFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let f = ServiceFilter {
         life_event: f.life_event.filter(|v| !v.is_empty()),
         owner: f.owner.filter(|v| !v.is_empty()),
         maturity: f.maturity.filter(|v| !v.is_empty()),
     };
-    let bad = |what: &str, v: &str| bad_value(&state, lang, what, v);
+    let bad = |what: &'static str, v: &str| PageError::bad_value(what, v);
     if let Some(e) = &f.life_event
         && !s.life_events.contains_key(e)
     {
-        return bad("filter-life-event", e);
+        return Err(bad("filter-life-event", e));
     }
     if let Some(o) = &f.owner
         && !s.organisations.contains_key(o)
     {
-        return bad("filter-owner", o);
+        return Err(bad("filter-owner", o));
     }
     let level = match &f.maturity {
         Some(v) => match Maturity::parse(v) {
             Ok(m) => Some(m),
-            Err(_) => return bad("filter-maturity", v),
+            Err(_) => return Err(bad("filter-maturity", v)),
         },
         None => None,
     };
@@ -180,7 +180,7 @@ pub async fn services(
         rows,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// A piece of evidence on a sheet, with what the state already knows about it.
@@ -250,10 +250,10 @@ pub async fn service(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(v) = s.services.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-service", &code);
+        return Err(PageError::not_found("kind-service", &code));
     };
     let feedback_token = super::feedback::token_for(&state, &code).await;
     let feedback_max = agenda_store::feedback::COMMENT_MAX_CHARS;
@@ -431,7 +431,7 @@ pub async fn service(
         v,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `/life-events/<code>`.
@@ -450,10 +450,10 @@ pub async fn life_event(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(e) = s.life_events.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-life_event", &code);
+        return Err(PageError::not_found("kind-life_event", &code));
     };
     let c = Chrome::new(
         &state,
@@ -479,7 +479,7 @@ pub async fn life_event(
         rows: list.into_iter().map(|v| service_row(&c, &s, v)).collect(),
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `/building-blocks/<code>`.
@@ -500,10 +500,10 @@ pub async fn building_block(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(b) = s.building_blocks.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-building_block", &code);
+        return Err(PageError::not_found("kind-building_block", &code));
     };
     let c = Chrome::new(
         &state,
@@ -529,5 +529,5 @@ pub async fn building_block(
         b,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

@@ -10,9 +10,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::i18n::{t, t_args};
-use super::views::{Chrome, not_found, public};
+use super::views::{Chrome, public};
 use super::{Lang, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// The CSS class of a consultation's status badge.
 pub(crate) fn status_class(st: ConsultationStatus) -> &'static str {
@@ -238,10 +239,10 @@ pub async fn consultation(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(k) = s.consultations.get(&code) else {
-        return not_found(&state, lang, "cons-one", &code);
+        return Err(PageError::not_found("cons-one", &code));
     };
     let today = state.today();
     let path = format!("/consultations/{code}");
@@ -261,7 +262,7 @@ pub async fn consultation(
             .collect(),
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// Where a consultation or co-design event an organisation took part in is recorded.

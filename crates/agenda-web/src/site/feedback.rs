@@ -27,8 +27,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::i18n::{t, t_args};
 use super::lang::Lang;
-use super::views::{Chrome, error_page, not_found, public, render};
+use super::views::{Chrome, public, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// The name of the honeypot field: people never see it, form-filling robots do.
 pub const HONEYPOT: &str = "website";
@@ -176,10 +177,10 @@ pub async fn post(
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(service) = s.services.get(&code) else {
-        return not_found(&state, lang, "kind-service", &code);
+        return Err(PageError::not_found("kind-service", &code));
     };
     let field = |name: &str| {
         fields
@@ -189,61 +190,56 @@ pub async fn post(
     };
     let failed = |e: agenda_store::StoreError| {
         tracing::error!(error = %e, "feedback could not be handled");
-        error_page(
-            &state,
-            lang,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            t(lang.0, "feedback-failed"),
-        )
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "feedback-failed")
     };
     let key = match state.store.form_key().await {
         Ok(k) => k,
-        Err(e) => return failed(e),
+        Err(e) => return Err(failed(e)),
     };
     match state.store.note_form_post(&key.client(addr)).await {
         Ok(true) => {}
         Ok(false) => {
             tracing::warn!(service = code, "feedback refused: rate limit");
-            return refused(
+            return Ok(refused(
                 &state,
                 lang,
                 StatusCode::TOO_MANY_REQUESTS,
                 &code,
                 "feedback-refused-rate",
-            );
+            ));
         }
-        Err(e) => return failed(e),
+        Err(e) => return Err(failed(e)),
     }
     if !same_site(&headers) {
         tracing::warn!(service = code, "feedback refused: posted from another site");
-        return refused(
+        return Ok(refused(
             &state,
             lang,
             StatusCode::FORBIDDEN,
             &code,
             "feedback-refused-origin",
-        );
+        ));
     }
     match key.check(&form_name(&code), field("token").unwrap_or(""), now()) {
         TokenCheck::Valid => {}
         TokenCheck::Expired => {
-            return refused(
+            return Ok(refused(
                 &state,
                 lang,
                 StatusCode::FORBIDDEN,
                 &code,
                 "feedback-refused-expired",
-            );
+            ));
         }
         TokenCheck::Invalid => {
             tracing::warn!(service = code, "feedback refused: no valid token");
-            return refused(
+            return Ok(refused(
                 &state,
                 lang,
                 StatusCode::FORBIDDEN,
                 &code,
                 "feedback-refused-token",
-            );
+            ));
         }
     }
     let thanks = Redirect::to(&format!(
@@ -255,19 +251,19 @@ pub async fn post(
             service = code,
             "feedback dropped: the hidden field was filled"
         );
-        return thanks.into_response();
+        return Ok(thanks.into_response());
     }
     let useful = match field("useful") {
         Some("yes") => true,
         Some("no") => false,
         _ => {
-            return refused(
+            return Ok(refused(
                 &state,
                 lang,
                 StatusCode::BAD_REQUEST,
                 &code,
                 "feedback-refused-useful",
-            );
+            ));
         }
     };
     let new = match NewFeedback::new(service.code.clone(), useful, field("comment"), lang.0) {
@@ -281,24 +277,24 @@ pub async fn post(
                     ("chars", chars.to_string()),
                 ],
             );
-            return answer(
+            return Ok(answer(
                 &state,
                 lang,
                 StatusCode::BAD_REQUEST,
                 &code,
                 "feedback-refused",
                 msg,
-            );
+            ));
         }
     };
     match state.store.add_feedback(&new).await {
-        Ok(id) => Redirect::to(&format!(
+        Ok(id) => Ok(Redirect::to(&format!(
             "{}/feedback/{id}?key={}",
             lang.prefix(),
             key.ticket_key(&id)
         ))
-        .into_response(),
-        Err(e) => failed(e),
+        .into_response()),
+        Err(e) => Err(failed(e)),
     }
 }
 
@@ -349,49 +345,46 @@ pub async fn ticket(
     Path(id): Path<String>,
     Query(q): Query<KeyQuery>,
 ) -> Response {
-    let private = |mut res: Response| {
-        let h = res.headers_mut();
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        h.insert(
-            header::HeaderName::from_static("x-robots-tag"),
-            HeaderValue::from_static("noindex"),
-        );
-        res
-    };
+    // Its errors too: whether a ticket exists is nobody's business but its key holder's.
+    let mut res = ticket_page(&state, lang, &id, &q).await.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex"),
+    );
+    res
+}
+
+async fn ticket_page(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+    q: &KeyQuery,
+) -> Result<Response, PageError> {
     // Nothing is read before the key is checked: a wrong key cannot tell a ticket exists.
     let key = match state.store.form_key().await {
         Ok(k) => k,
         Err(e) => {
             tracing::error!(error = %e, "the form key cannot be read");
-            return private(error_page(
-                &state,
-                lang,
+            return Err(PageError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                t(lang.0, "feedback-failed"),
+                "feedback-failed",
             ));
         }
     };
-    let gone = || {
-        private(error_page(
-            &state,
-            lang,
-            StatusCode::NOT_FOUND,
-            t(lang.0, "ticket-not-found"),
-        ))
-    };
-    if !q.key.as_deref().is_some_and(|k| key.opens_ticket(&id, k)) {
-        return gone();
+    let gone = || PageError::new(StatusCode::NOT_FOUND, "ticket-not-found");
+    if !q.key.as_deref().is_some_and(|k| key.opens_ticket(id, k)) {
+        return Err(gone());
     }
-    let f = match state.store.ticket(&id).await {
+    let f = match state.store.ticket(id).await {
         Ok(Some(f)) => f,
-        Ok(None) => return gone(),
+        Ok(None) => return Err(gone()),
         Err(e) => {
             tracing::error!(error = %e, "a ticket could not be read");
-            return private(error_page(
-                &state,
-                lang,
+            return Err(PageError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                t(lang.0, "feedback-failed"),
+                "feedback-failed",
             ));
         }
     };
@@ -435,7 +428,7 @@ pub async fn ticket(
             .unwrap_or_default(),
         answer: f.answer,
     };
-    private(render(StatusCode::OK, &page))
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `GET /services/<code>/feedback/thanks`.
@@ -443,18 +436,18 @@ pub async fn thanks(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     if !public(&state).services.contains_key(&code) {
-        return not_found(&state, lang, "kind-service", &code);
+        return Err(PageError::not_found("kind-service", &code));
     }
-    answer(
+    Ok(answer(
         &state,
         lang,
         StatusCode::OK,
         &code,
         "feedback-thanks",
         t(lang.0, "feedback-thanks-text"),
-    )
+    ))
 }
 
 #[cfg(test)]

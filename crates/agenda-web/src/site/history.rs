@@ -8,8 +8,9 @@ use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, error_page, not_found, public, render};
+use super::views::{Chrome, public, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// `/history/<collection>/<key>`.
 #[derive(Template)]
@@ -68,17 +69,17 @@ pub async fn history(
     State(state): State<AppState>,
     lang: Lang,
     Path((collection, key)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(kind) = Kind::ALL
         .iter()
         .copied()
         .find(|k| k.collection() == collection)
     else {
-        return not_found(&state, lang, "history-title", &collection);
+        return Err(PageError::not_found("history-title", &collection));
     };
     if s.get(kind, &key).is_none() {
-        return not_found(&state, lang, "history-title", &key);
+        return Err(PageError::not_found("history-title", &key));
     }
     let records = match state
         .store
@@ -88,12 +89,10 @@ pub async fn history(
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "history failed in the store");
-            return error_page(
-                &state,
-                lang,
+            return Err(PageError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                t(lang.0, "admin-error-logged"),
-            );
+                "admin-error-logged",
+            ));
         }
     };
     let revisions = if kind == Kind::Kpi {
@@ -125,7 +124,7 @@ pub async fn history(
         })
         .collect();
     let path = format!("/history/{collection}/{key}");
-    render(
+    Ok(render(
         StatusCode::OK,
         &HistoryPage {
             c: Chrome::new(
@@ -138,7 +137,7 @@ pub async fn history(
             revisions,
             rows,
         },
-    )
+    ))
 }
 
 /// One change of a KPI's baseline or targets.

@@ -13,11 +13,10 @@ use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::rows::{KpiRow, kpi_row};
 use super::svg::SvgImage;
-use super::views::{
-    Chrome, LocalText, Opt, OrgLink, bad_value, not_found, opts, org_name, public, render,
-};
+use super::views::{Chrome, LocalText, Opt, OrgLink, opts, org_name, public, render};
 use super::{charts, downloads};
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::PageQuery;
 
 /// KPI list filters.
@@ -40,14 +39,14 @@ pub async fn kpis(
     State(state): State<AppState>,
     lang: Lang,
     PageQuery(f): PageQuery<KpiFilter>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let today = state.today();
     let chosen = f.status.filter(|v| !v.is_empty());
     let status = match &chosen {
         Some(v) => match KpiStatus::ALL.iter().find(|st| st.as_str() == v) {
             Some(st) => Some(*st),
-            None => return bad_value(&state, lang, "filter-status", v),
+            None => return Err(PageError::bad_value("filter-status", v)),
         },
         None => None,
     };
@@ -64,7 +63,7 @@ pub async fn kpis(
             .map(|st| (st.as_str().to_owned(), c.status("kpi-status", st.as_str()))),
         &chosen,
     );
-    render(StatusCode::OK, &KpisPage { c, rows, statuses })
+    Ok(render(StatusCode::OK, &KpisPage { c, rows, statuses }))
 }
 
 /// A row of a KPI's data table.
@@ -132,17 +131,21 @@ fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
 }
 
 /// `GET /kpis/<code>` (and `/kpis/<code>.csv`, the data in Open SDG's layout).
-pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<String>) -> Response {
+pub async fn kpi(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     let s = public(&state);
     if let Some(base) = code.strip_suffix(".csv") {
         return match s.kpis.get(base) {
-            Some(k) => downloads::kpi_csv(&s, k),
-            None => not_found(&state, lang, "kind-kpi", base),
+            Some(k) => Ok(downloads::kpi_csv(&s, k)),
+            None => Err(PageError::not_found("kind-kpi", base)),
         };
     }
     let today = state.today();
     let Some(k) = s.kpis.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-kpi", &code);
+        return Err(PageError::not_found("kind-kpi", &code));
     };
     let c = Chrome::new(
         &state,
@@ -267,5 +270,5 @@ pub async fn kpi(State(state): State<AppState>, lang: Lang, Path(code): Path<Str
         k,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

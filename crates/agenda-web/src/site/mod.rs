@@ -340,8 +340,3 @@ async fn assets_css() -> impl IntoResponse {
         include_str!("../../assets/site.css"),
     )
 }
-
-/// The not-found page, in the visitor's language.
-pub async fn not_found_page(state: &AppState, lang: Lang, what: String) -> Response {
-    views::error_page(state, lang, StatusCode::NOT_FOUND, what)
-}

@@ -10,8 +10,9 @@ use axum::response::Response;
 use super::i18n::t;
 use super::lang::Lang;
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
-use super::views::{Chrome, LocalText, OrgLink, not_found, org_name, public, render};
+use super::views::{Chrome, LocalText, OrgLink, org_name, public, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// `/organisations`.
 #[derive(Template)]
@@ -75,11 +76,11 @@ pub async fn organisation(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = public(&state);
     let today = state.today();
     let Some(o) = s.organisations.get(&code).cloned() else {
-        return not_found(&state, lang, "kind-organisation", &code);
+        return Err(PageError::not_found("kind-organisation", &code));
     };
     let c = Chrome::new(
         &state,
@@ -144,5 +145,5 @@ pub async fn organisation(
         o,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

@@ -7,8 +7,9 @@ use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
-use super::views::{Chrome, LocalText, not_found, public, render};
+use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// A goal tile.
 pub struct GoalView {
@@ -81,7 +82,11 @@ pub struct SdgPage {
 }
 
 /// `GET /sdgs/<goal>`.
-pub async fn sdg(State(state): State<AppState>, lang: Lang, Path(goal): Path<String>) -> Response {
+pub async fn sdg(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(goal): Path<String>,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(g) = goal
         .parse::<u8>()
@@ -89,7 +94,7 @@ pub async fn sdg(State(state): State<AppState>, lang: Lang, Path(goal): Path<Str
         .and_then(|n| s.sdg.goals.get(&n))
         .cloned()
     else {
-        return not_found(&state, lang, "kind-sdg_goal", &goal);
+        return Err(PageError::not_found("kind-sdg_goal", &goal));
     };
     let c = Chrome::new(
         &state,
@@ -147,5 +152,5 @@ pub async fn sdg(State(state): State<AppState>, lang: Lang, Path(goal): Path<Str
         others,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

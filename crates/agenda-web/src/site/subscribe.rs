@@ -17,8 +17,9 @@ use serde::Deserialize;
 use super::feedback::{ClientAddr, HONEYPOT, same_site};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
-use super::views::{Chrome, error_page, public, render};
+use super::views::{Chrome, public, render};
 use crate::AppState;
+use crate::error::PageError;
 use agenda_jobs::digests::send_request_mail;
 use agenda_jobs::{Scope, link_token, token_subscription};
 
@@ -118,14 +119,10 @@ fn message(
     private(render(status, &page))
 }
 
-fn failed(state: &AppState, lang: Lang, e: impl std::fmt::Display) -> Response {
+fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "subscriptions: a request could not be handled");
-    private(error_page(
-        state,
-        lang,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        t(lang.0, "sub-failed"),
-    ))
+    // Rendered like every page error; the headers of a private page are kept.
+    private(PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "sub-failed").into_response())
 }
 
 async fn form_page(
@@ -168,19 +165,18 @@ fn scope_of(state: &AppState, given: Option<&str>) -> Option<Scope> {
 }
 
 /// `GET /subscribe?scope=…`: the form.
-pub async fn form(State(state): State<AppState>, lang: Lang, Query(p): Query<Params>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
     let Some(scope) = scope_of(&state, p.scope.as_deref()) else {
-        let msg = t_args(
-            lang.0,
-            "error-bad-value",
-            &[
-                ("what", t(lang.0, "sub-scope")),
-                ("value", p.scope.unwrap_or_default()),
-            ],
+        return Err(
+            PageError::bad_value("sub-scope", p.scope.unwrap_or_default())
+                .with_status(StatusCode::NOT_FOUND),
         );
-        return error_page(&state, lang, StatusCode::NOT_FOUND, msg);
     };
-    form_page(&state, lang, StatusCode::OK, &scope, "", None).await
+    Ok(form_page(&state, lang, StatusCode::OK, &scope, "", None).await)
 }
 
 /// `POST /subscribe`: checks, records the request and mails the confirmation link.
@@ -200,7 +196,7 @@ pub async fn post(
     let refused = |status, why: &str| message(&state, lang, status, "sub-refused", t(lang.0, why));
     let key = match state.store.form_key().await {
         Ok(k) => k,
-        Err(e) => return failed(&state, lang, e),
+        Err(e) => return failed(e),
     };
     match state.store.note_form_post(&key.client(addr)).await {
         Ok(true) => {}
@@ -208,7 +204,7 @@ pub async fn post(
             tracing::warn!("subscription refused: rate limit");
             return refused(StatusCode::TOO_MANY_REQUESTS, "sub-refused-rate");
         }
-        Err(e) => return failed(&state, lang, e),
+        Err(e) => return failed(e),
     }
     if !same_site(&headers) {
         tracing::warn!("subscription refused: posted from another site");
@@ -263,7 +259,7 @@ pub async fn post(
         .await
     {
         Ok(r) => r,
-        Err(e) => return failed(&state, lang, e),
+        Err(e) => return failed(e),
     };
     let s = public(&state);
     if let Err(e) = send_request_mail(
@@ -353,17 +349,13 @@ pub async fn confirm(State(state): State<AppState>, lang: Lang, Form(p): Form<Pa
             "sub-link-invalid",
             t(lang.0, "sub-confirm-invalid"),
         ),
-        Err(e) => failed(&state, lang, e),
+        Err(e) => failed(e),
     }
 }
 
 /// The subscription a link's token names, or the answer to give.
 async fn linked(state: &AppState, lang: Lang, token: Option<&str>) -> Result<String, Response> {
-    let key = state
-        .store
-        .form_key()
-        .await
-        .map_err(|e| failed(state, lang, e))?;
+    let key = state.store.form_key().await.map_err(failed)?;
     token
         .and_then(|t| token_subscription(&key, t))
         .ok_or_else(|| {
@@ -425,7 +417,7 @@ pub async fn unsubscribe(
                 t(lang.0, "sub-unsubscribed-text"),
             )
         }
-        Err(e) => failed(&state, lang, e),
+        Err(e) => failed(e),
     }
 }
 
@@ -444,7 +436,7 @@ pub async fn manage(
         state.store.form_key().await,
     ) {
         (Ok(h), Ok(k)) => (h, k),
-        (Err(e), _) | (_, Err(e)) => return failed(&state, lang, e),
+        (Err(e), _) | (_, Err(e)) => return failed(e),
     };
     if held.is_empty() {
         return message(
@@ -505,7 +497,7 @@ pub async fn export(
     };
     let held = match state.store.subscriptions_of_address(&id).await {
         Ok(h) => h,
-        Err(e) => return failed(&state, lang, e),
+        Err(e) => return failed(e),
     };
     let body = serde_json::json!({
         "email": held.first().map(|s| s.email.clone()),
@@ -556,6 +548,6 @@ pub async fn delete(
                 t(lang.0, "sub-deleted-text"),
             )
         }
-        Err(e) => failed(&state, lang, e),
+        Err(e) => failed(e),
     }
 }

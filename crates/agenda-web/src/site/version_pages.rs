@@ -15,21 +15,17 @@ use serde::Deserialize;
 
 use super::admin::forms::label;
 use super::i18n::{t, t_args};
-use super::views::{Chrome, error_page, not_found, public};
+use super::views::{Chrome, public};
 use super::{Lang, render};
 use crate::AppState;
+use crate::error::PageError;
 
 /// The word for the agenda as it stands in a comparison URL.
 pub const CURRENT: &str = "current";
 
-fn store_error(state: &AppState, lang: Lang, e: agenda_store::StoreError) -> Response {
+fn store_error(e: agenda_store::StoreError) -> PageError {
     tracing::error!(error = %e, "versions cannot be read");
-    error_page(
-        state,
-        lang,
-        StatusCode::SERVICE_UNAVAILABLE,
-        t(lang.0, "versions-unavailable"),
-    )
+    PageError::new(StatusCode::SERVICE_UNAVAILABLE, "versions-unavailable")
 }
 
 /// A published version in the list.
@@ -54,10 +50,10 @@ struct VersionsPage {
 }
 
 /// `GET /versions`.
-pub async fn versions(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn versions(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
     let all = match state.store.versions().await {
         Ok(v) => v,
-        Err(e) => return store_error(&state, lang, e),
+        Err(e) => return Err(store_error(e)),
     };
     let c = Chrome::new(&state, lang, "/versions", t(lang.0, "versions-title"));
     let rows = all
@@ -106,7 +102,7 @@ pub async fn versions(State(state): State<AppState>, lang: Lang) -> Response {
         current: CURRENT,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// The query of the comparison form.
@@ -143,32 +139,28 @@ pub async fn differences(
     State(state): State<AppState>,
     lang: Lang,
     Path((from, to)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let all = match state.store.versions().await {
         Ok(v) => v,
-        Err(e) => return store_error(&state, lang, e),
+        Err(e) => return Err(store_error(e)),
     };
-    let side = |s: &str| -> Result<Side, Box<Response>> {
+    let side = |s: &str| -> Result<Side, PageError> {
         if s == CURRENT {
             return Ok(Side::Current);
         }
         let Some(n) = VersionNumber::parse(s) else {
-            return Err(Box::new(error_page(
-                &state,
-                lang,
+            return Err(PageError::with_args(
                 StatusCode::BAD_REQUEST,
-                t_args(lang.0, "versions-bad-number", &[("value", s.to_owned())]),
-            )));
+                "versions-bad-number",
+                vec![("value", s.to_owned())],
+            ));
         };
         match all.iter().find(|v| v.number == n) {
             Some(v) => Ok(Side::Version(v.clone())),
-            None => Err(Box::new(not_found(&state, lang, "versions-one", s))),
+            None => Err(PageError::not_found("versions-one", s)),
         }
     };
-    let (a, b) = match (side(&from), side(&to)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(r), _) | (_, Err(r)) => return *r,
-    };
+    let (a, b) = (side(&from)?, side(&to)?);
     let s = public(&state);
     async fn content_of(
         state: &AppState,
@@ -189,7 +181,7 @@ pub async fn differences(
         content_of(&state, &s, &b).await,
     ) {
         (Ok(x), Ok(y)) => (x, y),
-        (Err(e), _) | (_, Err(e)) => return store_error(&state, lang, e),
+        (Err(e), _) | (_, Err(e)) => return Err(store_error(e)),
     };
     let name = |side: &Side| match side {
         Side::Current => t(lang.0, "versions-current"),
@@ -214,7 +206,7 @@ pub async fn differences(
         .iter()
         .map(|d| table_view(&c, &s, d, &ca, &cb))
         .collect();
-    render(StatusCode::OK, &DiffPage { c, tables })
+    Ok(render(StatusCode::OK, &DiffPage { c, tables }))
 }
 
 #[derive(Template)]

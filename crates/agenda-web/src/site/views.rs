@@ -9,7 +9,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::i18n::{LANGS, t, t_args};
+use super::i18n::{LANGS, t};
 use super::lang::Lang;
 use crate::AppState;
 
@@ -274,8 +274,13 @@ pub(crate) fn public(state: &AppState) -> Arc<Snapshot> {
     state.public_snapshot()
 }
 
-/// Renders the error page.
-pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: String) -> Response {
+/// Renders the error page of a [`crate::error::PageError`]; handlers return the error instead.
+pub(crate) fn error_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    message: String,
+) -> Response {
     let key = match status {
         StatusCode::NOT_FOUND => "error-not-found",
         StatusCode::FORBIDDEN => "error-forbidden",
@@ -288,25 +293,6 @@ pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: Str
         message,
     };
     render(status, &page)
-}
-
-/// The 400 page for a filter `what` (an interface key) given an unusable `value`.
-pub(crate) fn bad_value(state: &AppState, lang: Lang, what: &str, value: &str) -> Response {
-    let msg = t_args(
-        lang.0,
-        "error-bad-value",
-        &[("what", t(lang.0, what)), ("value", value.to_owned())],
-    );
-    error_page(state, lang, StatusCode::BAD_REQUEST, msg)
-}
-
-pub(crate) fn not_found(state: &AppState, lang: Lang, what: &str, code: &str) -> Response {
-    let msg = t_args(
-        lang.0,
-        "error-no-such",
-        &[("what", t(lang.0, what)), ("code", code.to_owned())],
-    );
-    error_page(state, lang, StatusCode::NOT_FOUND, msg)
 }
 
 /// The error page.

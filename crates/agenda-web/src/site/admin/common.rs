@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::auth::{SESSION_COOKIE, actor_of, cookie};
 use crate::AppState;
@@ -213,23 +213,11 @@ pub fn fields_of(pairs: Vec<(String, String)>) -> Fields {
     pairs.into_iter().collect()
 }
 
-/// 403 with the reason.
-pub fn forbidden(state: &AppState, lang: Lang, why: &str) -> Response {
-    message_page(
-        state,
-        lang,
-        StatusCode::FORBIDDEN,
-        &t(lang.0, "admin-forbidden"),
-        vec![why.to_owned()],
-        Vec::new(),
-    )
-}
-
 /// The page of a write the store refused: 409 when someone else saved first, 422 with the
 /// integrity problems, else a store failure.
 pub fn write_refused(state: &AppState, lang: Lang, title: &str, e: StoreError) -> Response {
     match e {
-        StoreError::Denied(why) => forbidden(state, lang, &why),
+        StoreError::Denied(why) => crate::error::PageError::denied(why).into_response(),
         StoreError::Conflict { .. } => message_page(
             state,
             lang,

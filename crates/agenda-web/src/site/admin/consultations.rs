@@ -20,8 +20,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
 use super::review_views::{org_name, render_admin};
-use super::{forbidden, store_failure, write_refused};
+use super::write_refused;
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::consultation_pages::status_class;
@@ -143,10 +144,10 @@ pub(super) async fn show(
     lang: Lang,
     user: SignedIn,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let Some(k) = s.consultations.get(&code) else {
-        return super::super::not_found_page(&state, lang, format!("consultation {code}")).await;
+        return Err(PageError::not_found("kind-consultation", code));
     };
     let l = lang.0;
     let st = status(k, state.today());
@@ -257,7 +258,7 @@ pub(super) async fn show(
         ),
         contributions,
     };
-    render_admin(StatusCode::OK, &page)
+    Ok(render_admin(StatusCode::OK, &page))
 }
 
 /// Applies `change` for `user` if the rule allows it on today's date, `expected` being the
@@ -316,23 +317,23 @@ pub(super) async fn contribute(
     lang: Lang,
     Path(code): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let Some(k) = s.consultations.get(&code) else {
-        return super::super::not_found_page(&state, lang, format!("consultation {code}")).await;
+        return Err(PageError::not_found("kind-consultation", code));
     };
     let Some(org) = user.account().organisation.clone() else {
-        return forbidden(&state, lang, &t(lang.0, "cons-no-organisation"));
+        return Err(PageError::forbidden("cons-no-organisation"));
     };
     let text = f.get("text").map(|t| t.trim()).unwrap_or("");
     if text.is_empty() {
-        return invalid(&state, lang, &t(lang.0, "cons-text-required"));
+        return Ok(invalid(&state, lang, &t(lang.0, "cons-text-required")));
     }
     let Ok(kind) = ContributionKind::parse(f.get("kind").map(String::as_str).unwrap_or("")) else {
-        return invalid(&state, lang, &t(lang.0, "cons-kind-required"));
+        return Ok(invalid(&state, lang, &t(lang.0, "cons-kind-required")));
     };
     let Some(new_code) = next_contribution_code(&s, &k.code) else {
-        return invalid(&state, lang, &t(lang.0, "admin-error"));
+        return Ok(invalid(&state, lang, &t(lang.0, "admin-error")));
     };
     let sector = s
         .organisations
@@ -355,7 +356,7 @@ pub(super) async fn contribute(
         hidden_reason: None,
     };
     let consultation = k.code.clone();
-    write(
+    Ok(write(
         &state,
         lang,
         &user,
@@ -363,21 +364,14 @@ pub(super) async fn contribute(
         Change::Upsert(contribution.into()),
         0,
     )
-    .await
+    .await)
 }
 
 /// The contribution `code` with the version of exactly that content.
-async fn current(
-    state: &AppState,
-    lang: Lang,
-    code: &str,
-) -> Result<(Contribution, u64), Response> {
-    match state.store.versioned(Kind::Contribution, code).await {
-        Ok((Some(Entity::Contribution(c)), v)) => Ok((c, v)),
-        Ok(_) => {
-            Err(super::super::not_found_page(state, lang, format!("contribution {code}")).await)
-        }
-        Err(e) => Err(store_failure(state, lang, e)),
+async fn current(state: &AppState, code: &str) -> Result<(Contribution, u64), PageError> {
+    match state.store.versioned(Kind::Contribution, code).await? {
+        (Some(Entity::Contribution(c)), v) => Ok((c, v)),
+        _ => Err(PageError::not_found("kind-contribution", code)),
     }
 }
 
@@ -387,19 +381,16 @@ pub(super) async fn endorse(
     lang: Lang,
     Path(code): Path<String>,
     SignedForm { user, fields: _f }: SignedForm,
-) -> Response {
-    let (mut c, version) = match current(&state, lang, &code).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (mut c, version) = current(&state, &code).await?;
     let Some(org) = user.account().organisation.clone() else {
-        return forbidden(&state, lang, &t(lang.0, "cons-no-organisation"));
+        return Err(PageError::forbidden("cons-no-organisation"));
     };
     if !c.endorsements.contains(&org) {
         c.endorsements.push(org);
     }
     let consultation = c.consultation.clone();
-    write(
+    Ok(write(
         &state,
         lang,
         &user,
@@ -407,7 +398,7 @@ pub(super) async fn endorse(
         Change::Upsert(c.into()),
         version,
     )
-    .await
+    .await)
 }
 
 /// `POST /admin/contributions/<code>/moderate`: hidden by the moderators, with the reason.
@@ -416,19 +407,16 @@ pub(super) async fn moderate(
     lang: Lang,
     Path(code): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
-    let (mut c, version) = match current(&state, lang, &code).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (mut c, version) = current(&state, &code).await?;
     let reason = f.get("reason").map(|r| r.trim()).unwrap_or("");
     if reason.is_empty() {
-        return invalid(&state, lang, &t(lang.0, "cons-reason-required"));
+        return Ok(invalid(&state, lang, &t(lang.0, "cons-reason-required")));
     }
     c.hidden = true;
     c.hidden_reason = Some(reason.to_owned());
     let consultation = c.consultation.clone();
-    write(
+    Ok(write(
         &state,
         lang,
         &user,
@@ -436,7 +424,7 @@ pub(super) async fn moderate(
         Change::Upsert(c.into()),
         version,
     )
-    .await
+    .await)
 }
 
 /// `POST /admin/contributions/<code>/respond`: publishes (or corrects) the authority's response.
@@ -445,30 +433,27 @@ pub(super) async fn respond(
     lang: Lang,
     Path(code): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
-    let (c, _) = match current(&state, lang, &code).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (c, _) = current(&state, &code).await?;
     let get = |k: &str| f.get(k).map(|v| v.trim()).unwrap_or("");
     let Ok(outcome) = ResponseOutcome::parse(get("outcome")) else {
-        return invalid(&state, lang, &t(lang.0, "cons-outcome-required"));
+        return Ok(invalid(&state, lang, &t(lang.0, "cons-outcome-required")));
     };
     let Ok(reason) = Text::en(get("reason_en").replace("\r\n", "\n")) else {
-        return invalid(&state, lang, &t(lang.0, "cons-reason-required"));
+        return Ok(invalid(&state, lang, &t(lang.0, "cons-reason-required")));
     };
     let changed_kind = match get("changed_kind") {
         "" => None,
         v => match Subject::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return invalid(&state, lang, &e.expected),
+            Err(e) => return Ok(invalid(&state, lang, &e.expected)),
         },
     };
     let changed_code = match get("changed_code") {
         "" => None,
         v => match Code::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return invalid(&state, lang, &e.expected),
+            Err(e) => return Ok(invalid(&state, lang, &e.expected)),
         },
     };
     let version = match state
@@ -477,7 +462,7 @@ pub(super) async fn respond(
         .await
     {
         Ok((_, v)) => v,
-        Err(e) => return store_failure(&state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let response = ContributionResponse {
         contribution: c.code.clone(),
@@ -486,7 +471,7 @@ pub(super) async fn respond(
         changed_kind,
         changed_code,
     };
-    write(
+    Ok(write(
         &state,
         lang,
         &user,
@@ -494,5 +479,5 @@ pub(super) async fn respond(
         Change::Upsert(response.into()),
         version,
     )
-    .await
+    .await)
 }

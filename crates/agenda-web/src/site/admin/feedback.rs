@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::auth::{SignedIn, encode};
 use super::review_views::render_admin;
-use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::feedback::{day_of, status_key};
@@ -108,7 +108,7 @@ pub(super) async fn list(
     lang: Lang,
     user: SignedIn,
     Query(q): Query<QueueQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let l = lang.0;
     let filter = q.status.as_deref().and_then(TicketStatus::parse);
@@ -122,7 +122,7 @@ pub(super) async fn list(
                 .map(|v| v.code.clone())
                 .collect(),
         ),
-        _ => return forbidden(&state, lang, &t(l, "admin-not-yours")),
+        _ => return Err(PageError::forbidden("admin-not-yours")),
     };
     let (counts, latest, per_status) = match (
         state.store.feedback_counts(scope.as_deref()).await,
@@ -130,9 +130,7 @@ pub(super) async fn list(
         state.store.ticket_counts(scope.as_deref()).await,
     ) {
         (Ok(c), Ok(l), Ok(p)) => (c, l, p),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            return store_failure(&state, lang, e);
-        }
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Err(PageError::store(e)),
     };
     let count = |st: Option<TicketStatus>| -> u64 {
         per_status
@@ -222,7 +220,7 @@ pub(super) async fn list(
         }),
         counts: rows,
     };
-    render_admin(StatusCode::OK, &page)
+    Ok(render_admin(StatusCode::OK, &page))
 }
 
 #[derive(Deserialize)]
@@ -240,38 +238,17 @@ struct Errors {
     saved: bool,
 }
 
-#[derive(Template)]
-#[template(path = "admin/feedback_missing.html")]
-struct MissingPage {
-    /// The administration header: who is signed in and the menu.
-    a: super::common::AdminBar,
-    c: Chrome,
-}
-
-fn not_found(state: &AppState, lang: Lang) -> Response {
-    let page = MissingPage {
-        a: super::common::AdminBar::now(state, lang),
-        c: Chrome::new(state, lang, "/admin/feedback", t(lang.0, "error-not-found")),
-    };
-    render_admin(StatusCode::NOT_FOUND, &page)
-}
-
 /// The ticket `id`, if `user` may handle it; else the page to answer with (404 when there
 /// is no such ticket, 403 when it is another organisation's).
-async fn ticket_for(
-    state: &AppState,
-    lang: Lang,
-    user: &SignedIn,
-    id: &str,
-) -> Result<Feedback, Response> {
+async fn ticket_for(state: &AppState, user: &SignedIn, id: &str) -> Result<Feedback, PageError> {
     let f = match state.store.ticket(id).await {
         Ok(Some(f)) => f,
-        Ok(None) => return Err(not_found(state, lang)),
-        Err(e) => return Err(store_failure(state, lang, e)),
+        Ok(None) => return Err(PageError::not_found("kind-ticket", id)),
+        Err(e) => return Err(PageError::store(e)),
     };
     if let Err(denied) = may_handle_ticket(&user.actor(), &state.store.snapshot(), &f.service) {
         tracing::warn!(ticket = id, user = user.account().username, %denied, "ticket refused");
-        return Err(forbidden(state, lang, &t(lang.0, "admin-not-yours")));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     Ok(f)
 }
@@ -328,11 +305,8 @@ async fn ticket_page(
     status: StatusCode,
     answer: &str,
     errors: Errors,
-) -> Response {
-    let events = match state.store.ticket_events(&f.id).await {
-        Ok(e) => e,
-        Err(e) => return store_failure(state, lang, e),
-    };
+) -> Result<Response, PageError> {
+    let events = state.store.ticket_events(&f.id).await?;
     let s = state.store.snapshot();
     let l = lang.0;
     let title = t_args(l, "ticket-ref", &[("ref", reference(&f.id).to_owned())]);
@@ -389,7 +363,7 @@ async fn ticket_page(
         max: ANSWER_MAX_CHARS,
         answer: answer.to_owned(),
     };
-    render_admin(status, &page)
+    Ok(render_admin(status, &page))
 }
 
 /// `GET /admin/feedback/<id>`.
@@ -399,11 +373,8 @@ pub(super) async fn show(
     user: SignedIn,
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
-) -> Response {
-    let f = match ticket_for(&state, lang, &user, &id).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let f = ticket_for(&state, &user, &id).await?;
     let answer = f.answer.clone().unwrap_or_default();
     ticket_page(
         &state,
@@ -426,12 +397,9 @@ pub(super) async fn act(
     lang: Lang,
     Path(id): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let fields = f;
-    let ticket = match ticket_for(&state, lang, &user, &id).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let ticket = ticket_for(&state, &user, &id).await?;
     let answer = fields
         .get("answer")
         .map(|a| a.replace("\r\n", "\n"))
@@ -460,14 +428,14 @@ pub(super) async fn act(
     {
         Ok(Ok(_)) => {
             tracing::info!(ticket = id, user = by, status = %to, "ticket moved");
-            Redirect::to(&format!(
+            Ok(Redirect::to(&format!(
                 "{}/admin/feedback/{}?saved=1",
                 lang.prefix(),
                 encode(&id)
             ))
-            .into_response()
+            .into_response())
         }
-        Ok(Err(TicketRefusal::NotFound)) => not_found(&state, lang),
+        Ok(Err(TicketRefusal::NotFound)) => Err(PageError::not_found("kind-ticket", id)),
         Ok(Err(TicketRefusal::Stale(now))) => {
             let notice = t_args(
                 lang.0,
@@ -477,7 +445,7 @@ pub(super) async fn act(
             let fresh = match state.store.ticket(&id).await {
                 Ok(Some(f)) => f,
                 Ok(None) => ticket,
-                Err(e) => return store_failure(&state, lang, e),
+                Err(e) => return Err(PageError::store(e)),
             };
             let errors = Errors {
                 notice: Some(notice),
@@ -509,6 +477,6 @@ pub(super) async fn act(
             };
             again(errors, StatusCode::UNPROCESSABLE_ENTITY, ticket).await
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }

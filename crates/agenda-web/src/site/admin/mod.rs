@@ -31,7 +31,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 // The shared helpers, where the modules of this tree have always found them.
-pub(crate) use self::common::{forbidden, store_failure, write_refused};
+pub(crate) use self::common::write_refused;
 use crate::AppState;
 
 /// The routes of the administration (the language prefix is stripped before them).

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::auth::{SignedIn, encode};
 use super::common::{
-    AdminBar, Fields, admin_render, chrome, editable, forbidden, kind_of, kinds_label, link,
-    name_of, store_failure, write_refused,
+    AdminBar, Fields, admin_render, chrome, editable, kind_of, kinds_label, link, name_of,
+    write_refused,
 };
 use super::forms::{self, Field};
 use super::record_pages::{
@@ -22,10 +22,11 @@ use super::record_pages::{
     saved_page,
 };
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
+use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
 use crate::site::views::Chrome;
-use crate::site::{Lang, not_found_page};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -60,10 +61,10 @@ pub async fn list(
     user: SignedIn,
     Path(collection): Path<String>,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let actor = user.actor();
     let Some(kind) = kind_of(&collection).filter(|k| editable(&actor).contains(k)) else {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let l = lang.0;
     let s = state.store.snapshot();
@@ -99,7 +100,7 @@ pub async fn list(
     let notice = q
         .archived
         .map(|k| t_args(l, "admin-archived", &[("key", k)]));
-    admin_render(
+    Ok(admin_render(
         StatusCode::OK,
         &ListPage {
             c: chrome(&state, lang, kinds_label(l, kind)),
@@ -115,7 +116,7 @@ pub async fn list(
             rows,
             more,
         },
-    )
+    ))
 }
 
 pub async fn new_form(
@@ -123,44 +124,43 @@ pub async fn new_form(
     lang: Lang,
     user: SignedIn,
     Path(collection): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(kind) = kind_of(&collection).filter(|k| editable(&user.actor()).contains(k)) else {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let s = state.store.snapshot();
     let fields = forms::fields(&s, kind, None);
-    form_page(
+    Ok(form_page(
         &state,
         lang,
         &user,
         StatusCode::OK,
         FormPage::new(kind, None, 0),
         &fields,
-    )
+    ))
 }
 
 /// The record of `collection` with `key`, its version, if `user` may change it.
 async fn changeable(
     state: &AppState,
-    lang: Lang,
     user: &SignedIn,
     collection: &str,
     key: &str,
-) -> Result<(Kind, Entity, u64), Response> {
+) -> Result<(Kind, Entity, u64), PageError> {
     let Some(kind) = kind_of(collection).filter(|k| editable(&user.actor()).contains(k)) else {
-        return Err(forbidden(state, lang, &t(lang.0, "admin-not-yours")));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let (entity, version) = match state.store.versioned(kind, key).await {
         Ok(v) => v,
-        Err(e) => return Err(store_failure(state, lang, e)),
+        Err(e) => return Err(PageError::store(e)),
     };
     let s = state.store.snapshot();
     let Some(entity) = entity else {
-        return Err(not_found_page(state, lang, format!("{} {key}", kind.as_str())).await);
+        return Err(PageError::not_found(format!("kind-{}", kind.as_str()), key));
     };
     // Showing another organisation's record for editing is refused like editing it.
     if let Err(d) = agenda_core::policy::may_change(&user.actor(), &s, kind, key, Some(&entity)) {
-        return Err(forbidden(state, lang, &d.0));
+        return Err(PageError::denied(d.0));
     }
     Ok((kind, entity, version))
 }
@@ -170,24 +170,21 @@ pub async fn edit_form(
     lang: Lang,
     user: SignedIn,
     Path((collection, key)): Path<(String, String)>,
-) -> Response {
-    let (kind, entity, version) = match changeable(&state, lang, &user, &collection, &key).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (kind, entity, version) = changeable(&state, &user, &collection, &key).await?;
     let s = state.store.snapshot();
     let mut fields = forms::fields(&s, kind, Some(&entity));
     if kind == Kind::Kpi {
         add_justification(&mut fields, None);
     }
-    form_page(
+    Ok(form_page(
         &state,
         lang,
         &user,
         StatusCode::OK,
         FormPage::new(kind, Some(&key), version),
         &fields,
-    )
+    ))
 }
 
 /// `GET …/saved`: the confirmation after a save.
@@ -196,11 +193,9 @@ pub async fn saved(
     lang: Lang,
     user: SignedIn,
     Path((collection, key)): Path<(String, String)>,
-) -> Response {
-    match changeable(&state, lang, &user, &collection, &key).await {
-        Ok((kind, entity, _)) => saved_page(&state, lang, &user, kind, &entity),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let (kind, entity, _) = changeable(&state, &user, &collection, &key).await?;
+    Ok(saved_page(&state, lang, &user, kind, &entity))
 }
 
 fn add_justification(fields: &mut Vec<Field>, error: Option<String>) {
@@ -219,7 +214,7 @@ pub async fn create(
     lang: Lang,
     Path(collection): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     submit(state, lang, user, collection, None, f).await
 }
 
@@ -228,7 +223,7 @@ pub async fn save(
     lang: Lang,
     Path((collection, key)): Path<(String, String)>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     submit(state, lang, user, collection, Some(key), f).await
 }
 
@@ -240,15 +235,17 @@ async fn submit(
     collection: String,
     key: Option<String>,
     submitted: Fields,
-) -> Response {
+) -> Result<Response, PageError> {
     let actor = user.actor();
     let Some(kind) = kind_of(&collection) else {
-        return not_found_page(&state, lang, collection).await;
+        return Err(PageError::no_page());
     };
     let s = state.store.snapshot();
     let before = key.as_deref().and_then(|k| s.get(kind, k));
-    if key.is_some() && before.is_none() {
-        return not_found_page(&state, lang, format!("{collection} {key:?}")).await;
+    if let Some(key) = &key
+        && before.is_none()
+    {
+        return Err(PageError::not_found(format!("kind-{}", kind.as_str()), key));
     }
     let version: u64 = submitted
         .get("version")
@@ -272,7 +269,12 @@ async fn submit(
         form_page(&state, lang, &user, status, p, &fields)
     };
     let Some(mut entity) = parsed else {
-        return again(fields, None, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(again(
+            fields,
+            None,
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     };
     if let Some(k) = &key
         && entity.key() != *k
@@ -280,7 +282,12 @@ async fn submit(
         if let Some(f) = fields.iter_mut().find(|f| f.name == "code") {
             f.error = Some(t(lang.0, "admin-key-fixed"));
         }
-        return again(fields, None, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(again(
+            fields,
+            None,
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     // A change of a KPI's baseline or targets needs its reason.
     if let (Some(b), Entity::Kpi(k)) = (&before, &mut entity) {
@@ -300,7 +307,12 @@ async fn submit(
                         names.join(", ")
                     )),
                 });
-                return again(fields, None, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY);
+                return Ok(again(
+                    fields,
+                    None,
+                    Vec::new(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ));
             }
             k.revision_note = Some(why.to_owned());
         } else if let Entity::Kpi(old) = b {
@@ -315,10 +327,10 @@ async fn submit(
                 return exists_or_refused(&state, lang, &user, kind, &existing, current, &fields);
             }
             Ok((None, _)) => {}
-            Err(e) => return store_failure(&state, lang, e),
+            Err(e) => return Err(PageError::store(e)),
         }
     }
-    match state
+    let res = match state
         .store
         .apply_as(
             Writer::actor(&user.account().username, actor, Some(state.today())),
@@ -327,7 +339,7 @@ async fn submit(
         )
         .await
     {
-        Err(StoreError::Denied(why)) => forbidden(&state, lang, &why),
+        Err(StoreError::Denied(why)) => return Err(PageError::denied(why)),
         Ok(_) => Redirect::to(&link(
             lang,
             &format!("{}/saved", record_path(kind, &stored_key)),
@@ -337,7 +349,9 @@ async fn submit(
         Err(StoreError::Conflict { expected: 0, .. }) if key.is_none() => {
             match state.store.versioned(kind, &stored_key).await {
                 Ok((Some(existing), current)) => {
-                    exists_or_refused(&state, lang, &user, kind, &existing, current, &fields)
+                    return exists_or_refused(
+                        &state, lang, &user, kind, &existing, current, &fields,
+                    );
                 }
                 Ok((None, _)) => write_refused(
                     &state,
@@ -350,7 +364,7 @@ async fn submit(
                         current: 0,
                     },
                 ),
-                Err(e) => store_failure(&state, lang, e),
+                Err(e) => return Err(PageError::store(e)),
             }
         }
         Err(StoreError::Conflict { current, .. }) => {
@@ -368,8 +382,9 @@ async fn submit(
             problems.iter().map(|p| p.to_string()).collect(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e) => store_failure(&state, lang, e),
-    }
+        Err(e) => return Err(PageError::store(e)),
+    };
+    Ok(res)
 }
 
 /// The existing record beside the new values, if `user` may change it; else 403, so that a
@@ -382,13 +397,13 @@ fn exists_or_refused(
     existing: &Entity,
     version: u64,
     fields: &[Field],
-) -> Response {
+) -> Result<Response, PageError> {
     let s = state.store.snapshot();
-    match agenda_core::policy::may_change(&user.actor(), &s, kind, &existing.key(), Some(existing))
-    {
-        Ok(_) => exists_page(state, lang, user, kind, existing, version, fields),
-        Err(d) => forbidden(state, lang, &d.0),
-    }
+    agenda_core::policy::may_change(&user.actor(), &s, kind, &existing.key(), Some(existing))
+        .map_err(|d| PageError::denied(d.0))?;
+    Ok(exists_page(
+        state, lang, user, kind, existing, version, fields,
+    ))
 }
 
 /// `GET …/archive`: the question before archiving.
@@ -397,13 +412,11 @@ pub async fn archive_form(
     lang: Lang,
     user: SignedIn,
     Path((collection, key)): Path<(String, String)>,
-) -> Response {
-    match changeable(&state, lang, &user, &collection, &key).await {
-        Ok((kind, entity, version)) => {
-            archive_question(&state, lang, &user, kind, &entity, version)
-        }
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let (kind, entity, version) = changeable(&state, &user, &collection, &key).await?;
+    Ok(archive_question(
+        &state, lang, &user, kind, &entity, version,
+    ))
 }
 
 pub async fn archive(
@@ -411,30 +424,32 @@ pub async fn archive(
     lang: Lang,
     Path((collection, key)): Path<(String, String)>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(kind) = kind_of(&collection) else {
-        return not_found_page(&state, lang, collection).await;
+        return Err(PageError::no_page());
     };
     let s = state.store.snapshot();
     if s.get(kind, &key).is_none() {
-        return not_found_page(&state, lang, format!("{collection} {key}")).await;
+        return Err(PageError::not_found(format!("kind-{}", kind.as_str()), key));
     }
     let change = Change::Delete(kind, key.clone());
     let version = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    match state
-        .store
-        .apply_as(
-            Writer::actor(&user.account().username, user.actor(), Some(state.today())),
-            vec![change],
-            vec![(kind, key.clone(), version)],
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&link(
-            lang,
-            &format!("/admin/data/{collection}?archived={}", encode(&key)),
-        ))
-        .into_response(),
-        Err(e) => write_refused(&state, lang, &t(lang.0, "admin-archive"), e),
-    }
+    Ok(
+        match state
+            .store
+            .apply_as(
+                Writer::actor(&user.account().username, user.actor(), Some(state.today())),
+                vec![change],
+                vec![(kind, key.clone(), version)],
+            )
+            .await
+        {
+            Ok(_) => Redirect::to(&link(
+                lang,
+                &format!("/admin/data/{collection}?archived={}", encode(&key)),
+            ))
+            .into_response(),
+            Err(e) => write_refused(&state, lang, &t(lang.0, "admin-archive"), e),
+        },
+    )
 }

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
 use super::review_views::{action_line_name, kpi_name, org_name, quarter_of, render_admin};
-use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
@@ -83,12 +83,16 @@ struct ListPage {
     mine: Vec<ReportRow>,
 }
 
-pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
     let actor = user.actor();
     let reviewer = may_review(&actor);
     let org = own_org(&user);
     if !reviewer && org.is_none() {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     let l = lang.0;
     let s = state.store.snapshot();
@@ -149,7 +153,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
         waiting,
         mine,
     };
-    render_admin(StatusCode::OK, &page)
+    Ok(render_admin(StatusCode::OK, &page))
 }
 
 /// The action line and period of a report key (`AL-1.1:2026-Q3`).
@@ -198,7 +202,7 @@ pub(super) async fn form(
     lang: Lang,
     user: SignedIn,
     Path(key): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     render_form(&state, lang, &user, &key, StatusCode::OK, None).await
 }
 
@@ -209,24 +213,24 @@ async fn render_form(
     key: &str,
     status: StatusCode,
     notice: Option<Notice>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = lang.0;
     let s = state.store.snapshot();
     let Some((al, period)) = parse_key(key) else {
-        return crate::site::not_found_page(state, lang, key.to_owned()).await;
+        return Err(PageError::not_found("kind-progress_report", key));
     };
     let Some(line) = s.action_lines.get(al.as_str()) else {
-        return crate::site::not_found_page(state, lang, al.to_string()).await;
+        return Err(PageError::not_found("kind-action_line", al.to_string()));
     };
     let actor = user.actor();
     let reviewer = may_review(&actor);
     if !reviewer && own_org(user) != Some(&line.lead_org) {
-        return forbidden(state, lang, &t(l, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     let (report, version) = match state.store.versioned(Kind::ProgressReport, key).await {
         Ok((Some(Entity::ProgressReport(r)), v)) => (Some(r), v),
         Ok((_, v)) => (None, v),
-        Err(e) => return store_failure(state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let st = report.as_ref().map_or(ReportStatus::Draft, |r| r.status);
     let narratives = ["en", "fr", "es"]
@@ -277,7 +281,7 @@ async fn render_form(
         narratives,
         review: reviewer && st == ReportStatus::Submitted,
     };
-    render_admin(status, &page)
+    Ok(render_admin(status, &page))
 }
 
 pub(super) async fn act(
@@ -285,13 +289,13 @@ pub(super) async fn act(
     lang: Lang,
     Path(key): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let Some((al, period)) = parse_key(&key) else {
-        return crate::site::not_found_page(&state, lang, key).await;
+        return Err(PageError::not_found("kind-progress_report", key));
     };
     let Some(line) = s.action_lines.get(al.as_str()) else {
-        return crate::site::not_found_page(&state, lang, al.to_string()).await;
+        return Err(PageError::not_found("kind-action_line", al.to_string()));
     };
     let actor = user.actor();
     let mut report = s
@@ -356,7 +360,7 @@ pub(super) async fn act(
         }
         "approve" | "return" if from == ReportStatus::Submitted => {
             if !may_review(&actor) {
-                return forbidden(&state, lang, &t(lang.0, "admin-reviewers-only"));
+                return Err(PageError::forbidden("admin-reviewers-only"));
             }
             let comment = f.get("comment").map(|c| c.trim()).unwrap_or("");
             if action == "return" {
@@ -387,12 +391,12 @@ pub(super) async fn act(
         )
         .await
     {
-        Err(StoreError::Denied(why)) => forbidden(&state, lang, &why),
+        Err(StoreError::Denied(why)) => Err(PageError::denied(why)),
         // The organisation goes on to the figures that go with the report.
         Ok(_) if action == "submit" && own_org(&user).is_some() => {
-            Redirect::to(&format!("/admin/tasks/{period}/figures")).into_response()
+            Ok(Redirect::to(&format!("/admin/tasks/{period}/figures")).into_response())
         }
-        Ok(_) => Redirect::to(&report_href(&al, period)).into_response(),
+        Ok(_) => Ok(Redirect::to(&report_href(&al, period)).into_response()),
         Err(StoreError::Conflict { .. }) => {
             render_form(
                 &state,
@@ -415,7 +419,7 @@ pub(super) async fn act(
                 .join("; ");
             refuse!(msg, None)
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }
 
@@ -456,12 +460,12 @@ pub(super) async fn dashboard(
     State(state): State<AppState>,
     lang: Lang,
     user: SignedIn,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = lang.0;
     let reviewer = may_review(&user.actor());
     let mine = own_org(&user);
     if !reviewer && mine.is_none() {
-        return forbidden(&state, lang, &t(l, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     let ours = |org: &Code| reviewer || mine == Some(org);
     let s = state.store.snapshot();
@@ -545,5 +549,5 @@ pub(super) async fn dashboard(
         overdue,
         tasks: mine.is_some(),
     };
-    render_admin(StatusCode::OK, &page)
+    Ok(render_admin(StatusCode::OK, &page))
 }

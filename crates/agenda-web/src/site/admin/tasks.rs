@@ -22,8 +22,9 @@ use super::reports::{Crumb, own_org, report_href};
 use super::review_views::{
     action_line_name, kpi_name, org_name, quarter_of, render_admin, unit_word,
 };
-use super::{forbidden, store_failure, write_refused};
+use super::write_refused;
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
@@ -268,10 +269,10 @@ async fn figures_page(
     quarter: Period,
     status: StatusCode,
     sent: Sent,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = lang.0;
     let Some(org) = own_org(user) else {
-        return forbidden(state, lang, &t(l, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let Sent {
         entered,
@@ -289,7 +290,7 @@ async fn figures_page(
         let (existing, version) = match state.store.versioned(Kind::Observation, &key).await {
             Ok((Some(Entity::Observation(x)), v)) => (Some(x), v),
             Ok((_, v)) => (None, v),
-            Err(e) => return store_failure(state, lang, e),
+            Err(e) => return Err(PageError::store(e)),
         };
         let st = figure_state(&s, o);
         let name = format!("figure:{key}");
@@ -348,7 +349,7 @@ async fn figures_page(
         errors,
         notice,
     };
-    render_admin(status, &page)
+    Ok(render_admin(status, &page))
 }
 
 /// `GET /admin/tasks/<quarter>/figures`: one field per KPI figure the organisation owes with
@@ -358,9 +359,9 @@ pub(super) async fn figures(
     lang: Lang,
     user: SignedIn,
     Path(period): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(quarter) = quarter_param(&period) else {
-        return crate::site::not_found_page(&state, lang, period).await;
+        return Err(PageError::not_found("kind-quarter", period));
     };
     figures_page(
         &state,
@@ -394,10 +395,10 @@ pub(super) async fn save_figures(
     lang: Lang,
     Path(period): Path<String>,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = lang.0;
     let Some(quarter) = quarter_param(&period) else {
-        return crate::site::not_found_page(&state, lang, period).await;
+        return Err(PageError::not_found("kind-quarter", period));
     };
     let s = state.store.snapshot();
     let mut changes = Vec::new();
@@ -471,10 +472,10 @@ pub(super) async fn save_figures(
                 return figures_page(&state, lang, &user, quarter, StatusCode::CONFLICT, sent)
                     .await;
             }
-            Err(e) => return write_refused(&state, lang, &t(l, "task-figures"), e),
+            Err(e) => return Ok(write_refused(&state, lang, &t(l, "task-figures"), e)),
         }
     }
-    Redirect::to(&format!("/admin/tasks/{quarter}/done")).into_response()
+    Ok(Redirect::to(&format!("/admin/tasks/{quarter}/done")).into_response())
 }
 
 /// Something submitted, on the confirmation page.
@@ -505,12 +506,12 @@ pub(super) async fn done(
     lang: Lang,
     user: SignedIn,
     Path(period): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(org) = own_org(&user).cloned() else {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let Some(quarter) = quarter_param(&period) else {
-        return crate::site::not_found_page(&state, lang, period).await;
+        return Err(PageError::not_found("kind-quarter", period));
     };
     let l = lang.0;
     let s = state.store.snapshot();
@@ -572,5 +573,5 @@ pub(super) async fn done(
         figures,
         open,
     };
-    render_admin(StatusCode::OK, &page)
+    Ok(render_admin(StatusCode::OK, &page))
 }

@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::common::{AdminBar, admin_render, chrome, forbidden, link, name_in, store_failure};
+use super::common::{AdminBar, admin_render, chrome, link, name_in};
 use super::controls::Opt;
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::t;
@@ -49,7 +50,11 @@ struct TokensPage {
     orgs: Vec<Opt>,
 }
 
-pub async fn tokens(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
+pub async fn tokens(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
     tokens_page(&state, lang, &user, None, None, StatusCode::OK).await
 }
 
@@ -60,13 +65,13 @@ async fn tokens_page(
     shown: Option<String>,
     error: Option<String>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, PageError> {
     let Ok(scope) = token_scope(user) else {
-        return forbidden(state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let list = match state.store.tokens(scope.as_ref()).await {
         Ok(l) => l,
-        Err(e) => return store_failure(state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let s = state.store.snapshot();
     let l = lang.0;
@@ -83,7 +88,7 @@ async fn tokens_page(
         })
         .collect();
     let orgs = super::controls::organisation_options(&s, l);
-    admin_render(
+    Ok(admin_render(
         status,
         &TokensPage {
             c: chrome(state, lang, t(l, "admin-tokens")),
@@ -102,16 +107,16 @@ async fn tokens_page(
             own_org: scope.map(|o| o.to_string()),
             orgs,
         },
-    )
+    ))
 }
 
 pub async fn create_token(
     State(state): State<AppState>,
     lang: Lang,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let Ok(scope) = token_scope(&user) else {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let asked = f.get("organisation").map(|s| s.trim()).unwrap_or("");
     let org = match (&scope, Code::parse(asked)) {
@@ -152,7 +157,7 @@ pub async fn create_token(
             )
             .await
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }
 
@@ -161,23 +166,23 @@ pub async fn revoke_token(
     lang: Lang,
     Path(id): Path<String>,
     SignedForm { user, fields: _f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     let Ok(scope) = token_scope(&user) else {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     };
     let owned = match state.store.tokens(scope.as_ref()).await {
         Ok(l) => l.iter().any(|tk| tk.id == id),
-        Err(e) => return store_failure(&state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     if !owned {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     match state
         .store
         .revoke_token(&user.account().username, &id)
         .await
     {
-        Ok(_) => Redirect::to(&link(lang, "/admin/tokens")).into_response(),
-        Err(e) => store_failure(&state, lang, e),
+        Ok(_) => Ok(Redirect::to(&link(lang, "/admin/tokens")).into_response()),
+        Err(e) => Err(PageError::store(e)),
     }
 }

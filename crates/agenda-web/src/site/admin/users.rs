@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{SignedIn, encode};
-use super::common::{AdminBar, admin_render, chrome, forbidden, link, name_in, store_failure};
+use super::common::{AdminBar, admin_render, chrome, link, name_in};
 use super::controls::Opt;
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::t;
@@ -38,7 +39,11 @@ struct UsersPage {
     orgs: Vec<Opt>,
 }
 
-pub async fn users(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
+pub async fn users(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
     users_page(&state, lang, &user, None, StatusCode::OK).await
 }
 
@@ -48,13 +53,13 @@ async fn users_page(
     user: &SignedIn,
     error: Option<(&str, String)>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, PageError> {
     if user.account().role != Role::Admin {
-        return forbidden(state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     let list = match state.store.accounts().await {
         Ok(l) => l,
-        Err(e) => return store_failure(state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let s = state.store.snapshot();
     let l = lang.0;
@@ -82,7 +87,7 @@ async fn users_page(
         })
         .collect();
     let orgs = super::controls::organisation_options(&s, l);
-    admin_render(
+    Ok(admin_render(
         status,
         &UsersPage {
             c: chrome(state, lang, t(l, "admin-users")),
@@ -93,16 +98,16 @@ async fn users_page(
             roles,
             orgs,
         },
-    )
+    ))
 }
 
 pub async fn add_user(
     State(state): State<AppState>,
     lang: Lang,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     if user.account().role != Role::Admin {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     let l = lang.0;
     let get = |k: &str| f.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -161,7 +166,7 @@ pub async fn add_user(
         )
         .await
     {
-        Ok(()) => Redirect::to(&link(lang, "/admin/users")).into_response(),
+        Ok(()) => Ok(Redirect::to(&link(lang, "/admin/users")).into_response()),
         Err(StoreError::Account(msg)) => {
             users_page(
                 &state,
@@ -172,7 +177,7 @@ pub async fn add_user(
             )
             .await
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }
 
@@ -181,16 +186,16 @@ pub async fn disable_user(
     lang: Lang,
     Path(name): Path<String>,
     SignedForm { user, fields: _f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     if user.account().role != Role::Admin {
-        return forbidden(&state, lang, &t(lang.0, "admin-not-yours"));
+        return Err(PageError::forbidden("admin-not-yours"));
     }
     match state
         .store
         .set_account_disabled(&user.account().username, &name, true)
         .await
     {
-        Ok(()) => Redirect::to(&link(lang, "/admin/users")).into_response(),
+        Ok(()) => Ok(Redirect::to(&link(lang, "/admin/users")).into_response()),
         Err(StoreError::Account(msg)) => {
             users_page(
                 &state,
@@ -201,6 +206,6 @@ pub async fn disable_user(
             )
             .await
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::SignedIn;
 use super::review_views::render_admin;
-use super::{forbidden, store_failure};
 use crate::AppState;
+use crate::error::PageError;
 use crate::extract::SignedForm;
 use crate::site::Lang;
 use crate::site::i18n::{t, t_args};
@@ -26,9 +26,13 @@ use crate::site::views::Chrome;
 const NOTE_LANGS: &[&str] = &["en", "fr", "es"];
 
 /// `GET /admin/versions`.
-pub(super) async fn form(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
+pub(super) async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
     if !may_review(&user.actor()) {
-        return forbidden(&state, lang, &t(lang.0, "admin-publish-reviewers"));
+        return Err(PageError::forbidden("admin-publish-reviewers"));
     }
     show(&state, lang, &user, StatusCode::OK, None).await
 }
@@ -59,11 +63,11 @@ async fn show(
     user: &SignedIn,
     status: StatusCode,
     message: Option<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let l = lang.0;
     let versions = match state.store.versions().await {
         Ok(v) => v,
-        Err(e) => return store_failure(state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let s = state.public_snapshot();
     let mut preview = None;
@@ -71,7 +75,7 @@ async fn show(
     if let Some(latest) = versions.last() {
         let before = match state.store.version_content(latest.number).await {
             Ok(c) => c.unwrap_or_default(),
-            Err(e) => return store_failure(state, lang, e),
+            Err(e) => return Err(PageError::store(e)),
         };
         let now = version_content(&s);
         let n = latest.number.to_string();
@@ -113,7 +117,7 @@ async fn show(
         notes,
         csrf: user.0.csrf.clone(),
     };
-    render_admin(status, &page)
+    Ok(render_admin(status, &page))
 }
 
 /// `POST /admin/versions`.
@@ -121,9 +125,9 @@ pub(super) async fn publish(
     State(state): State<AppState>,
     lang: Lang,
     SignedForm { user, fields: f }: SignedForm,
-) -> Response {
+) -> Result<Response, PageError> {
     if !may_review(&user.actor()) {
-        return forbidden(&state, lang, &t(lang.0, "admin-publish-reviewers"));
+        return Err(PageError::forbidden("admin-publish-reviewers"));
     }
     let entries: Vec<(Language, String)> = NOTE_LANGS
         .iter()
@@ -161,7 +165,7 @@ pub(super) async fn publish(
     let major = f.get("major").is_some_and(|v| v == "yes");
     let previous = match state.store.versions().await {
         Ok(v) => v.last().map(|v| v.number),
-        Err(e) => return store_failure(&state, lang, e),
+        Err(e) => return Err(PageError::store(e)),
     };
     let published = state
         .store
@@ -179,7 +183,7 @@ pub(super) async fn publish(
                 Some(p) => format!("/versions/{p}/{}", v.number),
                 None => "/versions".to_owned(),
             };
-            Redirect::to(&crate::site::views::link(lang, &to)).into_response()
+            Ok(Redirect::to(&crate::site::views::link(lang, &to)).into_response())
         }
         Ok(Published::Unchanged(n)) => {
             let why = t_args(
@@ -189,6 +193,6 @@ pub(super) async fn publish(
             );
             show(&state, lang, &user, StatusCode::CONFLICT, Some(why)).await
         }
-        Err(e) => store_failure(&state, lang, e),
+        Err(e) => Err(PageError::store(e)),
     }
 }
