@@ -937,7 +937,7 @@ async fn an_organisation_reports_its_quarter_and_an_editor_approves_it() {
             .unwrap();
         let tasks = entity.source().await.unwrap();
         let row = tasks
-            .split("<tr")
+            .split("<li")
             .find(|r| r.contains(report))
             .expect("the report is still listed");
         assert!(row.contains("Accepted"), "{row}");

@@ -28,6 +28,24 @@ async fn figures(url: &str) -> BTreeMap<String, (f64, String)> {
         .collect()
 }
 
+/// The task of the task list `page` that holds `needle`.
+fn task<'a>(page: &'a str, needle: &str) -> &'a str {
+    let at = page
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} is not on the page:\n{page}"));
+    let start = page[..at].rfind("<li").expect("in a task");
+    let end = at + page[at..].find("</li>").expect("task ends");
+    &page[start..end]
+}
+
+/// Whether the task of `page` that holds `needle` is folded away among those done.
+fn folded(page: &str, needle: &str) -> bool {
+    let at = page.find(needle).expect("on the page");
+    page[..at]
+        .rfind("<details class=\"done\">")
+        .is_some_and(|open| !page[open..at].contains("</details>"))
+}
+
 /// The table row of `page` that holds `needle`.
 fn row<'a>(page: &'a str, needle: &str) -> &'a str {
     let at = page
@@ -68,14 +86,14 @@ fn an_organisation_reports_its_quarter_from_its_task_list_and_sees_the_review() 
                 tasks.text.contains("Digital Government Authority"),
                 "[{on}]"
             );
-            let r = row(&tasks.text, &format!("href=\"{report}\""));
+            let r = task(&tasks.text, &format!("href=\"{report}\""));
             assert!(r.contains("Data governance and consent"), "[{on}] {r}");
             assert!(
                 r.contains("2026-10-15") && r.contains("Overdue"),
                 "[{on}] {r}"
             );
             assert!(r.contains("class=\"overdue\""), "[{on}] {r}");
-            let f = row(
+            let f = task(
                 &tasks.text,
                 "href=\"/admin/tasks/2026-Q3/figures#f-KPI-15-2026-Q3\"",
             );
@@ -88,10 +106,19 @@ fn an_organisation_reports_its_quarter_from_its_task_list_and_sees_the_review() 
                 "[{on}] {f}"
             );
             // A report already sent is listed as such; one returned asks for changes.
-            let sent = row(&tasks.text, "href=\"/admin/reports/AL-1.1%3A2026-Q3\"");
+            // What is still to do is in sight; what is done is folded away.
+            let sent_link = "href=\"/admin/reports/AL-1.1%3A2026-Q3\"";
+            let sent = task(&tasks.text, sent_link);
             assert!(sent.contains("Submitted"), "[{on}] {sent}");
-            let back = row(&tasks.text, "href=\"/admin/reports/AL-4.2%3A2026-Q3\"");
+            assert!(folded(&tasks.text, sent_link), "[{on}] {sent}");
+            let back_link = "href=\"/admin/reports/AL-4.2%3A2026-Q3\"";
+            let back = task(&tasks.text, back_link);
             assert!(back.contains("Returned for changes"), "[{on}] {back}");
+            assert!(!folded(&tasks.text, back_link), "[{on}] {back}");
+            assert!(
+                !folded(&tasks.text, &format!("href=\"{report}\"")),
+                "[{on}]"
+            );
 
             // Another organisation is shown none of it and cannot open DGA's forms.
             let theirs = owner.get("/admin/tasks").await;
@@ -241,7 +268,7 @@ fn an_organisation_reports_its_quarter_from_its_task_list_and_sees_the_review() 
                 .await;
             assert_eq!(r.status, 303, "[{on}]");
             let tasks = lead.get("/admin/tasks").await.text;
-            let r = row(&tasks, &format!("href=\"{report}\""));
+            let r = task(&tasks, &format!("href=\"{report}\""));
             assert!(r.contains("Returned for changes"), "[{on}] {r}");
             let form = lead.get(report).await.text;
             assert!(form.contains("Name the ministries."), "[{on}]");
@@ -266,8 +293,9 @@ fn an_organisation_reports_its_quarter_from_its_task_list_and_sees_the_review() 
                 .await;
             assert_eq!(r.status, 303, "[{on}]");
             let tasks = lead.get("/admin/tasks").await.text;
-            let r = row(&tasks, &format!("href=\"{report}\""));
+            let r = task(&tasks, &format!("href=\"{report}\""));
             assert!(r.contains("Accepted"), "[{on}] {r}");
+            assert!(folded(&tasks, &format!("href=\"{report}\"")), "[{on}] {r}");
 
             // The organisation's dashboard is its own record, overdue items linking to them.
             let dash = lead.get("/admin/dashboard").await;

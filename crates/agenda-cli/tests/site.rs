@@ -499,7 +499,18 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
     for (s, _db) in started() {
         let d = demo();
         for (lang, pre) in LANGS {
-            let list = page(&s, &format!("{pre}/services"));
+            // The list comes a page at a time: its "next" links lead through all of it.
+            let mut list = String::new();
+            let mut next = Some(format!("{pre}/services"));
+            while let Some(path) = next.take() {
+                let p = page(&s, &path);
+                next = p.find("\" rel=\"next\"").map(|end| {
+                    let start = p[..end].rfind("href=\"").expect("a link") + 6;
+                    p[start..end].replace("&#38;", "&")
+                });
+                list.push_str(&p);
+            }
+            assert!(list.contains("rel=\"prev\""), "{lang} more than one page");
             for v in d.services.values() {
                 assert!(
                     list.contains(&format!("/services/{}\"", v.code)),

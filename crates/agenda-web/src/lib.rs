@@ -12,6 +12,8 @@ pub mod channels;
 pub mod error;
 pub mod extract;
 pub mod finder_api;
+#[cfg(test)]
+mod list_paging_tests;
 mod metrics_layer;
 #[cfg(test)]
 mod page_error_tests;

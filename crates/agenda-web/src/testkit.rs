@@ -88,6 +88,27 @@ impl TestApp {
         Self::demo(db).await
     }
 
+    /// The demo with `services` more services generated as `agenda generate` makes them: a
+    /// catalogue of national size.
+    pub async fn national(services: usize) -> Self {
+        let app = Self::demo_sqlite().await;
+        let demo = app.state.store.snapshot();
+        let big = agenda_io::generate::national(&demo, services, 0, 7);
+        let changes: Vec<agenda_core::Change> = big
+            .services
+            .values()
+            .filter(|v| !demo.services.contains_key(v.code.as_str()))
+            .map(|v| agenda_core::Change::Upsert(v.clone().into()))
+            .collect();
+        assert_eq!(changes.len(), services, "every generated service is new");
+        app.state
+            .store
+            .apply("generate", changes)
+            .await
+            .expect("generated services applied");
+        app
+    }
+
     /// A new account of `role` (bound to `organisation` for an entity or a stakeholder),
     /// signed in; its username is `<role>-<organisation or "all">`.
     pub async fn with_user(&self, role: Role, organisation: Option<&str>) -> Client {

@@ -41,3 +41,6 @@ task-submit-figures = Send the figures
 task-submitted-on = Received
 task-still-open = Some of what is owed for this period is still to be sent.
 task-back = Back to what we owe
+task-due = due { $date }
+task-group-counts = To do: { $open } · Done: { $done }
+task-show-done = Show what is done

@@ -41,3 +41,6 @@ task-submit-figures = Enviar los valores
 task-submitted-on = Recibido
 task-still-open = Parte de lo que se debe para este período está aún por enviar.
 task-back = Volver a lo que debemos
+task-due = vence el { $date }
+task-group-counts = Pendiente: { $open } · Hecho: { $done }
+task-show-done = Ver lo que está hecho

@@ -41,3 +41,6 @@ task-submit-figures = Envoyer les valeurs
 task-submitted-on = Reçu le
 task-still-open = Une partie de ce qui est dû pour cette période reste à envoyer.
 task-back = Retour à ce que nous devons
+task-due = échéance { $date }
+task-group-counts = À faire : { $open } · Terminé : { $done }
+task-show-done = Voir ce qui est terminé

@@ -12,10 +12,12 @@ use super::catalogue_pages::{maturity_label, service_title};
 use super::charts;
 use super::i18n::t;
 use super::lang::Lang;
+use super::pager::{PageNumber, Pager};
 use super::svg::SvgImage;
 use super::views::{Chrome, LocalText, OrgLink, fmt_num, org_name, public, render};
 use crate::AppState;
 use crate::error::PageError;
+use crate::extract::PageQuery;
 
 /// A row of the once-only analysis.
 pub struct OnceOnlyRow {
@@ -37,12 +39,17 @@ pub struct OnceOnlyPage {
     blocked: String,
     fetched: String,
     rows: Vec<OnceOnlyRow>,
+    pager: Pager,
     blocks: Vec<(String, LocalText, String, usize, String)>,
 }
 
 /// `GET /analysis/once-only`: data the state already holds but still asks for, and the
 /// building blocks services reuse.
-pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn analysis_once_only(
+    State(state): State<AppState>,
+    lang: Lang,
+    PageQuery(q): PageQuery<PageNumber>,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(
         &state,
@@ -52,9 +59,16 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
     );
     let o = once_only::once_only(&s);
     let r = reuse::reuse(&s);
-    let rows = o
-        .items
-        .iter()
+    let pager = Pager::new(
+        &c,
+        "/analysis/once-only",
+        &[],
+        q.page,
+        o.items.len(),
+        "pager-once-only",
+    )?;
+    let rows = pager
+        .slice(&o.items)
         .map(|i| OnceOnlyRow {
             service: i.service.to_string(),
             title: service_title(&c, &s, i.service),
@@ -101,10 +115,11 @@ pub async fn analysis_once_only(State(state): State<AppState>, lang: Lang) -> Re
             .map(|p| format!("{}\u{a0}%", fmt_num(lang.0, p)))
             .unwrap_or_else(|| "—".to_owned()),
         rows,
+        pager,
         blocks,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// A planned release in the roadmap analysis.

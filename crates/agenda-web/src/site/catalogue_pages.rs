@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::i18n::{t, t_args};
 use super::lang::Lang;
+use super::pager::Pager;
 use super::views::{
     Chrome, JsonLd, LocalText, Opt, OrgLink, fmt_num, opts, org_name, public, render,
 };
@@ -67,6 +68,8 @@ pub struct ServiceFilter {
     life_event: Option<String>,
     owner: Option<String>,
     maturity: Option<String>,
+    /// The page of the list, from 1.
+    page: Option<usize>,
 }
 
 /// `/services`.
@@ -75,10 +78,12 @@ pub struct ServiceFilter {
 pub struct ServicesPage {
     c: Chrome,
     rows: Vec<ServiceRow>,
+    pager: Pager,
     events: Vec<Opt>,
     owners: Vec<Opt>,
     levels: Vec<Opt>,
-    total: usize,
+    /// The whole catalogue's count, when the filters leave fewer.
+    total: Option<String>,
     citizen_events: Vec<(String, LocalText, usize)>,
     business_events: Vec<(String, LocalText, usize)>,
 }
@@ -94,6 +99,7 @@ pub async fn services(
         life_event: f.life_event.filter(|v| !v.is_empty()),
         owner: f.owner.filter(|v| !v.is_empty()),
         maturity: f.maturity.filter(|v| !v.is_empty()),
+        page: f.page,
     };
     let bad = |what: &'static str, v: &str| PageError::bad_value(what, v);
     if let Some(e) = &f.life_event
@@ -114,7 +120,7 @@ pub async fn services(
         None => None,
     };
     let c = Chrome::new(&state, lang, "/services", t(lang.0, "nav-services"));
-    let rows = s
+    let matching: Vec<&Service> = s
         .services
         .values()
         .filter(|v| {
@@ -128,6 +134,21 @@ pub async fn services(
                 .is_none_or(|o| v.owner_code.as_str() == o)
         })
         .filter(|v| level.is_none_or(|m| v.maturity == m))
+        .collect();
+    let pager = Pager::new(
+        &c,
+        "/services",
+        &[
+            ("life_event", f.life_event.as_deref()),
+            ("owner", f.owner.as_deref()),
+            ("maturity", f.maturity.as_deref()),
+        ],
+        f.page,
+        matching.len(),
+        "pager-services",
+    )?;
+    let rows = pager
+        .slice(&matching)
         .map(|v| service_row(&c, &s, v))
         .collect();
     let mut owners: Vec<&Code> = s.services.values().map(|v| &v.owner_code).collect();
@@ -148,7 +169,14 @@ pub async fn services(
             .collect()
     };
     let page = ServicesPage {
-        total: s.services.len(),
+        total: (matching.len() < s.services.len()).then(|| {
+            t_args(
+                lang.0,
+                "services-in-catalogue",
+                &[("total", c.num(s.services.len() as f64))],
+            )
+        }),
+        pager,
         events: opts(
             s.life_events
                 .values()

@@ -18,6 +18,7 @@ mod kpis;
 mod lang;
 mod open_data;
 mod organisations;
+pub(crate) mod pager;
 mod regulatory_plan;
 mod roadmap;
 mod rows;

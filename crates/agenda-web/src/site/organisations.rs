@@ -9,10 +9,12 @@ use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
+use super::pager::{PageNumber, Pager};
 use super::rows::{ActionLineRow, KpiRow, action_line_row, kpi_row};
 use super::views::{Chrome, LocalText, OrgLink, org_name, public, render};
 use crate::AppState;
 use crate::error::PageError;
+use crate::extract::PageQuery;
 
 /// `/organisations`.
 #[derive(Template)]
@@ -20,10 +22,15 @@ use crate::error::PageError;
 pub struct OrganisationsPage {
     c: Chrome,
     rows: Vec<(String, LocalText, String, usize)>,
+    pager: Pager,
 }
 
 /// `GET /organisations`.
-pub async fn organisations(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn organisations(
+    State(state): State<AppState>,
+    lang: Lang,
+    PageQuery(q): PageQuery<PageNumber>,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(
         &state,
@@ -31,9 +38,16 @@ pub async fn organisations(State(state): State<AppState>, lang: Lang) -> Respons
         "/organisations",
         t(lang.0, "nav-organisations"),
     );
-    let rows = s
-        .organisations
-        .values()
+    let pager = Pager::new(
+        &c,
+        "/organisations",
+        &[],
+        q.page,
+        s.organisations.len(),
+        "pager-organisations",
+    )?;
+    let rows = pager
+        .slice(s.organisations.values())
         .map(|o| {
             let leads = s
                 .action_lines
@@ -48,7 +62,10 @@ pub async fn organisations(State(state): State<AppState>, lang: Lang) -> Respons
             )
         })
         .collect();
-    render(StatusCode::OK, &OrganisationsPage { c, rows })
+    Ok(render(
+        StatusCode::OK,
+        &OrganisationsPage { c, rows, pager },
+    ))
 }
 
 /// `/organisations/<code>`.

@@ -10,7 +10,7 @@ use agenda_core::reporting::{
     DueState, ObservationDue, ReportingCycle, first_reporting_period, observations_due,
     observations_due_with, reports_due,
 };
-use agenda_core::{Change, Code, Entity, Frequency, Kind, Period, Snapshot};
+use agenda_core::{Change, Code, Date, Entity, Frequency, Kind, Period, Snapshot};
 use agenda_store::{StoreError, Writer};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -93,13 +93,76 @@ fn figure_state(s: &Snapshot, o: &ObservationDue) -> TaskState {
 }
 
 /// One line of the task list.
+#[derive(Template)]
+#[template(path = "admin/task_item.html")]
 struct Task {
     what: String,
     href: String,
     period: String,
-    deadline: String,
+    /// "due 2026-10-15".
+    due: String,
     state: String,
     overdue: bool,
+    /// Still to be done by the organisation.
+    open: bool,
+}
+
+impl askama::filters::HtmlSafe for Task {}
+
+impl Task {
+    fn new(
+        l: &str,
+        what: String,
+        href: String,
+        period: Period,
+        deadline: Date,
+        st: TaskState,
+    ) -> Self {
+        Self {
+            what,
+            href,
+            period: period.to_string(),
+            due: t_args(l, "task-due", &[("date", deadline.to_string())]),
+            state: t(l, st.key()),
+            overdue: st == TaskState::Overdue,
+            open: st.open(),
+        }
+    }
+}
+
+/// The tasks of one quarter: those still to do, then those done, folded away so that a long
+/// list stays short on a phone.
+struct TaskGroup {
+    quarter: String,
+    /// "3 to do, 2 done".
+    counts: String,
+    open: Vec<Task>,
+    done: Vec<Task>,
+}
+
+/// `tasks`, each with its quarter, by quarter (the earliest first), each in the given order.
+fn by_quarter(l: &str, tasks: impl IntoIterator<Item = (Period, Task)>) -> Vec<TaskGroup> {
+    let mut groups: BTreeMap<Period, (Vec<Task>, Vec<Task>)> = BTreeMap::new();
+    for (q, task) in tasks {
+        let (open, done) = groups.entry(q).or_default();
+        if task.open { open } else { done }.push(task);
+    }
+    groups
+        .into_iter()
+        .map(|(q, (open, done))| TaskGroup {
+            quarter: q.to_string(),
+            counts: t_args(
+                l,
+                "task-group-counts",
+                &[
+                    ("open", open.len().to_string()),
+                    ("done", done.len().to_string()),
+                ],
+            ),
+            open,
+            done,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -111,8 +174,8 @@ struct TasksPage {
     org: String,
     cycle: String,
     start: Option<String>,
-    reports: Vec<Task>,
-    figures: Vec<Task>,
+    reports: Vec<TaskGroup>,
+    figures: Vec<TaskGroup>,
 }
 
 /// The quarter of the current reporting cycle: the last one that has ended.
@@ -130,27 +193,32 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
     let s = state.store.snapshot();
     let today = state.today();
     let current = current_quarter(today);
-    let mut reports: Vec<(agenda_core::Date, Task, bool)> =
+    let mut reports: Vec<(Date, Period, Task, bool)> =
         reports_due(&s, first_reporting_period(&s), today)
             .into_iter()
             .filter(|r| &r.organisation == org)
             .filter_map(|r| {
                 let st = report_state(&s, &r.action_line, r.period, r.state);
                 (r.period == current || st.open()).then(|| {
-                    let task = Task {
-                        what: action_line_name(&s, l, &r.action_line),
-                        href: report_href(&r.action_line, r.period),
-                        period: r.period.to_string(),
-                        deadline: r.deadline.to_string(),
-                        state: t(l, st.key()),
-                        overdue: st == TaskState::Overdue,
-                    };
-                    (r.deadline, task, r.period == current && st.open())
+                    let task = Task::new(
+                        l,
+                        action_line_name(&s, l, &r.action_line),
+                        report_href(&r.action_line, r.period),
+                        r.period,
+                        r.deadline,
+                        st,
+                    );
+                    (
+                        r.deadline,
+                        quarter_of(r.period),
+                        task,
+                        r.period == current && st.open(),
+                    )
                 })
             })
             .collect();
-    reports.sort_by_key(|(d, _, _)| *d);
-    let mut figures: Vec<(agenda_core::Date, Task)> =
+    reports.sort_by_key(|(d, _, _, _)| *d);
+    let mut figures: Vec<(Date, Period, Task)> =
         observations_due(&s, &ReportingCycle::default(), today)
             .into_iter()
             .filter(|o| &o.organisation == org)
@@ -158,28 +226,28 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
                 let st = figure_state(&s, &o);
                 let q = quarter_of(o.period);
                 (q == current || st.open()).then(|| {
-                    let task = Task {
-                        what: kpi_name(&s, l, &o.kpi),
-                        href: format!("/admin/tasks/{q}/figures#f-{}-{}", o.kpi, o.period),
-                        period: o.period.to_string(),
-                        deadline: o.deadline.to_string(),
-                        state: t(l, st.key()),
-                        overdue: st == TaskState::Overdue,
-                    };
-                    (o.deadline, task)
+                    let task = Task::new(
+                        l,
+                        kpi_name(&s, l, &o.kpi),
+                        format!("/admin/tasks/{q}/figures#f-{}-{}", o.kpi, o.period),
+                        o.period,
+                        o.deadline,
+                        st,
+                    );
+                    (o.deadline, q, task)
                 })
             })
             .collect();
-    figures.sort_by_key(|(d, _)| *d);
+    figures.sort_by_key(|(d, _, _)| *d);
     // "Report this quarter" starts at the first open report of the cycle, else at its figures.
     let start = reports
         .iter()
-        .find(|(_, _, open_now)| *open_now)
-        .map(|(_, task, _)| task.href.clone())
+        .find(|(_, _, _, open_now)| *open_now)
+        .map(|(_, _, task, _)| task.href.clone())
         .or_else(|| {
             figures
                 .iter()
-                .any(|(_, f)| f.href.starts_with(&format!("/admin/tasks/{current}/")))
+                .any(|(_, q, _)| *q == current)
                 .then(|| format!("/admin/tasks/{current}/figures"))
         });
     let page = TasksPage {
@@ -188,8 +256,8 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
         org: org_name(&s, l, org),
         cycle: t_args(l, "task-cycle", &[("period", current.to_string())]),
         start,
-        reports: reports.into_iter().map(|(_, task, _)| task).collect(),
-        figures: figures.into_iter().map(|(_, f)| f).collect(),
+        reports: by_quarter(l, reports.into_iter().map(|(_, q, task, _)| (q, task))),
+        figures: by_quarter(l, figures.into_iter().map(|(_, q, f)| (q, f))),
     };
     render_admin(StatusCode::OK, &page)
 }
