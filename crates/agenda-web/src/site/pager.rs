@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::admin::auth::encode;
 use super::i18n::t_args;
 use super::views::Chrome;
 use crate::error::PageError;
@@ -70,7 +71,11 @@ impl Pager {
             if n > 1 {
                 pairs.push(("page", n.to_string()));
             }
-            let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+            let qs = pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", encode(v)))
+                .collect::<Vec<_>>()
+                .join("&");
             if qs.is_empty() {
                 c.href(path)
             } else {
