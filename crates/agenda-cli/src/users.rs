@@ -68,11 +68,11 @@ pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> 
             email,
         } => {
             let role = Role::parse(&role)
-                .map_err(|e| anyhow::anyhow!("--role: expected {}", e.expected))?;
+                .map_err(|e| anyhow::anyhow!("--role: expected {}", e.phrase()))?;
             let organisation = organisation
                 .map(|o| {
                     Code::parse(&o)
-                        .map_err(|e| anyhow::anyhow!("--organisation: expected {}", e.expected))
+                        .map_err(|e| anyhow::anyhow!("--organisation: expected {}", e.phrase()))
                 })
                 .transpose()?;
             let new = NewAccount {

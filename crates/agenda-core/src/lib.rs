@@ -23,6 +23,6 @@ pub mod visibility;
 pub use model::*;
 pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{
-    Code, Date, Expected, Frequency, Lang, Maturity, Percent, Period, Priority, Text, parse_bool,
-    parse_count, parse_number,
+    Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Percent, Period, Priority, Text,
+    parse_bool, parse_count, parse_number,
 };

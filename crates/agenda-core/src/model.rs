@@ -108,7 +108,9 @@ impl Unit {
             "count" => Ok(Self::Count),
             "days" => Ok(Self::Days),
             "currency" => Ok(Self::Currency),
-            _ => Err(crate::Expected::new("one of %, count, days, currency")),
+            _ => Err(crate::Expected::new(crate::ExpectedKind::OneOf(&[
+                "%", "count", "days", "currency",
+            ]))),
         }
     }
 }
@@ -293,9 +295,7 @@ impl Disaggregation {
                 dimension: d.trim().to_owned(),
                 value: v.trim().to_owned(),
             }),
-            _ => Err(crate::Expected::new(
-                "empty for the total, or dimension=value such as sex=female",
-            )),
+            _ => Err(crate::Expected::new(crate::ExpectedKind::Disaggregation)),
         }
     }
 }
@@ -558,7 +558,7 @@ impl User {
     pub fn validate(&self) -> Result<(), crate::Expected> {
         match (self.role, &self.organisation) {
             (Role::Entity, None) => Err(crate::Expected::new(
-                "an organisation for a user with the entity role",
+                crate::ExpectedKind::EntityOrganisation,
             )),
             _ => Ok(()),
         }

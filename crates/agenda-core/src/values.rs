@@ -7,20 +7,162 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// What a value should have looked like, as a key: an interface shows it in its own words
+/// (translated by key), and its `Display` is the English phrase that follows "expected" in
+/// import messages and API errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpectedKind {
+    /// Any value: the column is required.
+    Required,
+    /// A number: the column is required.
+    NumberRequired,
+    /// A finite decimal number.
+    Number,
+    /// A date shaped `YYYY-MM-DD`.
+    Date,
+    /// A date shaped right that is not a real day (`2026-02-30`).
+    RealDate,
+    /// A reporting period.
+    Period,
+    /// A percentage, 0–100.
+    Percent,
+    /// A whole number, 0 or more.
+    Count,
+    /// `yes` or `no`.
+    YesNo,
+    /// A GovStack maturity level, 1–4.
+    Maturity,
+    /// A priority, 1–3.
+    Priority,
+    /// A text with its English.
+    English,
+    /// A year.
+    Year,
+    /// A UN SDG target or indicator code.
+    Sdg,
+    /// A code (natural key).
+    Code,
+    /// A language tag.
+    Lang,
+    /// A name of letters, digits, `-` and `_`.
+    Token,
+    /// A web address (`https://…`).
+    Link,
+    /// Empty, or `dimension=value`.
+    Disaggregation,
+    /// An organisation, for a user with the entity role.
+    EntityOrganisation,
+    /// One of a closed list of names, given in order.
+    OneOf(&'static [&'static str]),
+    /// A yearly number of transactions as a GovStack workbook writes it.
+    Transactions,
+    /// A GovStack workbook's digitalisation level.
+    DigitalisationLevel,
+    /// A GovStack workbook's audience (Individual or Business).
+    WorkbookAudience,
+    /// A GovStack workbook's channels.
+    WorkbookChannels,
+    /// A GovStack workbook's `Yes` or `No`.
+    WorkbookYesNo,
+}
+
+impl ExpectedKind {
+    /// Every kind, with an example list for [`Self::OneOf`] (for checks that each kind is
+    /// described in every language).
+    pub const ALL: &'static [Self] = &[
+        Self::Required,
+        Self::NumberRequired,
+        Self::Number,
+        Self::Date,
+        Self::RealDate,
+        Self::Period,
+        Self::Percent,
+        Self::Count,
+        Self::YesNo,
+        Self::Maturity,
+        Self::Priority,
+        Self::English,
+        Self::Year,
+        Self::Sdg,
+        Self::Code,
+        Self::Lang,
+        Self::Token,
+        Self::Link,
+        Self::Disaggregation,
+        Self::EntityOrganisation,
+        Self::OneOf(&["monthly", "quarterly", "yearly"]),
+        Self::Transactions,
+        Self::DigitalisationLevel,
+        Self::WorkbookAudience,
+        Self::WorkbookChannels,
+        Self::WorkbookYesNo,
+    ];
+
+    /// The English phrase after "expected".
+    pub fn phrase(self) -> std::borrow::Cow<'static, str> {
+        use std::borrow::Cow::Borrowed;
+        Borrowed(match self {
+            Self::Required => "a value (this column is required)",
+            Self::NumberRequired => "a number (this column is required)",
+            Self::Number => "a number",
+            Self::Date => "a date as YYYY-MM-DD",
+            Self::RealDate => "a real calendar date as YYYY-MM-DD",
+            Self::Period => "a period as YYYY, YYYY-Qn or YYYY-MM",
+            Self::Percent => "a percentage from 0 to 100",
+            Self::Count => "a whole number of 0 or more",
+            Self::YesNo => "yes or no",
+            Self::Maturity => "a GovStack maturity level from 1 to 4",
+            Self::Priority => "a priority from 1 (highest) to 3",
+            Self::English => "a text in English (en is required)",
+            Self::Year => "a year such as 2026",
+            Self::Sdg => "a UN SDG code such as 16.9 or 16.9.1",
+            Self::Code => "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2",
+            Self::Lang => "a language tag such as en, fr or zh-Hans",
+            Self::Token => "a name of letters, digits, '-' or '_'",
+            Self::Link => "a web address starting with https://",
+            Self::Disaggregation => "empty for the total, or dimension=value such as sex=female",
+            Self::EntityOrganisation => "an organisation for a user with the entity role",
+            Self::OneOf(list) => {
+                return std::borrow::Cow::Owned(format!("one of {}", list.join(", ")));
+            }
+            Self::Transactions => "a whole number of transactions per year, such as 1,102,000",
+            Self::DigitalisationLevel => {
+                "a digitalisation level: Level 1: Information Sheet, Level 2: Downloadable \
+                 form, Level 3: Submit Webform or Level 4: 100% online"
+            }
+            Self::WorkbookAudience => {
+                "Individual or Business (a service for another government agency has no audience \
+                 in the catalogue)"
+            }
+            Self::WorkbookChannels => "channels among Online, In person/Offline, Phone and Post",
+            Self::WorkbookYesNo => "Yes or No",
+        })
+    }
+}
+
+impl fmt::Display for ExpectedKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.phrase())
+    }
+}
+
 /// What a value should have looked like; shown to the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("expected {expected}")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("expected {kind}")]
 pub struct Expected {
-    /// The phrase after "expected", e.g. "a date as YYYY-MM-DD".
-    pub expected: String,
+    /// What was expected, e.g. [`ExpectedKind::Date`].
+    pub kind: ExpectedKind,
 }
 
 impl Expected {
     /// An error saying what was expected.
-    pub fn new(expected: impl Into<String>) -> Self {
-        Self {
-            expected: expected.into(),
-        }
+    pub const fn new(kind: ExpectedKind) -> Self {
+        Self { kind }
+    }
+
+    /// The English phrase after "expected", e.g. "a date as YYYY-MM-DD".
+    pub fn phrase(&self) -> String {
+        self.kind.phrase().into_owned()
     }
 }
 
@@ -69,6 +211,7 @@ macro_rules! string_serde {
 pub struct Code(String);
 
 impl Code {
+    const KIND: ExpectedKind = ExpectedKind::Code;
     const DESCRIPTION: &'static str =
         "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2";
 
@@ -83,7 +226,7 @@ impl Code {
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(Expected::new(Self::DESCRIPTION))
+            Err(Expected::new(Self::KIND))
         }
     }
 
@@ -111,6 +254,7 @@ string_serde!(Code);
 pub struct Date(chrono::NaiveDate);
 
 impl Date {
+    const KIND: ExpectedKind = ExpectedKind::Date;
     const DESCRIPTION: &'static str = "a date as YYYY-MM-DD";
 
     /// Parses exactly `YYYY-MM-DD` (a real calendar day).
@@ -125,11 +269,11 @@ impl Date {
                 }
             });
         if !shape {
-            return Err(Expected::new(Self::DESCRIPTION));
+            return Err(Expected::new(Self::KIND));
         }
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Self)
-            .map_err(|_| Expected::new("a real calendar date as YYYY-MM-DD"))
+            .map_err(|_| Expected::new(ExpectedKind::RealDate))
     }
 
     /// A calendar date (for callers that read the clock: the core never does).
@@ -196,12 +340,13 @@ pub enum Period {
 }
 
 impl Period {
+    const KIND: ExpectedKind = ExpectedKind::Period;
     const DESCRIPTION: &'static str = "a period as YYYY, YYYY-Qn or YYYY-MM";
 
     /// Parses `YYYY`, `YYYY-Q1`…`YYYY-Q4` or `YYYY-01`…`YYYY-12`.
     pub fn parse(s: &str) -> Result<Self, Expected> {
         let s = s.trim();
-        let err = || Expected::new(Self::DESCRIPTION);
+        let err = || Expected::new(Self::KIND);
         let year = |y: &str| -> Result<i32, Expected> {
             if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) {
                 y.parse().map_err(|_| err())
@@ -315,13 +460,13 @@ impl Percent {
         if v.is_finite() && (0.0..=100.0).contains(&v) {
             Ok(Self(v))
         } else {
-            Err(Expected::new("a percentage from 0 to 100"))
+            Err(Expected::new(ExpectedKind::Percent))
         }
     }
 
     /// Parses a number in 0–100.
     pub fn parse(s: &str) -> Result<Self, Expected> {
-        Self::new(parse_number(s).map_err(|_| Expected::new("a percentage from 0 to 100"))?)
+        Self::new(parse_number(s).map_err(|_| Expected::new(ExpectedKind::Percent))?)
     }
 
     /// The value, 0–100.
@@ -357,7 +502,7 @@ pub fn parse_number(s: &str) -> Result<f64, Expected> {
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
     match s.parse::<f64>() {
         Ok(v) if ok_chars && v.is_finite() => Ok(v),
-        _ => Err(Expected::new("a number")),
+        _ => Err(Expected::new(ExpectedKind::Number)),
     }
 }
 
@@ -367,7 +512,7 @@ pub fn parse_count(s: &str) -> Result<u64, Expected> {
     // Spreadsheets write whole numbers as `240000.0`; accept that, nothing fractional.
     let s = s.strip_suffix(".0").unwrap_or(s);
     s.parse::<u64>()
-        .map_err(|_| Expected::new("a whole number of 0 or more"))
+        .map_err(|_| Expected::new(ExpectedKind::Count))
 }
 
 /// Parses `yes`/`no` (also `true`/`false`, `1`/`0`).
@@ -375,7 +520,7 @@ pub fn parse_bool(s: &str) -> Result<bool, Expected> {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "true" | "1" | "y" => Ok(true),
         "no" | "false" | "0" | "n" => Ok(false),
-        _ => Err(Expected::new("yes or no")),
+        _ => Err(Expected::new(ExpectedKind::YesNo)),
     }
 }
 
@@ -405,10 +550,9 @@ macro_rules! vocabulary {
                 let norm = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
                 match norm.as_str() {
                     $($text => Ok(Self::$variant),)+
-                    _ => Err($crate::values::Expected::new(format!(
-                        "one of {}",
-                        [$($text),+].join(", ")
-                    ))),
+                    _ => Err($crate::values::Expected::new(
+                        $crate::values::ExpectedKind::OneOf(&[$($text),+]),
+                    )),
                 }
             }
         }
@@ -466,7 +610,7 @@ impl Maturity {
         let digits = digits.strip_suffix(".0").unwrap_or(digits);
         match digits {
             "1" | "2" | "3" | "4" => Ok(Self(digits.as_bytes()[0] - b'0')),
-            _ => Err(Expected::new("a GovStack maturity level from 1 to 4")),
+            _ => Err(Expected::new(ExpectedKind::Maturity)),
         }
     }
 
@@ -502,7 +646,7 @@ impl Priority {
         let s = s.strip_suffix(".0").unwrap_or(s);
         match s {
             "1" | "2" | "3" => Ok(Self(s.as_bytes()[0] - b'0')),
-            _ => Err(Expected::new("a priority from 1 (highest) to 3")),
+            _ => Err(Expected::new(ExpectedKind::Priority)),
         }
     }
 
@@ -530,6 +674,7 @@ impl<'de> Deserialize<'de> for Priority {
 pub struct Lang(String);
 
 impl Lang {
+    const KIND: ExpectedKind = ExpectedKind::Lang;
     const DESCRIPTION: &'static str = "a language tag such as en, fr or zh-Hans";
 
     /// Parses a short language tag.
@@ -542,7 +687,7 @@ impl Lang {
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(Expected::new(Self::DESCRIPTION))
+            Err(Expected::new(Self::KIND))
         }
     }
 
@@ -585,7 +730,7 @@ impl Text {
         if map.contains_key(&Lang::en()) {
             Ok(Self(map.into_iter().collect()))
         } else {
-            Err(Expected::new("a text in English (en is required)"))
+            Err(Expected::new(ExpectedKind::English))
         }
     }
 
@@ -655,7 +800,7 @@ impl<'de> Deserialize<'de> for Text {
                     Ok(Text(entries.into_boxed_slice()))
                 } else {
                     Err(serde::de::Error::custom(Expected::new(
-                        "a text in English (en is required)",
+                        ExpectedKind::English,
                     )))
                 }
             }
@@ -768,9 +913,35 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_keeps_the_phrase_of_its_value_type() {
+        // The phrases are the words of import messages and API errors, which stay as they are.
+        for (kind, desc) in [
+            (ExpectedKind::Code, Code::DESCRIPTION),
+            (ExpectedKind::Date, Date::DESCRIPTION),
+            (ExpectedKind::Period, Period::DESCRIPTION),
+            (ExpectedKind::Lang, Lang::DESCRIPTION),
+        ] {
+            assert_eq!(kind.phrase(), desc);
+        }
+        assert_eq!(
+            Date::parse("2026-02-30").unwrap_err().kind,
+            ExpectedKind::RealDate
+        );
+        assert_eq!(parse_count("x").unwrap_err().kind, ExpectedKind::Count);
+    }
+
+    #[test]
     fn vocabularies_name_the_allowed_values() {
         let err = Frequency::parse("weekly").unwrap_err();
-        assert_eq!(err.expected, "one of monthly, quarterly, yearly");
+        assert_eq!(
+            err.kind,
+            ExpectedKind::OneOf(&["monthly", "quarterly", "yearly"])
+        );
+        assert_eq!(err.phrase(), "one of monthly, quarterly, yearly");
+        assert_eq!(
+            err.to_string(),
+            "expected one of monthly, quarterly, yearly"
+        );
         assert_eq!(Frequency::parse("Quarterly").unwrap(), Frequency::Quarterly);
     }
 }

@@ -601,6 +601,7 @@ fn missing_columns(h: &Header, specs: &[Spec], sheet: &str, errors: &mut Vec<Imp
                         String::new()
                     }
                 ),
+                kind: None,
             });
         }
     }
@@ -661,9 +662,6 @@ fn timeline_date(d: &Data) -> Option<Date> {
     to_date(next.pred_opt()?)
 }
 
-const LEVELS: &str = "a digitalisation level: Level 1: Information Sheet, Level 2: Downloadable \
-                      form, Level 3: Submit Webform or Level 4: 100% online";
-
 fn level(d: &Data) -> Result<Option<Maturity>, Expected> {
     let t = collapse(&cell_text(d)).to_lowercase();
     if t.is_empty() {
@@ -686,18 +684,16 @@ fn level(d: &Data) -> Result<Option<Maturity>, Expected> {
     };
     match n {
         Some(c) => Maturity::parse(&c.to_string()).map(Some),
-        None => Err(Expected::new(LEVELS)),
+        None => Err(Expected::new(ExpectedKind::DigitalisationLevel)),
     }
 }
-
-const COUNT: &str = "a whole number of transactions per year, such as 1,102,000";
 
 fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
     match d {
         Data::Empty => Ok(None),
         Data::Int(i) => u64::try_from(*i)
             .map(Some)
-            .map_err(|_| Expected::new(COUNT)),
+            .map_err(|_| Expected::new(ExpectedKind::Transactions)),
         Data::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1e15 => Ok(Some(*f as u64)),
         Data::String(s) => {
             let t: String = s
@@ -713,12 +709,17 @@ fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
                 || ((1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3));
             let digits = groups.concat();
             if grouped && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-                digits.parse().map(Some).map_err(|_| Expected::new(COUNT))
+                digits
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| Expected::new(ExpectedKind::Transactions))
             } else {
-                parse_count(&t).map(Some).map_err(|_| Expected::new(COUNT))
+                parse_count(&t)
+                    .map(Some)
+                    .map_err(|_| Expected::new(ExpectedKind::Transactions))
             }
         }
-        _ => Err(Expected::new(COUNT)),
+        _ => Err(Expected::new(ExpectedKind::Transactions)),
     }
 }
 
@@ -730,10 +731,7 @@ fn audience(s: &str) -> Result<Audience, Expected> {
         "business" | "businesses" | "company" | "companies" | "enterprise" => {
             Ok(Audience::Business)
         }
-        _ => Err(Expected::new(
-            "Individual or Business (a service for another government agency has no audience \
-             in the catalogue)",
-        )),
+        _ => Err(Expected::new(ExpectedKind::WorkbookAudience)),
     }
 }
 
@@ -746,8 +744,7 @@ fn channel(s: &str) -> Result<Channel, Expected> {
         "post" | "postal" | "mail" | "by post" => Ok(Channel::Post),
         "e-mail" => Ok(Channel::Email),
         "mobile" | "app" | "mobile app" => Ok(Channel::MobileApp),
-        _ => Channel::parse(&t)
-            .map_err(|_| Expected::new("channels among Online, In person/Offline, Phone and Post")),
+        _ => Channel::parse(&t).map_err(|_| Expected::new(ExpectedKind::WorkbookChannels)),
     }
 }
 
@@ -773,7 +770,7 @@ fn yes_no(s: &str) -> Result<bool, Expected> {
         .chars()
         .take_while(|c| c.is_alphanumeric())
         .collect();
-    parse_bool(&first).map_err(|_| Expected::new("Yes or No"))
+    parse_bool(&first).map_err(|_| Expected::new(ExpectedKind::WorkbookYesNo))
 }
 
 /// A translatable text whose English is `en` and other languages those of `old`.
@@ -1223,7 +1220,7 @@ fn service(
                 r,
                 &h.label(F::Transactions),
                 &txt(F::Transactions),
-                e.expected,
+                e.phrase(),
             );
             ok = false;
             None
@@ -1247,7 +1244,7 @@ fn service(
         match audience(&recipient) {
             Ok(a) => Some(a),
             Err(e) => {
-                b.err(sheet, r, &h.label(F::Recipient), &recipient, e.expected);
+                b.err(sheet, r, &h.label(F::Recipient), &recipient, e.phrase());
                 ok = false;
                 None
             }
@@ -1258,7 +1255,7 @@ fn service(
     let chans = match channels(&chan_text) {
         Ok(c) => c,
         Err(e) => {
-            b.err(sheet, r, &h.label(F::Channels), &chan_text, e.expected);
+            b.err(sheet, r, &h.label(F::Channels), &chan_text, e.phrase());
             ok = false;
             Vec::new()
         }
@@ -1272,7 +1269,10 @@ fn service(
                 r,
                 &h.label(F::Level),
                 "",
-                format!("{LEVELS} (the service is online)"),
+                format!(
+                    "{} (the service is online)",
+                    ExpectedKind::DigitalisationLevel
+                ),
             );
             ok = false;
             None
@@ -1289,7 +1289,7 @@ fn service(
             Maturity::parse("1").ok()
         }
         Err(e) => {
-            b.err(sheet, r, &h.label(F::Level), &txt(F::Level), e.expected);
+            b.err(sheet, r, &h.label(F::Level), &txt(F::Level), e.phrase());
             ok = false;
             None
         }
@@ -1302,7 +1302,7 @@ fn service(
         match yes_no(&cb_text) {
             Ok(v) => Some(v),
             Err(e) => {
-                b.err(sheet, r, &h.label(F::CrossBorder), &cb_text, e.expected);
+                b.err(sheet, r, &h.label(F::CrossBorder), &cb_text, e.phrase());
                 ok = false;
                 None
             }

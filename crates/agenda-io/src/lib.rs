@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use agenda_core::integrity::{fmt_num, problems_of};
-use agenda_core::{Change, Code, Entity, InterimTarget, Kind, Snapshot};
+use agenda_core::{Change, Code, Entity, Expected, ExpectedKind, InterimTarget, Kind, Snapshot};
 
 use crate::native::{Item, parse_table, table_of};
 use crate::table::{OutTable, RawTable};
@@ -35,8 +35,12 @@ pub struct ImportError {
     pub column: Option<String>,
     /// The offending value.
     pub value: Option<String>,
-    /// What was expected instead.
+    /// What was expected instead, in English.
     pub expected: String,
+    /// The same as a key, when a value's parser said it: an interface words it in its own
+    /// language from this (the English above stays the message of imports and the API).
+    #[serde(skip)]
+    pub kind: Option<ExpectedKind>,
 }
 
 impl ImportError {
@@ -48,6 +52,7 @@ impl ImportError {
             column: None,
             value: None,
             expected: expected.into(),
+            kind: None,
         }
     }
 
@@ -65,6 +70,21 @@ impl ImportError {
             column: column.map(str::to_owned),
             value: value.map(str::to_owned),
             expected: expected.into(),
+            kind: None,
+        }
+    }
+
+    /// A value's parser refused a cell: its English phrase, and its kind.
+    pub fn refused(
+        file: &str,
+        row: usize,
+        column: Option<&str>,
+        value: Option<&str>,
+        expected: Expected,
+    ) -> Self {
+        Self {
+            kind: Some(expected.kind),
+            ..Self::at(file, row, column, value, expected.phrase())
         }
     }
 }
@@ -284,6 +304,7 @@ pub fn plan_import(base: &Snapshot, tables: &[RawTable]) -> Result<ImportPlan, V
                 column: Some(p.column.to_owned()),
                 value: Some(p.value),
                 expected: p.expected,
+                kind: None,
             });
         }
     }

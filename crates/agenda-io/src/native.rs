@@ -81,6 +81,18 @@ impl<'a> Row<'a> {
         ));
     }
 
+    /// Records that a value's parser refused the cell.
+    pub(crate) fn refuse(&mut self, col: &str, value: &str, e: Expected) {
+        self.failed = true;
+        self.errors.push(ImportError::refused(
+            &self.t.label,
+            self.row.row,
+            Some(col),
+            Some(value),
+            e,
+        ));
+    }
+
     fn parse<T>(
         &mut self,
         col: &str,
@@ -90,7 +102,7 @@ impl<'a> Row<'a> {
         match f(v) {
             Ok(x) => Some(x),
             Err(e) => {
-                self.fail(col, v, e.expected);
+                self.refuse(col, v, e);
                 None
             }
         }
@@ -103,7 +115,7 @@ impl<'a> Row<'a> {
     ) -> Option<T> {
         let v = self.raw(col);
         if v.is_empty() {
-            self.fail(col, v, "a value (this column is required)");
+            self.refuse(col, v, Expected::new(ExpectedKind::Required));
             return None;
         }
         self.parse(col, v, f)
@@ -143,13 +155,13 @@ impl<'a> Row<'a> {
         let v = self.raw(col);
         let n = self.number_text(v);
         if v.is_empty() {
-            self.fail(col, v, "a number (this column is required)");
+            self.refuse(col, v, Expected::new(ExpectedKind::NumberRequired));
             return None;
         }
         match parse_number(&n) {
             Ok(x) => Some(x),
             Err(e) => {
-                self.fail(col, v, e.expected);
+                self.refuse(col, v, e);
                 None
             }
         }
@@ -168,7 +180,7 @@ impl<'a> Row<'a> {
         match f(&n) {
             Ok(x) => Some(x),
             Err(e) => {
-                self.fail(col, v, e.expected);
+                self.refuse(col, v, e);
                 None
             }
         }
@@ -203,7 +215,7 @@ impl<'a> Row<'a> {
             Ok(t) => Some(t),
             Err(e) => {
                 let col = format!("{field}_en");
-                self.fail(&col, "", e.expected);
+                self.refuse(&col, "", e);
                 None
             }
         }
@@ -231,7 +243,7 @@ pub(crate) fn sdg_code(s: &str) -> Result<String, Expected> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(Expected::new("a UN SDG code such as 16.9 or 16.9.1"))
+        Err(Expected::new(ExpectedKind::Sdg))
     }
 }
 
@@ -242,7 +254,7 @@ pub(crate) fn token(s: &str) -> Result<String, Expected> {
     if ok {
         Ok(s.to_lowercase())
     } else {
-        Err(Expected::new("a name of letters, digits, '-' or '_'"))
+        Err(Expected::new(ExpectedKind::Token))
     }
 }
 
@@ -250,7 +262,7 @@ pub(crate) fn year(s: &str) -> Result<i32, Expected> {
     let s = s.strip_suffix(".0").unwrap_or(s);
     match s.parse::<i32>() {
         Ok(y) if (1900..=2200).contains(&y) && s.len() == 4 => Ok(y),
-        _ => Err(Expected::new("a year such as 2026")),
+        _ => Err(Expected::new(ExpectedKind::Year)),
     }
 }
 
@@ -295,6 +307,7 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
                 column: Some(col.header().to_owned()),
                 value: None,
                 expected: "this required column in the header row".to_owned(),
+                kind: None,
             });
         }
     }

@@ -227,9 +227,9 @@ fn account_from_row(row: &AnyRow) -> Result<Account, StoreError> {
     Ok(Account {
         display_name: row.try_get(1)?,
         email: row.try_get(2)?,
-        role: Role::parse(&role).map_err(|e| corrupt(e.expected))?,
+        role: Role::parse(&role).map_err(|e| corrupt(e.phrase()))?,
         organisation: organisation
-            .map(|o| Code::parse(&o).map_err(|e| corrupt(e.expected)))
+            .map(|o| Code::parse(&o).map_err(|e| corrupt(e.phrase())))
             .transpose()?,
         disabled: row.try_get::<i64, _>(5)? != 0,
         username,
@@ -759,7 +759,7 @@ fn token_from_row(row: &AnyRow) -> Result<TokenInfo, StoreError> {
         organisation: Code::parse(&org).map_err(|e| StoreError::Corrupt {
             kind: "api_token".into(),
             code: id.clone(),
-            reason: e.expected,
+            reason: e.phrase(),
         })?,
         name: row.try_get(2)?,
         created_by: row.try_get(3)?,

@@ -68,7 +68,7 @@ pub async fn submit_observation(
         return Err(ApiError::not_found(format!("no KPI {code}")));
     };
     let invalid = |field: &str, e: agenda_core::Expected| {
-        ApiError::Unprocessable(format!("{field}: expected {}", e.expected))
+        ApiError::Unprocessable(format!("{field}: expected {}", e.phrase()))
     };
     let period = Period::parse(&body.period).map_err(|e| invalid("period", e))?;
     let status = match body.status.as_deref() {

@@ -533,6 +533,17 @@ expected-year = a year such as 2026
 expected-sdg = a UN SDG code such as 16.9 or 16.9.1
 expected-code = a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2
 expected-one-of = one of { $list }
+expected-lang = a language tag such as en, fr or zh-Hans
+expected-token = a name of letters, digits, “-” or “_”
+expected-link = a web address starting with https://
+expected-disaggregation = nothing for the total, or dimension=value such as sex=female
+expected-entity-organisation = an organisation for an account with the entity role
+expected-transactions = a whole number of transactions per year, such as 1,102,000
+expected-digitalisation-level = a digitalisation level: Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform or Level 4: 100% online
+expected-workbook-audience = Individual or Business (a service for another government agency has no audience in the catalogue)
+expected-workbook-channels = channels among Online, In person/Offline, Phone and Post
+expected-workbook-yes-no = Yes or No
+expected-one-target-per-year = one target per year
 field-line = line { $n }
 history-no-revision = The baseline and targets have not been revised since they were set.
 

@@ -533,6 +533,17 @@ expected-year = un año, por ejemplo 2026
 expected-sdg = un código ODS de la ONU, por ejemplo 16.9 o 16.9.1
 expected-code = un código de letras, cifras, «.», «-» o «_» (64 como máximo), p. ej. AL-1.2
 expected-one-of = uno de { $list }
+expected-lang = una etiqueta de idioma, por ejemplo en, fr o zh-Hans
+expected-token = un nombre de letras, cifras, «-» o «_»
+expected-link = una dirección web que empiece por https://
+expected-disaggregation = nada para el total, o dimensión=valor, por ejemplo sex=female
+expected-entity-organisation = una organización para una cuenta con el rol de entidad
+expected-transactions = un número entero de transacciones al año, por ejemplo 1,102,000
+expected-digitalisation-level = un nivel de digitalización: Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform o Level 4: 100% online
+expected-workbook-audience = Individual (personas) o Business (empresas); un servicio para otra administración no tiene público en el catálogo
+expected-workbook-channels = canales entre Online, In person/Offline, Phone y Post
+expected-workbook-yes-no = Yes (sí) o No
+expected-one-target-per-year = un solo objetivo por año
 field-line = línea { $n }
 history-no-revision = La línea de base y las metas no se han revisado desde que se fijaron.
 

@@ -533,6 +533,17 @@ expected-year = une année, par exemple 2026
 expected-sdg = un code ODD de l’ONU, par exemple 16.9 ou 16.9.1
 expected-code = un code de lettres, chiffres, « . », « - » ou « _ » (64 au plus), p. ex. AL-1.2
 expected-one-of = l’une des valeurs { $list }
+expected-lang = une étiquette de langue, par exemple en, fr ou zh-Hans
+expected-token = un nom de lettres, chiffres, « - » ou « _ »
+expected-link = une adresse web commençant par https://
+expected-disaggregation = rien pour le total, ou dimension=valeur, par exemple sex=female
+expected-entity-organisation = une organisation pour un compte au rôle d’entité
+expected-transactions = un nombre entier de transactions par an, par exemple 1,102,000
+expected-digitalisation-level = un niveau de numérisation : Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform ou Level 4: 100% online
+expected-workbook-audience = Individual (particuliers) ou Business (entreprises) ; un service destiné à une autre administration n’a pas de public dans le catalogue
+expected-workbook-channels = des canaux parmi Online, In person/Offline, Phone et Post
+expected-workbook-yes-no = Yes (oui) ou No (non)
+expected-one-target-per-year = une seule cible par année
 field-line = ligne { $n }
 history-no-revision = La valeur de référence et les cibles n’ont pas été révisées depuis leur fixation.
 

@@ -446,14 +446,22 @@ pub(super) async fn respond(
         "" => None,
         v => match Subject::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return Ok(invalid(&state, lang, &e.expected)),
+            Err(e) => return Ok(invalid(
+                    &state,
+                    lang,
+                    &super::forms::expected_in(lang.0, e.kind),
+                )),
         },
     };
     let changed_code = match get("changed_code") {
         "" => None,
         v => match Code::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return Ok(invalid(&state, lang, &e.expected)),
+            Err(e) => return Ok(invalid(
+                    &state,
+                    lang,
+                    &super::forms::expected_in(lang.0, e.kind),
+                )),
         },
     };
     let version = match state

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use agenda_core::{Entity, InterimTarget, Kind, Snapshot};
+use agenda_core::{Entity, ExpectedKind, InterimTarget, Kind, Snapshot};
 use agenda_io::ImportError;
 use agenda_io::native::{Item, parse_table, table_of, write_tables};
 use agenda_io::table::{RawRow, RawTable};
@@ -171,40 +171,57 @@ pub fn label(lang: &str, name: &str) -> String {
     }
 }
 
-/// What a value was expected to be, in the interface language. The parsers of the domain
-/// describe it in English; the known descriptions have translations, others stay English.
-pub fn expected_in(lang: &str, expected: &str) -> String {
-    const KNOWN: &[(&str, &str)] = &[
-        ("a value (this column is required)", "required"),
-        ("a number (this column is required)", "number-required"),
-        ("a number", "number"),
-        ("a date as YYYY-MM-DD", "date"),
-        ("a real calendar date as YYYY-MM-DD", "real-date"),
-        ("a period as YYYY, YYYY-Qn or YYYY-MM", "period"),
-        ("a percentage from 0 to 100", "percent"),
-        ("a whole number of 0 or more", "count"),
-        ("yes or no", "yes-no"),
-        ("a GovStack maturity level from 1 to 4", "maturity"),
-        ("a priority from 1 (highest) to 3", "priority"),
-        ("a text in English (en is required)", "english"),
-        ("a year such as 2026", "year"),
-        ("a UN SDG code such as 16.9 or 16.9.1", "sdg"),
-        (
-            "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2",
-            "code",
-        ),
-    ];
-    if let Some((_, key)) = KNOWN.iter().find(|(en, _)| *en == expected) {
-        return t(lang, &format!("expected-{key}"));
+/// The interface string of what a value was expected to be (`expected-…`).
+pub fn expected_key(kind: ExpectedKind) -> &'static str {
+    use ExpectedKind as E;
+    match kind {
+        E::Required => "expected-required",
+        E::NumberRequired => "expected-number-required",
+        E::Number => "expected-number",
+        E::Date => "expected-date",
+        E::RealDate => "expected-real-date",
+        E::Period => "expected-period",
+        E::Percent => "expected-percent",
+        E::Count => "expected-count",
+        E::YesNo => "expected-yes-no",
+        E::Maturity => "expected-maturity",
+        E::Priority => "expected-priority",
+        E::English => "expected-english",
+        E::Year => "expected-year",
+        E::Sdg => "expected-sdg",
+        E::Code => "expected-code",
+        E::Lang => "expected-lang",
+        E::Token => "expected-token",
+        E::Link => "expected-link",
+        E::Disaggregation => "expected-disaggregation",
+        E::EntityOrganisation => "expected-entity-organisation",
+        E::OneOf(_) => "expected-one-of",
+        E::Transactions => "expected-transactions",
+        E::DigitalisationLevel => "expected-digitalisation-level",
+        E::WorkbookAudience => "expected-workbook-audience",
+        E::WorkbookChannels => "expected-workbook-channels",
+        E::WorkbookYesNo => "expected-workbook-yes-no",
     }
-    if let Some(list) = expected.strip_prefix("one of ") {
-        return t_args(lang, "expected-one-of", &[("list", list.to_owned())]);
+}
+
+/// What a value was expected to be, in the interface language.
+pub fn expected_in(lang: &str, kind: ExpectedKind) -> String {
+    match kind {
+        // The names are those written in files and forms' values, so they stay as they are.
+        ExpectedKind::OneOf(list) => t_args(lang, expected_key(kind), &[("list", list.join(", "))]),
+        _ => t(lang, expected_key(kind)),
     }
-    expected.to_owned()
+}
+
+/// What an import problem expected, in the interface language when its parser gave a kind
+/// (the others, such as checks across records, are worded by the domain).
+fn expected_of(lang: &str, e: &ImportError) -> String {
+    e.kind
+        .map_or_else(|| e.expected.clone(), |k| expected_in(lang, k))
 }
 
 fn message(lang: &str, e: &ImportError) -> String {
-    let expected = expected_in(lang, &e.expected);
+    let expected = expected_of(lang, e);
     match &e.value {
         Some(v) if !v.is_empty() => t_args(
             lang,
@@ -305,9 +322,10 @@ fn parse_targets(fields: &[Field], lang: &str) -> Result<Vec<InterimTarget>, Imp
             column: Some(TARGETS_FIELD.into()),
             expected: format!(
                 "{} — {}",
-                expected_in(lang, &e.expected),
+                expected_of(lang, e),
                 t_args(lang, "field-line", &[("n", e.row.unwrap_or(0).to_string())])
             ),
+            kind: None,
             ..e.clone()
         });
     }
@@ -325,7 +343,8 @@ fn parse_targets(fields: &[Field], lang: &str) -> Result<Vec<InterimTarget>, Imp
             row: None,
             column: Some(TARGETS_FIELD.into()),
             value: Some(w[0].year.to_string()),
-            expected: "one target per year".into(),
+            expected: t(lang, "expected-one-target-per-year"),
+            kind: None,
         });
     }
     Ok(targets)
@@ -378,6 +397,21 @@ mod tests {
                 assert_eq!(back.as_ref(), Some(&e), "{kind:?} {}: {errors:?}", e.key());
             }
         }
+    }
+
+    #[test]
+    fn every_kind_of_expected_value_is_worded_in_every_language() {
+        for &kind in ExpectedKind::ALL {
+            let key = expected_key(kind);
+            for lang in ["en", "fr", "es"] {
+                let text = t_opt(lang, key).unwrap_or_default();
+                assert!(!text.is_empty(), "{key} has no {lang} text");
+            }
+        }
+        assert_eq!(
+            expected_in("fr", ExpectedKind::OneOf(&["a", "b"])),
+            "l’une des valeurs a, b"
+        );
     }
 
     #[test]

@@ -345,7 +345,11 @@ pub(super) async fn act(
                 match Text::new(texts) {
                     Ok(t) => Some(t),
                     Err(e) => refuse!(
-                        format!("{}: {}", t(lang.0, "admin-narrative"), e.expected),
+                        format!(
+                            "{}: {}",
+                            t(lang.0, "admin-narrative"),
+                            super::forms::expected_in(lang.0, e.kind)
+                        ),
                         Some("n-en")
                     ),
                 }

@@ -126,7 +126,7 @@ pub async fn create_token(
             let msg = format!(
                 "{}: {}",
                 t(lang.0, "admin-organisation"),
-                super::forms::expected_in(lang.0, &e.expected)
+                super::forms::expected_in(lang.0, e.kind)
             );
             return tokens_page(
                 &state,

@@ -117,7 +117,7 @@ pub async fn add_user(
             let msg = format!(
                 "{}: {}",
                 t(l, "admin-role"),
-                super::forms::expected_in(l, &e.expected)
+                super::forms::expected_in(l, e.kind)
             );
             return users_page(
                 &state,
@@ -137,7 +137,7 @@ pub async fn add_user(
             let msg = format!(
                 "{}: {}",
                 t(l, "admin-organisation"),
-                super::forms::expected_in(l, &e.expected)
+                super::forms::expected_in(l, e.kind)
             );
             return users_page(
                 &state,
