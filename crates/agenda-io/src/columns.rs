@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 
 use agenda_core::*;
 
-use crate::native::{Item, Row, code, sdg_code, token, year};
+use crate::native::{Item, Row, code, link, sdg_code, token, year};
 use crate::table::{Cell, OutTable};
 
 pub use records::KpiTarget;
@@ -42,17 +42,26 @@ pub enum Value {
     Percent,
     /// A whole number from `min` to `max` (maturity levels, priorities).
     Level {
+        /// What the levels measure (`maturity`, `priority`), for an interface's words.
+        name: &'static str,
         /// Lowest value.
         min: u8,
         /// Highest value.
         max: u8,
     },
-    /// One of a closed list of names; the function gives them, in order.
-    Vocabulary(fn() -> Vec<&'static str>),
+    /// One of a closed list of names, those of a vocabulary of agenda-core.
+    Vocabulary {
+        /// The vocabulary's name (`org_kind`, `channel` …), for an interface's words.
+        name: &'static str,
+        /// Its names, in order.
+        values: fn() -> Vec<&'static str>,
+    },
     /// `yes` or `no`.
     Bool,
     /// Free text.
     Text,
+    /// A web address, `https://…`.
+    Link,
     /// A UN SDG target or indicator code (`16.9`, `9.c.1`).
     SdgCode,
     /// A name of letters, digits, `-` and `_` (read lower-cased).
@@ -119,10 +128,15 @@ impl Column {
         }
     }
 
-    /// The allowed values of a vocabulary column (empty for others).
+    /// The allowed values of a vocabulary or level column (empty for others).
     pub fn allowed(&self) -> Vec<&'static str> {
+        const LEVELS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
         match self.value {
-            Value::Vocabulary(values) => values(),
+            Value::Vocabulary { values, .. } => values(),
+            Value::Level { min, max, .. } => {
+                LEVELS[usize::from(min.max(1)) - 1..usize::from(max.min(9))].to_vec()
+            }
+            Value::Bool => vec!["yes", "no"],
             _ => Vec::new(),
         }
     }
@@ -170,6 +184,36 @@ pub fn tables() -> &'static [Table] {
 /// The table of that name.
 pub fn table(name: &str) -> Option<&'static Table> {
     records::TABLES.iter().find(|t| t.name == name)
+}
+
+impl Table {
+    /// The column a header of this table names, with the language of a translatable
+    /// column's header (`title_fr` → `title`, `fr`).
+    pub fn column_of<'h>(&self, header: &'h str) -> Option<(&'static Column, Option<&'h str>)> {
+        self.columns.iter().find_map(|c| {
+            if c.translatable {
+                let lang = header
+                    .strip_prefix(c.name)
+                    .and_then(|r| r.strip_prefix('_'))
+                    .filter(|l| Lang::parse(l).is_ok());
+                match lang {
+                    Some(l) => Some((c, Some(l))),
+                    None if header == c.name => Some((c, Some("en"))),
+                    None => None,
+                }
+            } else {
+                (c.name == header).then_some((c, None))
+            }
+        })
+    }
+}
+
+/// Whether `name` is a translatable column of some table (written `<name>_<lang>`).
+pub fn translatable(name: &str) -> bool {
+    records::TABLES
+        .iter()
+        .flat_map(|t| t.columns)
+        .any(|c| c.translatable && c.name == name)
 }
 
 /// The columns of the table that holds records of `kind`.
@@ -239,14 +283,17 @@ fn yn(b: bool) -> Out<'static> {
 
 /// A closed vocabulary of agenda-core, as columns read and write it.
 pub(crate) trait Vocabulary: Copy + 'static {
+    /// Its name, for an interface's words.
+    const NAME: &'static str;
     fn parse(s: &str) -> Result<Self, Expected>;
     fn name(self) -> &'static str;
     fn values() -> Vec<&'static str>;
 }
 
 macro_rules! vocabularies {
-    ($($t:ty),* $(,)?) => {$(
+    ($($t:ty = $name:literal),* $(,)?) => {$(
         impl Vocabulary for $t {
+            const NAME: &'static str = $name;
             fn parse(s: &str) -> Result<Self, Expected> {
                 <$t>::parse(s)
             }
@@ -261,30 +308,31 @@ macro_rules! vocabularies {
 }
 
 vocabularies!(
-    OrgKind,
-    AgendaStatus,
-    ActionLineStatus,
-    MilestoneStatus,
-    LegalKind,
-    LegalStatus,
-    Direction,
-    Frequency,
-    ObservationStatus,
-    ReportStatus,
-    Audience,
-    Channel,
-    BuildingBlockStatus,
-    ReleaseStatus,
-    AssessmentResult,
-    BodyKind,
-    Subject,
-    ContributionKind,
-    Sector,
-    ResponseOutcome,
-    CoDesignKind,
+    OrgKind = "org_kind",
+    AgendaStatus = "agenda_status",
+    ActionLineStatus = "action_line_status",
+    MilestoneStatus = "milestone_status",
+    LegalKind = "legal_kind",
+    LegalStatus = "legal_status",
+    Direction = "direction",
+    Frequency = "frequency",
+    ObservationStatus = "observation_status",
+    ReportStatus = "report_status",
+    Audience = "audience",
+    Channel = "channel",
+    BuildingBlockStatus = "building_block_status",
+    ReleaseStatus = "release_status",
+    AssessmentResult = "assessment_result",
+    BodyKind = "body_kind",
+    Subject = "subject",
+    ContributionKind = "contribution_kind",
+    Sector = "sector",
+    ResponseOutcome = "response_outcome",
+    CoDesignKind = "codesign_kind",
 );
 
 impl Vocabulary for Unit {
+    const NAME: &'static str = "unit";
     fn parse(s: &str) -> Result<Self, Expected> {
         Unit::parse(s)
     }
@@ -367,18 +415,23 @@ codec!(
 );
 codec!(
     /// A required vocabulary value.
-    Vocab<E: Vocabulary>: E, required true, Value::Vocabulary(E::values),
+    Vocab<E: Vocabulary>: E, required true, Value::Vocabulary { name: E::NAME, values: E::values },
     read |r, c| r.req(c, E::parse), write |x| s(x.name())
 );
 codec!(
     /// An optional vocabulary value.
-    OptVocab<E: Vocabulary>: Option<E>, required false, Value::Vocabulary(E::values),
+    OptVocab<E: Vocabulary>: Option<E>, required false, Value::Vocabulary { name: E::NAME, values: E::values },
     read |r, c| opt(r, c, E::parse), write |x| o(&x.map(E::name))
 );
 codec!(
     /// A list of vocabulary values.
-    Vocabs<E: Vocabulary>: Vec<E>, required false, Value::Vocabulary(E::values), list true,
+    Vocabs<E: Vocabulary>: Vec<E>, required false, Value::Vocabulary { name: E::NAME, values: E::values }, list true,
     read |r, c| Some(r.list(c, E::parse)), write |x| l(&x.iter().map(|v| v.name()).collect::<Vec<_>>())
+);
+codec!(
+    /// An optional web address.
+    OptLink: Option<String>, required false, Value::Link,
+    read |r, c| opt(r, c, link), write |x| o(x)
 );
 codec!(
     /// A required date.
@@ -435,17 +488,17 @@ codec!(
 );
 codec!(
     /// A required maturity level.
-    MaturityLevel: Maturity, required true, Value::Level { min: 1, max: 4 },
+    MaturityLevel: Maturity, required true, Value::Level { name: "maturity", min: 1, max: 4 },
     read |r, c| r.req(c, Maturity::parse), write |x| n(f64::from(x.level()))
 );
 codec!(
     /// An optional maturity level.
-    OptMaturityLevel: Option<Maturity>, required false, Value::Level { min: 1, max: 4 },
+    OptMaturityLevel: Option<Maturity>, required false, Value::Level { name: "maturity", min: 1, max: 4 },
     read |r, c| opt(r, c, Maturity::parse), write |x| on(x.map(|m| f64::from(m.level())))
 );
 codec!(
     /// A required priority.
-    PriorityLevel: Priority, required true, Value::Level { min: 1, max: 3 },
+    PriorityLevel: Priority, required true, Value::Level { name: "priority", min: 1, max: 3 },
     read |r, c| r.req(c, Priority::parse), write |x| n(f64::from(x.value()))
 );
 codec!(

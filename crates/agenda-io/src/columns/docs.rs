@@ -25,8 +25,8 @@ fn holds(c: &Column) -> String {
         Value::Number => "number".to_owned(),
         Value::WholeNumber => "whole number ≥ 0".to_owned(),
         Value::Percent => "0–100".to_owned(),
-        Value::Level { min, max } => format!("{min}–{max}"),
-        Value::Vocabulary(values) => values()
+        Value::Level { min, max, .. } => format!("{min}–{max}"),
+        Value::Vocabulary { values, .. } => values()
             .iter()
             .map(|v| format!("`{v}`"))
             .collect::<Vec<_>>()
@@ -35,6 +35,7 @@ fn holds(c: &Column) -> String {
         Value::Text if c.translatable => "text per language".to_owned(),
         Value::Text if c.multiline => "text, may hold line breaks".to_owned(),
         Value::Text => "text".to_owned(),
+        Value::Link => "web address (`https://…`)".to_owned(),
         Value::SdgCode => "UN SDG code".to_owned(),
         Value::Token => "name of letters, digits, `-`, `_`".to_owned(),
         Value::Disaggregation => "`dimension=value`".to_owned(),

@@ -8,7 +8,7 @@ record! { Organisation, "organisations", entity;
     name: Tr = "name";
     kind: Vocab<OrgKind> = "";
     parent_code: OptRef => Organisation = "parent organisation";
-    website: OptFree = "URL";
+    website: OptLink = "its home page";
 }
 
 record! { Agenda, "agenda", entity;
@@ -59,7 +59,7 @@ record! { LegalInstrument, "legal_instruments", entity;
     responsible_org: Ref => Organisation = "";
     target_date: OptDay = "planned adoption";
     adopted_on: OptDay = "required when `adopted`, empty otherwise";
-    url: OptFree = "where its text is published: the draft while it is prepared, the official gazette once adopted";
+    url: OptLink = "where its text is published: the draft while it is prepared, the official gazette once adopted";
 }
 
 record! { Kpi, "kpis", entity;

@@ -2,16 +2,11 @@
 //! values for a vocabulary (taken from the domain's enums), a list of the referenced records
 //! by name for a reference, a date or number input, one input per language for a text.
 
-use agenda_core::model::{
-    ActionLineStatus, AgendaStatus, AssessmentResult, Audience, BodyKind, BuildingBlockStatus,
-    CoDesignKind, ContributionKind, Direction, LegalKind, LegalStatus, MilestoneStatus,
-    ObservationStatus, OrgKind, ReleaseStatus, ReportStatus, ResponseOutcome, Sector, Subject,
-};
-use agenda_core::values::Frequency;
 use agenda_core::{Code, Kind, Snapshot};
+use agenda_io::columns::{Column, Value};
 
 use super::common::name_of;
-use super::forms::{Field, TRANSLATABLE};
+use super::forms::Field;
 use crate::site::i18n::{t, t_opt};
 
 /// The control of a column.
@@ -21,122 +16,65 @@ pub enum Control {
     Area,
     Date,
     Number,
+    /// A web address.
+    Link,
     /// One of a closed list: the values and the prefix of their interface strings.
     Choice(Vec<&'static str>, &'static str),
     /// The code of a record of this kind.
     Ref(Kind),
 }
 
-fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| f(*v)).collect()
+/// The prefix of the interface strings of a vocabulary's values (`<prefix>-<value>`), by the
+/// vocabulary's name in the column spec.
+pub fn words_of(vocabulary: &str) -> &'static str {
+    match vocabulary {
+        "agenda_status" => "agenda-status",
+        "action_line_status" => "al-status",
+        "milestone_status" => "ms-status",
+        "legal_status" => "legal-status",
+        "legal_kind" => "legal-kind",
+        "observation_status" => "obs-status",
+        "report_status" => "report-status",
+        "building_block_status" => "bb-status",
+        "release_status" => "release-status",
+        "org_kind" => "org-kind",
+        "body_kind" => "admin-body-kind",
+        "contribution_kind" => "cons-kind",
+        "codesign_kind" => "codesign-kind",
+        "direction" => "direction",
+        "frequency" => "frequency",
+        "audience" => "audience",
+        "assessment_result" => "admin-result",
+        "sector" => "cons-sector",
+        "response_outcome" => "cons-outcome",
+        "subject" => "subject",
+        "unit" => "unit",
+        "channel" => "channel",
+        "maturity" => "maturity",
+        "priority" => "admin-priority",
+        _ => "",
+    }
 }
 
-/// The control of `column` in `table`'s form.
-pub fn control(table: &str, column: &str, multiline: bool) -> Control {
+/// The control of a column, from what the column spec says it holds; `None` for a field
+/// that is no column (a KPI's yearly targets, a justification).
+pub fn control(column: Option<&Column>, multiline: bool) -> Control {
     use Control::*;
-    let choice = |v: Vec<&'static str>, p: &'static str| Choice(v, p);
-    match (table, column) {
-        ("agenda", "status") => choice(
-            names(AgendaStatus::ALL, AgendaStatus::as_str),
-            "agenda-status",
-        ),
-        ("action_lines", "status") => choice(
-            names(ActionLineStatus::ALL, ActionLineStatus::as_str),
-            "al-status",
-        ),
-        ("milestones", "status") => choice(
-            names(MilestoneStatus::ALL, MilestoneStatus::as_str),
-            "ms-status",
-        ),
-        ("legal_instruments", "status") => {
-            choice(names(LegalStatus::ALL, LegalStatus::as_str), "legal-status")
+    let Some(c) = column else {
+        return if multiline { Area } else { Text };
+    };
+    match c.value {
+        // Several codes in one field are written as a list, `A;B`.
+        _ if c.list => Text,
+        Value::Vocabulary { name, .. } | Value::Level { name, .. } => {
+            Choice(c.allowed(), words_of(name))
         }
-        ("legal_instruments", "kind") => {
-            choice(names(LegalKind::ALL, LegalKind::as_str), "legal-kind")
-        }
-        ("observations", "status") => choice(
-            names(ObservationStatus::ALL, ObservationStatus::as_str),
-            "obs-status",
-        ),
-        ("progress_reports", "status") => choice(
-            names(ReportStatus::ALL, ReportStatus::as_str),
-            "report-status",
-        ),
-        ("building_blocks", "status") => choice(
-            names(BuildingBlockStatus::ALL, BuildingBlockStatus::as_str),
-            "bb-status",
-        ),
-        ("releases", "status") => choice(
-            names(ReleaseStatus::ALL, ReleaseStatus::as_str),
-            "release-status",
-        ),
-        ("organisations", "kind") => choice(names(OrgKind::ALL, OrgKind::as_str), "org-kind"),
-        ("governance_bodies", "kind") => {
-            choice(names(BodyKind::ALL, BodyKind::as_str), "admin-body-kind")
-        }
-        ("contributions", "kind") => choice(
-            names(ContributionKind::ALL, ContributionKind::as_str),
-            "cons-kind",
-        ),
-        ("codesign_events", "kind") => choice(
-            names(CoDesignKind::ALL, CoDesignKind::as_str),
-            "codesign-kind",
-        ),
-        (_, "direction") => choice(names(Direction::ALL, Direction::as_str), "direction"),
-        (_, "frequency") => choice(names(Frequency::ALL, Frequency::as_str), "frequency"),
-        (_, "audience") => choice(names(Audience::ALL, Audience::as_str), "audience"),
-        (_, "result") => choice(
-            names(AssessmentResult::ALL, AssessmentResult::as_str),
-            "admin-result",
-        ),
-        (_, "sector") => choice(names(Sector::ALL, Sector::as_str), "cons-sector"),
-        (_, "outcome") => choice(
-            names(ResponseOutcome::ALL, ResponseOutcome::as_str),
-            "cons-outcome",
-        ),
-        (_, "subject_kind" | "changed_kind") => {
-            choice(names(Subject::ALL, Subject::as_str), "subject")
-        }
-        (_, "unit") => choice(vec!["%", "count", "days", "currency"], "unit"),
-        (_, "maturity" | "target_maturity") => choice(vec!["1", "2", "3", "4"], "maturity"),
-        (_, "priority") => choice(vec!["1", "2", "3"], "admin-priority"),
-        (_, "exposed_via_interop" | "cross_border" | "hidden") => {
-            choice(vec!["yes", "no"], "admin")
-        }
-        ("organisations", "parent_code") => Ref(Kind::Organisation),
-        (
-            _,
-            "lead_org" | "responsible_org" | "owner_org" | "owner_code" | "submitted_by_org"
-            | "chair_org" | "assessor_org" | "author_org",
-        ) => Ref(Kind::Organisation),
-        (_, "pillar_code") => Ref(Kind::Pillar),
-        (_, "action_line") => Ref(Kind::ActionLine),
-        (_, "kpi") => Ref(Kind::Kpi),
-        (_, "service") => Ref(Kind::Service),
-        (_, "criterion") => Ref(Kind::StandardCriterion),
-        (_, "body") => Ref(Kind::GovernanceBody),
-        (_, "consultation") => Ref(Kind::Consultation),
-        (_, "contribution") => Ref(Kind::Contribution),
-        (
-            _,
-            "start" | "end" | "launched_on" | "due" | "completed_on" | "target_date" | "adopted_on"
-            | "baseline_date" | "submitted_on" | "go_live" | "last_reviewed" | "assessed_on"
-            | "decided_on" | "opens" | "closes" | "date",
-        ) => Date,
-        (
-            _,
-            "value"
-            | "baseline_value"
-            | "target_value"
-            | "annual_transactions"
-            | "cost_per_transaction"
-            | "fee"
-            | "processing_days"
-            | "satisfaction_pct"
-            | "digital_share_pct"
-            | "completion_rate_pct",
-        ) => Number,
-        _ if multiline => Area,
+        Value::Bool => Choice(c.allowed(), "admin"),
+        Value::Reference(k) => Ref(k),
+        Value::Date => Date,
+        Value::Number | Value::WholeNumber | Value::Percent | Value::Year => Number,
+        Value::Link => Link,
+        _ if c.multiline => Area,
         _ => Text,
     }
 }
@@ -176,7 +114,7 @@ pub struct FieldView {
     pub value: String,
     pub required: bool,
     pub error: Option<String>,
-    /// `text`, `area`, `date`, `number` or `select`.
+    /// `text`, `area`, `date`, `number`, `url` or `select`.
     pub control: &'static str,
     pub options: Vec<Opt>,
     /// The ids of the hint and error, for `aria-describedby`.
@@ -307,7 +245,9 @@ fn ref_label(s: &Snapshot, kind: Kind, key: &str, lang: &str) -> String {
 /// The translatable base and language of a column (`title_fr` → `title`, `fr`).
 pub fn split_lang(name: &str) -> Option<(&str, &str)> {
     match name.rsplit_once('_') {
-        Some((b, l)) if TRANSLATABLE.contains(&b) && agenda_core::Lang::parse(l).is_ok() => {
+        Some((b, l))
+            if agenda_io::columns::translatable(b) && agenda_core::Lang::parse(l).is_ok() =>
+        {
             Some((b, l))
         }
         _ => None,
@@ -315,7 +255,10 @@ pub fn split_lang(name: &str) -> Option<(&str, &str)> {
 }
 
 fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
-    let c = control(table, &f.name, f.multiline);
+    let column = agenda_io::columns::table(table)
+        .and_then(|t| t.column_of(&f.name))
+        .map(|(c, _)| c);
+    let c = control(column, f.multiline);
     let options = options_of(s, &c, &f.value, f.required, v);
     let plain = || {
         t_opt(v.lang, &format!("admin-field-{}", f.name.replace('_', "-")))
@@ -330,6 +273,7 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
         (Control::Choice(..) | Control::Ref(_), None) => ("select", plain(), String::new()),
         (Control::Date, None) => ("date", plain(), String::new()),
         (Control::Number, None) => ("number", plain(), String::new()),
+        (Control::Link, None) => ("url", plain(), String::new()),
         (Control::Area, None) => ("area", plain(), String::new()),
         (Control::Text, None) => ("text", plain(), String::new()),
     };

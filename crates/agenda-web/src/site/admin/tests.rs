@@ -195,3 +195,64 @@ fn texts_are_grouped_by_language_and_errors_are_summarised_with_links() {
     assert_eq!(errors[0].id, "f-maturity");
     assert_eq!(field(&blocks, "maturity").described, "f-maturity-error");
 }
+
+/// Every closed list of the column spec (vocabularies, levels, yes/no) is a select of exactly
+/// its values, each in words in every language: the form reads the spec, not a list of its own.
+#[test]
+fn every_closed_column_of_the_spec_is_a_select_of_its_values_in_words() {
+    let s = demo();
+    let langs = languages();
+    for lang in ["en", "fr", "es"] {
+        let v = Viewer {
+            lang,
+            languages: &langs,
+            own_org: None,
+        };
+        for &kind in Kind::ALL {
+            let table = agenda_io::native::table_of(kind);
+            let spec = agenda_io::columns::table(table).unwrap();
+            let fields = forms::fields(&s, kind, None);
+            let (blocks, _, _) = controls::blocks(&s, kind, &fields, &v);
+            for c in spec.columns.iter().filter(|c| c.written && !c.list) {
+                let allowed = c.allowed();
+                if allowed.is_empty() {
+                    continue;
+                }
+                let f = field(&blocks, c.name);
+                assert_eq!(f.control, "select", "{table}.{}", c.name);
+                let values: Vec<&str> = f
+                    .options
+                    .iter()
+                    .map(|o| o.value.as_str())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                assert_eq!(values, allowed, "{table}.{}", c.name);
+                let prefix = match c.value {
+                    agenda_io::columns::Value::Vocabulary { name, .. }
+                    | agenda_io::columns::Value::Level { name, .. } => controls::words_of(name),
+                    _ => "admin",
+                };
+                for o in f.options.iter().filter(|o| !o.value.is_empty()) {
+                    let key = match o.value.as_str() {
+                        "%" => format!("{prefix}-percent"),
+                        v => format!("{prefix}-{v}"),
+                    };
+                    assert_eq!(
+                        crate::site::i18n::t_opt(lang, &key).as_deref(),
+                        Some(o.label.as_str()),
+                        "{lang} {table}.{}: {} has no words",
+                        c.name,
+                        o.value
+                    );
+                }
+            }
+            let spec_link = spec
+                .columns
+                .iter()
+                .find(|c| matches!(c.value, agenda_io::columns::Value::Link));
+            if let Some(c) = spec_link {
+                assert_eq!(field(&blocks, c.name).control, "url");
+            }
+        }
+    }
+}
