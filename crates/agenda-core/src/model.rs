@@ -538,6 +538,8 @@ pub struct Decision {
     pub title: Text,
     /// Action lines concerned.
     pub action_lines: Vec<Code>,
+    /// Where the decision, or the minutes of its meeting, is published.
+    pub url: Option<String>,
 }
 
 /// A person who signs in. Credentials are kept by the store, never here.

@@ -262,6 +262,7 @@ record! { Decision, "decisions", entity;
     decided_on: Day = "";
     title: Tr = "what was decided";
     action_lines: Refs => ActionLine = "the action lines concerned";
+    url: OptLink = "where the decision, or the minutes of the meeting, is published";
 }
 
 record! { Consultation, "consultations", entity;
