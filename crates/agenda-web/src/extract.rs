@@ -44,6 +44,8 @@ pub struct SignedForm {
     pub user: SignedIn,
     /// Its fields (the token included).
     pub fields: Fields,
+    /// Every name and value as sent, repeated names included (the boxes ticked in a group).
+    pub all: Vec<(String, String)>,
 }
 
 impl FromRequest<AppState> for SignedForm {
@@ -56,9 +58,13 @@ impl FromRequest<AppState> for SignedForm {
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map_err(|_| PageError::unreadable_form().into_response())?;
-        let fields: Fields = pairs.into_iter().collect();
+        let fields: Fields = pairs.iter().cloned().collect();
         match fields.get("csrf") {
-            Some(presented) if same_secret(presented, &user.0.csrf) => Ok(Self { user, fields }),
+            Some(presented) if same_secret(presented, &user.0.csrf) => Ok(Self {
+                user,
+                fields,
+                all: pairs,
+            }),
             _ => Err(PageError::forged_form().into_response()),
         }
     }

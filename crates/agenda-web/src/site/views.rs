@@ -304,7 +304,8 @@ pub struct ErrorPage {
     message: String,
 }
 
-/// An option of a filter.
+/// A choice of a select or of a group of boxes (a filter's, a form's).
+#[derive(Debug, Clone)]
 pub struct Opt {
     pub value: String,
     pub label: String,

@@ -316,7 +316,9 @@ pub(super) async fn contribute(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let Some(k) = s.consultations.get(&code) else {
@@ -380,7 +382,9 @@ pub(super) async fn endorse(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    SignedForm { user, fields: _f }: SignedForm,
+    SignedForm {
+        user, fields: _f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let (mut c, version) = current(&state, &code).await?;
     let Some(org) = user.account().organisation.clone() else {
@@ -406,7 +410,9 @@ pub(super) async fn moderate(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let (mut c, version) = current(&state, &code).await?;
     let reason = f.get("reason").map(|r| r.trim()).unwrap_or("");
@@ -432,7 +438,9 @@ pub(super) async fn respond(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let (c, _) = current(&state, &code).await?;
     let get = |k: &str| f.get(k).map(|v| v.trim()).unwrap_or("");
@@ -446,22 +454,26 @@ pub(super) async fn respond(
         "" => None,
         v => match Subject::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return Ok(invalid(
+            Err(e) => {
+                return Ok(invalid(
                     &state,
                     lang,
                     &super::forms::expected_in(lang.0, e.kind),
-                )),
+                ));
+            }
         },
     };
     let changed_code = match get("changed_code") {
         "" => None,
         v => match Code::parse(v) {
             Ok(k) => Some(k),
-            Err(e) => return Ok(invalid(
+            Err(e) => {
+                return Ok(invalid(
                     &state,
                     lang,
                     &super::forms::expected_in(lang.0, e.kind),
-                )),
+                ));
+            }
         },
     };
     let version = match state

@@ -22,6 +22,12 @@ pub enum Control {
     Choice(Vec<&'static str>, &'static str),
     /// The code of a record of this kind.
     Ref(Kind),
+    /// A UN SDG indicator's code.
+    SdgIndicator,
+    /// A UN SDG target's code.
+    SdgTarget,
+    /// Several of the above (a list column): ticked in a group of boxes.
+    Many(Box<Control>),
 }
 
 /// The prefix of the interface strings of a vocabulary's values (`<prefix>-<value>`), by the
@@ -63,9 +69,7 @@ pub fn control(column: Option<&Column>, multiline: bool) -> Control {
     let Some(c) = column else {
         return if multiline { Area } else { Text };
     };
-    match c.value {
-        // Several codes in one field are written as a list, `A;B`.
-        _ if c.list => Text,
+    let one = match c.value {
         Value::Vocabulary { name, .. } | Value::Level { name, .. } => {
             Choice(c.allowed(), words_of(name))
         }
@@ -74,18 +78,22 @@ pub fn control(column: Option<&Column>, multiline: bool) -> Control {
         Value::Date => Date,
         Value::Number | Value::WholeNumber | Value::Percent | Value::Year => Number,
         Value::Link => Link,
+        // The spec's lists of SDG codes are of targets, its single codes of indicators.
+        Value::SdgCode if c.list => SdgTarget,
+        Value::SdgCode => SdgIndicator,
         _ if c.multiline => Area,
         _ => Text,
+    };
+    match one {
+        Choice(..) | Ref(_) | SdgTarget if c.list => Many(Box::new(one)),
+        one => one,
     }
 }
 
-/// One choice of a select.
-#[derive(Debug, Clone)]
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
+/// Lists longer than this get a filter box.
+const SEARCHABLE: usize = 12;
+
+pub use crate::site::views::Opt;
 
 /// Every organisation as a choice, "name (code)" in `lang`, in alphabetical order.
 pub fn organisation_options(s: &Snapshot, lang: &str) -> Vec<Opt> {
@@ -114,9 +122,11 @@ pub struct FieldView {
     pub value: String,
     pub required: bool,
     pub error: Option<String>,
-    /// `text`, `area`, `date`, `number`, `url` or `select`.
+    /// `text`, `area`, `date`, `number`, `url`, `select` or `checkboxes` (a list column).
     pub control: &'static str,
     pub options: Vec<Opt>,
+    /// Whether the list is long enough for a filter box.
+    pub search: bool,
     /// The ids of the hint and error, for `aria-describedby`.
     pub described: String,
 }
@@ -161,6 +171,40 @@ fn options_of(
     required: bool,
     v: &Viewer<'_>,
 ) -> Vec<Opt> {
+    if let Control::Many(one) = control {
+        // Every possible code, those of the record ticked; a code that is not (or no longer)
+        // among them is kept, ticked, rather than dropped on saving.
+        let chosen: Vec<&str> = value
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let all_of = Viewer {
+            own_org: None,
+            ..*v
+        };
+        let mut out: Vec<Opt> = options_of(s, one, "", true, &all_of)
+            .into_iter()
+            .filter(|o| !o.value.is_empty())
+            .map(|o| Opt {
+                selected: chosen.contains(&o.value.as_str()),
+                ..o
+            })
+            .collect();
+        for c in chosen.iter().rev() {
+            if !out.iter().any(|o| o.value == *c) {
+                out.insert(
+                    0,
+                    Opt {
+                        value: (*c).to_owned(),
+                        label: (*c).to_owned(),
+                        selected: true,
+                    },
+                );
+            }
+        }
+        return out;
+    }
     let mut out: Vec<Opt> = match control {
         Control::Choice(values, prefix) => values
             .iter()
@@ -199,6 +243,26 @@ fn options_of(
             list.sort_by_key(|a| a.label.to_lowercase());
             list
         }
+        Control::SdgIndicator => s
+            .sdg
+            .indicators
+            .values()
+            .map(|i| Opt {
+                label: format!("{} {}", i.code, i.title.get(v.lang)),
+                selected: i.code == value,
+                value: i.code.clone(),
+            })
+            .collect(),
+        Control::SdgTarget => s
+            .sdg
+            .targets
+            .values()
+            .map(|i| Opt {
+                label: format!("{} {}", i.code, i.title.get(v.lang)),
+                selected: i.code == value,
+                value: i.code.clone(),
+            })
+            .collect(),
         _ => return Vec::new(),
     };
     // A stored value outside the list is kept, not silently replaced by the first choice.
@@ -270,7 +334,11 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
             t_opt(l, "language-name").unwrap_or_else(|| l.to_owned()),
             l.to_owned(),
         ),
-        (Control::Choice(..) | Control::Ref(_), None) => ("select", plain(), String::new()),
+        (
+            Control::Choice(..) | Control::Ref(_) | Control::SdgIndicator | Control::SdgTarget,
+            None,
+        ) => ("select", plain(), String::new()),
+        (Control::Many(_), None) => ("checkboxes", plain(), String::new()),
         (Control::Date, None) => ("date", plain(), String::new()),
         (Control::Number, None) => ("number", plain(), String::new()),
         (Control::Link, None) => ("url", plain(), String::new()),
@@ -301,6 +369,7 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
         required: f.required,
         error: f.error.clone(),
         control,
+        search: options.len() > SEARCHABLE,
         options,
     }
 }

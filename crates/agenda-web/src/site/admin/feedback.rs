@@ -396,7 +396,9 @@ pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
     Path(id): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let fields = f;
     let ticket = ticket_for(&state, &user, &id).await?;

@@ -113,10 +113,40 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
     out
 }
 
-/// Copies submitted values into `fields` (unknown names are ignored).
-pub fn fill(fields: &mut [Field], submitted: &BTreeMap<String, String>) {
+/// Copies submitted values into `fields` (unknown names are ignored). A column holding a list
+/// takes every value sent under its name (the boxes ticked, or `A;B` typed), written `A;B`
+/// in the order the record had them, new ones after: saving without a change changes nothing.
+pub fn fill(
+    kind: Kind,
+    fields: &mut [Field],
+    submitted: &BTreeMap<String, String>,
+    all: &[(String, String)],
+) {
+    let spec = agenda_io::columns::table(table_of(kind));
     for f in fields {
-        f.value = submitted.get(&f.name).cloned().unwrap_or_default();
+        let list = spec
+            .and_then(|t| t.column_of(&f.name))
+            .is_some_and(|(c, _)| c.list);
+        if !list {
+            f.value = submitted.get(&f.name).cloned().unwrap_or_default();
+            continue;
+        }
+        let mut chosen: Vec<&str> = Vec::new();
+        for v in all.iter().filter(|(n, _)| *n == f.name).map(|(_, v)| v) {
+            for part in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                if !chosen.contains(&part) {
+                    chosen.push(part);
+                }
+            }
+        }
+        let before: Vec<&str> = f.value.split(';').map(str::trim).collect();
+        let mut ordered: Vec<&str> = before
+            .iter()
+            .copied()
+            .filter(|b| chosen.contains(b))
+            .collect();
+        ordered.extend(chosen.iter().filter(|c| !before.contains(c)));
+        f.value = ordered.join(";");
     }
 }
 

@@ -103,6 +103,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/users/{name}/disable", post(users::disable_user))
         .route_layer(axum::middleware::from_fn_with_state(state, common::context))
         .route("/assets/admin.css", get(admin_css))
+        .route("/assets/admin.js", get(admin_js))
+}
+
+/// The filter of long lists of choices; the forms work without it.
+async fn admin_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../../assets/admin.js"),
+    )
 }
 
 async fn admin_css() -> impl IntoResponse {

@@ -213,18 +213,18 @@ pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
     Path(collection): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm { user, fields, all }: SignedForm,
 ) -> Result<Response, PageError> {
-    submit(state, lang, user, collection, None, f).await
+    submit(state, lang, user, collection, None, (fields, all)).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     lang: Lang,
     Path((collection, key)): Path<(String, String)>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm { user, fields, all }: SignedForm,
 ) -> Result<Response, PageError> {
-    submit(state, lang, user, collection, Some(key), f).await
+    submit(state, lang, user, collection, Some(key), (fields, all)).await
 }
 
 /// Creates (`key` None) or updates an entity from a submitted form.
@@ -234,7 +234,7 @@ async fn submit(
     user: SignedIn,
     collection: String,
     key: Option<String>,
-    submitted: Fields,
+    (submitted, all): (Fields, Vec<(String, String)>),
 ) -> Result<Response, PageError> {
     let actor = user.actor();
     let Some(kind) = kind_of(&collection) else {
@@ -252,7 +252,7 @@ async fn submit(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let mut fields = forms::fields(&s, kind, before.as_ref());
-    forms::fill(&mut fields, &submitted);
+    forms::fill(kind, &mut fields, &submitted, &all);
     let parsed = forms::parse(&s, kind, &mut fields, lang.0);
     let again = |fields: Vec<Field>, notice: Option<String>, problems, status| {
         let mut fields = fields;
@@ -423,7 +423,9 @@ pub async fn archive(
     State(state): State<AppState>,
     lang: Lang,
     Path((collection, key)): Path<(String, String)>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let Some(kind) = kind_of(&collection) else {
         return Err(PageError::no_page());

@@ -288,7 +288,9 @@ pub(super) async fn act(
     State(state): State<AppState>,
     lang: Lang,
     Path(key): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let s = state.store.snapshot();
     let Some((al, period)) = parse_key(&key) else {

@@ -153,10 +153,7 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    SignedForm {
-        user: _,
-        fields: _f,
-    }: SignedForm,
+    SignedForm { user: _, .. }: SignedForm,
 ) -> Response {
     if let Some(c) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = state.store.end_session(c).await
@@ -168,7 +165,9 @@ pub async fn logout(
 
 pub async fn logout_everywhere(
     State(state): State<AppState>,
-    SignedForm { user, fields: _f }: SignedForm,
+    SignedForm {
+        user, fields: _f, ..
+    }: SignedForm,
 ) -> Response {
     if let Err(e) = state.store.end_all_sessions(&user.account().username).await {
         tracing::error!(error = %e, "sign-out everywhere failed");

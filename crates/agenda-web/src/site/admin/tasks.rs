@@ -462,7 +462,9 @@ pub(super) async fn save_figures(
     State(state): State<AppState>,
     lang: Lang,
     Path(period): Path<String>,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let l = lang.0;
     let Some(quarter) = quarter_param(&period) else {

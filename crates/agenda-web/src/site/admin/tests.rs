@@ -256,3 +256,140 @@ fn every_closed_column_of_the_spec_is_a_select_of_its_values_in_words() {
         }
     }
 }
+
+/// The form's fields of a record as a browser sends them (list columns one value per box).
+fn as_sent(fields: &[forms::Field], list: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in fields {
+        if f.name == list {
+            out.extend(
+                f.value
+                    .split(';')
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (f.name.clone(), v.to_owned())),
+            );
+        } else {
+            out.push((f.name.clone(), f.value.clone()));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_list_of_codes_is_a_group_of_boxes_and_two_ticked_codes_are_stored() {
+    use agenda_core::Role;
+    let app = crate::testkit::TestApp::demo_sqlite().await;
+    let ed = app.with_user(Role::Editor, None).await;
+    let s = app.state.store.snapshot();
+    let svc = s.services.values().next().unwrap().clone();
+    let path = format!("/admin/data/services/{}", svc.code);
+    let page = app.get(&ed, &path).await;
+    // The group has a legend, its first box is where the error summary would link to.
+    assert!(
+        page.body
+            .contains(r#"<input type="checkbox" id="f-life_event" name="life_event""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<legend>"));
+    let le = s.life_events.values().next().unwrap();
+    assert!(
+        page.body
+            .contains(&format!(">{} ({})</label>", le.title.get("en"), le.code))
+    );
+
+    let chosen: Vec<String> = s
+        .life_events
+        .keys()
+        .rev()
+        .take(2)
+        .map(|c| c.to_string())
+        .collect();
+    let fields = forms::fields(
+        &s,
+        Kind::Service,
+        Some(&agenda_core::Entity::Service(svc.clone())),
+    );
+    let mut sent: Vec<(String, String)> = as_sent(&fields, "life_event")
+        .into_iter()
+        .filter(|(n, _)| n != "life_event")
+        .collect();
+    for c in &chosen {
+        sent.push(("life_event".into(), c.clone()));
+    }
+    let version = app
+        .state
+        .store
+        .version_of(Kind::Service, svc.code.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    sent.push(("version".into(), version.to_string()));
+    let pairs: Vec<(&str, &str)> = sent.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.post_form(&ed, &path, &pairs).await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    let after = app.state.store.snapshot();
+    let stored: Vec<String> = after.services[svc.code.as_str()]
+        .life_event
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(stored, chosen);
+    assert_ne!(
+        svc.life_event
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+        chosen,
+        "a change"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_value_is_explained_in_the_language_of_the_form() {
+    use agenda_core::Role;
+    let app = crate::testkit::TestApp::demo_sqlite().await;
+    let ed = app.with_user(Role::Editor, None).await;
+    let s = app.state.store.snapshot();
+    let svc = s.services.values().next().unwrap().clone();
+    let fields = forms::fields(
+        &s,
+        Kind::Service,
+        Some(&agenda_core::Entity::Service(svc.clone())),
+    );
+    let mut sent = as_sent(&fields, "life_event");
+    for (n, v) in sent.iter_mut() {
+        if n == "last_reviewed" {
+            *v = "31/12/2025".into();
+        }
+    }
+    let version = app
+        .state
+        .store
+        .version_of(Kind::Service, svc.code.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    sent.push(("version".into(), version.to_string()));
+    let pairs: Vec<(&str, &str)> = sent.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app
+        .post_form(
+            &ed,
+            &format!("/fr/admin/data/services/{}", svc.code),
+            &pairs,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+    assert!(
+        r.body.contains("une date au format AAAA-MM-JJ"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("a date as YYYY-MM-DD"));
+    assert!(r.body.contains(r##"href="#f-last_reviewed""##));
+}

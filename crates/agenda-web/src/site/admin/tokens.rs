@@ -113,7 +113,9 @@ async fn tokens_page(
 pub async fn create_token(
     State(state): State<AppState>,
     lang: Lang,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let Ok(scope) = token_scope(&user) else {
         return Err(PageError::forbidden("admin-not-yours"));
@@ -165,7 +167,9 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     lang: Lang,
     Path(id): Path<String>,
-    SignedForm { user, fields: _f }: SignedForm,
+    SignedForm {
+        user, fields: _f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     let Ok(scope) = token_scope(&user) else {
         return Err(PageError::forbidden("admin-not-yours"));

@@ -104,7 +104,9 @@ async fn users_page(
 pub async fn add_user(
     State(state): State<AppState>,
     lang: Lang,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     if user.account().role != Role::Admin {
         return Err(PageError::forbidden("admin-not-yours"));
@@ -185,7 +187,9 @@ pub async fn disable_user(
     State(state): State<AppState>,
     lang: Lang,
     Path(name): Path<String>,
-    SignedForm { user, fields: _f }: SignedForm,
+    SignedForm {
+        user, fields: _f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     if user.account().role != Role::Admin {
         return Err(PageError::forbidden("admin-not-yours"));

@@ -124,7 +124,9 @@ async fn show(
 pub(super) async fn publish(
     State(state): State<AppState>,
     lang: Lang,
-    SignedForm { user, fields: f }: SignedForm,
+    SignedForm {
+        user, fields: f, ..
+    }: SignedForm,
 ) -> Result<Response, PageError> {
     if !may_review(&user.actor()) {
         return Err(PageError::forbidden("admin-publish-reviewers"));
