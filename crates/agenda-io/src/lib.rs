@@ -40,7 +40,7 @@ pub struct ImportError {
     /// The same as a key, when a value's parser said it: an interface words it in its own
     /// language from this (the English above stays the message of imports and the API).
     #[serde(skip)]
-    pub kind: Option<ExpectedKind>,
+    pub kind: Option<Box<ExpectedKind>>,
 }
 
 impl ImportError {
@@ -83,7 +83,7 @@ impl ImportError {
         expected: Expected,
     ) -> Self {
         Self {
-            kind: Some(expected.kind),
+            kind: Some(Box::new(expected.kind)),
             ..Self::at(file, row, column, value, expected.phrase())
         }
     }

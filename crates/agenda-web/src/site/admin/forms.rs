@@ -222,7 +222,8 @@ pub fn expected_in(lang: &str, kind: ExpectedKind) -> String {
 /// (the others, such as checks across records, are worded by the domain).
 fn expected_of(lang: &str, e: &ImportError) -> String {
     e.kind
-        .map_or_else(|| e.expected.clone(), |k| expected_in(lang, k))
+        .as_deref()
+        .map_or_else(|| e.expected.clone(), |k| expected_in(lang, *k))
 }
 
 fn message(lang: &str, e: &ImportError) -> String {
