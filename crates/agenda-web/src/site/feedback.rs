@@ -388,18 +388,18 @@ async fn ticket_page(
             ));
         }
     };
-    let s = public(&state);
+    let s = public(state);
     let service = s.services.get(&f.service);
     let org = service
         .and_then(|v| s.organisations.get(v.owner_code.as_str()))
         .map(|o| o.name.get(lang.0).to_owned());
-    let path = format!("/feedback/{id}?key={}", key.ticket_key(&id));
+    let path = format!("/feedback/{id}?key={}", key.ticket_key(id));
     let answer_title = match &org {
         Some(o) => t_args(lang.0, "ticket-answer-from", &[("org", o.clone())]),
         None => t(lang.0, "ticket-answer"),
     };
     let page = TicketPage {
-        c: Chrome::new(&state, lang, &path, t(lang.0, "ticket-title")),
+        c: Chrome::new(state, lang, &path, t(lang.0, "ticket-title")),
         intro: t(lang.0, "ticket-intro"),
         link: format!("{}{path}", lang.prefix()),
         service_href: format!("{}/services/{}", lang.prefix(), f.service),
