@@ -12,7 +12,16 @@
     wrap.className = "filter";
     var label = document.createElement("label");
     label.htmlFor = id;
-    label.textContent = list.getAttribute("data-search");
+    // Named after its list, so that each box is told apart when read out.
+    var named = list.tagName === "SELECT"
+      ? document.querySelector('label[for="' + list.id + '"]')
+      : list.querySelector("legend");
+    // Its own words only, not the "(required)" or hints inside it.
+    var what = named
+      ? Array.prototype.filter.call(named.childNodes, function (c) { return c.nodeType === 3; })
+          .map(function (c) { return c.textContent; }).join(" ").replace(/\s+/g, " ").trim()
+      : "";
+    label.textContent = list.getAttribute("data-search") + (what ? " (" + what + ")" : "");
     var box = document.createElement("input");
     box.type = "search";
     box.id = id;

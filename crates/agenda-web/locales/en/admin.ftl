@@ -81,8 +81,6 @@ admin-hint-period = A year (2026), a quarter (2026-Q3) or a month (2026-07).
 admin-hint-disaggregation = Optional, for example sex=female.
 admin-hint-targets = One line per year, for example “2027: 40”.
 admin-hint-justification = Needed when the baseline or a target changes; shown on the public history.
-admin-hint-channels = Among: web, mobile_app, chatbot, voice, ussd, phone, in_person, post, email; separated by “;”.
-admin-hint-sdg-targets = UN SDG target codes separated by “;”, for example 16.9; 9.c.
 admin-kind-organisation = organisation
 admin-kind-agenda = agenda
 admin-kind-pillar = pillar

@@ -81,8 +81,6 @@ admin-hint-period = Un año (2026), un trimestre (2026-Q3) o un mes (2026-07).
 admin-hint-disaggregation = Opcional, por ejemplo sex=female.
 admin-hint-targets = Una línea por año, por ejemplo «2027: 40».
 admin-hint-justification = Necesario cuando cambia la línea de base o una meta; se muestra en el historial público.
-admin-hint-channels = Entre: web, mobile_app, chatbot, voice, ussd, phone, in_person, post, email; separados por «;».
-admin-hint-sdg-targets = Códigos de metas de los ODS separados por «;», por ejemplo 16.9; 9.c.
 admin-kind-organisation = organización
 admin-kind-agenda = agenda
 admin-kind-pillar = pilar

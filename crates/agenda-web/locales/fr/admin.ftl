@@ -81,8 +81,6 @@ admin-hint-period = Une année (2026), un trimestre (2026-Q3) ou un mois (2026-0
 admin-hint-disaggregation = Facultatif, par exemple sex=female.
 admin-hint-targets = Une ligne par année, par exemple « 2027: 40 ».
 admin-hint-justification = Nécessaire quand la situation de référence ou une cible change ; affiché dans l’historique public.
-admin-hint-channels = Parmi : web, mobile_app, chatbot, voice, ussd, phone, in_person, post, email ; séparés par « ; ».
-admin-hint-sdg-targets = Codes de cibles des ODD séparés par « ; », par exemple 16.9; 9.c.
 admin-kind-organisation = organisation
 admin-kind-agenda = agenda
 admin-kind-pillar = pilier
