@@ -637,7 +637,15 @@ async fn the_administration_has_no_accessibility_violations() {
             .click()
             .await
             .unwrap();
-        let source = client.source().await.unwrap();
+        // The answer comes back at the same address: wait for it rather than read the page
+        // being left (bounded; a missing summary is then reported below).
+        let start = Instant::now();
+        let mut source = client.source().await.unwrap_or_default();
+        while !source.contains("href=\"#f-title_en\"") && start.elapsed() < Duration::from_secs(15)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            source = client.source().await.unwrap_or_default();
+        }
         if !source.contains("aria-invalid") || !source.contains("href=\"#f-title_en\"") {
             problems.push(
                 "a missing title was not reported next to its field and in the summary".into(),
