@@ -243,25 +243,18 @@ fn options_of(
             list.sort_by_key(|a| a.label.to_lowercase());
             list
         }
+        // An SDG indicator or target as "code title".
         Control::SdgIndicator => s
             .sdg
             .indicators
             .values()
-            .map(|i| Opt {
-                label: format!("{} {}", i.code, i.title.get(v.lang)),
-                selected: i.code == value,
-                value: i.code.clone(),
-            })
+            .map(|i| sdg_opt(&i.code, i.title.get(v.lang), value))
             .collect(),
         Control::SdgTarget => s
             .sdg
             .targets
             .values()
-            .map(|i| Opt {
-                label: format!("{} {}", i.code, i.title.get(v.lang)),
-                selected: i.code == value,
-                value: i.code.clone(),
-            })
+            .map(|i| sdg_opt(&i.code, i.title.get(v.lang), value))
             .collect(),
         _ => return Vec::new(),
     };
@@ -444,4 +437,13 @@ pub fn blocks(
         g.fields.sort_by_key(|f| rank(&f.lang));
     }
     (out, hidden, errors)
+}
+
+/// An SDG code with its title as a choice, selected when it is `value`.
+fn sdg_opt(code: &str, title: &str, value: &str) -> Opt {
+    Opt {
+        label: format!("{code} {title}"),
+        selected: code == value,
+        value: code.to_owned(),
+    }
 }
