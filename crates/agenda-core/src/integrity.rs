@@ -236,6 +236,18 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                 k.target_date,
                 "baseline_date",
             );
+            if let Some(d) = k.decimals
+                && d > u64::from(crate::kpi_status::MAX_DECIMALS)
+            {
+                c.push(
+                    "decimals",
+                    d,
+                    format!(
+                        "a number of decimals from 0 to {}",
+                        crate::kpi_status::MAX_DECIMALS
+                    ),
+                );
+            }
             c.percent("baseline_value", k.unit, k.baseline_value);
             c.percent("target_value", k.unit, k.target_value);
             let mut years = HashSet::new();
@@ -526,6 +538,7 @@ mod tests {
             sdg_indicator: None,
             targets: vec![],
             revision_note: None,
+            decimals: None,
         };
         s.upsert(kpi.into());
         let obs = Observation {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Direction, Kpi, Observation, ObservationStatus};
+use crate::model::{Direction, Kpi, Observation, ObservationStatus, Unit};
 use crate::snapshot::Snapshot;
 use crate::values::{Code, Date, Period, vocabulary};
 
@@ -21,6 +21,16 @@ pub const AT_RISK_MAX_GAP_PCT: f64 = 15.0;
 /// validated total in any of them has no recent data.
 pub const RECENT_PERIODS: usize = 2;
 
+/// Decimals a percentage figure is shown with when its KPI sets none.
+pub const DEFAULT_DECIMALS_PERCENT: u8 = 1;
+
+/// Decimals a count, a number of days or an amount of money is shown with when its KPI sets
+/// none: whole numbers (no one counts 6.5 registries).
+pub const DEFAULT_DECIMALS_OTHER: u8 = 0;
+
+/// The most decimals a KPI may ask its figures to be shown with.
+pub const MAX_DECIMALS: u8 = 4;
+
 /// Slack, in percentage points, when comparing a gap with a threshold, so that a gap of exactly
 /// 5 % computed from decimal figures (4.999999…, 5.000001…) counts as exactly 5 %.
 pub const GAP_TOLERANCE_PCT: f64 = 1e-6;
@@ -34,7 +44,9 @@ vocabulary!(
         AtRisk = "at_risk",
         /// The latest figure is more than 15 % behind.
         OffTrack = "off_track",
-        /// Neither of the last two ended periods has a validated figure.
+        /// Neither of the last two ended periods has a validated figure. When an older figure
+        /// exists, the KPI still counts in roll-ups as what that figure says (see
+        /// [`KpiAssessment::counted_status`]), marked stale.
         NoRecentData = "no_recent_data",
         /// No period after the baseline has ended yet: nothing is due.
         NotDueYet = "not_due_yet"
@@ -53,9 +65,40 @@ pub struct KpiAssessment {
     /// Signed shortfall of the latest value against the expected one, in % of the expected
     /// value: positive means behind the path, negative ahead of it.
     pub gap_pct: Option<f64>,
+    /// The same shortfall in the KPI's own unit (percentage points for a percentage).
+    pub gap_units: Option<f64>,
+    /// What the latest figure says against the path (on track, at risk or off track), whether
+    /// or not it is recent.
+    pub figure_status: Option<KpiStatus>,
+    /// The status is [`KpiStatus::NoRecentData`] although an older figure exists: the KPI
+    /// counts as [`Self::figure_status`], marked stale.
+    pub stale: bool,
     /// The last ended periods that count (at most [`RECENT_PERIODS`], latest first, only those
     /// ending after the baseline date).
     pub due_periods: Vec<Period>,
+}
+
+impl KpiAssessment {
+    /// The status a KPI counts as in every roll-up and count: its own status, except that a
+    /// KPI with no recent figure but an older one counts as what that older figure says. Not
+    /// reporting must never look better than reporting bad news.
+    pub fn counted_status(&self) -> KpiStatus {
+        match (self.stale, self.figure_status) {
+            (true, Some(st)) => st,
+            _ => self.status,
+        }
+    }
+}
+
+/// The number of decimals a KPI's figures are shown with: its own setting (at most
+/// [`MAX_DECIMALS`]), else [`DEFAULT_DECIMALS_PERCENT`] for a percentage and
+/// [`DEFAULT_DECIMALS_OTHER`] for anything else.
+pub fn decimals(kpi: &Kpi) -> u8 {
+    match kpi.decimals {
+        Some(d) => u8::try_from(d).unwrap_or(MAX_DECIMALS).min(MAX_DECIMALS),
+        None if kpi.unit == Unit::Percent => DEFAULT_DECIMALS_PERCENT,
+        None => DEFAULT_DECIMALS_OTHER,
+    }
 }
 
 /// The 31st of December of `year`.
@@ -118,6 +161,15 @@ fn interpolate(points: &[(Date, f64)], date: Date) -> f64 {
     points.last().map_or(first_value, |&(_, v)| v)
 }
 
+/// Signed shortfall of `value` against `expected` in the KPI's own unit: positive = behind
+/// the path (below it for a KPI that should increase, above it for one that should decrease).
+pub fn gap_units(kpi: &Kpi, value: f64, expected: f64) -> f64 {
+    match kpi.direction {
+        Direction::Increase => expected - value,
+        Direction::Decrease => value - expected,
+    }
+}
+
 /// Signed shortfall of `value` against `expected`, in %: `(expected − value) / expected × 100`
 /// for a KPI that should increase, `(value − expected) / expected × 100` for one that should
 /// decrease. Positive = behind the path.
@@ -125,10 +177,7 @@ fn interpolate(points: &[(Date, f64)], date: Date) -> f64 {
 /// When the expected value is 0 the shortfall is taken relative to the whole way from baseline
 /// to target instead; when that is 0 too, any shortfall counts as 100 %.
 pub fn gap_pct(kpi: &Kpi, value: f64, expected: f64) -> f64 {
-    let shortfall = match kpi.direction {
-        Direction::Increase => expected - value,
-        Direction::Decrease => value - expected,
-    };
+    let shortfall = gap_units(kpi, value, expected);
     let scale = if expected != 0.0 {
         expected.abs()
     } else {
@@ -178,8 +227,9 @@ pub fn due_periods(kpi: &Kpi, today: Date) -> Vec<Period> {
 /// 3. otherwise the latest validated total is compared with the value expected at the end of
 ///    its period, and [`status_of_gap`] decides.
 ///
-/// The latest figure, expected value and gap are filled whenever a validated total exists,
-/// whatever the status.
+/// The latest figure, expected value, gaps and the figure's own status are filled whenever a
+/// validated total exists, whatever the status; with no recent data they make the assessment
+/// stale rather than neutral.
 pub fn assess<'a>(
     kpi: &Kpi,
     observations: impl Iterator<Item = &'a Observation>,
@@ -203,6 +253,10 @@ pub fn assess<'a>(
     }
     let expected = latest.map(|o| expected_at(kpi, o.period.end()));
     let gap = latest.zip(expected).map(|(o, e)| gap_pct(kpi, o.value, e));
+    let gap_units = latest
+        .zip(expected)
+        .map(|(o, e)| self::gap_units(kpi, o.value, e));
+    let figure_status = gap.map(status_of_gap);
     let status = if due.is_empty() {
         KpiStatus::NotDueYet
     } else if !recent {
@@ -216,6 +270,9 @@ pub fn assess<'a>(
         latest: latest.cloned(),
         expected,
         gap_pct: gap,
+        gap_units,
+        figure_status,
+        stale: status == KpiStatus::NoRecentData && latest.is_some(),
         due_periods: due,
     }
 }
@@ -280,6 +337,7 @@ pub(crate) mod tests {
             sdg_indicator: None,
             targets: Vec::new(),
             revision_note: None,
+            decimals: None,
         }
     }
 
@@ -547,5 +605,57 @@ pub(crate) mod tests {
                 "not_due_yet"
             ]
         );
+    }
+
+    #[test]
+    fn an_old_figure_off_its_path_counts_as_off_track_marked_stale() {
+        // Flat at 100: the last figure, 2025-Q2 (11 at 89 % below), is older than the two
+        // periods due on 2026-11-26 (2026-Q3, 2026-Q2).
+        let mut k = flat(Direction::Increase);
+        k.baseline_date = d("2024-12-31");
+        let a = assess(&k, [obs("KPI-01", "2025-Q2", 11.0)].iter(), d(TODAY));
+        assert_eq!(a.status, KpiStatus::NoRecentData);
+        assert!(a.stale);
+        assert_eq!(a.figure_status, Some(KpiStatus::OffTrack));
+        assert_eq!(a.counted_status(), KpiStatus::OffTrack);
+        assert_eq!(a.gap_pct, Some(89.0));
+        assert_eq!(a.gap_units, Some(89.0));
+        // With no figure at all there is nothing to count it as.
+        let none = assess(&k, [].iter(), d(TODAY));
+        assert!(!none.stale);
+        assert_eq!(none.figure_status, None);
+        assert_eq!(none.counted_status(), KpiStatus::NoRecentData);
+        // A recent figure is never stale.
+        let fresh = assess(&k, [obs("KPI-01", "2026-Q3", 99.0)].iter(), d(TODAY));
+        assert!(!fresh.stale);
+        assert_eq!(fresh.counted_status(), KpiStatus::OnTrack);
+    }
+
+    #[test]
+    fn the_gap_is_also_given_in_the_units_own_terms() {
+        // A percentage expected at 47.6 and observed at 51.5 is 3.9 points ahead (8.2 %).
+        let mut k = flat(Direction::Increase);
+        k.unit = Unit::Percent;
+        k.baseline_value = 47.6;
+        k.target_value = 47.6;
+        let a = assess(&k, [obs("KPI-01", "2026-Q3", 51.5)].iter(), d(TODAY));
+        assert!((a.gap_units.unwrap() + 3.9).abs() < 1e-9);
+        assert!((a.gap_pct.unwrap() + 8.193_277).abs() < 1e-5);
+        // For a KPI that should fall, being above the path is being behind it.
+        let down = flat(Direction::Decrease);
+        let a = assess(&down, [obs("KPI-01", "2026-Q3", 112.0)].iter(), d(TODAY));
+        assert_eq!(a.gap_units, Some(12.0));
+    }
+
+    #[test]
+    fn figures_are_shown_with_the_decimals_their_unit_deserves() {
+        let mut k = flat(Direction::Increase);
+        assert_eq!(decimals(&k), DEFAULT_DECIMALS_OTHER);
+        k.unit = Unit::Percent;
+        assert_eq!(decimals(&k), DEFAULT_DECIMALS_PERCENT);
+        k.decimals = Some(2);
+        assert_eq!(decimals(&k), 2);
+        k.decimals = Some(99);
+        assert_eq!(decimals(&k), MAX_DECIMALS);
     }
 }

@@ -4,10 +4,12 @@
 
 pub mod catalogue;
 pub mod consultation;
+pub mod growth;
 pub mod health;
 pub mod integrity;
 pub mod kpi_status;
 pub mod languages;
+pub mod methodology;
 pub mod model;
 pub mod numbers;
 pub mod policy;

@@ -271,6 +271,10 @@ pub struct Kpi {
     /// history of revisions is the audit trail of the KPI, each version carrying its reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_note: Option<String>,
+    /// Decimals its figures are shown with; `None` for the unit's default (whole numbers,
+    /// one decimal for a percentage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u64>,
 }
 
 /// One dimension of a disaggregated observation, e.g. `sex=female`.

@@ -14,6 +14,25 @@ pub fn fmt_num(lang: &str, v: f64) -> String {
     if lang == "en" { s } else { s.replace('.', ",") }
 }
 
+/// Formats a number rounded to exactly `decimals` decimals, in the language's style (see
+/// [`fmt_num`]): the precision a figure deserves, never more.
+pub fn fmt_dec(lang: &str, v: f64, decimals: u8) -> String {
+    let d = usize::from(decimals);
+    // Half away from zero, as people round (formatting alone rounds half to even).
+    let scale = 10f64.powi(i32::from(decimals));
+    let rounded = (v * scale).round() / scale;
+    let mut s = format!("{rounded:.d$}");
+    // -0 reads as a sign error.
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s = s.trim_start_matches('-').to_owned();
+    }
+    let s = group_thousands(&s, if lang == "en" { ',' } else { '\u{202f}' });
+    if lang == "en" { s } else { s.replace('.', ",") }
+}
+
 fn group_thousands(s: &str, sep: char) -> String {
     let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
@@ -36,7 +55,18 @@ fn group_thousands(s: &str, sep: char) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fmt_num;
+    use super::{fmt_dec, fmt_num};
+
+    #[test]
+    fn figures_keep_the_decimals_asked_for() {
+        assert_eq!(fmt_dec("en", 1_531_499.9, 0), "1,531,500");
+        assert_eq!(fmt_dec("en", 6.5, 0), "7");
+        assert_eq!(fmt_dec("en", 53.66, 1), "53.7");
+        assert_eq!(fmt_dec("en", 50.0, 1), "50.0");
+        assert_eq!(fmt_dec("fr", 12_345.678, 2), "12\u{202f}345,68");
+        assert_eq!(fmt_dec("en", -0.04, 1), "0.0");
+        assert_eq!(fmt_dec("es", -98_765.4, 0), "-98\u{202f}765");
+    }
 
     #[test]
     fn numbers_follow_the_language() {

@@ -39,8 +39,16 @@ pub struct ActionLineProgress {
     pub milestones_total: usize,
     /// Milestones past their due date and neither done nor cancelled.
     pub milestones_late: usize,
-    /// The status of each KPI measuring the action line, in code order.
+    /// The status each KPI measuring the action line counts as (a stale KPI as its last
+    /// figure), in code order.
     pub kpi_statuses: Vec<(Code, KpiStatus)>,
+    /// Share of its milestones done, 0–100, when it has milestones.
+    pub milestone_share: Option<f64>,
+    /// Each KPI with a figure and how far that figure has come (0–100), in code order: the
+    /// parts of [`Self::kpi_share`], each with the same weight.
+    pub kpi_parts: Vec<(Code, f64)>,
+    /// Mean progress of its KPIs that have a figure, when one has.
+    pub kpi_share: Option<f64>,
     /// Progress, 0–100: the mean of the share of milestones done and the mean progress of its
     /// KPIs that have a figure, using whichever of the two exist; 100 once completed.
     pub progress_pct: f64,
@@ -56,14 +64,34 @@ pub struct AgendaProgress {
     pub progress_pct: f64,
     /// Number of action lines in each status (every status, zeros included).
     pub action_lines_by_status: Vec<(ActionLineStatus, usize)>,
-    /// Number of KPIs, agenda-level ones included, in each status (every status, zeros
-    /// included).
+    /// Number of KPIs, agenda-level ones included, in each status they count as (every
+    /// status, zeros included): a KPI with no recent figure but an older one counts as what
+    /// that figure says.
     pub kpis_by_status: Vec<(KpiStatus, usize)>,
+    /// How many of those KPIs count from a figure that is not recent (stale).
+    pub kpis_stale: usize,
+    /// The action lines the progress averages, each with the same weight (1 ÷ their
+    /// number), in code order, with their progress: anyone can reproduce the figure.
+    pub counted: Vec<(Code, f64)>,
+    /// Action lines left out of the average because they have not started or were
+    /// cancelled, in code order.
+    pub left_out: Vec<(Code, ActionLineStatus)>,
     /// Mean progress of the action lines that count, per pillar (pillars with at least one).
     pub by_pillar: Vec<(Code, f64)>,
     /// Mean progress of the action lines that count, per lead organisation (organisations
     /// leading at least one).
     pub by_organisation: Vec<(Code, f64)>,
+}
+
+/// How much of a period from `start` to `end` has gone by on `today`, in %, 0–100 (by days;
+/// a period of one day or less is all gone once it has begun).
+pub fn elapsed_pct(start: Date, end: Date, today: Date) -> f64 {
+    let span = (end.day_number() - start.day_number()) as f64;
+    let gone = (today.day_number() - start.day_number()) as f64;
+    if span <= 0.0 {
+        return if gone >= 0.0 { 100.0 } else { 0.0 };
+    }
+    (gone * 100.0 / span).clamp(0.0, 100.0)
 }
 
 /// Whether an action line counts in the roll-ups: it has begun and was not abandoned.
@@ -111,17 +139,26 @@ fn line_progress(
 
     let milestone_share =
         (milestones_total > 0).then(|| milestones_done as f64 * 100.0 / milestones_total as f64);
-    let kpi_share = mean(
-        kpis.iter()
-            .filter_map(|(k, a)| a.latest.as_ref().map(|o| kpi_progress_pct(k, o.value))),
-    );
+    let kpi_parts: Vec<(Code, f64)> = kpis
+        .iter()
+        .filter_map(|(k, a)| {
+            a.latest
+                .as_ref()
+                .map(|o| (k.code.clone(), kpi_progress_pct(k, o.value)))
+        })
+        .collect();
+    let kpi_share = mean(kpi_parts.iter().map(|(_, p)| *p));
     let progress_pct = if al.status == ActionLineStatus::Completed {
         100.0
     } else {
         mean(milestone_share.into_iter().chain(kpi_share)).unwrap_or(0.0)
     };
 
-    let mut health = kpis.iter().filter_map(|(_, a)| health_of(a.status)).max();
+    // A stale KPI counts as what its last figure says: silence must not hide bad news.
+    let mut health = kpis
+        .iter()
+        .filter_map(|(_, a)| health_of(a.counted_status()))
+        .max();
     if milestones_late > 0 || al.status == ActionLineStatus::Delayed {
         health = health.max(Some(ActionLineHealth::AtRisk));
     } else if health.is_none() && milestones_total > 0 {
@@ -141,8 +178,11 @@ fn line_progress(
         milestones_late,
         kpi_statuses: kpis
             .iter()
-            .map(|(k, a)| (k.code.clone(), a.status))
+            .map(|(k, a)| (k.code.clone(), a.counted_status()))
             .collect(),
+        milestone_share,
+        kpi_parts,
+        kpi_share,
         progress_pct,
         health,
     }
@@ -211,7 +251,7 @@ pub fn agenda_progress(s: &Snapshot, today: Date) -> AgendaProgress {
     let mut by_organisation: BTreeMap<Code, Vec<f64>> = BTreeMap::new();
     let mut counted = Vec::new();
     for p in lines.iter().filter(|p| counts_in_rollup(p.status)) {
-        counted.push(p.progress_pct);
+        counted.push((p.code.clone(), p.progress_pct));
         if let Some(al) = s.action_lines.get(p.code.as_str()) {
             by_pillar
                 .entry(al.pillar_code.clone())
@@ -229,14 +269,18 @@ pub fn agenda_progress(s: &Snapshot, today: Date) -> AgendaProgress {
             .collect()
     };
 
-    let kpi_statuses: Vec<KpiStatus> = s
-        .kpis
-        .values()
-        .map(|k| assess_in(s, k, today).status)
-        .collect();
+    let assessed: Vec<KpiAssessment> = s.kpis.values().map(|k| assess_in(s, k, today)).collect();
+    let kpi_statuses: Vec<KpiStatus> = assessed.iter().map(|a| a.counted_status()).collect();
 
     AgendaProgress {
-        progress_pct: mean(counted).unwrap_or(0.0),
+        progress_pct: mean(counted.iter().map(|(_, p)| *p)).unwrap_or(0.0),
+        kpis_stale: assessed.iter().filter(|a| a.stale).count(),
+        left_out: lines
+            .iter()
+            .filter(|p| !counts_in_rollup(p.status))
+            .map(|p| (p.code.clone(), p.status))
+            .collect(),
+        counted,
         action_lines_by_status: ActionLineStatus::ALL
             .iter()
             .map(|&st| (st, lines.iter().filter(|p| p.status == st).count()))
@@ -247,6 +291,54 @@ pub fn agenda_progress(s: &Snapshot, today: Date) -> AgendaProgress {
             .collect(),
         by_pillar: means(by_pillar),
         by_organisation: means(by_organisation),
+    }
+}
+
+/// An action line's progress with the weight it has in the agenda's progress.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightedLine {
+    /// Its weight in the agenda's progress: 1 ÷ the number of action lines that count, or 0
+    /// when it is left out (not started or cancelled).
+    pub weight: f64,
+    /// Its progress and the parts it is computed from.
+    #[serde(flatten)]
+    pub progress: ActionLineProgress,
+}
+
+/// The agenda's progress on a day with everything needed to recompute it: each action line's
+/// parts and weight. Published as open data, so that anyone can reproduce the headline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedProgress {
+    /// The day it was computed for.
+    pub date: Date,
+    /// The agenda's progress, 0–100: Σ weight × progress over the action lines.
+    pub progress_pct: f64,
+    /// How much of the agenda period has gone by, 0–100, when the agenda has a period.
+    pub period_elapsed_pct: Option<f64>,
+    /// Every action line, in code order.
+    pub action_lines: Vec<WeightedLine>,
+}
+
+/// The agenda's progress on `today` with its weights and parts (see [`PublishedProgress`]).
+pub fn published(s: &Snapshot, today: Date) -> PublishedProgress {
+    let lines = action_lines_progress(s, today);
+    let n = lines.iter().filter(|p| counts_in_rollup(p.status)).count();
+    let action_lines: Vec<WeightedLine> = lines
+        .into_iter()
+        .map(|p| WeightedLine {
+            weight: if counts_in_rollup(p.status) {
+                1.0 / n as f64
+            } else {
+                0.0
+            },
+            progress: p,
+        })
+        .collect();
+    PublishedProgress {
+        date: today,
+        progress_pct: agenda_progress(s, today).progress_pct,
+        period_elapsed_pct: s.the_agenda().map(|a| elapsed_pct(a.start, a.end, today)),
+        action_lines,
     }
 }
 
@@ -404,6 +496,30 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_kpi_counts_as_its_last_figure_in_health_and_counts() {
+        // KPI-30's last figure is 2025-Q2, far below its path: no recent data, yet off track.
+        let s = snapshot([
+            line("AL-1.1", "P1", "DGA", ActionLineStatus::InProgress).into(),
+            line_kpi("KPI-30", "AL-1.1").into(),
+            Entity::from(obs("KPI-30", "2025-Q2", 1.0)),
+            line_kpi("KPI-31", "AL-1.1").into(),
+        ]);
+        let p = progress(&s, "AL-1.1");
+        assert_eq!(p.health, ActionLineHealth::OffTrack);
+        assert_eq!(
+            p.kpi_statuses,
+            vec![
+                (code("KPI-30"), KpiStatus::OffTrack),
+                (code("KPI-31"), KpiStatus::NoRecentData)
+            ]
+        );
+        let a = agenda_progress(&s, d(TODAY));
+        assert_eq!(a.kpis_stale, 1);
+        assert_eq!(a.kpis_by_status[2], (KpiStatus::OffTrack, 1));
+        assert_eq!(a.kpis_by_status[3], (KpiStatus::NoRecentData, 1));
+    }
+
+    #[test]
     fn the_agenda_rolls_up_the_lines_that_have_begun() {
         let s = snapshot([
             line("AL-1.1", "P1", "DGA", ActionLineStatus::InProgress).into(),
@@ -420,6 +536,16 @@ mod tests {
         let a = agenda_progress(&s, d(TODAY));
         // AL-1.1: (50 + 90) / 2 = 70; AL-1.2: 100; AL-2.1: 0.
         assert!((a.progress_pct - 170.0 / 3.0).abs() < 1e-9);
+        // The weights are public: each counted line weighs the same.
+        let counted: Vec<&str> = a.counted.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(counted, ["AL-1.1", "AL-1.2", "AL-2.1"]);
+        assert_eq!(
+            a.left_out,
+            vec![
+                (code("AL-2.2"), ActionLineStatus::NotStarted),
+                (code("AL-2.3"), ActionLineStatus::Cancelled)
+            ]
+        );
         assert_eq!(a.by_pillar, vec![(code("P1"), 85.0), (code("P2"), 0.0)]);
         assert_eq!(
             a.by_organisation,
@@ -450,6 +576,14 @@ mod tests {
             json["kpis_by_status"][0],
             serde_json::json!(["on_track", 1])
         );
+        let published = published(&s, d(TODAY));
+        let sum: f64 = published
+            .action_lines
+            .iter()
+            .map(|l| l.weight * l.progress.progress_pct)
+            .sum();
+        assert!((sum - a.progress_pct).abs() < 1e-9);
+        assert_eq!(published.action_lines[3].weight, 0.0);
         let all = action_lines_progress(&s, d(TODAY));
         assert_eq!(all.len(), 5);
         assert_eq!(all[0], progress(&s, "AL-1.1"));
@@ -460,5 +594,9 @@ mod tests {
         let a = agenda_progress(&Snapshot::default(), d(TODAY));
         assert_eq!(a.progress_pct, 0.0);
         assert!(a.by_pillar.is_empty());
+        assert_eq!(
+            elapsed_pct(d("2025-01-01"), d("2025-01-01"), d(TODAY)),
+            100.0
+        );
     }
 }

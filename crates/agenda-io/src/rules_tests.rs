@@ -175,7 +175,9 @@ fn the_agenda_is_under_way_and_troubled_lines_show_it() {
             .contains(&(ActionLineStatus::Delayed, 2))
     );
     let kpis: Vec<usize> = a.kpis_by_status.iter().map(|(_, n)| *n).collect();
-    assert_eq!(kpis, [18, 5, 3, 2, 1]);
+    // The two KPIs with no recent figure count as what their last figure says.
+    assert_eq!(kpis, [18, 6, 4, 0, 1]);
+    assert_eq!(a.kpis_stale, 2);
     assert_eq!(a.by_pillar.len(), 6);
     assert!(a.by_pillar.iter().all(|(_, p)| *p > 0.0 && *p < 100.0));
 
@@ -193,4 +195,29 @@ fn the_agenda_is_under_way_and_troubled_lines_show_it() {
     assert_eq!(digital_teams.health, ActionLineHealth::OffTrack);
     let roadmap = action_line_progress(&s, "AL-4.3", today()).unwrap();
     assert_eq!(roadmap.progress_pct, 100.0);
+}
+
+#[test]
+fn the_kpis_without_recent_data_count_as_their_last_figure() {
+    let s = demo();
+    let mut got = Vec::new();
+    for code in ["KPI-15", "KPI-20"] {
+        let a = assess_in(&s, &s.kpis[code], today());
+        assert_eq!(a.status, KpiStatus::NoRecentData, "{code}");
+        assert!(a.stale, "{code}");
+        got.push((
+            code,
+            a.latest.as_ref().unwrap().period.to_string(),
+            a.counted_status(),
+            a.gap_pct.unwrap().round(),
+        ));
+    }
+    // Last figures for 2026-Q1: e-signatures far behind, assessments a little behind.
+    assert_eq!(
+        got,
+        [
+            ("KPI-15", "2026-Q1".to_owned(), KpiStatus::OffTrack, 89.0),
+            ("KPI-20", "2026-Q1".to_owned(), KpiStatus::AtRisk, 14.0)
+        ]
+    );
 }
