@@ -126,7 +126,8 @@ fn every_page_type_renders_every_entity_in_three_languages() {
                 );
                 let p = page(&s, &format!("{pre}/kpis/{}", k.code));
                 assert!(p.contains(k.title.get(lang)), "{lang} {} title", k.code);
-                let status = assess(k, d.observations_of(k.code.as_str()), today).status;
+                // The badge shows what the KPI counts as (a stale one: its last figure).
+                let status = assess(k, d.observations_of(k.code.as_str()), today).counted_status();
                 assert!(
                     p.contains(&format!(
                         "<p class=\"status-line\"><span class=\"badge {}\">",
@@ -196,7 +197,8 @@ fn kpi_statuses_match_the_documented_rule_in_the_demo() {
             ("on_track", "KPI-02"),
             ("at_risk", "KPI-06"),
             ("off_track", "KPI-01"),
-            ("no_recent_data", "KPI-15"),
+            // No recent figure, and the last one is far behind: it counts as off track.
+            ("off_track", "KPI-15"),
             ("not_due_yet", "KPI-19"),
         ];
         for (status, code) in expected {
@@ -208,8 +210,15 @@ fn kpi_statuses_match_the_documented_rule_in_the_demo() {
                 "{code} should be {status}"
             );
         }
+        let stale = page(&s, "/kpis/KPI-15");
+        assert!(stale.contains("<span class=\"badge no_recent_data\">No recent data</span>"));
+        assert!(
+            stale.contains("for 2026-Q1"),
+            "the last figure's period is named"
+        );
+        assert!(stale.contains("(89 %)"), "and its gap");
         let list = page(&s, "/kpis?status=off_track");
-        for code in ["KPI-01", "KPI-07", "KPI-28"] {
+        for code in ["KPI-01", "KPI-07", "KPI-28", "KPI-15"] {
             assert!(
                 list.contains(&format!("/kpis/{code}\"")),
                 "{code} off track"
@@ -603,5 +612,129 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
         assert!(
             filtered.contains("/services/SVC-001\"") && !filtered.contains("/services/SVC-002\"")
         );
+    }
+}
+
+/// The last day of a period written `2026`, `2026-Q3` or `2026-09`, as `(year, month, day)`.
+fn period_end(p: &str) -> (i64, i64, i64) {
+    let year: i64 = p[..4].parse().unwrap();
+    let month = match &p[4..] {
+        "" => 12,
+        q if q.starts_with("-Q") => q[2..].parse::<i64>().unwrap() * 3,
+        m => m[1..].parse().unwrap(),
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let day = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (year, month, day)
+}
+
+fn ymd(d: &str) -> (i64, i64, i64) {
+    let mut it = d.split('-').map(|x| x.parse::<i64>().unwrap());
+    (it.next().unwrap(), it.next().unwrap(), it.next().unwrap())
+}
+
+fn mean(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// A visitor downloads the open data and recomputes every action line's progress and the home
+/// page's headline with the published weights, without any of the platform's code.
+#[test]
+fn the_headline_can_be_recomputed_from_the_open_data() {
+    for (s, _db) in started() {
+        let records: serde_json::Value =
+            serde_json::from_str(&get(&s, "/open-data/agenda.json").text).unwrap();
+        let published: serde_json::Value =
+            serde_json::from_str(&get(&s, "/open-data/progress.json").text).unwrap();
+        let today = ymd(published["date"].as_str().unwrap());
+        let list = |k: &str| records[k].as_array().unwrap().clone();
+        let (milestones, kpis, observations) =
+            (list("milestones"), list("kpis"), list("observations"));
+
+        let lines = published["action_lines"].as_array().unwrap();
+        assert_eq!(lines.len(), list("action_lines").len());
+        let mut headline = 0.0;
+        let mut weights = 0.0;
+        for line in lines {
+            let code = line["code"].as_str().unwrap();
+            let status = line["status"].as_str().unwrap();
+            // Milestones done among those not cancelled.
+            let live: Vec<&serde_json::Value> = milestones
+                .iter()
+                .filter(|m| m["action_line"] == code && m["status"] != "cancelled")
+                .collect();
+            let done = live.iter().filter(|m| m["status"] == "done").count();
+            let milestone_share =
+                (!live.is_empty()).then(|| done as f64 * 100.0 / live.len() as f64);
+            // Each KPI's latest validated total of an ended period, as a share of the way.
+            let mut kpi_parts = Vec::new();
+            for k in kpis.iter().filter(|k| k["action_line"] == code) {
+                let latest = observations
+                    .iter()
+                    .filter(|o| {
+                        o["kpi"] == k["code"]
+                            && o["status"] == "validated"
+                            && o["disaggregation"].is_null()
+                            && period_end(o["period"].as_str().unwrap()) <= today
+                    })
+                    .max_by_key(|o| period_end(o["period"].as_str().unwrap()));
+                if let Some(o) = latest {
+                    let (v, b, t) = (
+                        o["value"].as_f64().unwrap(),
+                        k["baseline_value"].as_f64().unwrap(),
+                        k["target_value"].as_f64().unwrap(),
+                    );
+                    let p = if t == b {
+                        let reached = if k["direction"] == "decrease" {
+                            v <= t
+                        } else {
+                            v >= t
+                        };
+                        if reached { 100.0 } else { 0.0 }
+                    } else {
+                        ((v - b) / (t - b) * 100.0).clamp(0.0, 100.0)
+                    };
+                    kpi_parts.push(p);
+                }
+            }
+            let progress = if status == "completed" {
+                100.0
+            } else {
+                mean(
+                    &milestone_share
+                        .into_iter()
+                        .chain(mean(&kpi_parts))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap_or(0.0)
+            };
+            let shown = line["progress_pct"].as_f64().unwrap();
+            assert!(
+                (progress - shown).abs() < 1e-9,
+                "{code}: {progress} ≠ {shown}"
+            );
+            let weight = line["weight"].as_f64().unwrap();
+            // The published rule: lines not started or cancelled weigh nothing.
+            assert_eq!(
+                weight == 0.0,
+                status == "not_started" || status == "cancelled",
+                "{code}"
+            );
+            headline += weight * progress;
+            weights += weight;
+        }
+        assert!((weights - 1.0).abs() < 1e-9, "the weights add up to 1");
+        let p = published["progress_pct"].as_f64().unwrap();
+        assert!((headline - p).abs() < 1e-9, "{headline} ≠ {p}");
+        // The home page shows that figure, rounded to one decimal.
+        let home = page(&s, "/");
+        let shown = format!("<p class=\"big\">{:.1}\u{a0}%</p>", headline);
+        assert!(home.contains(&shown), "home shows {shown}");
+        assert!(home.contains("/methodology#headline"));
     }
 }

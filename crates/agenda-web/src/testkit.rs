@@ -233,6 +233,7 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/versions/compare",
         "/versions/1.0/current",
         "/open-data",
+        "/methodology",
         "/subscribe",
         "/search?q=passport",
         "/search?q=zzzz-nothing",
@@ -260,6 +261,10 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         paths.push(format!("{prefix}{key}"));
     }
     paths.push("/sdgs/1".to_owned());
+    // The demo's KPI with no recent figure, whose last one counts.
+    if s.kpis.contains_key("KPI-15") {
+        paths.push("/kpis/KPI-15".to_owned());
+    }
     if let Some(c) = s.consultations.keys().next() {
         paths.push(format!("/consultations/{c}"));
     }

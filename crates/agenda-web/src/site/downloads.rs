@@ -89,6 +89,17 @@ pub async fn json(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `GET /open-data/progress.json`: the agenda's progress today with every weight and part
+/// behind it, so that anyone can recompute the headline from the open data.
+pub async fn progress_json(State(state): State<AppState>) -> Response {
+    let s = state.public_snapshot();
+    let p = agenda_core::progress::published(&s, state.today());
+    match serde_json::to_vec(&p) {
+        Ok(body) => attachment("application/json", "progress.json", body),
+        Err(e) => failed(e),
+    }
+}
+
 /// `?scope=` of the feed.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct FeedParams {

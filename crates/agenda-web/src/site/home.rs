@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::i18n::t;
+use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::rows::{ActionLineRow, action_line_row};
 use super::views::{Chrome, LocalText, public, render};
@@ -36,6 +36,12 @@ pub struct HomePage {
     agenda: Option<Agenda>,
     progress: String,
     progress_value: f64,
+    /// What the headline averages and leaves out.
+    headline_note: String,
+    /// How much of the agenda period has gone by: words and a value for the meter.
+    elapsed: Option<(String, f64)>,
+    /// How many KPIs count from a figure that is not recent, in words (empty when none).
+    kpis_stale: String,
     action_lines: Vec<Count>,
     kpis: Vec<Count>,
     changes: Vec<ChangeRow>,
@@ -101,7 +107,50 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Response {
         .into_iter()
         .map(|a| action_line_row(&c, &s, a, today))
         .collect();
+    let left_out = |st: ActionLineStatus| p.left_out.iter().filter(|(_, s)| *s == st).count();
+    let headline_note = t_args(
+        lang.0,
+        "home-headline-note",
+        &[
+            ("n", p.counted.len().to_string()),
+            (
+                "not_started",
+                left_out(ActionLineStatus::NotStarted).to_string(),
+            ),
+            (
+                "cancelled",
+                left_out(ActionLineStatus::Cancelled).to_string(),
+            ),
+        ],
+    );
+    let elapsed = s.the_agenda().map(|a| {
+        let pct = agenda_core::progress::elapsed_pct(a.start, a.end, today);
+        (
+            t_args(
+                lang.0,
+                "home-elapsed",
+                &[
+                    ("pct", format!("{}\u{a0}%", c.num(pct.round()))),
+                    ("start", a.start.to_string()),
+                    ("end", a.end.to_string()),
+                ],
+            ),
+            pct.round(),
+        )
+    });
+    let kpis_stale = if p.kpis_stale > 0 {
+        t_args(
+            lang.0,
+            "home-kpis-stale",
+            &[("n", p.kpis_stale.to_string())],
+        )
+    } else {
+        String::new()
+    };
     let page = HomePage {
+        headline_note,
+        elapsed,
+        kpis_stale,
         lines,
         progress: format!("{}\u{a0}%", c.num(p.progress_pct)),
         progress_value: p.progress_pct.round(),

@@ -1,6 +1,6 @@
 //! The list of KPIs and a KPI's page with its chart, data and revisions.
 
-use agenda_core::kpi_status::{KpiAssessment, KpiStatus, assess, expected_at};
+use agenda_core::kpi_status::{self, KpiAssessment, KpiStatus, assess, expected_at};
 use agenda_core::*;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -83,6 +83,7 @@ pub struct KpiPage {
     title: LocalText,
     status: KpiStatus,
     status_label: String,
+    stale: bool,
     why: String,
     chart: SvgImage,
     data: Vec<DataRow>,
@@ -102,31 +103,54 @@ pub struct KpiPage {
 
 fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
     let lang = c.lang;
-    match (a.status, &a.latest, a.expected, a.gap_pct) {
-        (KpiStatus::NotDueYet, _, _, _) => t(lang, "why-not-due"),
-        (KpiStatus::NoRecentData, _, _, _) => t_args(
-            lang,
-            "why-no-data",
-            &[(
-                "periods",
-                a.due_periods
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )],
-        ),
-        (_, Some(o), Some(e), Some(gap)) => t_args(
+    let periods = a
+        .due_periods
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let figure = match (&a.latest, a.expected, a.gap_pct, a.gap_units) {
+        (Some(o), Some(e), Some(gap), Some(units)) => Some(t_args(
             lang,
             if gap > 0.0 { "why-behind" } else { "why-ahead" },
             &[
-                ("value", c.value(k.unit, o.value)),
+                ("value", c.value(k, o.value)),
                 ("period", o.period.to_string()),
-                ("expected", c.value(k.unit, e)),
+                ("expected", c.value(k, e)),
+                ("units", gap_in_units(c, k, units)),
                 ("gap", c.num(gap.abs())),
             ],
+        )),
+        _ => None,
+    };
+    match (a.status, figure) {
+        (KpiStatus::NotDueYet, _) => t(lang, "why-not-due"),
+        // Both facts: nothing recent, and what the last figure says (it counts as that).
+        (KpiStatus::NoRecentData, Some(f)) => format!(
+            "{} {f} {}",
+            t_args(lang, "why-no-data", &[("periods", periods)]),
+            t_args(
+                lang,
+                "why-stale",
+                &[(
+                    "status",
+                    c.status("kpi-status", a.counted_status().as_str()),
+                )],
+            )
         ),
+        (KpiStatus::NoRecentData, None) => t_args(lang, "why-no-data", &[("periods", periods)]),
+        (_, Some(f)) => f,
         _ => String::new(),
+    }
+}
+
+/// A gap in the KPI's own unit: percentage points for a percentage, else the unit.
+pub(super) fn gap_in_units(c: &Chrome, k: &Kpi, units: f64) -> String {
+    if k.unit == Unit::Percent {
+        let n = agenda_core::numbers::fmt_dec(c.lang, units.abs(), kpi_status::decimals(k));
+        t_args(c.lang, "gap-points", &[("n", n)])
+    } else {
+        c.value(k, units.abs())
     }
 }
 
@@ -161,25 +185,22 @@ pub async fn kpi(
         .filter(|o| o.disaggregation.is_none())
         .map(|o| DataRow {
             period: o.period.to_string(),
-            value: c.value(k.unit, o.value),
-            expected: c.value(k.unit, expected_at(&k, o.period.end())),
+            value: c.value(&k, o.value),
+            expected: c.value(&k, expected_at(&k, o.period.end())),
             note: o.note.clone().unwrap_or_default(),
         })
         .collect();
-    let targets = std::iter::once((
-        k.baseline_date.to_string(),
-        c.value(k.unit, k.baseline_value),
-    ))
-    .chain(
-        k.targets
-            .iter()
-            .map(|t| (format!("{}-12-31", t.year), c.value(k.unit, t.target_value))),
-    )
-    .chain(std::iter::once((
-        k.target_date.to_string(),
-        c.value(k.unit, k.target_value),
-    )))
-    .collect();
+    let targets = std::iter::once((k.baseline_date.to_string(), c.value(&k, k.baseline_value)))
+        .chain(
+            k.targets
+                .iter()
+                .map(|t| (format!("{}-12-31", t.year), c.value(&k, t.target_value))),
+        )
+        .chain(std::iter::once((
+            k.target_date.to_string(),
+            c.value(&k, k.target_value),
+        )))
+        .collect();
     let disaggregations = obs
         .iter()
         .filter_map(|o| {
@@ -188,7 +209,7 @@ pub async fn kpi(
                     o.period.to_string(),
                     d.dimension.clone(),
                     d.value.clone(),
-                    c.value(k.unit, o.value),
+                    c.value(&k, o.value),
                 )
             })
         })
@@ -199,8 +220,8 @@ pub async fn kpi(
             lang.0,
             "chart-desc",
             &[
-                ("baseline", c.value(k.unit, k.baseline_value)),
-                ("target", c.value(k.unit, k.target_value)),
+                ("baseline", c.value(&k, k.baseline_value)),
+                ("target", c.value(&k, k.target_value)),
                 ("year", k.target_date.year().to_string()),
             ],
         ),
@@ -221,8 +242,9 @@ pub async fn kpi(
     };
     let page = KpiPage {
         title: c.tx(&k.title),
-        status: a.status,
-        status_label: c.status("kpi-status", a.status.as_str()),
+        status: a.counted_status(),
+        status_label: c.status("kpi-status", a.counted_status().as_str()),
+        stale: a.stale,
         why: explain(&c, &k, &a),
         chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
         data,
@@ -259,12 +281,8 @@ pub async fn kpi(
             },
         ),
         direction: c.status("direction", k.direction.as_str()),
-        baseline: format!(
-            "{} ({})",
-            c.value(k.unit, k.baseline_value),
-            k.baseline_date
-        ),
-        target: format!("{} ({})", c.value(k.unit, k.target_value), k.target_date),
+        baseline: format!("{} ({})", c.value(&k, k.baseline_value), k.baseline_date),
+        target: format!("{} ({})", c.value(&k, k.target_value), k.target_date),
         csv: format!("/kpis/{}.csv", k.code),
         revisions,
         k,

@@ -16,6 +16,7 @@ mod home;
 pub(crate) mod i18n;
 mod kpis;
 mod lang;
+mod methodology;
 mod open_data;
 mod organisations;
 pub(crate) mod pager;
@@ -258,6 +259,8 @@ pub fn router() -> Router<AppState> {
         .route("/open-data/agenda.zip", get(downloads::csv_zip))
         .route("/open-data/agenda.xlsx", get(downloads::xlsx))
         .route("/open-data/agenda.json", get(downloads::json))
+        .route("/open-data/progress.json", get(downloads::progress_json))
+        .route("/methodology", get(methodology::methodology))
         .route("/feed.atom", get(downloads::atom))
         .route("/subscribe", get(subscribe::form).post(subscribe::post))
         .route("/subscribe/sent", get(subscribe::sent))

@@ -14,6 +14,8 @@ pub struct KpiRow {
     pub title: LocalText,
     pub status: KpiStatus,
     pub status_label: String,
+    /// It counts as its last figure, which is not recent.
+    pub stale: bool,
     pub latest: String,
     pub latest_period: String,
     pub expected: String,
@@ -26,12 +28,13 @@ pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow 
     KpiRow {
         code: k.code.to_string(),
         title: c.tx(&k.title),
-        status: a.status,
-        status_label: c.status("kpi-status", a.status.as_str()),
+        status: a.counted_status(),
+        status_label: c.status("kpi-status", a.counted_status().as_str()),
+        stale: a.stale,
         latest: a
             .latest
             .as_ref()
-            .map(|o| c.value(k.unit, o.value))
+            .map(|o| c.value(k, o.value))
             .unwrap_or_else(|| "—".to_owned()),
         latest_period: a
             .latest
@@ -40,13 +43,9 @@ pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow 
             .unwrap_or_default(),
         expected: a
             .expected
-            .map(|e| c.value(k.unit, e))
+            .map(|e| c.value(k, e))
             .unwrap_or_else(|| "—".to_owned()),
-        target: format!(
-            "{} ({})",
-            c.value(k.unit, k.target_value),
-            k.target_date.year()
-        ),
+        target: format!("{} ({})", c.value(k, k.target_value), k.target_date.year()),
         spark: charts::sparkline(k, s.observations_of(k.code.as_str())),
     }
 }

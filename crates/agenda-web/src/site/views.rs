@@ -240,9 +240,9 @@ impl Chrome {
         fmt_num(self.lang, v)
     }
 
-    /// A value with its unit.
-    pub fn value(&self, unit: Unit, v: f64) -> String {
-        fmt_value(self.lang, unit, v)
+    /// A figure of a KPI with its unit, to the KPI's precision.
+    pub fn value(&self, k: &Kpi, v: f64) -> String {
+        fmt_value(self.lang, k, v)
     }
 }
 
@@ -259,10 +259,10 @@ pub fn fmt_num(lang: &str, v: f64) -> String {
     agenda_core::numbers::fmt_num(lang, v)
 }
 
-/// A value with its unit.
-pub fn fmt_value(lang: &str, unit: Unit, v: f64) -> String {
-    let n = fmt_num(lang, v);
-    match unit {
+/// A figure of a KPI with its unit, rounded to the decimals the KPI's unit deserves.
+pub fn fmt_value(lang: &str, k: &Kpi, v: f64) -> String {
+    let n = agenda_core::numbers::fmt_dec(lang, v, agenda_core::kpi_status::decimals(k));
+    match k.unit {
         Unit::Percent => format!("{n}\u{a0}%"),
         Unit::Count => n,
         Unit::Days => format!("{n}\u{a0}{}", t(lang, "unit-days")),
