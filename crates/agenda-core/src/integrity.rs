@@ -539,6 +539,7 @@ mod tests {
             targets: vec![],
             revision_note: None,
             decimals: None,
+            progress_measure: None,
         };
         s.upsert(kpi.into());
         let obs = Observation {

@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 
+use crate::growth::{
+    GrowthAssessment, GrowthStatus, ProgressMeasure, Projection, growth_assessment, projected_reach,
+};
 use crate::model::{Direction, Kpi, Observation, ObservationStatus, Unit};
 use crate::snapshot::Snapshot;
 use crate::values::{Code, Date, Period, vocabulary};
@@ -73,6 +76,12 @@ pub struct KpiAssessment {
     /// The status is [`KpiStatus::NoRecentData`] although an older figure exists: the KPI
     /// counts as [`Self::figure_status`], marked stale.
     pub stale: bool,
+    /// The measure that rated the latest figure.
+    pub measure: ProgressMeasure,
+    /// The growth-rate measure's rating, for a KPI rated by it that has a figure.
+    pub growth: Option<GrowthAssessment>,
+    /// When the final target is reached if the current pace holds.
+    pub projection: Projection,
     /// The last ended periods that count (at most [`RECENT_PERIODS`], latest first, only those
     /// ending after the baseline date).
     pub due_periods: Vec<Period>,
@@ -204,6 +213,20 @@ pub fn status_of_gap(gap_pct: f64) -> KpiStatus {
     }
 }
 
+/// The status an Open SDG growth-rate rating counts as beside the path rule's: target achieved
+/// and substantial progress are on track, moderate progress at risk, limited progress and
+/// deterioration off track; no rating gives none.
+pub fn status_of_growth(g: GrowthStatus) -> Option<KpiStatus> {
+    match g {
+        GrowthStatus::TargetAchieved | GrowthStatus::SubstantialProgress => {
+            Some(KpiStatus::OnTrack)
+        }
+        GrowthStatus::ModerateProgress => Some(KpiStatus::AtRisk),
+        GrowthStatus::LimitedProgress | GrowthStatus::Deterioration => Some(KpiStatus::OffTrack),
+        GrowthStatus::NotAvailable => None,
+    }
+}
+
 /// The last ended periods of the KPI's frequency that count on `today`: at most
 /// [`RECENT_PERIODS`], latest first, leaving out those ending on or before the baseline date.
 pub fn due_periods(kpi: &Kpi, today: Date) -> Vec<Period> {
@@ -235,10 +258,11 @@ pub fn assess<'a>(
     observations: impl Iterator<Item = &'a Observation>,
     today: Date,
 ) -> KpiAssessment {
+    let observations: Vec<&Observation> = observations.collect();
     let due = due_periods(kpi, today);
     let mut latest: Option<&Observation> = None;
     let mut recent = false;
-    for o in observations {
+    for &o in &observations {
         let counts = o.kpi == kpi.code
             && o.status == ObservationStatus::Validated
             && o.disaggregation.is_none()
@@ -256,14 +280,25 @@ pub fn assess<'a>(
     let gap_units = latest
         .zip(expected)
         .map(|(o, e)| self::gap_units(kpi, o.value, e));
-    let figure_status = gap.map(status_of_gap);
+    let measure = kpi.progress_measure.unwrap_or(ProgressMeasure::Path);
+    let growth = match measure {
+        ProgressMeasure::GrowthRate => growth_assessment(kpi, observations.iter().copied(), today),
+        ProgressMeasure::Path => None,
+    };
+    // A rating by growth rate where there is one; the path rule until then (less than a year
+    // of data, or values a growth rate is undefined for).
+    let figure_status = match growth.as_ref().and_then(|g| status_of_growth(g.status)) {
+        Some(st) => Some(st),
+        None => gap.map(status_of_gap),
+    };
+    let projection = projected_reach(kpi, observations.iter().copied(), measure, today);
     let status = if due.is_empty() {
         KpiStatus::NotDueYet
     } else if !recent {
         KpiStatus::NoRecentData
     } else {
-        // `recent` implies a latest figure, hence a gap.
-        status_of_gap(gap.unwrap_or(0.0))
+        // `recent` implies a latest figure, hence a rating.
+        figure_status.unwrap_or(KpiStatus::OnTrack)
     };
     KpiAssessment {
         status,
@@ -273,6 +308,9 @@ pub fn assess<'a>(
         gap_units,
         figure_status,
         stale: status == KpiStatus::NoRecentData && latest.is_some(),
+        measure,
+        growth,
+        projection,
         due_periods: due,
     }
 }
@@ -338,6 +376,7 @@ pub(crate) mod tests {
             targets: Vec::new(),
             revision_note: None,
             decimals: None,
+            progress_measure: None,
         }
     }
 
@@ -657,5 +696,40 @@ pub(crate) mod tests {
         assert_eq!(decimals(&k), 2);
         k.decimals = Some(99);
         assert_eq!(decimals(&k), MAX_DECIMALS);
+    }
+
+    #[test]
+    fn a_kpi_rated_by_growth_rate_takes_open_sdgs_status_and_projects_its_pace() {
+        // 10 → 20 from 2023 to 2028: 14.9 % a year needed; 13 by 2026-Q3 is 10 % a year, about
+        // two thirds of it: moderate progress (at risk), where the path rule says off track.
+        let mut k = kpi("KPI-01", Direction::Increase, 10.0, 20.0);
+        let figures = [obs("KPI-01", "2026-Q3", 13.0)];
+        let path = assess(&k, figures.iter(), d(TODAY));
+        assert_eq!(path.status, KpiStatus::OffTrack);
+        assert_eq!(path.measure, ProgressMeasure::Path);
+        assert!(path.growth.is_none());
+        k.progress_measure = Some(ProgressMeasure::GrowthRate);
+        let a = assess(&k, figures.iter(), d(TODAY));
+        let g = a.growth.as_ref().unwrap();
+        assert_eq!(g.status, GrowthStatus::ModerateProgress);
+        assert_eq!(a.status, KpiStatus::AtRisk);
+        // The path gap is still given, for the chart and the table.
+        assert_eq!(a.gap_pct, path.gap_pct);
+        // At 10 % a year, 13 becomes 20 some 4.5 years after 2026-09-30: in 2031.
+        match a.projection {
+            Projection::ReachedIn(day) => assert_eq!(day.year(), 2031),
+            other => panic!("{other:?}"),
+        }
+        // Less than a year of figures: no growth rating yet, the path rule rates it.
+        k.baseline_date = d("2026-03-31");
+        let young = assess(&k, figures.iter(), d(TODAY));
+        assert_eq!(
+            young.growth.as_ref().unwrap().status,
+            GrowthStatus::NotAvailable
+        );
+        assert_eq!(
+            young.figure_status,
+            Some(status_of_gap(young.gap_pct.unwrap()))
+        );
     }
 }

@@ -1,6 +1,10 @@
 //! Every constant of the rules, listed once: the methodology page and `docs/rules.md` both
 //! show this list, so neither can disagree with the rules themselves.
 
+use crate::growth::{
+    GROWTH_MODERATE, GROWTH_SUBSTANTIAL, MIN_YEARS, PROJECTION_HORIZON_YEARS, RATIO_MODERATE,
+    RATIO_SUBSTANTIAL,
+};
 use crate::health::REVIEW_PERIOD_MONTHS;
 use crate::kpi_status::{
     AT_RISK_MAX_GAP_PCT, DEFAULT_DECIMALS_OTHER, DEFAULT_DECIMALS_PERCENT, MAX_DECIMALS,
@@ -15,7 +19,8 @@ pub struct RuleConstant {
     pub id: &'static str,
     /// Its value.
     pub value: f64,
-    /// What the value counts: `%`, `periods`, `days`, `months` or `decimals`.
+    /// What the value counts: `%`, `periods`, `days`, `months`, `decimals`, `ratio`,
+    /// `% a year` or `years`.
     pub unit: &'static str,
     /// What it decides, in English (the pages use each language's words).
     pub meaning: &'static str,
@@ -59,6 +64,42 @@ pub fn constants() -> Vec<RuleConstant> {
             value: f64::from(MAX_DECIMALS),
             unit: "decimals",
             meaning: "most decimals a KPI may ask for",
+        },
+        RuleConstant {
+            id: "growth-ratio-substantial",
+            value: RATIO_SUBSTANTIAL,
+            unit: "ratio",
+            meaning: "share of the growth needed from which a KPI rated by growth rate makes substantial progress",
+        },
+        RuleConstant {
+            id: "growth-ratio-moderate",
+            value: RATIO_MODERATE,
+            unit: "ratio",
+            meaning: "share of the growth needed from which it makes moderate progress (below: limited; negative: deterioration)",
+        },
+        RuleConstant {
+            id: "growth-substantial",
+            value: GROWTH_SUBSTANTIAL * 100.0,
+            unit: "% a year",
+            meaning: "growth the right way from which a KPI without a target makes substantial progress",
+        },
+        RuleConstant {
+            id: "growth-moderate",
+            value: GROWTH_MODERATE * 100.0,
+            unit: "% a year",
+            meaning: "growth the right way from which a KPI without a target makes moderate progress",
+        },
+        RuleConstant {
+            id: "growth-min-years",
+            value: MIN_YEARS,
+            unit: "years",
+            meaning: "time from the baseline a growth rate needs before it rates a KPI",
+        },
+        RuleConstant {
+            id: "projection-horizon",
+            value: PROJECTION_HORIZON_YEARS,
+            unit: "years",
+            meaning: "furthest a projection looks: a target further away is not reached at this pace",
         },
         RuleConstant {
             id: "report-deadline",

@@ -275,6 +275,9 @@ pub struct Kpi {
     /// one decimal for a percentage).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u64>,
+    /// Which measure rates its progress; `None` for the path rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_measure: Option<crate::growth::ProgressMeasure>,
 }
 
 /// One dimension of a disaggregated observation, e.g. `sex=female`.

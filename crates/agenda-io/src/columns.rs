@@ -11,6 +11,7 @@ mod records;
 use std::collections::BTreeSet;
 use std::marker::PhantomData;
 
+use agenda_core::growth::ProgressMeasure;
 use agenda_core::*;
 
 use crate::native::{Item, Row, code, link, sdg_code, token, year};
@@ -329,6 +330,7 @@ vocabularies!(
     Sector = "sector",
     ResponseOutcome = "response_outcome",
     CoDesignKind = "codesign_kind",
+    ProgressMeasure = "progress_measure",
 );
 
 impl Vocabulary for Unit {

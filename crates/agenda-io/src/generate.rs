@@ -174,6 +174,7 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                     .collect(),
                 revision_note: None,
                 decimals: None,
+                progress_measure: None,
             }
             .into(),
         );

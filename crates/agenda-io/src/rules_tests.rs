@@ -221,3 +221,32 @@ fn the_kpis_without_recent_data_count_as_their_last_figure() {
         ]
     );
 }
+
+#[test]
+fn the_demo_rates_two_survey_kpis_by_growth_rate() {
+    use agenda_core::growth::{GrowthStatus, ProgressMeasure};
+    let s = demo();
+    let mut got = Vec::new();
+    for code in ["KPI-24", "KPI-26"] {
+        let a = assess_in(&s, &s.kpis[code], today());
+        assert_eq!(a.measure, ProgressMeasure::GrowthRate, "{code}");
+        let g = a.growth.unwrap();
+        got.push((code, g.status, a.status));
+    }
+    // Both grow fast enough to reach their targets on time: on track, as the path says too.
+    assert_eq!(
+        got,
+        [
+            (
+                "KPI-24",
+                GrowthStatus::SubstantialProgress,
+                KpiStatus::OnTrack
+            ),
+            (
+                "KPI-26",
+                GrowthStatus::SubstantialProgress,
+                KpiStatus::OnTrack
+            )
+        ]
+    );
+}

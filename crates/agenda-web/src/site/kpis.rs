@@ -1,5 +1,6 @@
 //! The list of KPIs and a KPI's page with its chart, data and revisions.
 
+use agenda_core::growth::{GrowthStatus, Projection};
 use agenda_core::kpi_status::{self, KpiAssessment, KpiStatus, assess, expected_at};
 use agenda_core::*;
 use askama::Template;
@@ -85,6 +86,7 @@ pub struct KpiPage {
     status_label: String,
     stale: bool,
     why: String,
+    projection: String,
     chart: SvgImage,
     data: Vec<DataRow>,
     targets: Vec<(String, String)>,
@@ -123,6 +125,23 @@ fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
         )),
         _ => None,
     };
+    // A KPI rated by growth rate says so, with the figures of its rating.
+    let figure = match (figure, &a.growth) {
+        (Some(f), Some(g)) if g.status != GrowthStatus::NotAvailable => Some(format!(
+            "{f} {}",
+            t_args(
+                lang,
+                "why-growth",
+                &[
+                    ("observed", growth_pct(c, g.observed_growth)),
+                    ("required", growth_pct(c, g.required_growth)),
+                    ("year", k.target_date.year().to_string()),
+                    ("status", c.status("growth-status", g.status.as_str())),
+                ],
+            )
+        )),
+        (f, _) => f,
+    };
     match (a.status, figure) {
         (KpiStatus::NotDueYet, _) => t(lang, "why-not-due"),
         // Both facts: nothing recent, and what the last figure says (it counts as that).
@@ -141,6 +160,35 @@ fn explain(c: &Chrome, k: &Kpi, a: &KpiAssessment) -> String {
         (KpiStatus::NoRecentData, None) => t_args(lang, "why-no-data", &[("periods", periods)]),
         (_, Some(f)) => f,
         _ => String::new(),
+    }
+}
+
+/// A yearly growth rate as a percentage with one decimal, or a dash.
+fn growth_pct(c: &Chrome, g: Option<f64>) -> String {
+    g.map_or_else(
+        || "—".to_owned(),
+        |g| {
+            format!(
+                "{}\u{a0}%",
+                agenda_core::numbers::fmt_dec(c.lang, g * 100.0, 1)
+            )
+        },
+    )
+}
+
+/// When the target is reached at the current pace, in words.
+fn projection(c: &Chrome, p: Projection) -> String {
+    match p {
+        Projection::AlreadyReached(period) => {
+            t_args(c.lang, "proj-already", &[("period", period.to_string())])
+        }
+        Projection::ReachedIn(day) => t_args(
+            c.lang,
+            "proj-reached-in",
+            &[("year", day.year().to_string())],
+        ),
+        Projection::NotAtThisPace => t(c.lang, "proj-not"),
+        Projection::NotEnoughData => t(c.lang, "proj-no-data"),
     }
 }
 
@@ -246,6 +294,7 @@ pub async fn kpi(
         status_label: c.status("kpi-status", a.counted_status().as_str()),
         stale: a.stale,
         why: explain(&c, &k, &a),
+        projection: projection(&c, a.projection),
         chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
         data,
         targets,

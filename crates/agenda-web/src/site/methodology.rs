@@ -1,6 +1,10 @@
 //! `/methodology`: how progress is judged, written from the rules' own constants so that the
 //! page can never disagree with the figures it explains.
 
+use agenda_core::growth::{
+    GROWTH_MODERATE, GROWTH_SUBSTANTIAL, PROJECTION_HORIZON_YEARS, ProgressMeasure, RATIO_MODERATE,
+    RATIO_SUBSTANTIAL,
+};
 use agenda_core::kpi_status::{self, AT_RISK_MAX_GAP_PCT, ON_TRACK_MAX_GAP_PCT, RECENT_PERIODS};
 use agenda_core::methodology::constants;
 use agenda_core::reporting::ReportingCycle;
@@ -38,6 +42,8 @@ pub struct MethodologyPage {
     stale: String,
     gaps: String,
     rounding: String,
+    growth: String,
+    projection: String,
     deadline: String,
     constants: Vec<ConstantRow>,
     kpis: Vec<KpiMethod>,
@@ -96,7 +102,13 @@ pub async fn methodology(State(state): State<AppState>, lang: Lang) -> Response 
         .map(|k| KpiMethod {
             code: k.code.to_string(),
             title: c.tx(&k.title),
-            measure: t(l, "meth-measure-path"),
+            measure: t(
+                l,
+                &format!(
+                    "meth-measure-{}",
+                    k.progress_measure.unwrap_or(ProgressMeasure::Path).as_str()
+                ),
+            ),
             decimals: kpi_status::decimals(k).to_string(),
         })
         .collect();
@@ -113,6 +125,21 @@ pub async fn methodology(State(state): State<AppState>, lang: Lang) -> Response 
                 ("max", kpi_status::MAX_DECIMALS.to_string()),
             ],
         ),
+        growth: t_args(
+            l,
+            "meth-growth",
+            &[
+                ("substantial", c.num(RATIO_SUBSTANTIAL * 100.0)),
+                ("moderate", c.num(RATIO_MODERATE * 100.0)),
+                ("raw_substantial", c.num(GROWTH_SUBSTANTIAL * 100.0)),
+                ("raw_moderate", c.num(GROWTH_MODERATE * 100.0)),
+            ],
+        ),
+        projection: t_args(
+            l,
+            "meth-projection",
+            &[("years", c.num(PROJECTION_HORIZON_YEARS))],
+        ),
         deadline: t_args(
             l,
             "meth-deadline",
@@ -127,5 +154,9 @@ pub async fn methodology(State(state): State<AppState>, lang: Lang) -> Response 
 
 /// The words' key of a constant's unit (`%` has no letters of its own).
 fn unit_key(unit: &str) -> &str {
-    if unit == "%" { "percent" } else { unit }
+    match unit {
+        "%" => "percent",
+        "% a year" => "percent-year",
+        u => u,
+    }
 }

@@ -48,6 +48,7 @@ pub fn words_of(vocabulary: &str) -> &'static str {
         "contribution_kind" => "cons-kind",
         "codesign_kind" => "codesign-kind",
         "direction" => "direction",
+        "progress_measure" => "meth-measure",
         "frequency" => "frequency",
         "audience" => "audience",
         "assessment_result" => "admin-result",
