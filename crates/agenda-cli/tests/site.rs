@@ -235,12 +235,20 @@ fn kpi_data_downloads_in_open_sdg_layout_without_drafts() {
         assert_eq!(r.status, 200);
         assert!(r.header("content-type").unwrap().starts_with("text/csv"));
         let mut lines = r.text.lines();
-        assert_eq!(lines.next(), Some("Year,area,sex,Value"));
-        assert!(r.text.contains("\n2025,,,"), "{}", r.text);
-        assert!(r.text.contains("\n2025,rural,,"), "{}", r.text);
-        // KPI-01's 2026-Q3 figure is only submitted: not public.
+        assert_eq!(lines.next(), Some("Year,area,sex,Observation status,Value"));
+        // The 2025 survey figure is provisional: Open SDG's observation status says so.
+        assert!(
+            r.text.contains("\n2025,,,Provisional value,64.6\n"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("\n2025,rural,,,"), "{}", r.text);
+        // A quarterly KPI keeps a whole year in `Year` and its quarter beside it; KPI-01's
+        // 2026-Q3 figure is only submitted: not public.
         let k1 = get(&s, "/kpis/KPI-01.csv");
-        assert!(!k1.text.contains("2026-Q3"), "{}", k1.text);
+        assert!(k1.text.starts_with("Year,Quarter,"), "{}", k1.text);
+        assert!(k1.text.contains("\n2026,Q2,"), "{}", k1.text);
+        assert!(!k1.text.contains("\n2026,Q3,"), "{}", k1.text);
         let api = get(&s, "/api/v1/kpis/KPI-01").json();
         let periods: Vec<&str> = api["observations"]
             .as_array()

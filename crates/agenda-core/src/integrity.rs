@@ -549,6 +549,7 @@ mod tests {
             status: ObservationStatus::Validated,
             disaggregation: None,
             note: None,
+            flag: None,
         };
         let p = problems_of(&obs.into(), &s);
         let cols: Vec<_> = p.iter().map(|p| p.column).collect();

@@ -388,6 +388,7 @@ pub(crate) mod tests {
             status: ObservationStatus::Validated,
             disaggregation: None,
             note: None,
+            flag: None,
         }
     }
 

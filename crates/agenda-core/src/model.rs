@@ -37,6 +37,19 @@ vocabulary!(
     ObservationStatus { Draft = "draft", Submitted = "submitted", Validated = "validated" }
 );
 vocabulary!(
+    /// A data-quality flag of a figure, after SDMX's observation status as Eurostat and Open
+    /// SDG use it.
+    ObservationFlag {
+        /// An estimate rather than a measurement.
+        Estimated = "estimated",
+        /// Provisional: may still be revised.
+        Provisional = "provisional",
+        /// The first figure after a change of method or source: not comparable with earlier
+        /// ones.
+        Break = "break"
+    }
+);
+vocabulary!(
     /// Review state of a progress report.
     ReportStatus { Draft = "draft", Submitted = "submitted", Returned = "returned", Approved = "approved", Published = "published" }
 );
@@ -328,6 +341,9 @@ pub struct Observation {
     pub disaggregation: Option<Disaggregation>,
     /// Evidence or caveat.
     pub note: Option<String>,
+    /// Data-quality flag, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<ObservationFlag>,
 }
 
 /// A progress report of an action line for a period.

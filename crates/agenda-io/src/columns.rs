@@ -331,6 +331,7 @@ vocabularies!(
     ResponseOutcome = "response_outcome",
     CoDesignKind = "codesign_kind",
     ProgressMeasure = "progress_measure",
+    ObservationFlag = "observation_flag",
 );
 
 impl Vocabulary for Unit {

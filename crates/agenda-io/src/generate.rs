@@ -197,6 +197,7 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                         status: ObservationStatus::Validated,
                         disaggregation,
                         note: None,
+                        flag: None,
                     }
                     .into(),
                 );

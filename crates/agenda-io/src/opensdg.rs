@@ -1,30 +1,74 @@
 //! Open SDG's CSV layout of one indicator, so that a national reporting platform built on Open
 //! SDG can take a KPI's figures as they are.
+//!
+//! Open SDG's build (`sdg-build`) reads a data file whose first column is `Year`, a whole
+//! year, and whose last is `Value`, a number; every other column is a disaggregation, except
+//! the columns it knows, such as `Observation status`. Sub-annual figures therefore keep their
+//! year in `Year` and their quarter or month in a column of its own (`Quarter`: `Q1`…`Q4`,
+//! `Month`: `01`…`12`), which an Open SDG site shows as one series per quarter or month.
 
 use std::collections::BTreeSet;
 
-use agenda_core::{Kpi, Snapshot};
+use agenda_core::model::ObservationFlag;
+use agenda_core::{Frequency, Kpi, Period, Snapshot};
 
-/// The observations of `k` in `s` as Open SDG CSV: `Year`, one column per disaggregation
-/// dimension (empty for the total), `Value`; `Year` holds the period. RFC 4180 quoting, `\n`
-/// line ends. The caller chooses which observations `s` holds (the public view for the site).
+/// The column of a KPI's CSV that holds the quarter or month of a sub-annual figure.
+pub fn sub_annual_column(f: Frequency) -> Option<&'static str> {
+    match f {
+        Frequency::Yearly => None,
+        Frequency::Quarterly => Some("Quarter"),
+        Frequency::Monthly => Some("Month"),
+    }
+}
+
+/// A data-quality flag as Open SDG's `Observation status` column writes it: the names of
+/// SDMX's observation status codes (B, E, P).
+pub fn observation_status(f: ObservationFlag) -> &'static str {
+    match f {
+        ObservationFlag::Estimated => "Estimated value",
+        ObservationFlag::Provisional => "Provisional value",
+        ObservationFlag::Break => "Time series break",
+    }
+}
+
+/// The quarter (`Q3`) or month (`09`) of a sub-annual period; empty for a year.
+fn sub_annual(p: Period) -> String {
+    match p {
+        Period::Year(_) => String::new(),
+        Period::Quarter(_, q) => format!("Q{q}"),
+        Period::Month(_, m) => format!("{m:02}"),
+    }
+}
+
+/// The observations of `k` in `s` as Open SDG CSV: `Year` (a whole year), the quarter or
+/// month for a sub-annual KPI (see [`sub_annual_column`]), one column per disaggregation
+/// dimension (empty for the total), `Observation status` when a figure is flagged, `Value`.
+/// RFC 4180 quoting, `\n` line ends. The caller chooses which observations `s` holds (the
+/// public view for the site).
 pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Vec<u8> {
     let obs: Vec<_> = s.observations_of(k.code.as_str()).collect();
     let dims: BTreeSet<&str> = obs
         .iter()
         .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimension.as_str()))
         .collect();
+    let sub = sub_annual_column(k.frequency);
+    let flagged = obs.iter().any(|o| o.flag.is_some());
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let header: Vec<&str> = std::iter::once("Year")
+        .chain(sub)
         .chain(dims.iter().copied())
+        .chain(flagged.then_some("Observation status"))
         .chain(std::iter::once("Value"))
         .collect();
     // Writing to a Vec cannot fail.
     let _ = w.write_record(&header);
     for o in &obs {
-        let mut row = vec![o.period.to_string()];
+        let mut row = vec![o.period.year().to_string()];
+        if sub.is_some() {
+            row.push(sub_annual(o.period));
+        }
         for d in &dims {
             row.push(
                 o.disaggregation
@@ -33,6 +77,9 @@ pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Vec<u8> {
                     .map(|x| x.value.clone())
                     .unwrap_or_default(),
             );
+        }
+        if flagged {
+            row.push(o.flag.map(observation_status).unwrap_or("").to_owned());
         }
         row.push(format!("{}", o.value));
         let _ = w.write_record(&row);
@@ -46,10 +93,20 @@ mod tests {
     use agenda_core::Observation;
 
     fn observation(kpi: &str, period: &str, value: f64, dis: Option<(&str, &str)>) -> Observation {
+        flagged(kpi, period, value, dis, None)
+    }
+
+    fn flagged(
+        kpi: &str,
+        period: &str,
+        value: f64,
+        dis: Option<(&str, &str)>,
+        flag: Option<&str>,
+    ) -> Observation {
         serde_json::from_value(serde_json::json!({
             "kpi": kpi, "period": period, "value": value, "status": "validated",
             "disaggregation": dis.map(|(d, v)| serde_json::json!({"dimension": d, "value": v})),
-            "note": null
+            "note": null, "flag": flag
         }))
         .unwrap()
     }
@@ -69,7 +126,8 @@ mod tests {
     #[test]
     fn a_kpi_reads_as_open_sdg_csv_with_a_column_per_dimension() {
         let mut s = crate::tests::demo();
-        let k = s.kpis.values().next().unwrap().clone();
+        let mut k = s.kpis.values().next().unwrap().clone();
+        k.frequency = Frequency::Yearly;
         let code = k.code.to_string();
         without_figures(&mut s, &code);
         s.upsert(observation(&code, "2024", 40.0, None).into());
@@ -95,8 +153,39 @@ mod tests {
     #[test]
     fn a_kpi_without_figures_is_a_header_alone() {
         let mut s = crate::tests::demo();
-        let k = s.kpis.values().next().unwrap().clone();
+        let mut k = s.kpis.values().next().unwrap().clone();
+        k.frequency = Frequency::Yearly;
         without_figures(&mut s, k.code.as_str());
         assert_eq!(kpi_csv(&s, &k), b"Year,Value\n");
+    }
+
+    #[test]
+    fn sub_annual_figures_keep_a_whole_year_and_flags_go_to_observation_status() {
+        let mut s = crate::tests::demo();
+        let mut k = s.kpis.values().next().unwrap().clone();
+        k.frequency = Frequency::Quarterly;
+        let code = k.code.to_string();
+        without_figures(&mut s, &code);
+        s.upsert(observation(&code, "2024-Q1", 40.0, None).into());
+        s.upsert(flagged(&code, "2024-Q2", 41.5, None, Some("provisional")).into());
+        s.upsert(flagged(&code, "2025-Q4", 30.0, Some(("sex", "male")), Some("break")).into());
+        let csv = String::from_utf8(kpi_csv(&s, &k)).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "Year,Quarter,sex,Observation status,Value");
+        assert!(lines.contains(&"2024,Q1,,,40"), "{csv}");
+        assert!(lines.contains(&"2024,Q2,,Provisional value,41.5"), "{csv}");
+        assert!(
+            lines.contains(&"2025,Q4,male,Time series break,30"),
+            "{csv}"
+        );
+        // Open SDG's rules for a data file: `Year` first and a whole year, `Value` last.
+        for line in &lines[1..] {
+            let year = line.split(',').next().unwrap();
+            assert!(year.len() == 4 && year.parse::<i32>().is_ok(), "{line}");
+        }
+        k.frequency = Frequency::Monthly;
+        without_figures(&mut s, &code);
+        s.upsert(observation(&code, "2026-09", 7.0, None).into());
+        assert_eq!(kpi_csv(&s, &k), b"Year,Month,Value\n2026,09,7\n");
     }
 }

@@ -235,6 +235,33 @@ fn the_generated_requests_reach_their_handlers() {
             .unwrap(),
     );
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // A data-quality flag travels with the figure; an unknown one is refused by name.
+    let flagged = |flag: &str| {
+        send(
+            Request::post("/api/v1/kpis/KPI-01/observations")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {}", d.token))
+                .body(Body::from(format!(
+                    r#"{{"period": "2026-Q1", "value": 2, "disaggregation": "reach=flag", "flag": "{flag}"}}"#
+                )))
+                .unwrap(),
+        )
+    };
+    let (status, body) = flagged("rumour");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("flag"), "{body}");
+    let (status, body) = flagged("provisional");
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let stored = d.app.state.store.snapshot();
+    let o = stored
+        .observations
+        .values()
+        .find(|o| o.disaggregation.as_ref().is_some_and(|x| x.value == "flag"))
+        .unwrap();
+    assert_eq!(
+        o.flag,
+        Some(agenda_core::model::ObservationFlag::Provisional)
+    );
     let r = d.rt.block_on(d.app.post_form(
         &d.editor,
         "/admin/data/organisations/new",

@@ -265,6 +265,10 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
     if s.kpis.contains_key("KPI-15") {
         paths.push("/kpis/KPI-15".to_owned());
     }
+    // Rated by growth rate, with a flagged figure.
+    if s.kpis.contains_key("KPI-24") {
+        paths.push("/kpis/KPI-24".to_owned());
+    }
     if let Some(c) = s.consultations.keys().next() {
         paths.push(format!("/consultations/{c}"));
     }

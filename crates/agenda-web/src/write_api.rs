@@ -29,6 +29,8 @@ pub struct NewObservation {
     pub disaggregation: Option<String>,
     /// Evidence or caveat.
     pub note: Option<String>,
+    /// Data-quality flag: `estimated`, `provisional` or `break` (in series); absent for none.
+    pub flag: Option<String>,
     /// The version the figure is replacing (from a previous answer), 0 for a new one. The
     /// `If-Match` header may carry it instead. Without either, a new figure is expected.
     pub version: Option<u64>,
@@ -81,6 +83,13 @@ pub async fn submit_observation(
         .map(agenda_core::model::Disaggregation::parse)
         .transpose()
         .map_err(|e| invalid("disaggregation", e))?;
+    let flag = body
+        .flag
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .map(agenda_core::model::ObservationFlag::parse)
+        .transpose()
+        .map_err(|e| invalid("flag", e))?;
     let obs = Observation {
         kpi: kpi.code.clone(),
         period,
@@ -88,6 +97,7 @@ pub async fn submit_observation(
         status,
         disaggregation,
         note: body.note.filter(|n| !n.trim().is_empty()),
+        flag,
     };
     let key = obs.key();
     let change = Change::Upsert(Entity::Observation(obs));

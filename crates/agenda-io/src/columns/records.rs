@@ -123,6 +123,7 @@ record! { Observation, "observations", entity;
     status: Vocab<ObservationStatus> = "";
     disaggregation: OptDisaggregation = "empty for the total, else `dimension=value` (`sex=female`, `region=north`)";
     note: OptFree, multiline = "evidence or caveat";
+    flag: OptVocab<ObservationFlag> = "data-quality flag: `estimated`, `provisional` or `break` (in series); empty for none";
 }
 
 record! { ProgressReport, "progress_reports", entity;

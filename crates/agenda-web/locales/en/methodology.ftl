@@ -58,3 +58,4 @@ meth-const-growth-moderate = Growth the right way from which a KPI without a tar
 meth-const-growth-min-years = Time from the baseline a growth rate needs before it rates a KPI.
 meth-const-projection-horizon = Furthest a projection looks: a target further away is not reached at this pace.
 meth-measure-growth_rate = Growth rate (Open SDG)
+meth-flags = A figure may carry a data-quality flag — estimated, provisional or break in series, as Eurostat and Open SDG mark them. Flags are shown in the charts (a hollow point), the tables and every download, including Open SDG's "Observation status" column; they do not change how a figure counts.

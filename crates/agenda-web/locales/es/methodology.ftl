@@ -58,3 +58,4 @@ meth-const-growth-moderate = Crecimiento en el buen sentido a partir del cual un
 meth-const-growth-min-years = Tiempo desde la línea de base que necesita una tasa de crecimiento antes de evaluar un indicador.
 meth-const-projection-horizon = Horizonte máximo de una proyección: una meta más lejana no se alcanza a este ritmo.
 meth-measure-growth_rate = Tasa de crecimiento (Open SDG)
+meth-flags = Un valor puede llevar una marca de calidad —estimado, provisional o ruptura de serie, como los marcan Eurostat y Open SDG—. Las marcas se muestran en los gráficos (un punto hueco), las tablas y cada descarga, incluida la columna «Observation status» de Open SDG; no cambian cómo cuenta un valor.

@@ -58,3 +58,4 @@ meth-const-growth-moderate = Croissance dans le bon sens à partir de laquelle u
 meth-const-growth-min-years = Temps depuis la référence nécessaire avant qu'un taux de croissance évalue un indicateur.
 meth-const-projection-horizon = Horizon maximal d'une projection : une cible plus lointaine n'est pas atteinte à ce rythme.
 meth-measure-growth_rate = Taux de croissance (Open SDG)
+meth-flags = Une valeur peut porter un signalement de qualité — estimation, provisoire ou rupture de série, comme Eurostat et Open SDG les marquent. Les signalements sont montrés dans les graphiques (un point creux), les tableaux et chaque téléchargement, y compris la colonne « Observation status » d'Open SDG ; ils ne changent pas la façon dont une valeur compte.

@@ -72,6 +72,7 @@ pub struct DataRow {
     period: String,
     value: String,
     expected: String,
+    flag: String,
     note: String,
 }
 
@@ -235,6 +236,10 @@ pub async fn kpi(
             period: o.period.to_string(),
             value: c.value(&k, o.value),
             expected: c.value(&k, expected_at(&k, o.period.end())),
+            flag: o
+                .flag
+                .map(|f| c.status("obs-flag", f.as_str()))
+                .unwrap_or_default(),
             note: o.note.clone().unwrap_or_default(),
         })
         .collect();
@@ -276,6 +281,7 @@ pub async fn kpi(
         observed: t(lang.0, "chart-observed"),
         path: t(lang.0, "chart-path"),
         today: t(lang.0, "chart-today"),
+        flagged: t(lang.0, "chart-flagged"),
     };
     let revisions = match state
         .store

@@ -40,6 +40,7 @@ pub fn words_of(vocabulary: &str) -> &'static str {
         "legal_status" => "legal-status",
         "legal_kind" => "legal-kind",
         "observation_status" => "obs-status",
+        "observation_flag" => "obs-flag",
         "report_status" => "report-status",
         "building_block_status" => "bb-status",
         "release_status" => "release-status",

@@ -506,6 +506,7 @@ pub(super) async fn save_figures(
             status: ObservationStatus::Submitted,
             disaggregation: None,
             note: before.and_then(|o| o.note.clone()),
+            flag: before.and_then(|o| o.flag),
         })));
         let version = f
             .get(&format!("version:{key}"))

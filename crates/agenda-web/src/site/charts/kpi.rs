@@ -18,6 +18,8 @@ pub struct ChartLabels {
     pub path: String,
     /// Legend: today.
     pub today: String,
+    /// Legend: a figure with a data-quality flag (drawn hollow).
+    pub flagged: String,
 }
 
 const AXIS: &str = "#555";
@@ -39,7 +41,9 @@ pub fn kpi_chart<'a>(
 ) -> SvgImage {
     let obs = validated_totals(obs);
     let path = trajectory(k);
-    let (w, h) = (640.0, 350.0);
+    let any_flagged = obs.iter().any(|o| o.flag.is_some());
+    // One more legend line when a figure is flagged.
+    let (w, h) = (640.0, if any_flagged { 377.0 } else { 350.0 });
     let first = path.first().map(|p| p.0).unwrap_or(k.baseline_date);
     let last = path.last().map(|p| p.0).unwrap_or(k.target_date);
     let x0 = first.day_number().min(
@@ -176,11 +180,20 @@ pub fn kpi_chart<'a>(
     );
     // Observations.
     if !obs.is_empty() {
-        let xy: Vec<(f64, f64)> = obs
+        let xy: Vec<(f64, f64, bool)> = obs
             .iter()
-            .map(|o| (s.x(o.period.end().day_number() as f64), s.y(o.value)))
+            .map(|o| {
+                (
+                    s.x(o.period.end().day_number() as f64),
+                    s.y(o.value),
+                    o.flag.is_some(),
+                )
+            })
             .collect();
-        let pts: Vec<String> = xy.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let pts: Vec<String> = xy
+            .iter()
+            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+            .collect();
         svg.leaf(
             "polyline",
             &[
@@ -190,16 +203,33 @@ pub fn kpi_chart<'a>(
                 ("stroke-width", &2.5),
             ],
         );
-        for (x, y) in xy {
-            svg.leaf(
-                "circle",
-                &[
-                    ("cx", &F1(x)),
-                    ("cy", &F1(y)),
-                    ("r", &3),
-                    ("fill", &OBSERVED),
-                ],
-            );
+        for (x, y, flagged) in xy {
+            // A flagged figure (estimated, provisional, break in series) is drawn hollow; the
+            // table below names its flag.
+            if flagged {
+                svg.leaf(
+                    "circle",
+                    &[
+                        ("class", &"flagged"),
+                        ("cx", &F1(x)),
+                        ("cy", &F1(y)),
+                        ("r", &4.5),
+                        ("fill", &"#fff"),
+                        ("stroke", &OBSERVED),
+                        ("stroke-width", &2),
+                    ],
+                );
+            } else {
+                svg.leaf(
+                    "circle",
+                    &[
+                        ("cx", &F1(x)),
+                        ("cy", &F1(y)),
+                        ("r", &3),
+                        ("fill", &OBSERVED),
+                    ],
+                );
+            }
         }
     }
     // Today.
@@ -264,6 +294,30 @@ pub fn kpi_chart<'a>(
                 ("fill", &INK),
             ],
             label,
+        );
+    }
+    if any_flagged {
+        let ly = s.bottom + 40.0 + 27.0 * 3.0;
+        svg.leaf(
+            "circle",
+            &[
+                ("cx", &F1(s.left + 14.0)),
+                ("cy", &F1(ly)),
+                ("r", &4.5),
+                ("fill", &"#fff"),
+                ("stroke", &OBSERVED),
+                ("stroke-width", &2),
+            ],
+        );
+        svg.text(
+            "text",
+            &[
+                ("x", &F1(s.left + 36.0)),
+                ("y", &F1(ly + 4.0)),
+                ("font-size", &12),
+                ("fill", &INK),
+            ],
+            &l.flagged,
         );
     }
     svg.finish()

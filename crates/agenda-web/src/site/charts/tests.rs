@@ -311,3 +311,42 @@ fn a_few_services_get_a_row_each_and_nothing_planned_draws_nothing() {
     assert!(svg.contains("one row per service"));
     assert!(release_timeline(&[&done], &[], d("2026-01-01"), "en").is_empty());
 }
+
+#[test]
+fn a_flagged_figure_is_drawn_hollow_and_named_in_the_legend() {
+    let s = demo();
+    let k = s.kpis.values().next().unwrap();
+    let mut obs: Vec<agenda_core::Observation> = s
+        .observations_of(k.code.as_str())
+        .filter(|o| o.disaggregation.is_none())
+        .cloned()
+        .collect();
+    let labels = ChartLabels {
+        title: "t".into(),
+        desc: "d".into(),
+        observed: "observed".into(),
+        path: "path".into(),
+        today: "today".into(),
+        flagged: "flagged <figure>".into(),
+    };
+    let plain = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels).to_string();
+    assert!(!plain.contains("flagged"));
+    let drawn = obs
+        .iter_mut()
+        .filter(|o| o.status == agenda_core::ObservationStatus::Validated)
+        .last()
+        .unwrap();
+    drawn.flag = Some(agenda_core::model::ObservationFlag::Estimated);
+    let svg = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels).to_string();
+    let elements = well_formed(&svg).unwrap();
+    let hollow: Vec<_> = elements
+        .iter()
+        .filter(|e| e.name == "circle" && e.attr("class") == "flagged")
+        .collect();
+    assert_eq!(hollow.len(), 1);
+    assert_eq!(hollow[0].attr("fill"), "#fff");
+    assert!(
+        svg.contains("flagged &lt;figure&gt;"),
+        "the legend says so, escaped"
+    );
+}
