@@ -31,6 +31,10 @@ const PAGES: &[&str] = &[
     "/kpis",
     "/kpis/KPI-01",
     "/kpis/KPI-29",
+    // No recent figure (counts as its last one); rated by growth rate with a flagged figure.
+    "/kpis/KPI-15",
+    "/kpis/KPI-24",
+    "/methodology",
     "/organisations/DGA",
     "/sdgs",
     "/sdgs/16",

@@ -294,6 +294,49 @@ pub fn agenda_progress(s: &Snapshot, today: Date) -> AgendaProgress {
     }
 }
 
+/// Where a group of KPIs stands — those of an SDG goal or of a framework's indicator — counted
+/// as everywhere else (a stale KPI as its last figure).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupProgress {
+    /// How many KPIs the group has.
+    pub kpis: usize,
+    /// How many count in each status (every status, zeros included).
+    pub by_status: Vec<(KpiStatus, usize)>,
+    /// How many of them count from a figure that is not recent.
+    pub stale: usize,
+    /// The mean progress (0–100) of those with a figure, each with the same weight, when one
+    /// has.
+    pub progress_pct: Option<f64>,
+}
+
+/// Where the KPIs `kpis` stand on `today`.
+pub fn group_progress<'a>(
+    s: &Snapshot,
+    kpis: impl Iterator<Item = &'a Kpi>,
+    today: Date,
+) -> GroupProgress {
+    let assessed: Vec<(&Kpi, KpiAssessment)> = kpis.map(|k| (k, assess_in(s, k, today))).collect();
+    GroupProgress {
+        kpis: assessed.len(),
+        by_status: KpiStatus::ALL
+            .iter()
+            .map(|&st| {
+                let n = assessed
+                    .iter()
+                    .filter(|(_, a)| a.counted_status() == st)
+                    .count();
+                (st, n)
+            })
+            .collect(),
+        stale: assessed.iter().filter(|(_, a)| a.stale).count(),
+        progress_pct: mean(
+            assessed
+                .iter()
+                .filter_map(|(k, a)| a.latest.as_ref().map(|o| kpi_progress_pct(k, o.value))),
+        ),
+    }
+}
+
 /// An action line's progress with the weight it has in the agenda's progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeightedLine {
@@ -598,5 +641,26 @@ mod tests {
             elapsed_pct(d("2025-01-01"), d("2025-01-01"), d(TODAY)),
             100.0
         );
+    }
+
+    #[test]
+    fn a_group_of_kpis_counts_and_averages_like_the_agenda() {
+        let s = snapshot([
+            line("AL-1.1", "P1", "DGA", ActionLineStatus::InProgress).into(),
+            line_kpi("KPI-40", "AL-1.1").into(),
+            Entity::from(obs("KPI-40", "2026-Q3", 60.0)),
+            line_kpi("KPI-41", "AL-1.1").into(),
+            Entity::from(obs("KPI-41", "2025-Q2", 10.0)),
+            line_kpi("KPI-42", "AL-1.1").into(),
+        ]);
+        let g = group_progress(&s, s.kpis.values(), d(TODAY));
+        assert_eq!(g.kpis, 3);
+        assert_eq!(g.stale, 1);
+        assert_eq!(g.by_status[0], (KpiStatus::OnTrack, 1));
+        assert_eq!(g.by_status[2], (KpiStatus::OffTrack, 1));
+        assert_eq!(g.by_status[3], (KpiStatus::NoRecentData, 1));
+        assert_eq!(g.progress_pct, Some(35.0));
+        let none = group_progress(&s, std::iter::empty(), d(TODAY));
+        assert_eq!((none.kpis, none.progress_pct), (0, None));
     }
 }

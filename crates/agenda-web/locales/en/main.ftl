@@ -894,3 +894,7 @@ obs-flag-break = Break in series
 col-flag = Flag
 field-flag = Data-quality flag
 chart-flagged = Flagged figure (estimated, provisional or break in series; see the table)
+group-stale = ({ $n } from a figure that is not recent)
+group-no-kpis = No indicator measures it yet.
+group-progress = Mean progress:
+goal-progress = Where its indicators stand

@@ -894,3 +894,7 @@ obs-flag-break = Ruptura de serie
 col-flag = Marca
 field-flag = Marca de calidad
 chart-flagged = Valor marcado (estimado, provisional o ruptura de serie; ver la tabla)
+group-stale = ({ $n } según un valor no reciente)
+group-no-kpis = Ningún indicador lo mide todavía.
+group-progress = Avance medio:
+goal-progress = Dónde están sus indicadores

@@ -894,3 +894,7 @@ obs-flag-break = Rupture de série
 col-flag = Signalement
 field-flag = Signalement de qualité
 chart-flagged = Valeur signalée (estimation, provisoire ou rupture de série ; voir le tableau)
+group-stale = ({ $n } selon une valeur ancienne)
+group-no-kpis = Aucun indicateur ne le mesure encore.
+group-progress = Avancement moyen :
+goal-progress = Où en sont ses indicateurs

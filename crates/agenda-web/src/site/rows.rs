@@ -1,7 +1,7 @@
 //! The rows of KPIs and action lines that several pages list.
 
 use agenda_core::kpi_status::{KpiStatus, assess};
-use agenda_core::progress::action_line_progress;
+use agenda_core::progress::{GroupProgress, action_line_progress};
 use agenda_core::*;
 
 use super::charts;
@@ -77,5 +77,35 @@ pub(super) fn action_line_row(
         status_class: a.status.as_str(),
         progress: format!("{}\u{a0}%", c.num(pct)),
         end: a.end.to_string(),
+    }
+}
+
+/// Where a group of KPIs stands, in words: the counts by status (zeros left out) and their
+/// mean progress.
+pub struct GroupView {
+    /// Status class, words and count, for each status with at least one KPI.
+    pub counts: Vec<(&'static str, String, usize)>,
+    /// Mean progress of those with a figure (`—` when none has).
+    pub progress: String,
+    /// How many count from a figure that is not recent, in words (empty when none).
+    pub stale: String,
+}
+
+pub(super) fn group_view(c: &Chrome, g: &GroupProgress) -> GroupView {
+    GroupView {
+        counts: g
+            .by_status
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(st, n)| (st.as_str(), c.status("kpi-status", st.as_str()), *n))
+            .collect(),
+        progress: g
+            .progress_pct
+            .map_or_else(|| "—".to_owned(), |p| format!("{}\u{a0}%", c.num(p))),
+        stale: if g.stale > 0 {
+            super::i18n::t_args(c.lang, "group-stale", &[("n", g.stale.to_string())])
+        } else {
+            String::new()
+        },
     }
 }

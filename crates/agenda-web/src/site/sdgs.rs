@@ -7,9 +7,11 @@ use axum::response::Response;
 
 use super::i18n::t;
 use super::lang::Lang;
+use super::rows::{GroupView, group_view};
 use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
 use crate::error::PageError;
+use agenda_core::progress::group_progress;
 
 /// A goal tile.
 pub struct GoalView {
@@ -17,6 +19,7 @@ pub struct GoalView {
     short: String,
     lines: usize,
     kpis: usize,
+    progress: GroupView,
 }
 
 /// `/sdgs`.
@@ -35,6 +38,7 @@ fn goal_of_target(t: &str) -> Option<u8> {
 pub async fn sdgs(State(state): State<AppState>, lang: Lang) -> Response {
     let s = public(&state);
     let c = Chrome::new(&state, lang, "/sdgs", t(lang.0, "nav-sdgs"));
+    let today = state.today();
     let goals = s
         .sdg
         .goals
@@ -56,6 +60,16 @@ pub async fn sdgs(State(state): State<AppState>, lang: Lang) -> Response {
                 .values()
                 .filter(|k| k.sdg_indicator.as_deref().and_then(goal_of_target) == Some(g.goal))
                 .count(),
+            progress: group_view(
+                &c,
+                &group_progress(
+                    &s,
+                    s.kpis.values().filter(|k| {
+                        k.sdg_indicator.as_deref().and_then(goal_of_target) == Some(g.goal)
+                    }),
+                    today,
+                ),
+            ),
         })
         .collect();
     render(StatusCode::OK, &SdgsPage { c, goals })
@@ -79,6 +93,7 @@ pub struct SdgPage {
     title: String,
     aligned: Vec<GoalTarget>,
     others: Vec<(String, String)>,
+    progress: GroupView,
 }
 
 /// `GET /sdgs/<goal>`.
@@ -144,7 +159,18 @@ pub async fn sdg(
             });
         }
     }
+    let progress = group_view(
+        &c,
+        &group_progress(
+            &s,
+            s.kpis
+                .values()
+                .filter(|k| k.sdg_indicator.as_deref().and_then(goal_of_target) == Some(g.goal)),
+            state.today(),
+        ),
+    );
     let page = SdgPage {
+        progress,
         goal: g.goal,
         short: g.short.get(lang.0).to_owned(),
         title: g.title.get(lang.0).to_owned(),
