@@ -35,6 +35,7 @@ const PAGES: &[&str] = &[
     "/kpis/KPI-15",
     "/kpis/KPI-24",
     "/methodology",
+    "/reporting",
     "/organisations/DGA",
     "/sdgs",
     "/sdgs/16",

@@ -746,3 +746,32 @@ fn the_headline_can_be_recomputed_from_the_open_data() {
         assert!(home.contains("/methodology#headline"));
     }
 }
+
+/// Who has sent which figures for this period: a submitted figure counts as sent before it is
+/// public; a missing one past its deadline is overdue.
+#[test]
+fn the_reporting_status_names_sent_and_overdue_figures() {
+    for (s, _db) in started() {
+        let p = page(&s, "/reporting");
+        let row = |code: &str| {
+            let at = p.find(&format!("/kpis/{code}\"")).unwrap();
+            let end = p[at..].find("</tr>").unwrap() + at;
+            p[at..end].to_owned()
+        };
+        // KPI-01's 2026-Q3 figure is submitted, not yet validated.
+        assert!(row("KPI-01").contains("2026-Q3"), "{}", row("KPI-01"));
+        assert!(
+            row("KPI-01").contains("badge on_track"),
+            "{}",
+            row("KPI-01")
+        );
+        // KPI-15 has sent nothing since 2026-Q1.
+        assert!(
+            row("KPI-15").contains("badge off_track"),
+            "{}",
+            row("KPI-15")
+        );
+        let fr = page(&s, "/fr/reporting");
+        assert!(fr.contains("<h1>État des remontées</h1>"));
+    }
+}

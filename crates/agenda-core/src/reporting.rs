@@ -289,6 +289,22 @@ pub fn observations_due(s: &Snapshot, cycle: &ReportingCycle, today: Date) -> Ve
         .collect()
 }
 
+/// Each KPI's figure for its latest ended period on `today` — "this period" of each KPI, at its
+/// own frequency — and where it stands: who has sent what. By KPI code; KPIs that owe nothing
+/// yet (no period after the baseline has ended) are left out.
+pub fn latest_figures_due(
+    s: &Snapshot,
+    cycle: &ReportingCycle,
+    today: Date,
+) -> Vec<ObservationDue> {
+    let mut latest: BTreeMap<Code, ObservationDue> = BTreeMap::new();
+    for d in observations_due(s, cycle, today) {
+        // Periods come oldest first: the last one of each KPI stays.
+        latest.insert(d.kpi.clone(), d);
+    }
+    latest.into_values().collect()
+}
+
 /// The KPI figures `org` owes on `today` that go with its report for `period`: those of the
 /// KPIs it owns whose period ends within `period`, by KPI then period. A quarter's report goes
 /// with the quarter's figure of a quarterly KPI, the three figures of a monthly one, and, in the
@@ -886,5 +902,50 @@ mod tests {
             ]
         );
         assert_eq!(rows("2026-10-14", 0).len(), 1);
+    }
+
+    #[test]
+    fn this_period_is_each_kpis_latest_ended_period() {
+        use crate::snapshot::Entity;
+        let mut s = Snapshot::default();
+        s.upsert(Entity::Kpi(kpi_owned(
+            "KPI-01",
+            "DGA",
+            "2025-12-31",
+            Frequency::Quarterly,
+        )));
+        s.upsert(Entity::Kpi(kpi_owned(
+            "KPI-02",
+            "MOH",
+            "2023-12-31",
+            Frequency::Yearly,
+        )));
+        s.upsert(Entity::Kpi(kpi_owned(
+            "KPI-03",
+            "MOH",
+            "2026-10-31",
+            Frequency::Monthly,
+        )));
+        s.upsert(Entity::Observation(figure(
+            "KPI-02",
+            "2025",
+            ObservationStatus::Submitted,
+        )));
+        let due = latest_figures_due(&s, &ReportingCycle::default(), d("2026-10-10"));
+        let got: Vec<(&str, String, DueState)> = due
+            .iter()
+            .map(|d| (d.kpi.as_str(), d.period.to_string(), d.state))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // 2026-Q3 ended on 30 September; due by 15 October.
+                ("KPI-01", "2026-Q3".to_owned(), DueState::Pending),
+                // The 2025 figure was sent (not yet validated): received.
+                ("KPI-02", "2025".to_owned(), DueState::OnTime),
+            ]
+        );
+        let later = latest_figures_due(&s, &ReportingCycle::default(), d("2026-10-16"));
+        assert_eq!(later[0].state, DueState::Overdue);
     }
 }

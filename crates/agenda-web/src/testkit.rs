@@ -234,6 +234,7 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/versions/1.0/current",
         "/open-data",
         "/methodology",
+        "/reporting",
         "/subscribe",
         "/search?q=passport",
         "/search?q=zzzz-nothing",

@@ -21,6 +21,7 @@ mod open_data;
 mod organisations;
 pub(crate) mod pager;
 mod regulatory_plan;
+mod reporting_status;
 mod roadmap;
 mod rows;
 mod sdgs;
@@ -261,6 +262,7 @@ pub fn router() -> Router<AppState> {
         .route("/open-data/agenda.json", get(downloads::json))
         .route("/open-data/progress.json", get(downloads::progress_json))
         .route("/methodology", get(methodology::methodology))
+        .route("/reporting", get(reporting_status::reporting))
         .route("/feed.atom", get(downloads::atom))
         .route("/subscribe", get(subscribe::form).post(subscribe::post))
         .route("/subscribe/sent", get(subscribe::sent))
