@@ -42,6 +42,8 @@ pub struct FileConfig {
     pub languages: Option<Vec<String>>,
     /// Logo: path or URL.
     pub logo: Option<String>,
+    /// GeoJSON boundary file of the country's regions (features with a `code` property).
+    pub regions: Option<String>,
     /// Brand colours.
     pub colours: Option<Colours>,
     /// Database URL.
@@ -179,6 +181,8 @@ pub struct Config {
     pub languages: Vec<String>,
     /// Logo file (PNG, SVG, JPEG or WebP), read at start-up.
     pub logo: Option<(Vec<u8>, &'static str)>,
+    /// The regions' boundaries, read at start-up.
+    pub regions: Option<agenda_io::regions::RegionMap>,
     /// Main colour.
     pub primary_colour: String,
     /// Accent colour.
@@ -338,6 +342,15 @@ impl Config {
                 .map(|p| {
                     read_logo(Path::new(&p))
                         .map_err(|e| anyhow::anyhow!("{}: {e}", in_file("logo")))
+                })
+                .transpose()?,
+            regions: file
+                .regions
+                .map(|p| {
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| e.to_string())
+                        .and_then(|text| agenda_io::regions::parse_geojson(&text))
+                        .map_err(|e| anyhow::anyhow!("{}: {p}: {e}", in_file("regions")))
                 })
                 .transpose()?,
             primary_colour: colour(colours.primary, "#1d3f72", &in_file("colours.primary"))?,
@@ -798,5 +811,26 @@ mod tests {
         );
         std::fs::write(&p, "contry = \"typo\"\n").unwrap();
         assert!(Config::load(&o, None).is_err());
+    }
+
+    #[test]
+    fn a_regions_file_is_read_at_start_up_and_a_bad_one_names_the_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agenda.toml");
+        let geo = dir.path().join("regions.geojson");
+        let o = Overrides {
+            config: Some(p.clone()),
+            ..Overrides::default()
+        };
+        std::fs::write(&geo, agenda_io::embedded::DEMO_REGIONS).unwrap();
+        std::fs::write(&p, format!("regions = {:?}\n", geo.display().to_string())).unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.regions.unwrap().regions.len(), 3);
+        std::fs::write(&geo, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(
+            err.contains("regions") && err.contains("no feature"),
+            "{err}"
+        );
     }
 }

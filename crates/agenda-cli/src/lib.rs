@@ -403,6 +403,12 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
             secure_cookies: config.secure_cookies,
             priority_weights: config.priority_weights,
             subscriptions: config.subscriptions.clone(),
+            // The demo country maps its regions unless the configuration names a file.
+            regions: config
+                .regions
+                .clone()
+                .or_else(|| demo.then(agenda_io::embedded::demo_regions))
+                .map(std::sync::Arc::new),
         },
     );
     tracing::info!(addr = %local, "serving");

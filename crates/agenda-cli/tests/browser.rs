@@ -34,6 +34,8 @@ const PAGES: &[&str] = &[
     // No recent figure (counts as its last one); rated by growth rate with a flagged figure.
     "/kpis/KPI-15",
     "/kpis/KPI-24",
+    // Figures by region on the demo's map.
+    "/kpis/KPI-12",
     "/methodology",
     "/reporting",
     "/organisations/DGA",

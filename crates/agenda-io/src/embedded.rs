@@ -48,6 +48,16 @@ pub fn demo_tables() -> Result<Vec<RawTable>, ImportError> {
         .collect()
 }
 
+/// The demo country's region boundaries (fictional), a GeoJSON file for
+/// [`crate::regions::parse_geojson`].
+pub const DEMO_REGIONS: &str = include_str!("../../../data/demo/regions.geojson");
+
+/// The demo country's regions.
+pub fn demo_regions() -> crate::regions::RegionMap {
+    // Checked by a test: the embedded file always reads.
+    crate::regions::parse_geojson(DEMO_REGIONS).unwrap_or_default()
+}
+
 const GOALS: &[u8] = include_bytes!("../../../data/sdg/goals.csv");
 const TARGETS: &[u8] = include_bytes!("../../../data/sdg/targets.csv");
 const INDICATORS: &[u8] = include_bytes!("../../../data/sdg/indicators.csv");

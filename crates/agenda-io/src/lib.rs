@@ -12,6 +12,7 @@ pub mod generate;
 pub mod govstack;
 pub mod native;
 pub mod opensdg;
+pub mod regions;
 pub mod table;
 pub mod versions;
 

@@ -66,6 +66,9 @@ pub struct WebSettings {
     /// E-mail subscriptions: the mail server, the public address for links in mails and the
     /// digest interval. `None` without a mail server: the form then says it is unavailable.
     pub subscriptions: Option<agenda_jobs::SubscriptionSettings>,
+    /// The country's regions, to map figures broken down by `region`; `None` without a
+    /// boundary file.
+    pub regions: Option<Arc<agenda_io::regions::RegionMap>>,
 }
 
 impl WebSettings {
@@ -81,6 +84,7 @@ impl WebSettings {
             secure_cookies: true,
             priority_weights: Default::default(),
             subscriptions: None,
+            regions: None,
         }
     }
 }

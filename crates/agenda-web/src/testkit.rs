@@ -54,6 +54,7 @@ impl TestApp {
     pub async fn demo(db: TestDb) -> Self {
         let mut settings = WebSettings::new("Demo Republic");
         settings.secure_cookies = false;
+        settings.regions = Some(Arc::new(agenda_io::embedded::demo_regions()));
         Self::demo_with(db, settings).await
     }
 
@@ -265,6 +266,10 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
     // The demo's KPI with no recent figure, whose last one counts.
     if s.kpis.contains_key("KPI-15") {
         paths.push("/kpis/KPI-15".to_owned());
+    }
+    // Figures by region, on the demo's map.
+    if s.kpis.contains_key("KPI-12") {
+        paths.push("/kpis/KPI-12".to_owned());
     }
     // Rated by growth rate, with a flagged figure.
     if s.kpis.contains_key("KPI-24") {

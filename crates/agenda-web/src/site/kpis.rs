@@ -76,6 +76,72 @@ pub struct DataRow {
     note: String,
 }
 
+/// A KPI's latest figures by region: a map (when the country has a boundary file) and a table.
+pub struct RegionsView {
+    period: String,
+    map: SvgImage,
+    rows: Vec<(String, String)>,
+}
+
+/// The latest period with figures by `region`, as a map and a table.
+fn regions_view(
+    state: &AppState,
+    c: &Chrome,
+    k: &Kpi,
+    obs: &[&Observation],
+) -> Option<RegionsView> {
+    let by_region = |o: &&&Observation| {
+        o.status == ObservationStatus::Validated
+            && o.disaggregation
+                .as_ref()
+                .is_some_and(|d| d.dimension == "region")
+    };
+    let period = obs.iter().filter(by_region).map(|o| o.period).max()?;
+    let figures: Vec<charts::RegionFigure> = obs
+        .iter()
+        .filter(by_region)
+        .filter(|o| o.period == period)
+        .filter_map(|o| {
+            o.disaggregation.as_ref().map(|d| charts::RegionFigure {
+                code: d.value.clone(),
+                value: o.value,
+                label: c.value(k, o.value),
+            })
+        })
+        .collect();
+    let map = state.settings.regions.as_deref();
+    let name = |code: &str| {
+        map.and_then(|m| m.regions.iter().find(|r| r.code == code))
+            .map_or_else(|| code.to_owned(), |r| r.name.clone())
+    };
+    let rows = figures
+        .iter()
+        .map(|f| (name(&f.code), f.label.clone()))
+        .collect();
+    let image = match map {
+        Some(m) => charts::region_map(
+            m,
+            &figures,
+            &charts::MapLabels {
+                title: t_args(
+                    c.lang,
+                    "map-title",
+                    &[("kpi", k.code.to_string()), ("period", period.to_string())],
+                ),
+                desc: t(c.lang, "map-desc"),
+                no_figure: t(c.lang, "map-no-figure"),
+            },
+            &|v| c.value(k, v),
+        ),
+        None => SvgImage::empty(),
+    };
+    Some(RegionsView {
+        period: period.to_string(),
+        map: image,
+        rows,
+    })
+}
+
 /// `/kpis/<code>`.
 #[derive(Template)]
 #[template(path = "kpi.html")]
@@ -88,6 +154,7 @@ pub struct KpiPage {
     stale: bool,
     why: String,
     projection: String,
+    regions: Option<RegionsView>,
     chart: SvgImage,
     data: Vec<DataRow>,
     targets: Vec<(String, String)>,
@@ -301,6 +368,7 @@ pub async fn kpi(
         stale: a.stale,
         why: explain(&c, &k, &a),
         projection: projection(&c, a.projection),
+        regions: regions_view(&state, &c, &k, &obs),
         chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
         data,
         targets,

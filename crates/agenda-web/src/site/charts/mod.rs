@@ -5,6 +5,7 @@
 
 mod kpi;
 mod quadrant;
+mod regions;
 mod roadmap;
 mod scale;
 #[cfg(test)]
@@ -13,5 +14,6 @@ mod timeline;
 
 pub use kpi::{ChartLabels, kpi_chart, sparkline};
 pub use quadrant::{QuadrantLabels, quadrant};
+pub use regions::{MapLabels, RegionFigure, region_map};
 pub use roadmap::roadmap_chart;
 pub use timeline::release_timeline;

@@ -350,3 +350,40 @@ fn a_flagged_figure_is_drawn_hollow_and_named_in_the_legend() {
         "the legend says so, escaped"
     );
 }
+
+#[test]
+fn regions_are_coloured_by_their_figure_and_a_region_without_one_says_so() {
+    let map = agenda_io::embedded::demo_regions();
+    let labels = MapLabels {
+        title: "t".into(),
+        desc: "d".into(),
+        no_figure: "no figure".into(),
+    };
+    let figures = [
+        RegionFigure {
+            code: "north".into(),
+            value: 10.0,
+            label: "10 %".into(),
+        },
+        RegionFigure {
+            code: "capital".into(),
+            value: 60.0,
+            label: "60 %".into(),
+        },
+    ];
+    let svg = region_map(&map, &figures, &labels, &|v| format!("{v}")).to_string();
+    let elements = well_formed(&svg).unwrap();
+    let fill = |code: &str| {
+        elements
+            .iter()
+            .find(|e| e.name == "path" && e.attr("data-region") == code)
+            .map(|e| e.attr("fill").to_owned())
+            .unwrap()
+    };
+    // Lowest and highest figures take the lightest and darkest classes; no figure is grey.
+    assert_eq!(fill("north"), "#deebf7");
+    assert_eq!(fill("capital"), "#08519c");
+    assert_eq!(fill("south"), "#f2f2f2");
+    assert!(svg.contains("<title>Southern Region: no figure</title>"));
+    assert!(svg.contains("<title>Capital District: 60 %</title>"));
+}
