@@ -775,3 +775,27 @@ fn the_reporting_status_names_sent_and_overdue_figures() {
         assert!(fr.contains("<h1>État des remontées</h1>"));
     }
 }
+
+/// A visitor picks the dimension a KPI's figures are broken down by; without JavaScript, by a
+/// form; an unknown dimension is refused in words.
+#[test]
+fn a_kpi_is_broken_down_by_the_dimension_the_visitor_picks() {
+    for (s, _db) in started() {
+        let first = page(&s, "/kpis/KPI-24");
+        // The first dimension in name order is shown at first.
+        assert!(
+            first.contains("<option value=\"area\" selected>"),
+            "default"
+        );
+        assert!(first.contains("<th scope=\"col\">rural</th>"));
+        let by_sex = page(&s, "/kpis/KPI-24?by=sex");
+        assert!(by_sex.contains("<option value=\"sex\" selected>"));
+        assert!(by_sex.contains("<th scope=\"col\">female</th><th scope=\"col\">male</th>"));
+        assert!(by_sex.contains("KPI-24 by sex"), "the chart is titled");
+        let bad = get(&s, "/kpis/KPI-24?by=shoe-size");
+        assert_eq!(bad.status, 400);
+        assert!(bad.text.contains("shoe-size"));
+        // A KPI with totals only has no breakdown.
+        assert!(!page(&s, "/kpis/KPI-01").contains("id=\"breakdown\""));
+    }
+}

@@ -76,6 +76,89 @@ pub struct DataRow {
     note: String,
 }
 
+/// `?by=` of a KPI page: the dimension its figures are broken down by.
+#[derive(Debug, Default, Deserialize)]
+pub struct KpiView {
+    by: Option<String>,
+}
+
+/// A KPI's figures broken down by the dimension the visitor picked: a chart and a table of
+/// periods by category.
+pub struct BreakdownView {
+    options: Vec<Opt>,
+    dimension: String,
+    chart: SvgImage,
+    categories: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+fn breakdown_view(
+    c: &Chrome,
+    k: &Kpi,
+    obs: &[&Observation],
+    by: Option<String>,
+) -> Result<Option<BreakdownView>, PageError> {
+    let mut dims: Vec<&str> = obs
+        .iter()
+        .filter(|o| o.status == ObservationStatus::Validated)
+        .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimension.as_str()))
+        .collect();
+    dims.sort_unstable();
+    dims.dedup();
+    let chosen = by.filter(|v| !v.is_empty());
+    let dimension = match &chosen {
+        Some(v) if dims.contains(&v.as_str()) => v.clone(),
+        Some(v) => return Err(PageError::bad_value("kpi-break-down", v)),
+        None => match dims.first() {
+            Some(d) => (*d).to_owned(),
+            None => return Ok(None),
+        },
+    };
+    let series = charts::breakdown_series(obs.iter().copied(), &dimension);
+    let mut periods: Vec<Period> = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|o| o.period))
+        .collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let rows = periods
+        .iter()
+        .map(|p| {
+            let cells = series
+                .iter()
+                .map(|(_, v)| {
+                    v.iter()
+                        .find(|o| o.period == *p)
+                        .map_or_else(|| "—".to_owned(), |o| c.value(k, o.value))
+                })
+                .collect();
+            (p.to_string(), cells)
+        })
+        .collect();
+    let chart = charts::breakdown_chart(
+        &series,
+        &t_args(
+            c.lang,
+            "breakdown-title",
+            &[
+                ("kpi", k.code.to_string()),
+                ("dimension", dimension.clone()),
+            ],
+        ),
+        &t(c.lang, "breakdown-desc"),
+    );
+    Ok(Some(BreakdownView {
+        options: opts(
+            dims.iter().map(|d| ((*d).to_owned(), (*d).to_owned())),
+            &Some(dimension.clone()),
+        ),
+        categories: series.iter().map(|(cat, _)| cat.clone()).collect(),
+        dimension,
+        chart,
+        rows,
+    }))
+}
+
 /// A KPI's latest figures by region: a map (when the country has a boundary file) and a table.
 pub struct RegionsView {
     period: String,
@@ -155,6 +238,7 @@ pub struct KpiPage {
     why: String,
     projection: String,
     regions: Option<RegionsView>,
+    breakdown: Option<BreakdownView>,
     chart: SvgImage,
     data: Vec<DataRow>,
     targets: Vec<(String, String)>,
@@ -275,6 +359,7 @@ pub async fn kpi(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
+    PageQuery(view): PageQuery<KpiView>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
     if let Some(base) = code.strip_suffix(".csv") {
@@ -369,6 +454,7 @@ pub async fn kpi(
         why: explain(&c, &k, &a),
         projection: projection(&c, a.projection),
         regions: regions_view(&state, &c, &k, &obs),
+        breakdown: breakdown_view(&c, &k, &obs, view.by)?,
         chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
         data,
         targets,

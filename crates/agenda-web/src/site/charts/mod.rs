@@ -3,6 +3,7 @@
 //! with a title and description, written with the typed [`Svg`](super::svg::Svg) writer; the
 //! pages also give the data as tables.
 
+mod breakdown;
 mod kpi;
 mod quadrant;
 mod regions;
@@ -12,6 +13,7 @@ mod scale;
 mod tests;
 mod timeline;
 
+pub use breakdown::{breakdown_chart, breakdown_series};
 pub use kpi::{ChartLabels, kpi_chart, sparkline};
 pub use quadrant::{QuadrantLabels, quadrant};
 pub use regions::{MapLabels, RegionFigure, region_map};
