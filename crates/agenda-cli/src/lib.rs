@@ -196,6 +196,12 @@ fn sdg() -> anyhow::Result<Arc<agenda_core::sdg::SdgFramework>> {
         .map_err(|e| anyhow::anyhow!("embedded SDG framework: {e}"))
 }
 
+fn frameworks() -> anyhow::Result<Arc<agenda_core::frameworks::Frameworks>> {
+    agenda_io::embedded::frameworks()
+        .map(Arc::new)
+        .map_err(|e| anyhow::anyhow!("embedded indicator frameworks: {e}"))
+}
+
 pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
     if config.database_url.starts_with("sqlite:") && config.data_dir.as_os_str() != "" {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
@@ -205,14 +211,15 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
             )
         })?;
     }
-    Store::open_with_file(&config.database_url, sdg()?, config.snapshot_file.clone())
+    let store = Store::open_with_file(&config.database_url, sdg()?, config.snapshot_file.clone())
         .await
         .with_context(|| {
             format!(
                 "cannot open the database {}",
                 config::redact(&config.database_url)
             )
-        })
+        })?;
+    Ok(store.with_frameworks(frameworks()?))
 }
 
 pub(crate) fn actor(given: Option<String>) -> String {
@@ -677,7 +684,7 @@ fn generate(
     seed: u64,
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let base = Snapshot::empty(sdg()?);
+    let base = Snapshot::empty(sdg()?).with_frameworks(frameworks()?);
     let plan = demo_snapshot(&base)?;
     let demo = agenda_io::apply_in_memory(&base, &plan);
     let s = agenda_io::generate::national(&demo, services, observations, seed);

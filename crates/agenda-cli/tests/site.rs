@@ -14,7 +14,8 @@ const TODAY: &str = "2026-11-26";
 const LANGS: [(&str, &str); 3] = [("en", ""), ("fr", "/fr"), ("es", "/es")];
 
 fn demo() -> Snapshot {
-    let empty = Snapshot::empty(Arc::new(agenda_io::embedded::sdg().unwrap()));
+    let empty = Snapshot::empty(Arc::new(agenda_io::embedded::sdg().unwrap()))
+        .with_frameworks(Arc::new(agenda_io::embedded::frameworks().unwrap()));
     let plan =
         agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
     agenda_core::visibility::public_view(&agenda_io::apply_in_memory(&empty, &plan))

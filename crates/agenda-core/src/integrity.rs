@@ -280,6 +280,21 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                     );
                 }
             }
+            let mut seen = HashSet::new();
+            for key in &k.framework_indicators {
+                if !seen.insert(key) {
+                    c.push("framework_indicators", key, "each code listed once");
+                }
+                if !s.frameworks.is_empty()
+                    && let Err(why) = s.frameworks.resolve(key)
+                {
+                    c.push(
+                        "framework_indicators",
+                        key,
+                        s.frameworks.expected(key, &why),
+                    );
+                }
+            }
         }
         Entity::Observation(o) => match s.kpis.get(o.kpi.as_str()) {
             None => c.reference("kpi", Kind::Kpi, &o.kpi),
@@ -519,6 +534,43 @@ mod tests {
     }
 
     #[test]
+    fn a_kpi_aligns_only_to_indicators_the_frameworks_have() {
+        let mut s = Snapshot::default()
+            .with_frameworks(std::sync::Arc::new(crate::frameworks::tests::sample()));
+        s.upsert(org("DGA").into());
+        let mut k = crate::kpi_status::tests::kpi("KPI-01", Direction::Increase, 0.0, 1.0);
+        k.framework_indicators = [
+            "wb-gtmi-2022:I-5",
+            "wb-gtmi-2022:I-99",
+            "gtmi:I-5",
+            "I-5",
+            "wb-gtmi-2022:I-5",
+        ]
+        .map(String::from)
+        .to_vec();
+        let e: Entity = k.into();
+        let p = problems_of(&e, &s);
+        let got: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.value.as_str(), p.expected.as_str()))
+            .collect();
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(p.iter().all(|p| p.column == "framework_indicators"));
+        assert!(
+            got[0].0 == "wb-gtmi-2022:I-99" && got[0].1.contains("indicator code of wb-gtmi-2022")
+        );
+        assert!(got[1].0 == "gtmi:I-5" && got[1].1.contains("one of wb-gtmi-2022"));
+        assert!(got[2].0 == "I-5" && got[2].1.contains("<framework>:<code>"));
+        assert_eq!(got[3], ("wb-gtmi-2022:I-5", "each code listed once"));
+        // Without frameworks loaded (a test snapshot), only the repetition is a problem.
+        let bare = Snapshot {
+            frameworks: Default::default(),
+            ..s
+        };
+        assert_eq!(problems_of(&e, &bare).len(), 1);
+    }
+
+    #[test]
     fn observations_must_match_the_frequency_and_unit_of_their_kpi() {
         let mut s = Snapshot::default();
         s.upsert(org("DGA").into());
@@ -536,6 +588,7 @@ mod tests {
             owner_org: Code::parse("DGA").unwrap(),
             method: None,
             sdg_indicator: None,
+            framework_indicators: Vec::new(),
             targets: vec![],
             revision_note: None,
             decimals: None,

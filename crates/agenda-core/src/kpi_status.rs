@@ -373,6 +373,7 @@ pub(crate) mod tests {
             owner_org: Code::parse("DGA").unwrap(),
             method: None,
             sdg_indicator: None,
+            framework_indicators: Vec::new(),
             targets: Vec::new(),
             revision_note: None,
             decimals: None,

@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 pub mod consultation;
+pub mod frameworks;
 pub mod growth;
 pub mod health;
 pub mod integrity;

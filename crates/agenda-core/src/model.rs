@@ -278,6 +278,10 @@ pub struct Kpi {
     pub method: Option<Text>,
     /// UN SDG indicator, e.g. `9.c.1`.
     pub sdg_indicator: Option<String>,
+    /// The indicators of other frameworks it serves, as `<framework>:<code>`
+    /// (`wb-gtmi-2022:I-26`); see [`crate::frameworks`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub framework_indicators: Vec<String>,
     /// Yearly interim targets, ordered by year.
     pub targets: Vec<InterimTarget>,
     /// Why the baseline or targets were last changed. Required with every such change; the

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use imbl::OrdMap;
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::frameworks::Frameworks;
 use crate::model::*;
 use crate::sdg::SdgFramework;
 
@@ -121,6 +122,8 @@ macro_rules! kinds {
             pub version: u64,
             /// The UN SDG framework, reference data shared by every snapshot.
             pub sdg: Arc<SdgFramework>,
+            /// The other indicator frameworks KPIs align to, reference data shared likewise.
+            pub frameworks: Arc<Frameworks>,
             $(#[doc = $name] pub $field: OrdMap<String, $ty>,)+
         }
 
@@ -312,6 +315,12 @@ impl Snapshot {
             sdg,
             ..Self::default()
         }
+    }
+
+    /// This snapshot with the given indicator frameworks.
+    pub fn with_frameworks(mut self, frameworks: Arc<Frameworks>) -> Self {
+        self.frameworks = frameworks;
+        self
     }
 
     /// The observations of one KPI, in period order (totals before their disaggregations).

@@ -40,6 +40,8 @@ pub enum ExpectedKind {
     Year,
     /// A UN SDG target or indicator code.
     Sdg,
+    /// A framework indicator, `<framework>:<code>`.
+    FrameworkCode,
     /// A code (natural key).
     Code,
     /// A language tag.
@@ -84,6 +86,7 @@ impl ExpectedKind {
         Self::English,
         Self::Year,
         Self::Sdg,
+        Self::FrameworkCode,
         Self::Code,
         Self::Lang,
         Self::Token,
@@ -116,6 +119,9 @@ impl ExpectedKind {
             Self::English => "a text in English (en is required)",
             Self::Year => "a year such as 2026",
             Self::Sdg => "a UN SDG code such as 16.9 or 16.9.1",
+            Self::FrameworkCode => {
+                "a framework indicator as framework:code, such as wb-gtmi-2022:I-5"
+            }
             Self::Code => "a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2",
             Self::Lang => "a language tag such as en, fr or zh-Hans",
             Self::Token => "a name of letters, digits, '-' or '_'",

@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 use agenda_core::growth::ProgressMeasure;
 use agenda_core::*;
 
-use crate::native::{Item, Row, code, link, sdg_code, token, year};
+use crate::native::{Item, Row, code, framework_code, link, sdg_code, token, year};
 use crate::table::{Cell, OutTable};
 
 pub use records::KpiTarget;
@@ -65,6 +65,8 @@ pub enum Value {
     Link,
     /// A UN SDG target or indicator code (`16.9`, `9.c.1`).
     SdgCode,
+    /// An indicator of another framework, `<framework>:<code>` (`wb-gtmi-2022:I-5`).
+    FrameworkCode,
     /// A name of letters, digits, `-` and `_` (read lower-cased).
     Token,
     /// `dimension=value`, e.g. `sex=female`.
@@ -523,6 +525,11 @@ codec!(
     /// A list of SDG codes.
     Sdgs: Vec<String>, required false, Value::SdgCode, list true,
     read |r, c| Some(r.list(c, sdg_code)), write |x| l(x)
+);
+codec!(
+    /// A list of framework indicators.
+    FrameworkCodes: Vec<String>, required false, Value::FrameworkCode, list true,
+    read |r, c| Some(r.list(c, framework_code)), write |x| l(x)
 );
 codec!(
     /// A required token.

@@ -166,6 +166,7 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                 owner_org: rng.pick(&orgs).clone(),
                 method: None,
                 sdg_indicator: None,
+                framework_indicators: Vec::new(),
                 targets: (2011..=2030)
                     .map(|y| InterimTarget {
                         year: y,

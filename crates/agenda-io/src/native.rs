@@ -247,6 +247,25 @@ pub(crate) fn sdg_code(s: &str) -> Result<String, Expected> {
     }
 }
 
+/// A framework indicator, `<framework>:<code>`: a framework id of lower-case letters, digits
+/// and `-`, then an indicator code without spaces, `;` or `:`. Whether the framework has it is
+/// an integrity rule (it needs the frameworks).
+pub(crate) fn framework_code(s: &str) -> Result<String, Expected> {
+    let ok = agenda_core::frameworks::split(s).is_some_and(|(id, code)| {
+        id.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && code.len() <= 40
+            && !code
+                .chars()
+                .any(|c| c.is_whitespace() || matches!(c, ';' | ':'))
+    });
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(Expected::new(ExpectedKind::FrameworkCode))
+    }
+}
+
 /// A web address: `https://`, a host, and no spaces (so a link to it is a link to a page,
 /// never a script).
 pub(crate) fn link(s: &str) -> Result<String, Expected> {

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::embedded::{demo_tables, sdg};
+use crate::embedded::{demo_tables, frameworks, sdg};
 use crate::table::read_csv;
 
 fn empty() -> Snapshot {
-    Snapshot::empty(Arc::new(sdg().unwrap()))
+    Snapshot::empty(Arc::new(sdg().unwrap())).with_frameworks(Arc::new(frameworks().unwrap()))
 }
 
 pub(crate) fn demo() -> Snapshot {
@@ -184,6 +184,44 @@ SVC-905,Bad channel,citizen,DGA,2,pigeon,50,2026-01-01\n";
         "services.csv, row 8, column channels: \"pigeon\" — expected one of web, mobile_app, chatbot, voice, ussd, phone, in_person, post, email",
     ];
     assert_eq!(lines, expect);
+}
+
+#[test]
+fn a_kpi_aligned_to_an_unknown_framework_indicator_is_refused_at_its_cell() {
+    let with_kpi_01_aligned_to = |cell: &str| {
+        let mut tables = demo_tables().unwrap();
+        let kpis = tables.iter_mut().find(|t| t.name == "kpis").unwrap();
+        let col = match kpis
+            .headers
+            .iter()
+            .position(|h| h == "framework_indicators")
+        {
+            Some(col) => col,
+            None => {
+                kpis.headers.push("framework_indicators".to_owned());
+                for r in &mut kpis.rows {
+                    r.cells.push(String::new());
+                }
+                kpis.headers.len() - 1
+            }
+        };
+        kpis.rows[0].cells[col] = cell.to_owned();
+        let errors = plan_import(&empty(), &tables).unwrap_err();
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        with_kpi_01_aligned_to("un-egov-survey:OSI;wb-gtmi-2022:I-99;gtmi:I-5"),
+        [
+            "kpis.csv, row 2, column framework_indicators: \"wb-gtmi-2022:I-99\" — expected an indicator code of wb-gtmi-2022 (GTMI) after the colon, such as GTMI",
+            "kpis.csv, row 2, column framework_indicators: \"gtmi:I-5\" — expected a framework id before the colon: one of eu-digital-decade-2030, wb-gtmi-2022, un-egov-survey",
+        ]
+    );
+    // A cell that is no alignment code at all is refused as it is read.
+    assert!(
+        with_kpi_01_aligned_to("wb-gtmi-2022 I-5").contains(
+            &"kpis.csv, row 2, column framework_indicators: \"wb-gtmi-2022 I-5\" — expected a framework indicator as framework:code, such as wb-gtmi-2022:I-5".to_owned()
+        )
+    );
 }
 
 #[test]

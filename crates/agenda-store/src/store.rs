@@ -1060,6 +1060,22 @@ impl Store {
         Ok(check)
     }
 
+    /// The store with these indicator frameworks in its snapshot, as reference data beside the
+    /// SDG framework: writes are then checked against them. Call it once, after opening.
+    pub fn with_frameworks(self, frameworks: Arc<agenda_core::frameworks::Frameworks>) -> Self {
+        {
+            let mut guard = self
+                .inner
+                .snapshot
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            let mut s = (**guard).clone();
+            s.frameworks = frameworks;
+            *guard = Arc::new(s);
+        }
+        self
+    }
+
     /// Moves the snapshot to `version` without changing its content: for a committed change
     /// that is not a record (a published version) but that pages and caches must see.
     pub(crate) fn set_snapshot_version(&self, version: u64) {
@@ -1080,8 +1096,10 @@ impl Store {
 
     /// Reloads the snapshot from the database, after it was filled behind the store's back.
     pub(crate) async fn reload(&self) -> Result<(), StoreError> {
-        let sdg = self.snapshot().sdg.clone();
-        let snapshot = load(&self.inner.pool, sdg).await?;
+        let current = self.snapshot();
+        let snapshot = load(&self.inner.pool, current.sdg.clone())
+            .await?
+            .with_frameworks(current.frameworks.clone());
         *self
             .inner
             .snapshot

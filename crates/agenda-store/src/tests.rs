@@ -300,3 +300,74 @@ fn the_store_can_be_shared_between_threads() {
     fn shared<T: Send + Sync + Clone + 'static>() {}
     shared::<Store>();
 }
+
+/// A framework of one indicator, `fw-1:A-1`.
+fn one_framework() -> Arc<agenda_core::frameworks::Frameworks> {
+    use agenda_core::frameworks::{Framework, FrameworkIndicator, Frameworks};
+    Arc::new(Frameworks::new(vec![Framework {
+        id: "fw-1".into(),
+        name: "A framework".into(),
+        short: "FW".into(),
+        publisher: "Someone".into(),
+        edition: "1".into(),
+        url: "https://example.org".into(),
+        description: String::new(),
+        groups: Vec::new(),
+        indicators: vec![FrameworkIndicator {
+            framework: "fw-1".into(),
+            code: "A-1".into(),
+            group: None,
+            name: "An indicator".into(),
+            unit: "count".into(),
+            target: None,
+            target_year: None,
+            definition: String::new(),
+            source: String::new(),
+        }],
+    }]))
+}
+
+fn kpi_aligned_to(code: &str) -> Entity {
+    Entity::Kpi(
+        serde_json::from_value(serde_json::json!({
+            "code": "KPI-1", "action_line": null, "title": {"en": "A KPI"}, "unit": "%",
+            "direction": "increase", "baseline_value": 1.0, "baseline_date": "2024-01-01",
+            "target_value": 2.0, "target_date": "2028-12-31", "frequency": "yearly",
+            "owner_org": "MOI", "method": null, "sdg_indicator": null, "targets": [],
+            "framework_indicators": [code]
+        }))
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_frameworks_stay_with_the_snapshot_and_check_every_write() {
+    for db in test_databases().await {
+        let on = db.backend();
+        let frameworks = one_framework();
+        let store = db.open().await.unwrap().with_frameworks(frameworks.clone());
+        store
+            .apply(
+                "ana",
+                vec![
+                    Change::Upsert(org("MOI", None)),
+                    Change::Upsert(kpi_aligned_to("fw-1:A-1")),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.snapshot().frameworks, frameworks, "{on}");
+        let refused = store
+            .apply("ana", vec![Change::Upsert(kpi_aligned_to("fw-1:A-2"))])
+            .await;
+        match refused {
+            Err(StoreError::Invalid(p)) => {
+                assert_eq!(p[0].column, "framework_indicators", "{on}");
+            }
+            other => panic!("{on}: {other:?}"),
+        }
+        store.reload().await.unwrap();
+        assert_eq!(store.snapshot().frameworks, frameworks, "{on}");
+        assert_eq!(store.snapshot().kpis.len(), 1, "{on}");
+    }
+}

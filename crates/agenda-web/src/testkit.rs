@@ -61,9 +61,11 @@ impl TestApp {
     /// The demo country imported into `db`, served with `settings`.
     pub async fn demo_with(db: TestDb, settings: WebSettings) -> Self {
         let sdg = Arc::new(agenda_io::embedded::sdg().expect("embedded SDG framework"));
+        let frameworks = Arc::new(agenda_io::embedded::frameworks().expect("embedded frameworks"));
         let store = agenda_store::Store::open(db.url(), sdg)
             .await
-            .expect("store opens");
+            .expect("store opens")
+            .with_frameworks(frameworks);
         let plan = agenda_io::plan_import(
             &store.snapshot(),
             &agenda_io::embedded::demo_tables().expect("embedded demo"),

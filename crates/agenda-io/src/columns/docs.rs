@@ -37,6 +37,7 @@ fn holds(c: &Column) -> String {
         Value::Text => "text".to_owned(),
         Value::Link => "web address (`https://…`)".to_owned(),
         Value::SdgCode => "UN SDG code".to_owned(),
+        Value::FrameworkCode => "framework indicator `<framework>:<code>`".to_owned(),
         Value::Token => "name of letters, digits, `-`, `_`".to_owned(),
         Value::Disaggregation => "`dimension=value`".to_owned(),
     };

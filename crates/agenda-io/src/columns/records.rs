@@ -76,6 +76,7 @@ record! { Kpi, "kpis", entity;
     owner_org: Ref => Organisation = "organisation that reports it";
     method: OptTr, multiline = "how it is calculated";
     sdg_indicator: OptSdg = "UN SDG indicator code (`9.c.1`), checked against the SDG framework";
+    framework_indicators: FrameworkCodes = "indicators of other frameworks it serves, each `<framework>:<code>` (`eu-digital-decade-2030:dd_bds;wb-gtmi-2022:I-26`), checked against the frameworks in `data/frameworks/`";
     progress_measure: OptVocab<ProgressMeasure> = "`path` (the default: the latest figure against the path to the target) or `growth_rate` (Open SDG's growth-rate measure)";
     decimals: OptCount = "decimals its figures are shown with, 0–4; empty for the unit's default (whole numbers, one decimal for `%`)";
     fixed targets = Vec::new();

@@ -59,6 +59,7 @@ fn sample(c: &Column) -> String {
         Value::Text => format!("text {i}"),
         Value::Link => format!("https://example.org/{i}"),
         Value::SdgCode => format!("16.{i}"),
+        Value::FrameworkCode => format!("wb-gtmi-2022:I-{i}"),
         Value::Token => format!("block-{i}"),
         Value::Disaggregation => format!("sex=f{i}"),
     };

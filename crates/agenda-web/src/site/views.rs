@@ -310,6 +310,9 @@ pub struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
+    /// The language of the label when it is not the page's (framework indicators are named
+    /// in English only).
+    pub lang: Option<&'static str>,
 }
 
 /// The options of a filter, the `chosen` one selected.
@@ -322,6 +325,7 @@ pub(crate) fn opts(
             selected: chosen.as_deref() == Some(value.as_str()),
             value,
             label,
+            lang: None,
         })
         .collect()
 }

@@ -26,6 +26,8 @@ pub enum Control {
     SdgIndicator,
     /// A UN SDG target's code.
     SdgTarget,
+    /// An indicator of another framework, `<framework>:<code>`.
+    FrameworkIndicator,
     /// Several of the above (a list column): ticked in a group of boxes.
     Many(Box<Control>),
 }
@@ -83,11 +85,12 @@ pub fn control(column: Option<&Column>, multiline: bool) -> Control {
         // The spec's lists of SDG codes are of targets, its single codes of indicators.
         Value::SdgCode if c.list => SdgTarget,
         Value::SdgCode => SdgIndicator,
+        Value::FrameworkCode => FrameworkIndicator,
         _ if c.multiline => Area,
         _ => Text,
     };
     match one {
-        Choice(..) | Ref(_) | SdgTarget if c.list => Many(Box::new(one)),
+        Choice(..) | Ref(_) | SdgTarget | FrameworkIndicator if c.list => Many(Box::new(one)),
         one => one,
     }
 }
@@ -106,6 +109,7 @@ pub fn organisation_options(s: &Snapshot, lang: &str) -> Vec<Opt> {
             value: o.code.to_string(),
             label: format!("{} ({})", o.name.get(lang), o.code),
             selected: false,
+            lang: None,
         })
         .collect();
     orgs.sort_by_key(|a| a.label.to_lowercase());
@@ -201,6 +205,7 @@ fn options_of(
                         value: (*c).to_owned(),
                         label: (*c).to_owned(),
                         selected: true,
+                        lang: None,
                     },
                 );
             }
@@ -219,6 +224,7 @@ fn options_of(
                     value: (*val).to_owned(),
                     label: t_opt(v.lang, &key).unwrap_or_else(|| (*val).to_owned()),
                     selected: *val == value,
+                    lang: None,
                 }
             })
             .collect(),
@@ -228,6 +234,7 @@ fn options_of(
                 value: own.to_owned(),
                 label: ref_label(s, Kind::Organisation, own, v.lang),
                 selected: true,
+                lang: None,
             }]
         }
         Control::Ref(kind) => {
@@ -239,6 +246,7 @@ fn options_of(
                         label: format!("{} ({key})", name_of(&e, v.lang)),
                         selected: key == value,
                         value: key,
+                        lang: None,
                     }
                 })
                 .collect();
@@ -258,6 +266,23 @@ fn options_of(
             .values()
             .map(|i| sdg_opt(&i.code, i.title.get(v.lang), value))
             .collect(),
+        // A framework indicator as "framework code name", in English (the frameworks' only
+        // language), framework by framework in their order.
+        Control::FrameworkIndicator => s
+            .frameworks
+            .iter()
+            .flat_map(|f| {
+                f.indicators.iter().map(move |i| {
+                    let key = i.key();
+                    Opt {
+                        label: format!("{} {} — {}", f.short, i.code, i.name),
+                        selected: key == value,
+                        value: key,
+                        lang: (v.lang != "en").then_some("en"),
+                    }
+                })
+            })
+            .collect(),
         _ => return Vec::new(),
     };
     // A stored value outside the list is kept, not silently replaced by the first choice.
@@ -268,6 +293,7 @@ fn options_of(
                 value: value.to_owned(),
                 label: value.to_owned(),
                 selected: true,
+                lang: None,
             },
         );
     }
@@ -287,6 +313,7 @@ fn options_of(
                         },
                     ),
                     selected: value.is_empty(),
+                    lang: None,
                 },
             );
         }
@@ -330,7 +357,11 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
             l.to_owned(),
         ),
         (
-            Control::Choice(..) | Control::Ref(_) | Control::SdgIndicator | Control::SdgTarget,
+            Control::Choice(..)
+            | Control::Ref(_)
+            | Control::SdgIndicator
+            | Control::SdgTarget
+            | Control::FrameworkIndicator,
             None,
         ) => ("select", plain(), String::new()),
         (Control::Many(_), None) => ("checkboxes", plain(), String::new()),
@@ -447,5 +478,6 @@ fn sdg_opt(code: &str, title: &str, value: &str) -> Opt {
         label: format!("{code} {title}"),
         selected: code == value,
         value: code.to_owned(),
+        lang: None,
     }
 }

@@ -194,6 +194,7 @@ pub fn expected_key(kind: ExpectedKind) -> &'static str {
         E::English => "expected-english",
         E::Year => "expected-year",
         E::Sdg => "expected-sdg",
+        E::FrameworkCode => "expected-framework-code",
         E::Code => "expected-code",
         E::Lang => "expected-lang",
         E::Token => "expected-token",
@@ -386,7 +387,8 @@ mod tests {
 
     fn demo() -> Snapshot {
         let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
-        let empty = Snapshot::empty(sdg);
+        let empty = Snapshot::empty(sdg)
+            .with_frameworks(Arc::new(agenda_io::embedded::frameworks().unwrap()));
         let plan =
             agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
         agenda_io::apply_in_memory(&empty, &plan)

@@ -10,7 +10,8 @@ use super::forms;
 
 fn demo() -> Snapshot {
     let sdg = Arc::new(agenda_io::embedded::sdg().unwrap());
-    let empty = Snapshot::empty(sdg);
+    let empty =
+        Snapshot::empty(sdg).with_frameworks(Arc::new(agenda_io::embedded::frameworks().unwrap()));
     let plan =
         agenda_io::plan_import(&empty, &agenda_io::embedded::demo_tables().unwrap()).unwrap();
     agenda_io::apply_in_memory(&empty, &plan)
@@ -128,6 +129,55 @@ fn a_vocabulary_is_a_select_of_exactly_its_allowed_values() {
     let values: Vec<&str> = frequency.options.iter().map(|o| o.value.as_str()).collect();
     assert_eq!(values, ["", "monthly", "quarterly", "yearly"]);
     assert!(frequency.options[0].selected);
+}
+
+#[test]
+fn framework_indicators_are_boxes_named_in_english_and_the_kpis_are_ticked() {
+    let s = demo();
+    let langs = languages();
+    let v = Viewer {
+        lang: "fr",
+        languages: &langs,
+        own_org: None,
+    };
+    let mut k = s.kpis.values().next().unwrap().clone();
+    k.framework_indicators = vec![
+        "wb-gtmi-2022:I-26".to_owned(),
+        "eu-digital-decade-2030:dd_bds".to_owned(),
+    ];
+    let kpi: agenda_core::Entity = k.into();
+    let fields = forms::fields(&s, Kind::Kpi, Some(&kpi));
+    let (blocks, _, _) = controls::blocks(&s, Kind::Kpi, &fields, &v);
+    let f = field(&blocks, "framework_indicators");
+    assert_eq!(f.control, "checkboxes");
+    assert!(f.search, "a long list gets a filter box");
+    let all: usize = s.frameworks.iter().map(|f| f.indicators.len()).sum();
+    assert_eq!(f.options.len(), all);
+    // Ticked in the frameworks' order, whatever the KPI's.
+    let ticked: Vec<&str> = f
+        .options
+        .iter()
+        .filter(|o| o.selected)
+        .map(|o| o.value.as_str())
+        .collect();
+    assert_eq!(
+        ticked,
+        ["eu-digital-decade-2030:dd_bds", "wb-gtmi-2022:I-26"]
+    );
+    let bds = f
+        .options
+        .iter()
+        .find(|o| o.value == "eu-digital-decade-2030:dd_bds")
+        .unwrap();
+    assert_eq!(
+        bds.label,
+        "Digital Decade dd_bds — At least basic digital skills"
+    );
+    assert_eq!(
+        bds.lang,
+        Some("en"),
+        "English names are marked on a French page"
+    );
 }
 
 #[test]

@@ -84,6 +84,7 @@ async fn users_page(
             value: r.as_str().to_owned(),
             label: t(l, &format!("admin-role-{}", r.as_str())),
             selected: false,
+            lang: None,
         })
         .collect();
     let orgs = super::controls::organisation_options(&s, l);
