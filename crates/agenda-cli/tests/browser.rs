@@ -41,6 +41,8 @@ const PAGES: &[&str] = &[
     "/organisations/DGA",
     "/sdgs",
     "/sdgs/16",
+    "/frameworks",
+    "/frameworks/eu-digital-decade-2030",
     "/roadmap",
     "/regulatory-plan",
     "/open-data",

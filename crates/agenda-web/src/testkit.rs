@@ -222,6 +222,8 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/kpis",
         "/organisations",
         "/sdgs",
+        "/frameworks",
+        "/frameworks/eu-digital-decade-2030",
         "/roadmap",
         "/services",
         "/analysis/once-only",

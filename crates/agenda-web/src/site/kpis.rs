@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::frameworks::{ServedIndicator, served_by};
 use super::history::{Revision, revisions_of};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
@@ -247,6 +248,8 @@ pub struct KpiPage {
     owner: OrgLink,
     action_line: Option<(String, LocalText)>,
     indicator: Option<(String, String)>,
+    /// The framework indicators it serves.
+    frameworks: Vec<ServedIndicator>,
     unit: String,
     direction: String,
     baseline: String,
@@ -480,6 +483,7 @@ pub async fn kpi(
                     .unwrap_or_default(),
             )
         }),
+        frameworks: served_by(&s, &k),
         unit: c.status(
             "unit",
             match k.unit {

@@ -11,6 +11,9 @@ mod chat_page;
 mod consultation_pages;
 mod downloads;
 pub(crate) mod feedback;
+mod frameworks;
+#[cfg(test)]
+mod frameworks_tests;
 mod history;
 mod home;
 pub(crate) mod i18n;
@@ -212,6 +215,8 @@ pub fn router() -> Router<AppState> {
         .route("/organisations/{code}", get(organisations::organisation))
         .route("/sdgs", get(sdgs::sdgs))
         .route("/sdgs/{goal}", get(sdgs::sdg))
+        .route("/frameworks", get(frameworks::frameworks))
+        .route("/frameworks/{id}", get(frameworks::framework))
         .route("/roadmap", get(roadmap::roadmap))
         .route("/services", get(catalogue_pages::services))
         .route("/services/{code}", get(catalogue_pages::service))
