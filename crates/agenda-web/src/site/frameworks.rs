@@ -13,6 +13,7 @@ use axum::response::Response;
 
 use super::i18n::{t, t_args};
 use super::lang::Lang;
+use super::rows::{GroupView as RowsGroupView, group_view};
 use super::views::{Chrome, LocalText, public, render};
 use crate::AppState;
 use crate::error::PageError;
@@ -24,6 +25,7 @@ pub struct FrameworkRow {
     edition: String,
     publisher: String,
     covered: String,
+    progress: RowsGroupView,
 }
 
 /// `/frameworks`.
@@ -34,6 +36,22 @@ pub struct FrameworksPage {
     /// Whether the page is not in English, so the frameworks' words are marked as English.
     foreign: bool,
     rows: Vec<FrameworkRow>,
+}
+
+/// Where the KPIs serving `f` stand, each counted once however many indicators it serves.
+fn framework_progress(
+    c: &Chrome,
+    s: &Snapshot,
+    f: &Framework,
+    today: agenda_core::Date,
+) -> RowsGroupView {
+    let mut kpis: Vec<&Kpi> = kpis_by_indicator(s, f).into_values().flatten().collect();
+    kpis.sort_by(|a, b| a.code.cmp(&b.code));
+    kpis.dedup_by(|a, b| a.code == b.code);
+    group_view(
+        c,
+        &agenda_core::progress::group_progress(s, kpis.into_iter(), today),
+    )
 }
 
 /// "4 of 18" in the page's language.
@@ -61,6 +79,7 @@ pub async fn frameworks(State(state): State<AppState>, lang: Lang) -> Response {
             edition: f.edition.clone(),
             publisher: f.publisher.clone(),
             covered: covered_of(&c, kpis_by_indicator(&s, f).len(), f.indicators.len()),
+            progress: framework_progress(&c, &s, f, state.today()),
         })
         .collect();
     let page = FrameworksPage {
@@ -107,6 +126,7 @@ pub struct GapRow {
 #[derive(Template)]
 #[template(path = "framework.html")]
 pub struct FrameworkPage {
+    progress: RowsGroupView,
     c: Chrome,
     foreign: bool,
     name: String,
@@ -219,7 +239,9 @@ pub async fn framework(
         }
     }
     let total = f.indicators.len();
+    let progress = framework_progress(&c, &s, f, state.today());
     let page = FrameworkPage {
+        progress,
         foreign: c.lang != "en",
         name: f.name.clone(),
         publisher: f.publisher.clone(),
