@@ -800,3 +800,19 @@ fn a_kpi_is_broken_down_by_the_dimension_the_visitor_picks() {
         assert!(!page(&s, "/kpis/KPI-01").contains("id=\"breakdown\""));
     }
 }
+
+/// Figures broken down by two dimensions at once are a breakdown of their own: `area × sex`.
+#[test]
+fn a_kpi_is_broken_down_by_two_dimensions_combined() {
+    for (s, _db) in started() {
+        let p = page(&s, "/kpis/KPI-24?by=sex,area");
+        assert!(p.contains("<option value=\"area,sex\" selected>area × sex</option>"));
+        assert!(
+            p.contains("<th scope=\"col\">rural × female</th>"),
+            "columns by combination"
+        );
+        assert!(p.contains("KPI-24 by area × sex"));
+        let csv = get(&s, "/kpis/KPI-24.csv").text;
+        assert!(csv.contains("\n2025,rural,female,,49.5\n"), "{csv}");
+    }
+}

@@ -297,36 +297,106 @@ pub struct Kpi {
     pub progress_measure: Option<crate::growth::ProgressMeasure>,
 }
 
-/// One dimension of a disaggregated observation, e.g. `sex=female`.
+/// A further dimension of a combined breakdown, e.g. `sex=female` in
+/// `region=north;sex=female`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
-pub struct Disaggregation {
+pub struct Category {
     /// Dimension, e.g. `sex`.
     pub dimension: String,
     /// Category, e.g. `female`.
     pub value: String,
 }
 
+/// The breakdown of a disaggregated observation: one dimension (`sex=female`) or several
+/// combined (`region=north;sex=female`). Dimensions are kept in name order, the first in
+/// `dimension`/`value` and the others in `and`, so one breakdown has one written form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+pub struct Disaggregation {
+    /// Dimension, e.g. `sex`.
+    pub dimension: String,
+    /// Category, e.g. `female`.
+    pub value: String,
+    /// The other dimensions of a combined breakdown, in name order; empty for one dimension.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub and: Vec<Category>,
+}
+
 impl Disaggregation {
-    /// Parses `dimension=value`.
+    /// One dimension and its category.
+    pub fn one(dimension: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            dimension: dimension.into(),
+            value: value.into(),
+            and: Vec::new(),
+        }
+    }
+
+    /// Parses `dimension=value`, or several joined by `;` (`region=north;sex=female`), each
+    /// dimension at most once.
     pub fn parse(s: &str) -> Result<Self, crate::Expected> {
         let ok = |p: &str| {
             !p.is_empty()
                 && p.chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
         };
-        match s.trim().split_once('=') {
-            Some((d, v)) if ok(d.trim()) && ok(v.trim()) => Ok(Self {
-                dimension: d.trim().to_owned(),
-                value: v.trim().to_owned(),
-            }),
-            _ => Err(crate::Expected::new(crate::ExpectedKind::Disaggregation)),
+        let bad = || crate::Expected::new(crate::ExpectedKind::Disaggregation);
+        let mut pairs: Vec<Category> = Vec::new();
+        for part in s.trim().split(';') {
+            match part.trim().split_once('=') {
+                Some((d, v)) if ok(d.trim()) && ok(v.trim()) => pairs.push(Category {
+                    dimension: d.trim().to_owned(),
+                    value: v.trim().to_owned(),
+                }),
+                _ => return Err(bad()),
+            }
         }
+        pairs.sort();
+        if pairs.windows(2).any(|w| w[0].dimension == w[1].dimension) {
+            return Err(bad());
+        }
+        let mut pairs = pairs.into_iter();
+        let first = pairs.next().ok_or_else(bad)?;
+        Ok(Self {
+            dimension: first.dimension,
+            value: first.value,
+            and: pairs.collect(),
+        })
+    }
+
+    /// Every (dimension, category), in dimension name order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.dimension.as_str(), self.value.as_str())).chain(
+            self.and
+                .iter()
+                .map(|c| (c.dimension.as_str(), c.value.as_str())),
+        )
+    }
+
+    /// The dimensions, in name order.
+    pub fn dimensions(&self) -> Vec<&str> {
+        self.pairs().map(|(d, _)| d).collect()
+    }
+
+    /// The category of `dimension`, if the breakdown has that dimension.
+    pub fn value_of(&self, dimension: &str) -> Option<&str> {
+        self.pairs().find(|(d, _)| *d == dimension).map(|(_, v)| v)
+    }
+
+    /// Whether it breaks the figure down by exactly one dimension, `dimension`.
+    pub fn is_only(&self, dimension: &str) -> bool {
+        self.and.is_empty() && self.dimension == dimension
     }
 }
 
 impl std::fmt::Display for Disaggregation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}={}", self.dimension, self.value)
+        for (i, (d, v)) in self.pairs().enumerate() {
+            if i > 0 {
+                f.write_str(";")?;
+            }
+            write!(f, "{d}={v}")?;
+        }
+        Ok(())
     }
 }
 
@@ -690,4 +760,45 @@ pub struct CoDesignEvent {
     pub kind: CoDesignKind,
     /// Organisations that took part.
     pub participants: Vec<Code>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Disaggregation;
+
+    #[test]
+    fn a_breakdown_has_one_written_form_whatever_the_order_of_its_dimensions() {
+        let one = Disaggregation::parse(" sex = female ").unwrap();
+        assert_eq!(one, Disaggregation::one("sex", "female"));
+        assert_eq!(one.to_string(), "sex=female");
+        assert!(one.is_only("sex"));
+        let both = Disaggregation::parse("sex=female;region=north").unwrap();
+        assert_eq!(
+            both,
+            Disaggregation::parse("region=north; sex=female").unwrap()
+        );
+        assert_eq!(both.to_string(), "region=north;sex=female");
+        assert_eq!(both.dimensions(), ["region", "sex"]);
+        assert_eq!(both.value_of("sex"), Some("female"));
+        assert!(!both.is_only("region"));
+        // A single dimension serialises as before; a combined one adds `and`.
+        assert_eq!(
+            serde_json::to_value(&one).unwrap(),
+            serde_json::json!({"dimension": "sex", "value": "female"})
+        );
+        assert_eq!(
+            serde_json::to_value(&both).unwrap()["and"][0]["dimension"],
+            "sex"
+        );
+        for bad in [
+            "",
+            "sex",
+            "sex=female;sex=male",
+            "sex=female;",
+            "=x",
+            "a b=c",
+        ] {
+            assert!(Disaggregation::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 }

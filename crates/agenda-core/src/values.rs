@@ -126,7 +126,9 @@ impl ExpectedKind {
             Self::Lang => "a language tag such as en, fr or zh-Hans",
             Self::Token => "a name of letters, digits, '-' or '_'",
             Self::Link => "a web address starting with https://",
-            Self::Disaggregation => "empty for the total, or dimension=value such as sex=female",
+            Self::Disaggregation => {
+                "empty for the total, or dimension=value such as sex=female (several joined by ;, each dimension once)"
+            }
             Self::EntityOrganisation => "an organisation for a user with the entity role",
             Self::OneOf(list) => {
                 return std::borrow::Cow::Owned(format!("one of {}", list.join(", ")));

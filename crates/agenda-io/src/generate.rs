@@ -186,10 +186,7 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                     break;
                 }
                 left -= 1;
-                let disaggregation = (r > 0).then(|| Disaggregation {
-                    dimension: "region".into(),
-                    value: regions[r - 1].into(),
-                });
+                let disaggregation = (r > 0).then(|| Disaggregation::one("region", regions[r - 1]));
                 s.upsert(
                     Observation {
                         kpi: kc.clone(),

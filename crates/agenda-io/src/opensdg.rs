@@ -47,9 +47,11 @@ fn sub_annual(p: Period) -> String {
 /// public view for the site).
 pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Vec<u8> {
     let obs: Vec<_> = s.observations_of(k.code.as_str()).collect();
+    // Every dimension of every breakdown; a combined one fills several columns of its row.
     let dims: BTreeSet<&str> = obs
         .iter()
-        .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimension.as_str()))
+        .filter_map(|o| o.disaggregation.as_ref())
+        .flat_map(|d| d.dimensions())
         .collect();
     let sub = sub_annual_column(k.frequency);
     let flagged = obs.iter().any(|o| o.flag.is_some());
@@ -73,9 +75,9 @@ pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Vec<u8> {
             row.push(
                 o.disaggregation
                     .as_ref()
-                    .filter(|x| x.dimension == *d)
-                    .map(|x| x.value.clone())
-                    .unwrap_or_default(),
+                    .and_then(|x| x.value_of(d))
+                    .unwrap_or_default()
+                    .to_owned(),
             );
         }
         if flagged {
@@ -147,6 +149,13 @@ mod tests {
             "{csv}"
         );
         assert_eq!(lines.len(), 4, "{csv}");
+        // A combined breakdown fills each of its dimensions on one row.
+        let mut both = observation(&code, "2025", 9.5, None);
+        both.disaggregation =
+            Some(agenda_core::model::Disaggregation::parse("sex=female;region=north").unwrap());
+        s.upsert(both.into());
+        let csv = String::from_utf8(kpi_csv(&s, &k)).unwrap();
+        assert!(csv.lines().any(|l| l == "2025,north,female,9.5"), "{csv}");
         assert!(csv.ends_with('\n') && !csv.contains('\r'));
     }
 

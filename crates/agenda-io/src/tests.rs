@@ -35,7 +35,7 @@ fn the_demo_country_imports_without_a_problem() {
     assert_eq!(s.action_lines.len(), 22);
     assert_eq!(s.kpis.len(), 29);
     assert_eq!(s.organisations.len(), 37);
-    assert_eq!(s.observations.len(), 336);
+    assert_eq!(s.observations.len(), 344);
     assert_eq!(s.milestones.len(), 59);
     assert_eq!(s.progress_reports.len(), 56);
     let targets: usize = s.kpis.values().map(|k| k.targets.len()).sum();
@@ -228,7 +228,7 @@ fn a_kpi_aligned_to_an_unknown_framework_indicator_is_refused_at_its_cell() {
 fn generated_national_data_is_consistent_and_imports() {
     let s = crate::generate::national(&demo(), 500, 2_000, 7);
     assert_eq!(s.services.len(), 590);
-    assert_eq!(s.observations.len(), 336 + 2_000);
+    assert_eq!(s.observations.len(), 344 + 2_000);
     assert!(agenda_core::integrity::integrity(&s).is_empty());
     let dir = tempfile::tempdir().unwrap();
     export_csv(&s, dir.path()).unwrap();

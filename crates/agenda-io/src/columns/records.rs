@@ -122,7 +122,7 @@ record! { Observation, "observations", entity;
     period: PeriodOf = "matching the KPI's frequency";
     value: Num = "in the KPI's unit";
     status: Vocab<ObservationStatus> = "";
-    disaggregation: OptDisaggregation = "empty for the total, else `dimension=value` (`sex=female`, `region=north`)";
+    disaggregation: OptDisaggregation = "empty for the total, else `dimension=value` (`sex=female`, `region=north`), or several dimensions joined by `;` for a combined breakdown (`region=north;sex=female`)";
     note: OptFree, multiline = "evidence or caveat";
     flag: OptVocab<ObservationFlag> = "data-quality flag: `estimated`, `provisional` or `break` (in series); empty for none";
 }

@@ -542,7 +542,7 @@ expected-one-of = one of { $list }
 expected-lang = a language tag such as en, fr or zh-Hans
 expected-token = a name of letters, digits, “-” or “_”
 expected-link = a web address starting with https://
-expected-disaggregation = nothing for the total, or dimension=value such as sex=female
+expected-disaggregation = nothing for the total, or dimension=value such as sex=female (several joined by ;, each dimension once)
 expected-entity-organisation = an organisation for an account with the entity role
 expected-transactions = a whole number of transactions per year, such as 1,102,000
 expected-digitalisation-level = a digitalisation level: Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform or Level 4: 100% online

@@ -542,7 +542,7 @@ expected-one-of = uno de { $list }
 expected-lang = una etiqueta de idioma, por ejemplo en, fr o zh-Hans
 expected-token = un nombre de letras, cifras, «-» o «_»
 expected-link = una dirección web que empiece por https://
-expected-disaggregation = nada para el total, o dimensión=valor, por ejemplo sex=female
+expected-disaggregation = nada para el total, o dimensión=valor, por ejemplo sex=female (varias separadas por ;, cada dimensión una vez)
 expected-entity-organisation = una organización para una cuenta con el rol de entidad
 expected-transactions = un número entero de transacciones al año, por ejemplo 1,102,000
 expected-digitalisation-level = un nivel de digitalización: Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform o Level 4: 100% online

@@ -542,7 +542,7 @@ expected-one-of = l’une des valeurs { $list }
 expected-lang = une étiquette de langue, par exemple en, fr ou zh-Hans
 expected-token = un nom de lettres, chiffres, « - » ou « _ »
 expected-link = une adresse web commençant par https://
-expected-disaggregation = rien pour le total, ou dimension=valeur, par exemple sex=female
+expected-disaggregation = rien pour le total, ou dimension=valeur, par exemple sex=female (plusieurs séparées par ;, chaque dimension une fois)
 expected-entity-organisation = une organisation pour un compte au rôle d’entité
 expected-transactions = un nombre entier de transactions par an, par exemple 1,102,000
 expected-digitalisation-level = un niveau de numérisation : Level 1: Information Sheet, Level 2: Downloadable form, Level 3: Submit Webform ou Level 4: 100% online

@@ -99,23 +99,32 @@ fn breakdown_view(
     obs: &[&Observation],
     by: Option<String>,
 ) -> Result<Option<BreakdownView>, PageError> {
-    let mut dims: Vec<&str> = obs
+    // The breakdowns the figures have: single dimensions first, then combined ones
+    // (`region × sex`), each as written in `?by=` (`region,sex`).
+    let mut sets: Vec<Vec<&str>> = obs
         .iter()
         .filter(|o| o.status == ObservationStatus::Validated)
-        .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimension.as_str()))
+        .filter_map(|o| o.disaggregation.as_ref().map(|d| d.dimensions()))
         .collect();
-    dims.sort_unstable();
-    dims.dedup();
+    sets.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    sets.dedup();
     let chosen = by.filter(|v| !v.is_empty());
-    let dimension = match &chosen {
-        Some(v) if dims.contains(&v.as_str()) => v.clone(),
-        Some(v) => return Err(PageError::bad_value("kpi-break-down", v)),
-        None => match dims.first() {
-            Some(d) => (*d).to_owned(),
+    let dims: Vec<&str> = match &chosen {
+        Some(v) => {
+            let mut want: Vec<&str> = v.split(',').map(str::trim).collect();
+            want.sort_unstable();
+            match sets.iter().find(|s| **s == want) {
+                Some(s) => s.clone(),
+                None => return Err(PageError::bad_value("kpi-break-down", v)),
+            }
+        }
+        None => match sets.first() {
+            Some(s) => s.clone(),
             None => return Ok(None),
         },
     };
-    let series = charts::breakdown_series(obs.iter().copied(), &dimension);
+    let dimension = dims.join(" × ");
+    let series = charts::breakdown_series(obs.iter().copied(), &dims);
     let mut periods: Vec<Period> = series
         .iter()
         .flat_map(|(_, v)| v.iter().map(|o| o.period))
@@ -150,8 +159,8 @@ fn breakdown_view(
     );
     Ok(Some(BreakdownView {
         options: opts(
-            dims.iter().map(|d| ((*d).to_owned(), (*d).to_owned())),
-            &Some(dimension.clone()),
+            sets.iter().map(|s| (s.join(","), s.join(" × "))),
+            &Some(dims.join(",")),
         ),
         categories: series.iter().map(|(cat, _)| cat.clone()).collect(),
         dimension,
@@ -178,7 +187,7 @@ fn regions_view(
         o.status == ObservationStatus::Validated
             && o.disaggregation
                 .as_ref()
-                .is_some_and(|d| d.dimension == "region")
+                .is_some_and(|d| d.is_only("region"))
     };
     let period = obs.iter().filter(by_region).map(|o| o.period).max()?;
     let figures: Vec<charts::RegionFigure> = obs
@@ -415,8 +424,8 @@ pub async fn kpi(
             o.disaggregation.as_ref().map(|d| {
                 (
                     o.period.to_string(),
-                    d.dimension.clone(),
-                    d.value.clone(),
+                    d.dimensions().join(" × "),
+                    d.pairs().map(|(_, v)| v).collect::<Vec<_>>().join(" × "),
                     c.value(&k, o.value),
                 )
             })

@@ -16,23 +16,21 @@ const DASHES: [&str; 4] = ["none", "8 4", "2 3", "10 3 2 3"];
 const GRID: &str = "#d0d4d9";
 const INK: &str = "#333";
 
-/// The validated figures of one dimension, by category in name order.
+/// The validated figures broken down by exactly the dimensions `dims` (in name order: one, or
+/// several combined), by category in name order; a combined category reads `north × female`.
 pub fn breakdown_series<'a>(
     obs: impl Iterator<Item = &'a Observation>,
-    dimension: &str,
+    dims: &[&str],
 ) -> Vec<(String, Vec<&'a Observation>)> {
     let mut out: Vec<(String, Vec<&Observation>)> = Vec::new();
     for o in obs.filter(|o| o.status == ObservationStatus::Validated) {
-        let Some(d) = o
-            .disaggregation
-            .as_ref()
-            .filter(|d| d.dimension == dimension)
-        else {
+        let Some(d) = o.disaggregation.as_ref().filter(|d| d.dimensions() == dims) else {
             continue;
         };
-        match out.iter_mut().find(|(c, _)| *c == d.value) {
+        let category = d.pairs().map(|(_, v)| v).collect::<Vec<_>>().join(" × ");
+        match out.iter_mut().find(|(c, _)| *c == category) {
             Some((_, v)) => v.push(o),
-            None => out.push((d.value.clone(), vec![o])),
+            None => out.push((category, vec![o])),
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

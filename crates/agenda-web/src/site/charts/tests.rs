@@ -392,7 +392,7 @@ fn regions_are_coloured_by_their_figure_and_a_region_without_one_says_so() {
 fn a_breakdown_draws_a_line_per_category_told_apart_by_dash_as_well_as_colour() {
     let s = demo();
     let obs: Vec<&agenda_core::Observation> = s.observations_of("KPI-12").collect();
-    let series = breakdown_series(obs.iter().copied(), "region");
+    let series = breakdown_series(obs.iter().copied(), &["region"]);
     let names: Vec<&str> = series.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(names, ["capital", "north", "south"]);
     let svg = breakdown_chart(&series, "KPI-12 by region", "d").to_string();
