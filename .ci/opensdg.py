@@ -1,4 +1,5 @@
-"""Every KPI's Open SDG CSV, as the demo serves it, must be a data file Open SDG's build reads.
+"""Every KPI's Open SDG CSV and metadata, as the demo serves them, must be files Open SDG's
+build reads.
 
 The rules are those of Open SDG's build (`sdg-build`, `sdg/check_csv.py` and `Indicator.py`):
 pandas reads the file; the first column is `Year` and holds whole years; the last is `Value`
@@ -6,6 +7,11 @@ and is numeric; no column name or text cell starts or ends with a space; no row 
 own: a flag in `Observation status` is one of the names of SDMX's observation status codes.
 A KPI with no public figure has a header alone, which Open SDG does not need (no data file):
 it is only checked for its header.
+
+Metadata (`/kpis/<code>.md`, YAML front matter then text) follows the rules of Open SDG's
+metadata schema (`sdg/schemas/SchemaInputOpenSdg.py`): `reporting_status` is required and one of
+complete, inprogress, notstarted; a complete indicator needs `data_non_statistical`, and a
+statistical one `graph_title` and `graph_type`; target lines have a numeric value.
 
 Usage: opensdg.py BASE_URL
 """
@@ -16,6 +22,7 @@ import sys
 import urllib.request
 
 import pandas as pd
+import yaml
 
 STATUSES = {"Estimated value", "Provisional value", "Time series break"}
 
@@ -53,6 +60,29 @@ def problems_of(code, text):
     return out
 
 
+def meta_problems_of(code, text):
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        return [f"{code}.md: no YAML front matter"]
+    meta = yaml.safe_load(text[4:text.index("\n---\n", 3)])
+    out = []
+    status = meta.get("reporting_status")
+    if status not in ("complete", "inprogress", "notstarted"):
+        out.append(f"{code}.md: reporting_status {status!r}")
+    if status == "complete":
+        if "data_non_statistical" not in meta:
+            out.append(f"{code}.md: data_non_statistical missing")
+        elif meta["data_non_statistical"] is False:
+            for key in ("graph_title", "graph_type"):
+                if not meta.get(key):
+                    out.append(f"{code}.md: {key} missing")
+    if meta.get("graph_type") not in (None, "line", "bar", "binary"):
+        out.append(f"{code}.md: graph_type {meta['graph_type']!r}")
+    for line in meta.get("graph_target_lines") or []:
+        if not isinstance(line.get("value"), (int, float)):
+            out.append(f"{code}.md: a target line without a numeric value")
+    return out
+
+
 def main():
     base = sys.argv[1].rstrip("/")
     codes, page = [], 1
@@ -63,9 +93,10 @@ def main():
     problems = []
     for code in codes:
         problems += problems_of(code, fetch(f"{base}/kpis/{code}.csv"))
+        problems += meta_problems_of(code, fetch(f"{base}/kpis/{code}.md"))
     for p in problems:
         print(p)
-    print(f"Open SDG data files: {len(codes)} checked, {len(problems)} problems")
+    print(f"Open SDG data and metadata files: {len(codes)} KPIs checked, {len(problems)} problems")
     sys.exit(1 if problems or not codes else 0)
 
 

@@ -259,6 +259,22 @@ fn kpi_data_downloads_in_open_sdg_layout_without_drafts() {
             .collect();
         assert!(!periods.contains(&"2026-Q3"), "{periods:?}");
         assert!(get(&s, "/kpis/KPI-99.csv").status == 404);
+        // Open SDG's metadata file beside it.
+        let meta = get(&s, "/kpis/KPI-24.md");
+        assert_eq!(meta.status, 200);
+        assert!(
+            meta.header("content-type")
+                .unwrap()
+                .starts_with("text/markdown")
+        );
+        assert!(
+            meta.text.starts_with("---\nindicator_number: \"KPI-24\"\n"),
+            "{}",
+            meta.text
+        );
+        assert!(meta.text.contains("reporting_status: complete\n"));
+        assert!(meta.text.contains("sdg_indicator: \"17.8.1\"\n"));
+        assert_eq!(get(&s, "/kpis/KPI-99.md").status, 404);
     }
 }
 

@@ -89,6 +89,60 @@ pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// A YAML double-quoted scalar (a JSON string is one).
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The metadata of `k` as an Open SDG metadata file (`meta/<id>.md`): YAML front matter with
+/// the fields Open SDG's build requires (`reporting_status`; for a complete indicator
+/// `data_non_statistical`, `graph_title` and `graph_type`), the name, unit, source organisation
+/// and the final target as a target line, then the method as the page text. Texts are in
+/// `lang`, falling back as the KPI's texts do. `s` is the snapshot whose figures count (the
+/// public view for the site): a KPI without a total figure there is `notstarted`.
+pub fn kpi_meta(s: &Snapshot, k: &Kpi, lang: &str) -> String {
+    let has_total = s
+        .observations_of(k.code.as_str())
+        .any(|o| o.disaggregation.is_none());
+    let title = k.title.get(lang);
+    let mut out = String::from("---\n");
+    let mut field = |key: &str, value: String| {
+        out.push_str(key);
+        out.push_str(": ");
+        out.push_str(&value);
+        out.push('\n');
+    };
+    field("indicator_number", yaml_str(k.code.as_str()));
+    field("indicator_name", yaml_str(title));
+    field(
+        "reporting_status",
+        (if has_total { "complete" } else { "notstarted" }).to_owned(),
+    );
+    field("data_non_statistical", "false".to_owned());
+    field("graph_title", yaml_str(title));
+    field("graph_type", "line".to_owned());
+    field("computation_units", yaml_str(k.unit.as_str()));
+    if let Some(org) = s.organisations.get(k.owner_org.as_str()) {
+        field("source_active_1", "true".to_owned());
+        field("source_organisation_1", yaml_str(org.name.get(lang)));
+    }
+    if let Some(i) = &k.sdg_indicator {
+        field("sdg_indicator", yaml_str(i));
+    }
+    out.push_str("graph_target_lines:\n");
+    out.push_str(&format!(
+        "  - value: {}\n    label: {}\n",
+        k.target_value,
+        yaml_str(&format!("Target {}", k.target_date.year()))
+    ));
+    out.push_str("---\n");
+    if let Some(m) = &k.method {
+        out.push_str(m.get(lang));
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +250,30 @@ mod tests {
         without_figures(&mut s, &code);
         s.upsert(observation(&code, "2026-09", 7.0, None).into());
         assert_eq!(kpi_csv(&s, &k), b"Year,Month,Value\n2026,09,7\n");
+    }
+
+    #[test]
+    fn metadata_has_what_open_sdg_requires_and_quotes_every_text() {
+        let mut s = crate::tests::demo();
+        let mut k = s.kpis.values().next().unwrap().clone();
+        k.title = agenda_core::Text::en("Services: \"fully\" online").unwrap();
+        let meta = kpi_meta(&s, &k, "en");
+        let front = meta
+            .strip_prefix("---\n")
+            .unwrap()
+            .split("---\n")
+            .next()
+            .unwrap();
+        assert!(front.contains("reporting_status: complete\n"), "{meta}");
+        assert!(front.contains("data_non_statistical: false\n"));
+        assert!(front.contains("graph_type: line\n"));
+        assert!(
+            front.contains("indicator_name: \"Services: \\\"fully\\\" online\"\n"),
+            "{meta}"
+        );
+        assert!(front.contains("graph_target_lines:\n  - value: "), "{meta}");
+        let code = k.code.to_string();
+        without_figures(&mut s, &code);
+        assert!(kpi_meta(&s, &k, "en").contains("reporting_status: notstarted\n"));
     }
 }

@@ -43,6 +43,16 @@ pub fn kpi_csv(s: &Snapshot, k: &Kpi) -> Response {
     )
 }
 
+/// One KPI's metadata as an Open SDG metadata file (`<code>.md`), in the site's default
+/// language; `s` is the public view.
+pub fn kpi_meta(s: &Snapshot, k: &Kpi, lang: &str) -> Response {
+    attachment(
+        "text/markdown; charset=utf-8",
+        &format!("{}.md", k.code),
+        agenda_io::opensdg::kpi_meta(s, k, lang).into_bytes(),
+    )
+}
+
 /// `GET /open-data/agenda.zip`: every public table in the native CSV format.
 pub async fn csv_zip(State(state): State<AppState>) -> Response {
     let s = state.public_snapshot();

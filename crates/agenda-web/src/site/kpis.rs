@@ -374,6 +374,19 @@ pub async fn kpi(
     PageQuery(view): PageQuery<KpiView>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
+    if let Some(base) = code.strip_suffix(".md") {
+        return match s.kpis.get(base) {
+            Some(k) => {
+                let lang = state
+                    .settings
+                    .languages
+                    .first()
+                    .map_or("en", String::as_str);
+                Ok(downloads::kpi_meta(&s, k, lang))
+            }
+            None => Err(PageError::not_found("kind-kpi", base)),
+        };
+    }
     if let Some(base) = code.strip_suffix(".csv") {
         return match s.kpis.get(base) {
             Some(k) => Ok(downloads::kpi_csv(&s, k)),
