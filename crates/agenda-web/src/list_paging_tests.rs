@@ -123,3 +123,42 @@ async fn a_list_that_fits_on_one_page_has_no_page_links() {
     let beyond = app.get(&anon, "/organisations?page=2").await;
     assert_eq!(beyond.status, StatusCode::NOT_FOUND);
 }
+
+/// The page cache keeps bodies up to a bound; a larger page is served, not refused.
+#[tokio::test]
+async fn a_page_larger_than_the_cache_keeps_is_served_uncached() {
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let app = TestApp::demo_sqlite().await;
+    let state = app.state.clone();
+    let big = "x".repeat(3 * 1024 * 1024);
+    let body = big.clone();
+    let router = axum::Router::new()
+        .route("/big", get(move || async move { body }))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::site::cache_pages,
+        ))
+        .with_state(state);
+    for _ in 0..2 {
+        let res = router
+            .clone()
+            .oneshot(
+                axum::http::Request::get("/big")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let got = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(got.len(), big.len());
+    }
+    let cache = app.state.pages.read().unwrap();
+    assert!(
+        cache.entries.keys().all(|k| !k.ends_with("/big")),
+        "not kept"
+    );
+}

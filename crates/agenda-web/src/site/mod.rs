@@ -128,17 +128,18 @@ pub async fn headers(
 /// the language, so each is rendered once per snapshot version and day, then served from here.
 #[derive(Default)]
 pub struct PageCache {
-    stamp: (u64, String),
-    entries: std::collections::HashMap<String, CachedPage>,
+    pub(crate) stamp: (u64, String),
+    pub(crate) entries: std::collections::HashMap<String, CachedPage>,
 }
 
-struct CachedPage {
+pub(crate) struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
     body: axum::body::Bytes,
 }
 
-/// Bounds of the page cache: beyond these, responses are rendered every time.
+/// Bounds of the page cache: beyond these, responses are rendered every time (a larger body
+/// is served as it is, never refused).
 const CACHE_MAX_ENTRIES: usize = 4096;
 const CACHE_MAX_BODY: usize = 2 * 1024 * 1024;
 
@@ -180,9 +181,22 @@ pub async fn cache_pages(
         return res;
     }
     let (parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, CACHE_MAX_BODY).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "response too large").into_response();
+    // Pages are rendered in memory before they get here: reading the whole body costs nothing
+    // more, and a body too large to keep is still served.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "a page body could not be read");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be read",
+            )
+                .into_response();
+        }
     };
+    if bytes.len() > CACHE_MAX_BODY {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
     let mut cache = state
         .pages
         .write()
