@@ -87,6 +87,21 @@ pub struct NewOrganisation {
     pub row: usize,
 }
 
+/// A name written with a typo, matched to the organisation the catalogue already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedOrganisation {
+    /// The name as written in the workbook.
+    pub written: String,
+    /// The organisation it was matched to.
+    pub code: String,
+    /// That organisation's name it was matched to.
+    pub name: String,
+    /// Sheet where it is first written so.
+    pub sheet: String,
+    /// Row where it is first written so.
+    pub row: usize,
+}
+
 /// What a GovStack import read, created and could not map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -94,6 +109,9 @@ pub struct Report {
     pub sheets: Vec<String>,
     /// Organisations created for names no existing organisation has.
     pub new_organisations: Vec<NewOrganisation>,
+    /// Names with typos matched to an organisation that exists (each one a person can undo
+    /// by correcting the cell and importing again).
+    pub matched_organisations: Vec<MatchedOrganisation>,
     /// Columns the model cannot hold, with how many cells they fill.
     pub not_mapped: Vec<NotMapped>,
     /// Everything else worth knowing: rows not imported, codes derived, values assumed.
@@ -104,6 +122,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for s in &self.sheets {
             writeln!(f, "{s}")?;
+        }
+        for m in &self.matched_organisations {
+            writeln!(
+                f,
+                "organisation {:?} read as {} {:?} (spelling), named on {} row {}",
+                m.written, m.code, m.name, m.sheet, m.row
+            )?;
         }
         for o in &self.new_organisations {
             writeln!(
@@ -889,13 +914,52 @@ impl<'a> Build<'a> {
         self.out.upsert(e);
     }
 
+    /// The one organisation whose name `key` (collapsed, lower case) is a misspelling of, if
+    /// exactly one is: see [`spelled_alike`].
+    fn spelled_like(&self, key: &str) -> Option<(String, Code)> {
+        let mut found: Option<(&String, &Code)> = None;
+        for (name, code) in &self.org_index {
+            if spelled_alike(key, name) {
+                match found {
+                    Some((_, c)) if c != code => return None,
+                    _ => found = Some((name, code)),
+                }
+            }
+        }
+        found.map(|(n, c)| (n.clone(), c.clone()))
+    }
+
     /// The organisation named `name`: an existing one with that code or name (any language,
-    /// case-insensitively), or a new one with a generated code.
+    /// case-insensitively), one whose name it misspells (reported), or a new one with a
+    /// generated code.
     fn organisation(&mut self, name: &str, default: OrgKind, sheet: &str, r: usize) -> Code {
         let name = collapse(name);
         let key = name.to_lowercase();
         if let Some(c) = self.org_index.get(&key) {
             return c.clone();
+        }
+        if let Some((matched, code)) = self.spelled_like(&key) {
+            // The organisation's own name as it is written, not the lower-case key.
+            let matched = [self.base, &self.out]
+                .into_iter()
+                .find_map(|s| s.organisations.get(code.as_str()))
+                .and_then(|o| {
+                    o.name
+                        .langs()
+                        .find_map(|l| o.name.exact(l))
+                        .map(str::to_owned)
+                })
+                .unwrap_or(matched);
+            self.report.matched_organisations.push(MatchedOrganisation {
+                written: name.clone(),
+                code: code.to_string(),
+                name: matched,
+                sheet: sheet.to_owned(),
+                row: r + 1,
+            });
+            // Later rows with the same spelling are the same organisation, reported once.
+            self.org_index.insert(key, code.clone());
+            return code;
         }
         let stem = org_code(&name);
         let mut code = stem.clone();
@@ -1005,6 +1069,27 @@ impl<'a> Build<'a> {
 const STOP_WORDS: &[&str] = &[
     "of", "the", "and", "for", "de", "des", "du", "la", "le", "el", "y", "et", "del", "los", "las",
 ];
+
+/// Whether two names (collapsed, lower case) are the same words but for typos: as many words,
+/// and each word either equal or, when both are at least [`TYPO_MIN_WORD`] letters long and
+/// begin alike, one letter added, dropped, changed or swapped with its neighbour away. Short
+/// words and first letters must match, so "Ministry of Wealth" is not "Ministry of Health"
+/// while "Ministory of Helth" is.
+fn spelled_alike(a: &str, b: &str) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if wa.len() != wb.len() || a == b {
+        return false;
+    }
+    wa.iter().zip(&wb).all(|(x, y)| {
+        x == y
+            || (x.chars().count().min(y.chars().count()) >= TYPO_MIN_WORD
+                && x.chars().next() == y.chars().next()
+                && strsim::osa_distance(x, y) <= 1)
+    })
+}
+
+/// The shortest word in which a typo is forgiven.
+const TYPO_MIN_WORD: usize = 5;
 
 /// A code for a new organisation: the name itself when it is already an acronym (`DIAL`), else
 /// the initials of its words (`Ministry of Civil Transportation` → `MCT`).
@@ -1736,6 +1821,46 @@ fn other_sheet(b: &mut Build<'_>, sheet: &str, g: &Grid) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_typos_are_the_organisation_they_misspell_and_only_that() {
+        assert!(spelled_alike("ministory of health", "ministry of health"));
+        assert!(spelled_alike("ministry of helth", "ministry of health"));
+        assert!(spelled_alike("minsitry of health", "ministry of health"));
+        // One typo per long word, and never in the first letter or in a short word.
+        assert!(!spelled_alike("ministry of wealth", "ministry of health"));
+        assert!(!spelled_alike("ministry if health", "ministry of health"));
+        assert!(!spelled_alike("minstory of health", "ministry of health"));
+        assert!(!spelled_alike(
+            "ministry of health and care",
+            "ministry of health"
+        ));
+        assert!(!spelled_alike("ministry of health", "ministry of health"));
+    }
+
+    #[test]
+    fn a_ministry_named_with_a_typo_is_the_one_the_catalogue_has_and_the_report_says_so() {
+        let base = crate::tests::demo();
+        let mut b = Build::new(&base);
+        let moh = b.organisation("Ministory of  Health", OrgKind::Ministry, "Services", 6);
+        assert_eq!(moh.as_str(), "MOH");
+        // The same spelling again is the same organisation, reported once.
+        let again = b.organisation("Ministory of Health", OrgKind::Ministry, "Services", 9);
+        assert_eq!(again.as_str(), "MOH");
+        assert_eq!(b.report.matched_organisations.len(), 1);
+        let m = &b.report.matched_organisations[0];
+        assert_eq!((m.written.as_str(), m.row), ("Ministory of Health", 7));
+        assert!(b.report.new_organisations.is_empty());
+        assert!(
+            b.report
+                .to_string()
+                .contains("organisation \"Ministory of Health\" read as MOH \"Ministry of Health\" (spelling), named on Services row 7")
+        );
+        // A different ministry one letter away is a new organisation, not a match.
+        let wealth = b.organisation("Ministry of Wealth", OrgKind::Ministry, "Services", 10);
+        assert_ne!(wealth.as_str(), "MOH");
+        assert_eq!(b.report.new_organisations.len(), 1);
+    }
 
     #[test]
     fn levels_read_as_published_and_refuse_anything_else() {
