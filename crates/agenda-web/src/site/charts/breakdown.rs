@@ -4,7 +4,7 @@
 
 use agenda_core::{Observation, ObservationStatus};
 
-use super::scale::{Scale, nice_step};
+use super::scale::{Scale, nice_step, value_grid};
 use crate::site::svg::{F1, Svg, SvgImage};
 
 /// Colours of the categories (Okabe and Ito's palette, told apart by colour-blind readers).
@@ -13,7 +13,6 @@ const COLOURS: [&str; 7] = [
 ];
 /// Dash patterns, cycled with the colours.
 const DASHES: [&str; 4] = ["none", "8 4", "2 3", "10 3 2 3"];
-const GRID: &str = "#d0d4d9";
 const INK: &str = "#333";
 
 /// The validated figures broken down by exactly the dimensions `dims` (in name order: one, or
@@ -82,32 +81,7 @@ pub fn breakdown_chart(
     ]);
     svg.text("title", &[("id", &"breakdown-title")], &title);
     svg.text("desc", &[("id", &"breakdown-desc")], &desc);
-    let mut v = s.y0;
-    while v <= s.y1 + step / 2.0 {
-        let y = s.y(v);
-        svg.leaf(
-            "line",
-            &[
-                ("x1", &F1(s.left)),
-                ("x2", &F1(s.right)),
-                ("y1", &F1(y)),
-                ("y2", &F1(y)),
-                ("stroke", &GRID),
-            ],
-        );
-        svg.text(
-            "text",
-            &[
-                ("x", &F1(s.left - 6.0)),
-                ("y", &F1(y + 4.0)),
-                ("text-anchor", &"end"),
-                ("font-size", &12),
-                ("fill", &INK),
-            ],
-            &format!("{}", (v * 10.0).round() / 10.0),
-        );
-        v += step;
-    }
+    value_grid(&mut svg, &s, step);
     // The first and last periods under the axis.
     let ends = series
         .iter()

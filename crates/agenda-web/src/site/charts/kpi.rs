@@ -3,7 +3,7 @@
 use agenda_core::kpi_status::{expected_at, trajectory};
 use agenda_core::{Date, Kpi, Observation};
 
-use super::scale::{Scale, nice_step, validated_totals};
+use super::scale::{Scale, nice_step, validated_totals, value_grid};
 use crate::site::svg::{F1, Svg, SvgImage};
 
 /// Texts of a KPI chart, in the page's language.
@@ -23,7 +23,6 @@ pub struct ChartLabels {
 }
 
 const AXIS: &str = "#555";
-const GRID: &str = "#d0d4d9";
 const INK: &str = "#333";
 const OBSERVED: &str = "#005a9c";
 const PATH: &str = "#6b4fa1";
@@ -81,33 +80,7 @@ pub fn kpi_chart<'a>(
     ]);
     svg.text("title", &[("id", &"chart-title")], &l.title);
     svg.text("desc", &[("id", &"chart-desc")], &l.desc);
-    // Horizontal grid and value labels.
-    let mut v = s.y0;
-    while v <= s.y1 + step / 2.0 {
-        let y = s.y(v);
-        svg.leaf(
-            "line",
-            &[
-                ("x1", &F1(s.left)),
-                ("x2", &F1(s.right)),
-                ("y1", &F1(y)),
-                ("y2", &F1(y)),
-                ("stroke", &GRID),
-            ],
-        );
-        svg.text(
-            "text",
-            &[
-                ("x", &F1(s.left - 6.0)),
-                ("y", &F1(y + 4.0)),
-                ("text-anchor", &"end"),
-                ("font-size", &12),
-                ("fill", &INK),
-            ],
-            &trim_num(v),
-        );
-        v += step;
-    }
+    value_grid(&mut svg, &s, step);
     // Years along the time axis.
     let (ya, yb) = (
         Date::from_ymd(
@@ -321,15 +294,6 @@ pub fn kpi_chart<'a>(
         );
     }
     svg.finish()
-}
-
-/// A value label: whole numbers without decimals, others with one.
-fn trim_num(v: f64) -> String {
-    if v.abs() >= 1000.0 || v.fract() == 0.0 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
 }
 
 /// A small decorative line of the validated values next to the expected path (the same
