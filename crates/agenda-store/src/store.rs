@@ -1063,29 +1063,25 @@ impl Store {
     /// The store with these indicator frameworks in its snapshot, as reference data beside the
     /// SDG framework: writes are then checked against them. Call it once, after opening.
     pub fn with_frameworks(self, frameworks: Arc<agenda_core::frameworks::Frameworks>) -> Self {
-        {
-            let mut guard = self
-                .inner
-                .snapshot
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            let mut s = (**guard).clone();
-            s.frameworks = frameworks;
-            *guard = Arc::new(s);
-        }
+        self.replace_snapshot(|s| s.frameworks = frameworks);
         self
     }
 
     /// Moves the snapshot to `version` without changing its content: for a committed change
     /// that is not a record (a published version) but that pages and caches must see.
     pub(crate) fn set_snapshot_version(&self, version: u64) {
+        self.replace_snapshot(|s| s.version = version);
+    }
+
+    /// Publishes a copy of the current snapshot changed by `change`, under the lock.
+    fn replace_snapshot(&self, change: impl FnOnce(&mut Snapshot)) {
         let mut guard = self
             .inner
             .snapshot
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         let mut s = (**guard).clone();
-        s.version = version;
+        change(&mut s);
         *guard = Arc::new(s);
     }
 
