@@ -239,7 +239,7 @@ fn reuse_priorities_and_freshness_match_the_data() {
             && w["status"] == "pilot"));
         assert!(waiting.iter().all(|w| w["status"] != "production"));
 
-        // 71 of the 90 services are below maturity 4; ranked 1 to 71, scores falling.
+        // 71 of the 91 services are below maturity 4; ranked 1 to 71, scores falling.
         let p = api(&s, "/api/v1/analysis/priorities");
         let ranked = items(&p);
         assert_eq!(ranked.len(), 71);
@@ -263,7 +263,7 @@ fn reuse_priorities_and_freshness_match_the_data() {
         assert_eq!(items(&f)[0]["last_reviewed"], "2023-03-18");
 
         let st = api(&s, "/api/v1/analysis/standard");
-        assert_eq!(st["meta"]["total"], 90);
+        assert_eq!(st["meta"]["total"], 91);
         // data/demo/assessments.csv: SVC-011 met all 14 criteria; SVC-002 failed STD-06 and
         // partly met STD-07 and STD-11.
         let of = |code: &str| {

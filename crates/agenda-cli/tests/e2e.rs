@@ -65,7 +65,7 @@ fn serve_demo_answers_the_read_api_with_the_whole_demo_country() {
         let db = fresh();
         let s = serve(&db, &["--demo"]);
         for (collection, total) in [
-            ("services", 90),
+            ("services", 91),
             ("action-lines", 22),
             ("kpis", 29),
             ("organisations", 37),
@@ -107,7 +107,7 @@ fn serve_demo_answers_the_read_api_with_the_whole_demo_country() {
         assert_eq!(status, 400);
         assert_eq!(err["error"]["code"], "bad_request");
         let (_, page, _) = get(&s, "/api/v1/services?page=2&per_page=50");
-        assert_eq!(page["items"].as_array().unwrap().len(), 40);
+        assert_eq!(page["items"].as_array().unwrap().len(), 41);
         assert_eq!(page["meta"]["next_page"], serde_json::Value::Null);
 
         let (status, health, _) = get(&s, "/healthz");
@@ -125,7 +125,7 @@ fn serve_demo_answers_the_read_api_with_the_whole_demo_country() {
         let (_, _, metrics) = get(&s, "/metrics");
         assert!(metrics.contains("agenda_http_requests_total"), "{metrics}");
         assert!(
-            metrics.contains("agenda_entities{kind=\"service\"} 90"),
+            metrics.contains("agenda_entities{kind=\"service\"} 91"),
             "{metrics}"
         );
     });

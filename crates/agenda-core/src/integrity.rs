@@ -339,6 +339,16 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             }
         }
         Entity::Service(v) => {
+            let audiences: Vec<&str> = v.audience.iter().map(|a| a.as_str()).collect();
+            if audiences.is_empty() {
+                c.push(
+                    "audience",
+                    "",
+                    "whom the service is for: citizen, business or government (one or more)",
+                );
+            } else if (1..audiences.len()).any(|i| audiences[..i].contains(&audiences[i])) {
+                c.push("audience", audiences.join(";"), "each audience once");
+            }
             c.references("life_event", Kind::LifeEvent, &v.life_event);
             c.reference("owner_code", Kind::Organisation, &v.owner_code);
             c.references("evidence", Kind::DataItem, &v.evidence);

@@ -58,8 +58,14 @@ vocabulary!(
     OrgKind { Authority = "authority", Ministry = "ministry", Agency = "agency", Municipality = "municipality", Academia = "academia", Private = "private", CivilSociety = "civil_society", International = "international" }
 );
 vocabulary!(
-    /// Who a service or life event is for.
-    Audience { Citizen = "citizen", Business = "business" }
+    /// Who a service is for: people, businesses or other government agencies (the three
+    /// recipients of GovStack's RFI-2 template: G2C, G2B and G2G).
+    Audience { Citizen = "citizen", Business = "business", Government = "government" }
+);
+vocabulary!(
+    /// Whom a life event happens to: a person (a life event) or a business (a business event),
+    /// the two kinds of event CPSV-AP knows.
+    EventAudience { Citizen = "citizen", Business = "business" }
 );
 vocabulary!(
     /// A channel through which a service is delivered.
@@ -462,8 +468,8 @@ pub struct LifeEvent {
     pub code: Code,
     /// Title.
     pub title: Text,
-    /// Citizens or businesses.
-    pub audience: Audience,
+    /// A person's life event or a business event.
+    pub audience: EventAudience,
 }
 
 /// Information or evidence a service asks for.
@@ -518,8 +524,11 @@ pub struct Service {
     pub title: Text,
     /// What it gives and to whom.
     pub summary: Option<Text>,
-    /// Citizens or businesses.
-    pub audience: Audience,
+    /// Whom it is for: one or more of people, businesses and government agencies. Stored
+    /// catalogues written before a service could have several read as one.
+    #[serde(deserialize_with = "one_or_many")]
+    #[schema(min_items = 1)]
+    pub audience: Vec<Audience>,
     /// Life or business events it belongs to.
     pub life_event: Vec<Code>,
     /// Responsible organisation.
@@ -560,6 +569,40 @@ pub struct Service {
     /// What the person gets in the end.
     #[serde(default)]
     pub outcome: Option<Text>,
+}
+
+impl Service {
+    /// Whether people or businesses use it: a service only for government agencies (G2G) is
+    /// left out of what the public finder and channels offer.
+    pub fn for_the_public(&self) -> bool {
+        self.audience
+            .iter()
+            .any(|a| matches!(a, Audience::Citizen | Audience::Business))
+    }
+
+    /// Whether government agencies use it.
+    pub fn for_agencies(&self) -> bool {
+        self.audience.contains(&Audience::Government)
+    }
+}
+
+/// One value or a list of them: the audience was a single value before services could have
+/// several.
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        Many(Vec<T>),
+        One(T),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::Many(v) => v,
+        OneOrMany::One(x) => vec![x],
+    })
 }
 
 /// A planned release of a service on the digitalisation roadmap.

@@ -60,7 +60,7 @@ pub enum ExpectedKind {
     Transactions,
     /// A GovStack workbook's digitalisation level.
     DigitalisationLevel,
-    /// A GovStack workbook's audience (Individual or Business).
+    /// A GovStack workbook's recipients (Individual, Business, Other government agency).
     WorkbookAudience,
     /// A GovStack workbook's channels.
     WorkbookChannels,
@@ -139,8 +139,7 @@ impl ExpectedKind {
                  form, Level 3: Submit Webform or Level 4: 100% online"
             }
             Self::WorkbookAudience => {
-                "Individual or Business (a service for another government agency has no audience \
-                 in the catalogue)"
+                "Individual, Business or Other government agency (several separated by commas)"
             }
             Self::WorkbookChannels => "channels among Online, In person/Offline, Phone and Post",
             Self::WorkbookYesNo => "Yes or No",

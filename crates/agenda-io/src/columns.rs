@@ -322,6 +322,7 @@ vocabularies!(
     ObservationStatus = "observation_status",
     ReportStatus = "report_status",
     Audience = "audience",
+    EventAudience = "event_audience",
     Channel = "channel",
     BuildingBlockStatus = "building_block_status",
     ReleaseStatus = "release_status",
@@ -432,6 +433,11 @@ codec!(
     /// A list of vocabulary values.
     Vocabs<E: Vocabulary>: Vec<E>, required false, Value::Vocabulary { name: E::NAME, values: E::values }, list true,
     read |r, c| Some(r.list(c, E::parse)), write |x| l(&x.iter().map(|v| v.name()).collect::<Vec<_>>())
+);
+codec!(
+    /// A list of vocabulary values with at least one.
+    SomeVocabs<E: Vocabulary>: Vec<E>, required true, Value::Vocabulary { name: E::NAME, values: E::values }, list true,
+    read |r, c| r.some(c, E::parse), write |x| l(&x.iter().map(|v| v.name()).collect::<Vec<_>>())
 );
 codec!(
     /// An optional web address.

@@ -32,7 +32,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use agenda_core::{Audience, Channel, Service, Snapshot, Text};
+use agenda_core::{Audience, Channel, EventAudience, Service, Snapshot, Text};
 use serde_json::{Map, Value, json};
 
 /// The published JSON-LD context of CPSV-AP 3.2.0, as the specification's example references it.
@@ -79,6 +79,11 @@ fn audience_labels(a: Audience) -> [&'static str; 3] {
     match a {
         Audience::Citizen => ["People", "Particuliers", "Personas"],
         Audience::Business => ["Businesses", "Entreprises", "Empresas"],
+        Audience::Government => [
+            "Government agencies",
+            "Administrations",
+            "Administraciones públicas",
+        ],
     }
 }
 
@@ -211,7 +216,7 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         authorities.insert(svc.owner_code.as_str());
         evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
         evidence.extend(svc.evidence_fetched.iter().map(|c| c.as_str()));
-        audiences_used.insert(svc.audience);
+        audiences_used.extend(svc.audience.iter().copied());
         for &c in &svc.channels {
             channels_used.insert(c);
             channel_nodes.push(json!({
@@ -278,8 +283,8 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     }
     for e in s.life_events.values() {
         let kind = match e.audience {
-            Audience::Citizen => "cv:LifeEvent",
-            Audience::Business => "cv:BusinessEvent",
+            EventAudience::Citizen => "cv:LifeEvent",
+            EventAudience::Business => "cv:BusinessEvent",
         };
         let services = grouped.remove(e.code.as_str()).unwrap_or_default();
         let mut node = Map::new();
@@ -359,7 +364,10 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
     );
     node.insert(
         "dct:audience".into(),
-        id(iri.concept("audience", svc.audience.as_str())),
+        ids(svc
+            .audience
+            .iter()
+            .map(|a| iri.concept("audience", a.as_str()))),
     );
     if fee_of(svc).is_some() {
         node.insert("cv:hasCost".into(), id(iri.cost(code)));

@@ -103,10 +103,12 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                 code: c,
                 title,
                 summary: None,
-                audience: if rng.below(5) == 0 {
-                    Audience::Business
-                } else {
-                    Audience::Citizen
+                // Mostly for people; some for businesses, for other agencies (G2G) or both.
+                audience: match rng.below(10) {
+                    0 | 1 => vec![Audience::Business],
+                    2 => vec![Audience::Government],
+                    3 => vec![Audience::Citizen, Audience::Business],
+                    _ => vec![Audience::Citizen],
                 },
                 life_event: if events.is_empty() {
                     vec![]

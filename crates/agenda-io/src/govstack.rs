@@ -749,15 +749,46 @@ fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
 }
 
 fn audience(s: &str) -> Result<Audience, Expected> {
-    match collapse(s).to_lowercase().as_str() {
-        "individual" | "individuals" | "citizen" | "citizens" | "person" | "people" => {
-            Ok(Audience::Citizen)
-        }
-        "business" | "businesses" | "company" | "companies" | "enterprise" => {
-            Ok(Audience::Business)
-        }
+    let t = collapse(s).to_lowercase();
+    let t = t.trim_end_matches('.');
+    match t {
+        "individual" | "individuals" | "citizen" | "citizens" | "person" | "persons" | "people"
+        | "g2c" => Ok(Audience::Citizen),
+        "business" | "businesses" | "company" | "companies" | "enterprise" | "enterprises"
+        | "g2b" => Ok(Audience::Business),
+        "other government agency"
+        | "other government agencies"
+        | "government agency"
+        | "government agencies"
+        | "government"
+        | "agency"
+        | "agencies"
+        | "g2g"
+        | "public administration"
+        | "public administrations" => Ok(Audience::Government),
         _ => Err(Expected::new(ExpectedKind::WorkbookAudience)),
     }
+}
+
+/// The recipients named in one cell ("Individual, Business", "Individual / Other government
+/// agency"), each once, in the order written.
+fn audiences(s: &str) -> Result<Vec<Audience>, Expected> {
+    let s = s.replace(" and ", ",").replace(" or ", ",");
+    let mut out = Vec::new();
+    for part in s.split([',', ';', '/', '\n', '+', '&']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let a = audience(part)?;
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    if out.is_empty() {
+        return Err(Expected::new(ExpectedKind::WorkbookAudience));
+    }
+    Ok(out)
 }
 
 fn channel(s: &str) -> Result<Channel, Expected> {
@@ -1320,13 +1351,13 @@ fn service(
                 r,
                 &h.label(F::Recipient),
                 "",
-                "who the service is for: Individual or Business",
+                "who the service is for: Individual, Business or Other government agency",
             );
         }
         ok = false;
         None
     } else {
-        match audience(&recipient) {
+        match audiences(&recipient) {
             Ok(a) => Some(a),
             Err(e) => {
                 b.err(sheet, r, &h.label(F::Recipient), &recipient, e.phrase());
@@ -1897,9 +1928,27 @@ mod tests {
             Ok(vec![Channel::Web, Channel::Phone, Channel::Post])
         );
         assert!(channels("Carrier pigeon").is_err());
-        assert_eq!(audience("Individual"), Ok(Audience::Citizen));
-        assert_eq!(audience("Business"), Ok(Audience::Business));
-        assert!(audience("Other government agency").is_err());
+        assert_eq!(audiences("Individual"), Ok(vec![Audience::Citizen]));
+        assert_eq!(audiences("Business"), Ok(vec![Audience::Business]));
+        // Every option of the template's drop-down list (K7:K9), and combinations in one cell.
+        assert_eq!(
+            audiences("Other government agency"),
+            Ok(vec![Audience::Government])
+        );
+        assert_eq!(
+            audiences("Individual, Business"),
+            Ok(vec![Audience::Citizen, Audience::Business])
+        );
+        assert_eq!(
+            audiences("Business / Other Government Agencies; business"),
+            Ok(vec![Audience::Business, Audience::Government])
+        );
+        assert_eq!(
+            audiences("Individuals and businesses"),
+            Ok(vec![Audience::Citizen, Audience::Business])
+        );
+        assert!(audiences("Tourists").is_err());
+        assert!(audiences(" , ").is_err());
     }
 
     #[test]

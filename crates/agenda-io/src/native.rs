@@ -143,6 +143,20 @@ impl<'a> Row<'a> {
             .collect()
     }
 
+    /// A list with at least one value.
+    pub(crate) fn some<T>(
+        &mut self,
+        col: &str,
+        f: impl Fn(&str) -> Result<T, Expected>,
+    ) -> Option<Vec<T>> {
+        if self.raw(col).split(';').all(|p| p.trim().is_empty()) {
+            let v = self.raw(col);
+            self.refuse(col, v, Expected::new(ExpectedKind::Required));
+            return None;
+        }
+        Some(self.list(col, f))
+    }
+
     fn number_text(&self, v: &str) -> String {
         if self.t.decimal_comma && !v.contains('.') {
             v.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".")

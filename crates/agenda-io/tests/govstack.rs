@@ -155,7 +155,7 @@ fn the_published_rfi2_workbook_imports_its_driving_licence_example() {
 
     let s = &after.services["Example-Sevice-1"];
     assert_eq!(s.title.get("en"), "Driving licence");
-    assert_eq!(s.audience, Audience::Citizen);
+    assert_eq!(s.audience, vec![Audience::Citizen]);
     assert_eq!(s.annual_transactions, Some(1_102_000));
     // No level is given and the service is only offered in person: level 1.
     assert_eq!(s.maturity.level(), 1);
@@ -247,10 +247,49 @@ fn a_filled_in_rfi2_copy_reads_levels_number_cells_channels_and_evidence() {
     assert!(s.cross_border);
 
     let s = &after.services["SVC-2"];
-    assert_eq!(s.audience, Audience::Business);
+    assert_eq!(s.audience, vec![Audience::Business]);
     assert_eq!(s.owner_code.as_str(), "BRA");
     assert_eq!(s.maturity.level(), 4);
     assert_eq!(s.annual_transactions, Some(12_500));
+}
+
+#[test]
+fn every_recipient_of_the_template_and_any_combination_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    // The template's drop-down offers Individual, Business and Other government agency
+    // (K7:K9); ministries also write several in one cell.
+    let path = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            ("K11", Edit::Text("Individual, Business")),
+            ("C12", Edit::Text("Exchange civil registry extracts")),
+            ("D12", Edit::Text("MOI")),
+            ("K12", Edit::Text("Other government agency")),
+            ("Q12", Edit::Text("Online")),
+            ("S12", Edit::Text("Level 4: 100% online")),
+            ("C13", Edit::Text("Procurement registration")),
+            ("D13", Edit::Text("MOF")),
+            ("K13", Edit::Text("Business / Other government agency")),
+            ("S13", Edit::Text("Level 2: Downloadable form")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let (_, after) = import(&path, &base);
+    let svc = |code: &str| &after.services[code];
+    assert_eq!(
+        svc("Example-Sevice-1").audience,
+        [Audience::Citizen, Audience::Business]
+    );
+    assert_eq!(svc("SVC-2").audience, [Audience::Government]);
+    assert!(!svc("SVC-2").for_the_public());
+    assert!(svc("SVC-2").for_agencies());
+    assert_eq!(
+        svc("SVC-3").audience,
+        [Audience::Business, Audience::Government]
+    );
+    assert!(svc("SVC-3").for_the_public());
 }
 
 #[test]

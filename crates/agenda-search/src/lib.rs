@@ -127,6 +127,37 @@ struct Doc {
     events: Vec<u32>,
     /// Use relative to the busiest service, 0–1 (a tie-breaker).
     popularity: f32,
+    /// Whether people or businesses use it (false for a service only for other agencies).
+    for_public: bool,
+    /// Whether government agencies use it (true for anything that is not a service).
+    for_agencies: bool,
+}
+
+/// Whose services a search looks among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// People and businesses: a service only for other government agencies (G2G) is left out.
+    #[default]
+    Public,
+    /// Government agencies: only the services for them, with life events and organisations.
+    Agencies,
+}
+
+impl Scope {
+    /// `agencies` (also `government`, `g2g`) or anything else: the public.
+    pub fn parse(s: &str) -> Scope {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "agencies" | "government" | "g2g" => Scope::Agencies,
+            _ => Scope::Public,
+        }
+    }
+
+    fn admits(self, d: &Doc) -> bool {
+        match self {
+            Scope::Public => d.for_public,
+            Scope::Agencies => d.for_agencies,
+        }
+    }
 }
 
 /// A situation phrase, analysed.
@@ -336,6 +367,8 @@ impl Finder {
                 f
             });
             let mut d = Doc::new(v.code.to_string(), HitKind::Service, &v.title);
+            d.for_public = v.for_the_public();
+            d.for_agencies = v.for_agencies();
             d.events = v
                 .life_event
                 .iter()
@@ -456,6 +489,11 @@ impl Finder {
 
     /// As [`Finder::search`], with the language used and a message when there is no hit.
     pub fn find(&self, query: &str, lang: &str, limit: usize) -> Answer {
+        self.find_in(query, lang, limit, Scope::Public)
+    }
+
+    /// As [`Finder::find`], among the services of `scope`.
+    pub fn find_in(&self, query: &str, lang: &str, limit: usize, scope: Scope) -> Answer {
         let query: String = query.chars().take(500).collect();
         let (langs, detected) = match SearchLang::parse(lang) {
             Some(l) if lang.trim().len() <= 5 => (vec![l], false),
@@ -477,6 +515,7 @@ impl Finder {
         let mut hits: Vec<(u32, f32, String)> = best
             .into_iter()
             .filter(|(_, (s, _))| *s >= MIN_SCORE)
+            .filter(|(no, _)| scope.admits(&self.docs[*no as usize]))
             .map(|(no, (s, why))| (no, s, why))
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -579,6 +618,8 @@ impl Doc {
             terms: Default::default(),
             events: Vec::new(),
             popularity: 0.0,
+            for_public: true,
+            for_agencies: true,
         }
     }
 }

@@ -277,3 +277,29 @@ fn an_empty_catalogue_finds_nothing() {
     assert!(f.is_empty());
     assert!(f.search("passport", "en", 5).is_empty());
 }
+
+#[test]
+fn services_only_for_agencies_are_found_only_when_asked_for() {
+    let mut s = demo();
+    let mut g2g = s.services["SVC-043"].clone();
+    g2g.audience = vec![agenda_core::Audience::Government];
+    s.upsert(g2g.into());
+    let f = Finder::build(&s);
+    let codes = |scope: Scope, n: usize| -> Vec<String> {
+        f.find_in("passport", "en", n, scope)
+            .hits
+            .into_iter()
+            .filter(|h| h.kind == HitKind::Service)
+            .map(|h| h.code)
+            .collect()
+    };
+    let public = codes(Scope::Public, 10);
+    assert!(!public.is_empty());
+    assert!(!public.contains(&"SVC-043".to_owned()), "{public:?}");
+    assert_eq!(codes(Scope::Agencies, 10), ["SVC-043"]);
+    // The limit counts what is left, not what was filtered out.
+    assert_eq!(f.find_in("passport", "en", 2, Scope::Public).hits.len(), 2);
+    assert_eq!(f.search("passport", "en", 10).len(), {
+        f.find_in("passport", "en", 10, Scope::Public).hits.len()
+    });
+}

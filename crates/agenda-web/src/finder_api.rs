@@ -31,6 +31,11 @@ pub struct FinderParams {
     /// Most hits wanted (default 10, at most 100).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
+    /// `public` (default): services for people and businesses; `agencies`: the services for
+    /// other government agencies (G2G).
+    #[serde(rename = "for")]
+    #[param(rename = "for", pattern = "^(public|agencies)?$")]
+    pub for_whom: Option<String>,
 }
 
 /// One answer.
@@ -96,12 +101,17 @@ pub async fn finder(
         Some(l @ ("en" | "fr" | "es" | "auto")) => l.to_owned(),
         Some(_) => return Err(ApiError::bad_request("lang must be en, fr, es or auto")),
     };
+    let scope = match p.for_whom.as_deref().map(str::trim) {
+        None | Some("") | Some("public") => agenda_search::Scope::Public,
+        Some("agencies") => agenda_search::Scope::Agencies,
+        Some(_) => return Err(ApiError::bad_request("for must be public or agencies")),
+    };
     // Building the index (first request, or after a change) is CPU work: off the async workers.
     let (answer, index_version) = tokio::task::spawn_blocking({
         let query = query.clone();
         move || {
             let f = st.finder();
-            (f.find(&query, &lang, limit), f.version)
+            (f.find_in(&query, &lang, limit, scope), f.version)
         }
     })
     .await

@@ -6,6 +6,8 @@ pub mod analysis_api;
 pub mod api;
 pub mod api_list;
 #[cfg(test)]
+mod audience_tests;
+#[cfg(test)]
 mod bad_input_tests;
 pub mod catalogue_api;
 pub mod channels;

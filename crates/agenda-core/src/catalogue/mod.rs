@@ -68,7 +68,7 @@ pub(crate) mod fixture {
             code: c(code),
             title: Text::en(code).unwrap(),
             summary: None,
-            audience: Audience::Citizen,
+            audience: vec![Audience::Citizen],
             life_event: vec![],
             owner_code: c("ORG-A"),
             maturity: Maturity::parse("2").unwrap(),

@@ -140,7 +140,7 @@ record! { ProgressReport, "progress_reports", entity;
 record! { LifeEvent, "life_events", entity;
     code: Key = "`LE-…` citizen life events, `BE-…` business events";
     title: Tr = "title";
-    audience: Vocab<Audience> = "";
+    audience: Vocab<EventAudience> = "a person's life event or a business event";
 }
 
 record! { DataItem, "data_items", entity;
@@ -205,7 +205,7 @@ record! { Service, "services", service;
     code: Key = "e.g. `SVC-042`";
     title: Tr = "title";
     summary: OptTr, multiline = "what it gives and to whom";
-    audience: Vocab<Audience> = "";
+    audience: SomeVocabs<Audience> = "one or more: `citizen`, `business`, `government` (services for other government agencies)";
     life_event: Refs => LifeEvent = "";
     owner_code: Ref => Organisation = "responsible organisation";
     maturity: MaturityLevel = "GovStack level 1 Informative, 2 Downloadable forms, 3 Webform, 4 100 % online (also read: `Level 3: …`)";

@@ -95,6 +95,7 @@ fn of_event<'a>(s: &'a Snapshot, event: &str) -> Vec<&'a Service> {
         .services
         .values()
         .filter(|svc| svc.life_event.iter().any(|e| e.as_str() == event))
+        .filter(|svc| svc.for_the_public())
         .collect();
     v.sort_by_key(|svc| std::cmp::Reverse(svc.annual_transactions.unwrap_or(0)));
     v

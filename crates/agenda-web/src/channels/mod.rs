@@ -58,6 +58,7 @@ pub fn find_services<'a>(
                     .services
                     .values()
                     .filter(|svc| svc.life_event.iter().any(|e| e.as_str() == hit.code))
+                    .filter(|svc| svc.for_the_public())
                     .collect();
                 // The most used first: that is most likely what the person needs.
                 under.sort_by_key(|svc| std::cmp::Reverse(svc.annual_transactions.unwrap_or(0)));

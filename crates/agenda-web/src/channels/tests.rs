@@ -343,3 +343,45 @@ fn every_reachable_ussd_screen_fits_without_being_cut() {
     }
     assert!(seen > 500, "only {seen} screens reached");
 }
+
+#[test]
+fn services_only_for_government_agencies_are_never_offered_to_the_public() {
+    // Registering a death is made a service for agencies only: neither the situation nor the
+    // life event's list may offer it to a person any more.
+    let mut s = demo();
+    let mut g2g = s.services["SVC-068"].clone();
+    g2g.audience = vec![agenda_core::Audience::Government];
+    s.upsert(g2g.into());
+    let finder = Finder::build(&s);
+    let found = super::find_services(&finder, &s, "my mother died", "en", 10);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|v| v.for_the_public()), "{found:?}");
+    let sessions = Sessions::default();
+    let reply = respond(&sessions, &s, &finder, "g2g", "my mother died", "en");
+    assert!(!reply.services.is_empty());
+    assert!(
+        reply.services.iter().all(|l| l.code != "SVC-068"),
+        "{reply:?}"
+    );
+    // USSD, in English, through the life events (paging on with 9): every list leaves it out,
+    // while the other services of the death life event are still offered.
+    let mut frontier = vec!["1*1".to_owned()];
+    let mut death_listed = false;
+    for _depth in 0..4 {
+        let mut next = Vec::new();
+        for path in &frontier {
+            let screen = ussd::answer(&s, &finder, "Demo Republic", path);
+            assert!(
+                !screen.text.contains("Register a death"),
+                "{path}: {}",
+                screen.text
+            );
+            death_listed |= screen.text.contains("Get a death certificate");
+            if screen.more {
+                next.extend(["1", "2", "3", "4", "5", "9"].map(|k| format!("{path}*{k}")));
+            }
+        }
+        frontier = next;
+    }
+    assert!(death_listed);
+}

@@ -205,7 +205,7 @@ fn life_events(s: &Snapshot, lang: &str, inputs: &[&str]) -> Screen {
     let mut services: Vec<&Service> = s
         .services
         .values()
-        .filter(|svc| svc.life_event.contains(&event.code))
+        .filter(|svc| svc.life_event.contains(&event.code) && svc.for_the_public())
         .collect();
     services.sort_by_key(|svc| std::cmp::Reverse(svc.annual_transactions.unwrap_or(0)));
     services_then_sheet(s, lang, &labels[i], &services, rest)

@@ -68,6 +68,8 @@ pub struct ServiceFilter {
     life_event: Option<String>,
     owner: Option<String>,
     maturity: Option<String>,
+    /// `citizen`, `business` or `government`: the services for them (among others).
+    audience: Option<String>,
     /// The page of the list, from 1.
     page: Option<usize>,
 }
@@ -82,6 +84,7 @@ pub struct ServicesPage {
     events: Vec<Opt>,
     owners: Vec<Opt>,
     levels: Vec<Opt>,
+    audiences: Vec<Opt>,
     /// The whole catalogue's count, when the filters leave fewer.
     total: Option<String>,
     citizen_events: Vec<(String, LocalText, usize)>,
@@ -99,6 +102,7 @@ pub async fn services(
         life_event: f.life_event.filter(|v| !v.is_empty()),
         owner: f.owner.filter(|v| !v.is_empty()),
         maturity: f.maturity.filter(|v| !v.is_empty()),
+        audience: f.audience.filter(|v| !v.is_empty()),
         page: f.page,
     };
     let bad = |what: &'static str, v: &str| PageError::bad_value(what, v);
@@ -119,6 +123,13 @@ pub async fn services(
         },
         None => None,
     };
+    let audience = match &f.audience {
+        Some(v) => match Audience::parse(v) {
+            Ok(a) => Some(a),
+            Err(_) => return Err(bad("filter-audience", v)),
+        },
+        None => None,
+    };
     let c = Chrome::new(&state, lang, "/services", t(lang.0, "nav-services"));
     let matching: Vec<&Service> = s
         .services
@@ -134,6 +145,7 @@ pub async fn services(
                 .is_none_or(|o| v.owner_code.as_str() == o)
         })
         .filter(|v| level.is_none_or(|m| v.maturity == m))
+        .filter(|v| audience.is_none_or(|a| v.audience.contains(&a)))
         .collect();
     let pager = Pager::new(
         &c,
@@ -142,6 +154,7 @@ pub async fn services(
             ("life_event", f.life_event.as_deref()),
             ("owner", f.owner.as_deref()),
             ("maturity", f.maturity.as_deref()),
+            ("audience", f.audience.as_deref()),
         ],
         f.page,
         matching.len(),
@@ -154,7 +167,7 @@ pub async fn services(
     let mut owners: Vec<&Code> = s.services.values().map(|v| &v.owner_code).collect();
     owners.sort();
     owners.dedup();
-    let events_of = |aud: Audience| {
+    let events_of = |aud: EventAudience| {
         s.life_events
             .values()
             .filter(|e| e.audience == aud)
@@ -203,8 +216,14 @@ pub async fn services(
             }),
             &f.maturity,
         ),
-        citizen_events: events_of(Audience::Citizen),
-        business_events: events_of(Audience::Business),
+        audiences: opts(
+            Audience::ALL
+                .iter()
+                .map(|a| (a.as_str().to_owned(), c.status("audience", a.as_str()))),
+            &f.audience,
+        ),
+        citizen_events: events_of(EventAudience::Citizen),
+        business_events: events_of(EventAudience::Business),
         rows,
         c,
     };
@@ -266,7 +285,7 @@ fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> JsonLd {
         "name": v.title.get(lang),
         "description": v.summary.as_ref().map(|t| t.get(lang)),
         "serviceType": v.life_event.iter().filter_map(|e| s.life_events.get(e.as_str())).map(|e| e.title.get(lang)).collect::<Vec<_>>(),
-        "audience": {"@type": "Audience", "audienceType": v.audience.as_str()},
+        "audience": v.audience.iter().map(|a| serde_json::json!({"@type": "Audience", "audienceType": a.as_str()})).collect::<Vec<_>>(),
         "provider": {"@type": "GovernmentOrganization", "name": provider},
         "availableChannel": v.channels.iter().map(|ch| serde_json::json!({"@type": "ServiceChannel", "name": ch.as_str()})).collect::<Vec<_>>(),
     });
@@ -405,7 +424,12 @@ pub async fn service(
         title: c.tx(&v.title),
         summary: c.otx(&v.summary),
         owner: org_name(&c, &s, &v.owner_code),
-        audience: c.status("audience", v.audience.as_str()),
+        audience: v
+            .audience
+            .iter()
+            .map(|a| c.status("audience", a.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
         maturity: format!(
             "{} — {}",
             v.maturity.level(),

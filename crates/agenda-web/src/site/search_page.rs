@@ -18,6 +18,8 @@ struct SearchPage {
     q: String,
     message: Option<String>,
     hits: Vec<HitView>,
+    /// Looking among the services for government agencies.
+    agencies: bool,
 }
 
 struct HitView {
@@ -31,6 +33,9 @@ struct HitView {
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
+    /// `agencies`: the services for other government agencies instead of the public's.
+    #[serde(rename = "for")]
+    for_whom: Option<String>,
 }
 
 /// `/search`.
@@ -39,12 +44,14 @@ pub async fn search(
     lang: Lang,
     Query(q): Query<SearchQuery>,
 ) -> Response {
+    let scope = agenda_search::Scope::parse(q.for_whom.as_deref().unwrap_or_default());
+    let agencies = scope == agenda_search::Scope::Agencies;
     let q: String = q.q.unwrap_or_default().chars().take(200).collect();
     let c = Chrome::new(&state, lang, "/search", t(lang.0, "search-title"));
     let (hits, message) = if q.trim().is_empty() {
         (Vec::new(), Some(t(lang.0, "search-empty")))
     } else {
-        let answer = state.finder().find(&q, lang.0, 10);
+        let answer = state.finder().find_in(&q, lang.0, 10, scope);
         let hits = answer
             .hits
             .into_iter()
@@ -76,6 +83,7 @@ pub async fn search(
             q,
             message,
             hits,
+            agencies,
         },
     )
     .into_response()

@@ -53,7 +53,7 @@ pub fn words_of(vocabulary: &str) -> &'static str {
         "direction" => "direction",
         "progress_measure" => "meth-measure",
         "frequency" => "frequency",
-        "audience" => "audience",
+        "audience" | "event_audience" => "audience",
         "assessment_result" => "admin-result",
         "sector" => "cons-sector",
         "response_outcome" => "cons-outcome",
