@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::*;
 use crate::snapshot::{Entity, Kind, Snapshot};
-use crate::values::{Code, Percent};
+use crate::values::{Code, Expected, Percent, parse_email, parse_link, parse_phone};
 
 /// One integrity problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +61,20 @@ impl Checker<'_> {
             value: value.to_string(),
             expected: expected.into(),
         });
+    }
+
+    /// A text that `parse` must accept as it is.
+    fn valid(
+        &mut self,
+        column: &'static str,
+        value: Option<&String>,
+        parse: fn(&str) -> Result<String, Expected>,
+    ) {
+        if let Some(v) = value
+            && let Err(e) = parse(v)
+        {
+            self.push(column, v, e.phrase());
+        }
     }
 
     fn reference(&mut self, column: &'static str, target: Kind, code: &Code) {
@@ -139,6 +153,7 @@ impl Snapshot {
             Kind::DataItem => self.data_items.contains_key(key),
             Kind::Registry => self.registries.contains_key(key),
             Kind::BuildingBlock => self.building_blocks.contains_key(key),
+            Kind::ContactPoint => self.contact_points.contains_key(key),
             Kind::Service => self.services.contains_key(key),
             Kind::Release => self.releases.contains_key(key),
             Kind::StandardCriterion => self.standard_criteria.contains_key(key),
@@ -170,6 +185,23 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                     c.push("parent_code", p, "another organisation than itself");
                 }
                 c.reference("parent_code", Kind::Organisation, p);
+            }
+            c.valid("website", o.website.as_ref(), parse_link);
+        }
+        Entity::ContactPoint(p) => {
+            c.reference("organisation", Kind::Organisation, &p.organisation);
+            c.valid("phone", p.phone.as_ref(), parse_phone);
+            c.valid("email", p.email.as_ref(), parse_email);
+            match (p.latitude, p.longitude) {
+                (Some(lat), _) if !(-90.0..=90.0).contains(&lat) => {
+                    c.push("latitude", fmt_num(lat), "a latitude from -90 to 90");
+                }
+                (_, Some(lon)) if !(-180.0..=180.0).contains(&lon) => {
+                    c.push("longitude", fmt_num(lon), "a longitude from -180 to 180");
+                }
+                (Some(_), None) => c.push("longitude", "", "a longitude with the latitude"),
+                (None, Some(_)) => c.push("latitude", "", "a latitude with the longitude"),
+                _ => {}
             }
         }
         Entity::Agenda(a) => {
@@ -354,6 +386,8 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             c.references("evidence", Kind::DataItem, &v.evidence);
             c.references("evidence_fetched", Kind::DataItem, &v.evidence_fetched);
             c.references("building_blocks", Kind::BuildingBlock, &v.building_blocks);
+            c.references("contact_points", Kind::ContactPoint, &v.contact_points);
+            c.valid("online_link", v.online_link.as_ref(), parse_link);
             if let Some(cost) = v.cost_per_transaction.filter(|c| *c < 0.0) {
                 c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
             }

@@ -27,5 +27,5 @@ pub use model::*;
 pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{
     Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Percent, Period, Priority, Text,
-    parse_bool, parse_count, parse_number,
+    dial_number, parse_bool, parse_count, parse_email, parse_link, parse_number, parse_phone,
 };

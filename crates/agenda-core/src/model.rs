@@ -461,6 +461,30 @@ pub struct Organisation {
     pub website: Option<String>,
 }
 
+/// Where people are served in person or by telephone: an office, a one-stop shop, a contact
+/// centre. One contact point serves many services, and a service may have several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactPoint {
+    /// Natural key, e.g. `CP-CAP-CENTRE`.
+    pub code: Code,
+    /// Name, e.g. "Capital City one-stop shop".
+    pub name: Text,
+    /// The organisation that runs it.
+    pub organisation: Code,
+    /// Street address.
+    pub address: Option<Text>,
+    /// When it is open, as people read it ("Monday to Friday, 8:00–16:00").
+    pub opening_hours: Option<Text>,
+    /// Telephone number as written (`+999 20 100 100`).
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Latitude, WGS 84 degrees (with `longitude`, or neither).
+    pub latitude: Option<f64>,
+    /// Longitude, WGS 84 degrees.
+    pub longitude: Option<f64>,
+}
+
 /// A citizen life event or business event grouping services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LifeEvent {
@@ -569,6 +593,12 @@ pub struct Service {
     /// What the person gets in the end.
     #[serde(default)]
     pub outcome: Option<Text>,
+    /// Where it is done online (`https://` only): the sheet's "Start now".
+    #[serde(default)]
+    pub online_link: Option<String>,
+    /// The offices and contact centres that serve it.
+    #[serde(default)]
+    pub contact_points: Vec<Code>,
 }
 
 impl Service {

@@ -187,6 +187,7 @@ kinds! {
     DataItem(DataItem) => data_items, "data_item", "data-items";
     Registry(Registry) => registries, "registry", "registries";
     BuildingBlock(BuildingBlock) => building_blocks, "building_block", "building-blocks";
+    ContactPoint(ContactPoint) => contact_points, "contact_point", "contact-points";
     Service(Service) => services, "service", "services";
     Release(Release) => releases, "release", "releases";
     StandardCriterion(StandardCriterion) => standard_criteria, "standard_criterion", "standard-criteria";
@@ -212,6 +213,7 @@ coded!(
     DataItem,
     Registry,
     BuildingBlock,
+    ContactPoint,
     Service,
     Release,
     StandardCriterion,

@@ -50,6 +50,10 @@ pub enum ExpectedKind {
     Token,
     /// A web address (`https://…`).
     Link,
+    /// A telephone number.
+    Phone,
+    /// An e-mail address.
+    Email,
     /// Empty, or `dimension=value`.
     Disaggregation,
     /// An organisation, for a user with the entity role.
@@ -91,6 +95,8 @@ impl ExpectedKind {
         Self::Lang,
         Self::Token,
         Self::Link,
+        Self::Phone,
+        Self::Email,
         Self::Disaggregation,
         Self::EntityOrganisation,
         Self::OneOf(&["monthly", "quarterly", "yearly"]),
@@ -126,6 +132,10 @@ impl ExpectedKind {
             Self::Lang => "a language tag such as en, fr or zh-Hans",
             Self::Token => "a name of letters, digits, '-' or '_'",
             Self::Link => "a web address starting with https://",
+            Self::Phone => {
+                "a telephone number: digits, spaces, a leading + and - ( ) . (e.g. +999 20 100 100)"
+            }
+            Self::Email => "an e-mail address such as help@agency.gov.example",
             Self::Disaggregation => {
                 "empty for the total, or dimension=value such as sex=female (several joined by ;, each dimension once)"
             }
@@ -520,6 +530,74 @@ pub fn parse_count(s: &str) -> Result<u64, Expected> {
     let s = s.strip_suffix(".0").unwrap_or(s);
     s.parse::<u64>()
         .map_err(|_| Expected::new(ExpectedKind::Count))
+}
+
+/// Checks a web address people are sent to: `https://` and a host, no spaces — so that no
+/// `javascript:` or plain `http:` link reaches a page.
+pub fn parse_link(s: &str) -> Result<String, Expected> {
+    let host = s
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .map(|_| &s[8..])
+        .unwrap_or("");
+    let ok = host.starts_with(|c: char| c.is_alphanumeric())
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(Expected::new(ExpectedKind::Link))
+    }
+}
+
+/// Checks a telephone number as people write it (`+999 20 100 100`, `(020) 100-100`, `1500`):
+/// 3 to 20 digits, with spaces, a leading `+` and `-` `(` `)` `.` between them.
+pub fn parse_phone(s: &str) -> Result<String, Expected> {
+    let s = s.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let ok = (3..=20).contains(&digits)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(Expected::new(ExpectedKind::Phone))
+    }
+}
+
+/// The number to dial for a telephone number as written: its digits, after a `+` if it has one.
+pub fn dial_number(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if phone.trim_start().starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits
+    }
+}
+
+/// Checks an e-mail address: one `@`, something before it, a dotted domain after it, no
+/// spaces or characters that would break a `mailto:` link.
+pub fn parse_email(s: &str) -> Result<String, Expected> {
+    let s = s.trim();
+    let ok = match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "<>\"?#&,;:()[]\\".contains(c))
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(Expected::new(ExpectedKind::Email))
+    }
 }
 
 /// Parses `yes`/`no` (also `true`/`false`, `1`/`0`).

@@ -63,6 +63,10 @@ pub enum Value {
     Text,
     /// A web address, `https://…`.
     Link,
+    /// A telephone number.
+    Phone,
+    /// An e-mail address.
+    Email,
     /// A UN SDG target or indicator code (`16.9`, `9.c.1`).
     SdgCode,
     /// An indicator of another framework, `<framework>:<code>` (`wb-gtmi-2022:I-5`).
@@ -443,6 +447,16 @@ codec!(
     /// An optional web address.
     OptLink: Option<String>, required false, Value::Link,
     read |r, c| opt(r, c, link), write |x| o(x)
+);
+codec!(
+    /// An optional telephone number.
+    OptPhone: Option<String>, required false, Value::Phone,
+    read |r, c| opt(r, c, parse_phone), write |x| o(x)
+);
+codec!(
+    /// An optional e-mail address.
+    OptEmail: Option<String>, required false, Value::Email,
+    read |r, c| opt(r, c, parse_email), write |x| o(x)
 );
 codec!(
     /// A required date.

@@ -32,7 +32,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use agenda_core::{Audience, Channel, EventAudience, Service, Snapshot, Text};
+use agenda_core::{Audience, Channel, ContactPoint, EventAudience, Service, Snapshot, Text};
 use serde_json::{Map, Value, json};
 
 /// The published JSON-LD context of CPSV-AP 3.2.0, as the specification's example references it.
@@ -51,6 +51,7 @@ fn prefixes() -> Value {
         "locn": "http://www.w3.org/ns/locn#",
         "org": "http://www.w3.org/ns/org#",
         "skos": "http://www.w3.org/2004/02/skos/core#",
+        "time": "http://www.w3.org/2006/time#",
         "xsd": "http://www.w3.org/2001/XMLSchema#"
     })
 }
@@ -110,6 +111,10 @@ impl Iris {
 
     fn channel(&self, service: &str, c: Channel) -> String {
         self.at(&format!("services/{service}/channels/{}", c.as_str()))
+    }
+
+    fn contact_point(&self, code: &str) -> String {
+        self.at(&format!("contact-points/{code}"))
     }
 
     fn organisation(&self, code: &str) -> String {
@@ -206,6 +211,7 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     let mut evidence: BTreeSet<&str> = BTreeSet::new();
     let mut channels_used: BTreeSet<Channel> = BTreeSet::new();
     let mut audiences_used: BTreeSet<Audience> = BTreeSet::new();
+    let mut contact_points: BTreeSet<&str> = BTreeSet::new();
 
     // Services, their channels and their costs.
     let mut channel_nodes = Vec::new();
@@ -217,19 +223,33 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
         evidence.extend(svc.evidence_fetched.iter().map(|c| c.as_str()));
         audiences_used.extend(svc.audience.iter().copied());
+        contact_points.extend(svc.contact_points.iter().map(|c| c.as_str()));
         for &c in &svc.channels {
             channels_used.insert(c);
-            channel_nodes.push(json!({
+            let mut node = json!({
                 "@id": iri.channel(svc.code.as_str(), c),
                 "@type": "cv:Channel",
                 "dct:identifier": format!("{}:{}", svc.code, c.as_str()),
                 "dct:type": id(iri.concept("channel", c.as_str())),
-            }));
+            });
+            // The profile gives a channel no address; the web channel's page is where the
+            // service is done.
+            if let (Channel::Web, Some(link)) = (c, &svc.online_link) {
+                node["foaf:page"] = id(link.as_str());
+            }
+            channel_nodes.push(node);
         }
     }
     graph.extend(channel_nodes);
     let any_cost = !cost_nodes.is_empty();
     graph.extend(cost_nodes);
+
+    // Contact points: offices and contact centres, each once however many services it serves.
+    for code in &contact_points {
+        if let Some(p) = s.contact_points.get(*code) {
+            graph.push(contact_point_node(&iri, p));
+        }
+    }
 
     // Competent authorities.
     for code in &authorities {
@@ -372,6 +392,15 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
     if fee_of(svc).is_some() {
         node.insert("cv:hasCost".into(), id(iri.cost(code)));
     }
+    let points: Vec<String> = svc
+        .contact_points
+        .iter()
+        .filter(|c| s.contact_points.contains_key(c.as_str()))
+        .map(|c| iri.contact_point(c.as_str()))
+        .collect();
+    if !points.is_empty() {
+        node.insert("cv:contactPoint".into(), ids(points));
+    }
     if !svc.channels.is_empty() {
         node.insert(
             "cv:hasChannel".into(),
@@ -399,6 +428,35 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
         .collect();
     if !events.is_empty() {
         node.insert("cv:isGroupedBy".into(), ids(events));
+    }
+    Value::Object(node)
+}
+
+/// The `cv:ContactPoint` node of an office: its name, telephone, e-mail, opening hours (a
+/// `time:TemporalEntity`, as the shapes ask) and address.
+fn contact_point_node(iri: &Iris, p: &ContactPoint) -> Value {
+    let mut node = Map::new();
+    node.insert("@id".into(), json!(iri.contact_point(p.code.as_str())));
+    node.insert("@type".into(), json!("cv:ContactPoint"));
+    node.insert("dct:identifier".into(), json!(p.code.as_str()));
+    node.insert("skos:prefLabel".into(), lang_values(&p.name));
+    if let Some(phone) = &p.phone {
+        node.insert("cv:telephone".into(), json!(phone));
+    }
+    if let Some(email) = &p.email {
+        node.insert("cv:email".into(), json!(email));
+    }
+    if let Some(hours) = &p.opening_hours {
+        node.insert(
+            "cv:openingHours".into(),
+            json!({ "@type": "time:TemporalEntity", "dct:description": lang_values(hours) }),
+        );
+    }
+    if let Some(address) = &p.address {
+        node.insert(
+            "locn:address".into(),
+            json!({ "@type": "locn:Address", "locn:fullAddress": lang_values(address) }),
+        );
     }
     Value::Object(node)
 }

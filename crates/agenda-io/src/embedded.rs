@@ -34,6 +34,7 @@ pub const DEMO: &[(&str, &[u8])] = demo_files!(
     "data_items",
     "registries",
     "building_blocks",
+    "contact_points",
     "services",
     "standard_criteria",
     "assessments",

@@ -136,6 +136,8 @@ pub fn national(base: &Snapshot, services: usize, observations: usize, seed: u64
                 processing_days: Some(rng.below(30) as u32),
                 steps: None,
                 outcome: None,
+                online_link: None,
+                contact_points: vec![],
             }
             .into(),
         );

@@ -386,6 +386,7 @@ enum F {
     Recipient,
     Documents,
     Channels,
+    Link,
     Level,
     CrossBorder,
     Stage,
@@ -457,6 +458,12 @@ const RFI2: &[Spec] = &[
         label: "Channels",
         required: false,
         matches: |h| h.contains("channels"),
+    },
+    Spec {
+        field: F::Link,
+        label: "Link of the service",
+        required: false,
+        matches: |h| h.contains("link"),
     },
     Spec {
         field: F::Level,
@@ -1411,6 +1418,35 @@ fn service(
         }
     };
 
+    // The online link: `https://` only, so that no page sends a person to a plain `http` or
+    // a `javascript:` address; a bare `www.…` host gets `https://` (noted).
+    let link_text = txt(F::Link);
+    let online_link = if link_text.is_empty() {
+        None
+    } else {
+        let bare = !link_text.contains("://")
+            && !link_text.contains(char::is_whitespace)
+            && link_text.contains('.');
+        let candidate = if bare {
+            format!("https://{link_text}")
+        } else {
+            link_text.clone()
+        };
+        match agenda_core::parse_link(&candidate) {
+            Ok(l) => {
+                if bare {
+                    b.note(sheet, Some(r), format!("link {link_text:?} read as {l}"));
+                }
+                Some(l)
+            }
+            Err(e) => {
+                b.err(sheet, r, &h.label(F::Link), &link_text, e.phrase());
+                ok = false;
+                None
+            }
+        }
+    };
+
     let cb_text = txt(F::CrossBorder);
     let cross = if cb_text.is_empty() {
         None
@@ -1489,6 +1525,8 @@ fn service(
         processing_days: old.and_then(|o| o.processing_days),
         steps: old.and_then(|o| o.steps.clone()),
         outcome: old.and_then(|o| o.outcome.clone()),
+        online_link: online_link.or_else(|| old.and_then(|o| o.online_link.clone())),
+        contact_points: old.map(|o| o.contact_points.clone()).unwrap_or_default(),
     };
     b.put(s.into(), sheet, r);
 }

@@ -283,18 +283,7 @@ pub(crate) fn framework_code(s: &str) -> Result<String, Expected> {
 /// A web address: `https://`, a host, and no spaces (so a link to it is a link to a page,
 /// never a script).
 pub(crate) fn link(s: &str) -> Result<String, Expected> {
-    let host = s
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("https://"))
-        .map(|_| &s[8..])
-        .unwrap_or("");
-    let ok = host.starts_with(|c: char| c.is_alphanumeric())
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(Expected::new(ExpectedKind::Link))
-    }
+    agenda_core::parse_link(s)
 }
 
 pub(crate) fn token(s: &str) -> Result<String, Expected> {

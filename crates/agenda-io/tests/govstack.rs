@@ -293,6 +293,64 @@ fn every_recipient_of_the_template_and_any_combination_is_imported() {
 }
 
 #[test]
+fn the_online_link_of_a_service_is_kept_and_only_https_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            ("R11", Edit::Text("www.drivers.gov.example/licence")),
+            ("C12", Edit::Text("Register a company")),
+            ("D12", Edit::Text("BRA")),
+            ("K12", Edit::Text("Business")),
+            ("Q12", Edit::Text("Online")),
+            ("R12", Edit::Text("https://business.gov.example/register")),
+            ("S12", Edit::Text("Level 4: 100% online")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let (g, after) = import(&path, &base);
+    assert_eq!(
+        after.services["Example-Sevice-1"].online_link.as_deref(),
+        Some("https://www.drivers.gov.example/licence")
+    );
+    assert_eq!(
+        after.services["SVC-2"].online_link.as_deref(),
+        Some("https://business.gov.example/register")
+    );
+    // The link is no longer an unmapped column, and the added https:// is noted.
+    assert!(
+        g.report
+            .not_mapped
+            .iter()
+            .all(|n| !n.column.contains("link")),
+        "{}",
+        g.report
+    );
+    assert!(
+        g.report
+            .notes
+            .iter()
+            .any(|n| n.contains("read as https://www.drivers.gov.example/licence")),
+        "{}",
+        g.report
+    );
+
+    // A plain http or a script address is refused where it is written.
+    for bad in ["http://drivers.gov.example/licence", "javascript:alert(1)"] {
+        let path = copy_with(
+            &fixture(RFI2),
+            "Service Cataloge",
+            &[("R11", Edit::Text(bad))],
+            dir.path(),
+        );
+        let errors = read(&path, &base).plan(&base).unwrap_err();
+        has_error(&errors, Some(11), "R (", Some(bad));
+    }
+}
+
+#[test]
 fn a_broken_rfi2_copy_is_refused_with_every_position() {
     let dir = tempfile::tempdir().unwrap();
     let path = copy_with(

@@ -112,6 +112,8 @@ collection! {
         "/api/v1/registries", "/api/v1/registries/{code}", "registries";
     list_building_blocks, find_building_block, BuildingBlockList, BuildingBlock, building_blocks, "building block", "catalogue",
         "/api/v1/building-blocks", "/api/v1/building-blocks/{code}", "building-blocks";
+    list_contact_points, find_contact_point, ContactPointList, ContactPoint, contact_points, "contact point", "catalogue",
+        "/api/v1/contact-points", "/api/v1/contact-points/{code}", "contact-points";
     list_releases, find_release, ReleaseList, Release, releases, "release", "catalogue",
         "/api/v1/releases", "/api/v1/releases/{code}", "releases";
     list_standard_criteria, find_standard_criterion, StandardCriterionList, StandardCriterion, standard_criteria, "service-standard criterion", "catalogue",
@@ -296,7 +298,8 @@ pub async fn find_sdg_indicator(
         list_progress_reports, find_progress_report, list_governance_bodies, find_governance_body,
         list_decisions, find_decision, list_services, find_service, list_life_events,
         find_life_event, list_data_items, find_data_item, list_registries, find_registry,
-        list_building_blocks, find_building_block, list_releases, find_release,
+        list_building_blocks, find_building_block, list_contact_points, find_contact_point,
+        list_releases, find_release,
         list_standard_criteria, find_standard_criterion, list_assessments, find_assessment,
         list_sdg_goals, find_sdg_goal, list_sdg_targets, find_sdg_target, list_sdg_indicators,
         find_sdg_indicator,

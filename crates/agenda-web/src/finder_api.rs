@@ -51,6 +51,9 @@ pub struct FinderItem {
     pub why: String,
     /// `service`, `life_event` or `organisation`.
     pub kind: String,
+    /// For a service that can be done online now: where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_link: Option<String>,
 }
 
 /// About the answer.
@@ -107,6 +110,7 @@ pub async fn finder(
         Some(_) => return Err(ApiError::bad_request("for must be public or agencies")),
     };
     // Building the index (first request, or after a change) is CPU work: off the async workers.
+    let snapshot = st.public_snapshot();
     let (answer, index_version) = tokio::task::spawn_blocking({
         let query = query.clone();
         move || {
@@ -123,6 +127,13 @@ pub async fn finder(
         .hits
         .into_iter()
         .map(|h| FinderItem {
+            online_link: match h.kind {
+                agenda_search::HitKind::Service => snapshot
+                    .services
+                    .get(&h.code)
+                    .and_then(|v| v.online_link.clone()),
+                _ => None,
+            },
             code: h.code,
             title: h.title,
             score: h.score,

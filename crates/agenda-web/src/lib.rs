@@ -15,6 +15,8 @@ pub mod error;
 pub mod extract;
 pub mod finder_api;
 #[cfg(test)]
+mod handover_tests;
+#[cfg(test)]
 mod list_paging_tests;
 mod metrics_layer;
 #[cfg(test)]

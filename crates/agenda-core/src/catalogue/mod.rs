@@ -87,6 +87,8 @@ pub(crate) mod fixture {
             processing_days: None,
             steps: None,
             outcome: None,
+            online_link: None,
+            contact_points: vec![],
         }
     }
 

@@ -36,6 +36,8 @@ fn holds(c: &Column) -> String {
         Value::Text if c.multiline => "text, may hold line breaks".to_owned(),
         Value::Text => "text".to_owned(),
         Value::Link => "web address (`https://…`)".to_owned(),
+        Value::Phone => "telephone number (`+999 20 100 100`)".to_owned(),
+        Value::Email => "e-mail address".to_owned(),
         Value::SdgCode => "UN SDG code".to_owned(),
         Value::FrameworkCode => "framework indicator `<framework>:<code>`".to_owned(),
         Value::Token => "name of letters, digits, `-`, `_`".to_owned(),

@@ -201,6 +201,18 @@ fn service(x: Service, r: &mut Row<'_>) -> Option<Vec<Item>> {
     Some(items)
 }
 
+record! { ContactPoint, "contact_points", entity;
+    code: Key = "e.g. `CP-CAP-CENTRE`";
+    name: Tr = "name of the office or contact centre";
+    organisation: Ref => Organisation = "the organisation that runs it";
+    address: OptTr, multiline = "street address";
+    opening_hours: OptTr = "when it is open, as people read it";
+    phone: OptPhone = "";
+    email: OptEmail = "";
+    latitude: OptNum = "WGS 84 degrees, -90 to 90, with longitude";
+    longitude: OptNum = "WGS 84 degrees, -180 to 180, with latitude";
+}
+
 record! { Service, "services", service;
     code: Key = "e.g. `SVC-042`";
     title: Tr = "title";
@@ -226,6 +238,8 @@ record! { Service, "services", service;
     processing_days: OptDays = "usual processing time in calendar days (0 = at once)";
     steps: OptTr, multiline = "what the person does, one step per line (a quoted cell with line breaks)";
     outcome: OptTr, multiline = "what the person gets in the end";
+    online_link: OptLink = "where the service is done online (the sheet's \"Start now\")";
+    contact_points: Refs => ContactPoint = "offices and contact centres that serve it";
 }
 
 record! { Release, "releases", entity;
@@ -344,6 +358,7 @@ pub(super) const TABLES: &[Table] = &[
     entry::<BuildingBlock>(Some(Kind::BuildingBlock), |s| {
         out(s.building_blocks.values())
     }),
+    entry::<ContactPoint>(Some(Kind::ContactPoint), |s| out(s.contact_points.values())),
     entry::<Service>(Some(Kind::Service), |s| out(s.services.values())),
     entry::<Release>(Some(Kind::Release), |s| out(s.releases.values())),
     entry::<StandardCriterion>(Some(Kind::StandardCriterion), |s| {

@@ -58,6 +58,8 @@ fn sample(c: &Column) -> String {
         Value::Text if c.multiline => format!("line {i}\nnext line"),
         Value::Text => format!("text {i}"),
         Value::Link => format!("https://example.org/{i}"),
+        Value::Phone => format!("+999 20 100 10{i}"),
+        Value::Email => format!("help{i}@agency.example"),
         Value::SdgCode => format!("16.{i}"),
         Value::FrameworkCode => format!("wb-gtmi-2022:I-{i}"),
         Value::Token => format!("block-{i}"),

@@ -192,6 +192,7 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
         ("cv:isGroupedBy", "cv:Event"),
         ("cv:hasRelatedService", "cpsv:PublicService"),
         ("cv:hasCost", "cv:Cost"),
+        ("cv:contactPoint", "cv:ContactPoint"),
         ("cv:currency", "skos:Concept"),
         ("dct:type", "skos:Concept"),
         ("dct:audience", "skos:Concept"),
@@ -206,7 +207,8 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
                 let Some(target) = v.get("@id").and_then(Value::as_str) else {
                     continue;
                 };
-                if prop == "foaf:homepage" {
+                // Web pages outside the document.
+                if prop == "foaf:homepage" || prop == "foaf:page" {
                     continue;
                 }
                 let node = nodes

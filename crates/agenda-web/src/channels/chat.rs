@@ -128,7 +128,8 @@ fn chosen<'a>(
 fn about(s: &Snapshot, svc: &Service, lang: &str) -> Reply {
     let b = brief(s, svc, lang);
     let mut reply = format!("{}.", b.title);
-    for sentence in b.sentences(lang) {
+    // What to bring and how, then where to do it: the answer ends by handing the person over.
+    for sentence in b.sentences(lang).into_iter().chain(b.handover(lang)) {
         reply.push(' ');
         reply.push_str(&sentence);
         if !sentence.ends_with('.') {

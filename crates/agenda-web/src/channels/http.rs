@@ -51,6 +51,8 @@ pub struct VoiceQuery {
     pub lang: Option<String>,
     /// VoiceXML: the caller's words (also accepted as a form field).
     pub q: Option<String>,
+    /// The service whose office the previous turn offered to put the caller through to.
+    pub offered: Option<String>,
 }
 
 /// What a voice platform posts (or a `GET` carries in its query): the recogniser's
@@ -60,6 +62,9 @@ pub struct VoiceForm {
     /// The caller's words (TwiML `<Gather input="speech">`).
     #[serde(rename = "SpeechResult")]
     pub speech_result: Option<String>,
+    /// The key the caller pressed (TwiML `<Gather input="dtmf">`).
+    #[serde(rename = "Digits")]
+    pub digits: Option<String>,
     /// The caller's words (VoiceXML `namelist="q"`).
     pub q: Option<String>,
 }
@@ -90,7 +95,11 @@ pub async fn voice_twiml(
             &finder,
             lang,
             &state.settings.country,
-            speech.as_deref(),
+            voice::Heard {
+                speech: speech.as_deref(),
+                digits: form.digits.as_deref(),
+                offered: q.offered.as_deref(),
+            },
         ),
         "application/xml; charset=utf-8",
     )
@@ -107,7 +116,17 @@ pub async fn voice_vxml(
     let s = state.public_snapshot();
     let finder = state.finder();
     xml_response(
-        voice::vxml(&s, &finder, lang, &state.settings.country, words.as_deref()),
+        voice::vxml(
+            &s,
+            &finder,
+            lang,
+            &state.settings.country,
+            voice::Heard {
+                speech: words.as_deref(),
+                digits: None,
+                offered: q.offered.as_deref(),
+            },
+        ),
         "application/voicexml+xml; charset=utf-8",
     )
 }

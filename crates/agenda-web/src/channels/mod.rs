@@ -94,6 +94,36 @@ pub struct Brief {
     pub days: Option<String>,
     /// The information sheet's path in this language.
     pub path: String,
+    /// Where the service is done online.
+    pub online: Option<String>,
+    /// The first office or contact centre that serves it.
+    pub office: Option<Office>,
+}
+
+/// An office or contact centre a person is handed over to, in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Office {
+    /// Name.
+    pub name: String,
+    /// Street address.
+    pub address: Option<String>,
+    /// Opening hours.
+    pub hours: Option<String>,
+    /// Telephone number as written.
+    pub phone: Option<String>,
+}
+
+impl Office {
+    /// The number to dial, when it has one.
+    pub fn dial(&self) -> Option<String> {
+        self.phone.as_deref().map(agenda_core::dial_number)
+    }
+}
+
+/// A link as short as it can be read out or typed: no `https://`, no `www.`.
+pub fn short_link(link: &str) -> &str {
+    let l = link.strip_prefix("https://").unwrap_or(link);
+    l.strip_prefix("www.").unwrap_or(l)
 }
 
 /// The brief of `svc` in `lang`.
@@ -143,6 +173,18 @@ pub fn brief(s: &Snapshot, svc: &Service, lang: &str) -> Brief {
             .processing_days
             .map(|d| t_args(lang, "brief-days", &[("days", d.to_string())])),
         path: format!("{prefix}/services/{}", svc.code),
+        online: svc.online_link.clone(),
+        office: svc
+            .contact_points
+            .iter()
+            .filter_map(|c| s.contact_points.get(c.as_str()))
+            .map(|p| Office {
+                name: text_in(&p.name, lang),
+                address: p.address.as_ref().map(|a| text_in(a, lang)),
+                hours: p.opening_hours.as_ref().map(|h| text_in(h, lang)),
+                phone: p.phone.clone(),
+            })
+            .next(),
     }
 }
 
@@ -173,6 +215,45 @@ impl Brief {
         }
         out.extend(self.fee.clone());
         out.extend(self.days.clone());
+        out
+    }
+
+    /// Where to do it, the last thing said: online, then the office (address, hours,
+    /// telephone).
+    pub fn handover(&self, lang: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(link) = &self.online {
+            out.push(t_args(lang, "brief-online", &[("link", link.clone())]));
+        }
+        if let Some(o) = &self.office {
+            out.extend(o.sentences(lang));
+        }
+        out
+    }
+}
+
+impl Office {
+    /// The office in sentences: where it is and when it is open, then its telephone.
+    pub fn sentences(&self, lang: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        match &self.address {
+            Some(a) => out.push(t_args(
+                lang,
+                "brief-office",
+                &[("office", self.name.clone()), ("address", a.clone())],
+            )),
+            None => out.push(t_args(
+                lang,
+                "brief-office-remote",
+                &[("office", self.name.clone())],
+            )),
+        }
+        if let Some(h) = &self.hours {
+            out.push(t_args(lang, "brief-hours", &[("hours", h.clone())]));
+        }
+        if let Some(p) = &self.phone {
+            out.push(t_args(lang, "brief-phone", &[("phone", p.clone())]));
+        }
         out
     }
 }

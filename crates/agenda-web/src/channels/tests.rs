@@ -107,6 +107,14 @@ fn a_whole_ussd_session_fits_every_screen_in_every_language() {
     }
 }
 
+/// What the caller said on a turn, and nothing else.
+fn heard(speech: Option<&str>) -> voice::Heard<'_> {
+    voice::Heard {
+        speech,
+        ..Default::default()
+    }
+}
+
 fn parse(xml: &str) -> roxmltree::Document<'_> {
     roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not XML ({e}): {xml}"))
 }
@@ -123,7 +131,7 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
     let finder = Finder::build(&s);
     let country = "Trinidad & <Tobago>";
 
-    let twiml = voice::twiml(&s, &finder, "en", country, Some("renew my passport")).unwrap();
+    let twiml = voice::twiml(&s, &finder, "en", country, heard(Some("renew my passport"))).unwrap();
     // Written escaped (as character references), read back as said.
     assert!(
         !twiml.contains("<visa>") && !twiml.contains("Passport & "),
@@ -138,7 +146,7 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
         .unwrap_or_default();
     assert!(said.contains(title), "{said}");
 
-    let welcome = voice::twiml(&s, &finder, "en", country, None).unwrap();
+    let welcome = voice::twiml(&s, &finder, "en", country, heard(None)).unwrap();
     let doc = parse(&welcome);
     let prompt = doc
         .descendants()
@@ -147,7 +155,7 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
         .unwrap_or_default();
     assert!(prompt.contains(country), "{prompt}");
 
-    let vxml = voice::vxml(&s, &finder, "en", country, Some("renew my passport")).unwrap();
+    let vxml = voice::vxml(&s, &finder, "en", country, heard(Some("renew my passport"))).unwrap();
     let doc = parse(&vxml);
     let answer = doc
         .descendants()
@@ -164,7 +172,7 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
     for (lang, _, _, question, word) in LANGS {
         let speech = voice::speech_lang(lang);
         // The call starts with a spoken prompt that gathers speech.
-        let first = voice::twiml(&s, &finder, lang, "Demo Republic", None).unwrap();
+        let first = voice::twiml(&s, &finder, lang, "Demo Republic", heard(None)).unwrap();
         let doc = parse(&first);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "Response");
@@ -185,7 +193,7 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // Given what the caller said: the best service, how to get it, and a follow-up.
-        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", Some(question)).unwrap();
+        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", heard(Some(question))).unwrap();
         let doc = parse(&turn);
         let root = doc.root_element();
         let said = root
@@ -201,7 +209,7 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // The same dialogue as VoiceXML.
-        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", Some(question)).unwrap();
+        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", heard(Some(question))).unwrap();
         let doc = parse(&vxml);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "vxml");
@@ -384,4 +392,136 @@ fn services_only_for_government_agencies_are_never_offered_to_the_public() {
         frontier = next;
     }
     assert!(death_listed);
+}
+
+/// The Passport Office of the demo: the office of SVC-043, and its number as dialled.
+const PASSPORT_PHONE: &str = "+999 20 500 500";
+const PASSPORT_DIAL: &str = "+99920500500";
+const PASSPORT_LINK: &str = "https://passports.gov.example/apply-for-or-renew-a-passport";
+
+#[test]
+fn every_channel_hands_the_person_over_to_the_service() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    let svc = &s.services["SVC-043"];
+    assert_eq!(svc.online_link.as_deref(), Some(PASSPORT_LINK));
+
+    // Chat: the answer about the service ends with where to do it.
+    let sessions = Sessions::default();
+    let mut reply = respond(&sessions, &s, &finder, "h", "renew my passport", "en");
+    if let Some(n) = reply.services.iter().position(|l| l.code == "SVC-043")
+        && reply.services.len() > 1
+    {
+        reply = respond(&sessions, &s, &finder, "h", &(n + 1).to_string(), "en");
+    }
+    let text = &reply.reply;
+    assert!(text.starts_with("Apply for or renew a passport."), "{text}");
+    let online = text.find(PASSPORT_LINK).expect(text);
+    let office = text
+        .find("Go to Passport Office, 3 Embassy Row")
+        .expect(text);
+    assert!(
+        text.ends_with(&format!("Telephone {PASSPORT_PHONE}.")),
+        "{text}"
+    );
+    assert!(online < office, "{text}");
+
+    // USSD: the office's number and the short link are on the service's screen, whole.
+    let mut found = None;
+    for path in ["1*2*renew my passport*1", "1*2*renew my passport*2"] {
+        let screen = ussd::answer(&s, &finder, "Demo Republic", path);
+        if screen.text.starts_with("Apply for or renew a passport") {
+            found = Some(screen);
+        }
+    }
+    let screen = found.expect("the passport service is offered on USSD");
+    assert!(!screen.more);
+    assert!(
+        screen
+            .text
+            .contains(&format!("{PASSPORT_PHONE} · Passport Office")),
+        "{}",
+        screen.text
+    );
+    assert!(
+        screen
+            .text
+            .contains("Online: passports.gov.example/apply-for-or-renew-a-passport"),
+        "{}",
+        screen.text
+    );
+    assert!(screen.render().chars().count() <= ussd::MAX_SCREEN);
+
+    // Voice: the answer offers to put the caller through, by key or by word.
+    let turn = voice::twiml(
+        &s,
+        &finder,
+        "en",
+        "Demo Republic",
+        heard(Some("renew my passport")),
+    )
+    .unwrap();
+    let doc = parse(&turn);
+    let said = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("Say"))
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        said.contains("To be put through to Passport Office, press 1"),
+        "{said}"
+    );
+    let gather = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("Gather"))
+        .unwrap();
+    assert_eq!(gather.attribute("input"), Some("dtmf speech"));
+    assert_eq!(gather.attribute("numDigits"), Some("1"));
+    assert_eq!(
+        gather.attribute("action"),
+        Some("/channels/voice?lang=en&offered=SVC-043")
+    );
+    let key = voice::Heard {
+        digits: Some("1"),
+        offered: Some("SVC-043"),
+        ..Default::default()
+    };
+    let put_through = voice::twiml(&s, &finder, "en", "Demo Republic", key).unwrap();
+    let doc = parse(&put_through);
+    let dial = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("Dial"))
+        .unwrap_or_else(|| panic!("{put_through}"));
+    assert_eq!(dial.text(), Some(PASSPORT_DIAL));
+    assert!(put_through.contains("Putting you through to Passport Office."));
+    // In French, by word, as VoiceXML: a bridged transfer to the same number.
+    let word = voice::Heard {
+        speech: Some("Connecter."),
+        offered: Some("SVC-043"),
+        ..Default::default()
+    };
+    let vxml = voice::vxml(&s, &finder, "fr", "Demo Republic", word).unwrap();
+    let doc = parse(&vxml);
+    let transfer = doc
+        .descendants()
+        .find(|n| n.has_tag_name("transfer"))
+        .unwrap_or_else(|| panic!("{vxml}"));
+    assert_eq!(
+        transfer.attribute("dest"),
+        Some(&*format!("tel:{PASSPORT_DIAL}"))
+    );
+    assert_eq!(transfer.attribute("bridge"), Some("true"));
+    // Anything else is a new question, not a transfer.
+    let other = voice::Heard {
+        speech: Some("register a birth"),
+        offered: Some("SVC-043"),
+        ..Default::default()
+    };
+    let next = voice::twiml(&s, &finder, "en", "Demo Republic", other).unwrap();
+    assert!(!next.contains("<Dial>"), "{next}");
+    assert!(next.contains("birth"), "{next}");
 }

@@ -9,8 +9,8 @@
 use agenda_core::{Service, Snapshot};
 use agenda_search::Finder;
 
-use super::{brief, find_services, text_in};
-use crate::site::t;
+use super::{brief, find_services, short_link, text_in};
+use crate::site::{t, t_args};
 
 /// The most characters a USSD screen may hold.
 pub const MAX_SCREEN: usize = 182;
@@ -105,11 +105,28 @@ fn pick(input: &str, page: usize, n: usize) -> Pick {
 /// The final screen about a service: what to bring, what the state holds, how and where.
 fn service_screen(s: &Snapshot, svc: &Service, lang: &str) -> Screen {
     let b = brief(s, svc, lang);
-    // The link always fits; the sentences that follow the title go in while they fit whole,
-    // the first that does not is shortened, the rest are left for the information sheet.
+    // The link always fits; then where to go (the office and its telephone, the online link
+    // in short form) before anything else, since a feature phone cannot follow a link; the
+    // sentences that follow go in while they fit whole, the first that does not is shortened,
+    // the rest are left for the information sheet.
     let budget = MAX_SCREEN - 4 - b.path.chars().count() - 1;
     let mut text = cut(&b.title, budget);
-    for line in b.sentences(lang) {
+    let mut lines = Vec::new();
+    if let Some(o) = &b.office {
+        lines.push(match &o.phone {
+            // The number first: if the line must be shortened, the name gives way.
+            Some(p) => format!("{p} · {}", o.name),
+            None => o.name.clone(),
+        });
+    }
+    if let Some(l) = &b.online {
+        lines.push(t_args(
+            lang,
+            "ussd-online",
+            &[("link", short_link(l).to_owned())],
+        ));
+    }
+    for line in lines.into_iter().chain(b.sentences(lang)) {
         let room = budget.saturating_sub(text.chars().count() + 1);
         if room < 12 {
             break;

@@ -1,9 +1,11 @@
 //! Voice: the same dialogue spoken. `POST /channels/voice` answers in TwiML — first a
 //! `<Gather input="speech">` prompt in the caller's language, then, given the recogniser's
-//! `SpeechResult`, a `<Say>` with the best service and how to get it, and a follow-up gather.
-//! `/channels/voice.vxml` speaks the same dialogue as VoiceXML 2.1.
+//! `SpeechResult`, a `<Say>` with the best service, how to get it and where, and a follow-up
+//! gather. When the service's office has a telephone, the caller is offered to be put through
+//! (key 1 or "connect"): the next turn answers `<Dial>`. `/channels/voice.vxml` speaks the
+//! same dialogue as VoiceXML 2.1, putting through with `<transfer>`.
 
-use agenda_core::Snapshot;
+use agenda_core::{Service, Snapshot};
 use agenda_search::Finder;
 use askama::Template;
 
@@ -19,40 +21,84 @@ pub fn speech_lang(lang: &str) -> &'static str {
     }
 }
 
-/// What to say for `speech` (the caller's words; `None` at the start of the call): the answer
-/// text, and whether a service was found.
-pub fn reply(
-    s: &Snapshot,
+/// What the caller did on this turn of the call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Heard<'a> {
+    /// Their words, as the recogniser heard them.
+    pub speech: Option<&'a str>,
+    /// The key they pressed.
+    pub digits: Option<&'a str>,
+    /// The service whose office the previous turn offered to put them through to.
+    pub offered: Option<&'a str>,
+}
+
+/// The answer to what the caller said (none at the start of the call): the best service and
+/// how to get it, ending with where to do it; and the service whose office can take the call,
+/// when it has a telephone.
+pub fn reply<'s>(
+    s: &'s Snapshot,
     finder: &Finder,
     lang: &str,
     country: &str,
     speech: Option<&str>,
-) -> String {
+) -> (String, Option<&'s Service>) {
     let Some(speech) = speech.map(str::trim).filter(|q| !q.is_empty()) else {
-        return t_args(lang, "voice-welcome", &[("country", country.to_owned())]);
+        return (
+            t_args(lang, "voice-welcome", &[("country", country.to_owned())]),
+            None,
+        );
     };
     let services = find_services(finder, s, speech, lang, 3);
     let Some(best) = services.first() else {
-        return t(lang, "voice-nothing");
+        return (t(lang, "voice-nothing"), None);
     };
     let b = brief(s, best, lang);
     let mut text = t_args(lang, "voice-best", &[("title", b.title.clone())]);
-    for sentence in b.sentences(lang) {
+    let mut say = |sentence: &str| {
         text.push(' ');
-        text.push_str(&sentence);
+        text.push_str(sentence);
         if !sentence.ends_with('.') {
             text.push('.');
         }
+    };
+    for sentence in b.sentences(lang).iter().chain(&b.handover(lang)) {
+        say(sentence);
+    }
+    let connect = b.office.as_ref().filter(|o| o.phone.is_some());
+    if let Some(o) = connect {
+        say(&t_args(
+            lang,
+            "voice-connect",
+            &[("office", o.name.clone())],
+        ));
     }
     if let Some(other) = services.get(1) {
-        text.push(' ');
-        text.push_str(&t_args(
+        say(&t_args(
             lang,
             "voice-other",
             &[("title", super::text_in(&other.title, lang))],
         ));
     }
-    text
+    (text, connect.map(|_| *best))
+}
+
+/// Whether the caller accepted being put through: the key 1, or one of the language's words
+/// for it.
+fn accepts(lang: &str, heard: &Heard<'_>) -> bool {
+    if heard.digits.map(str::trim) == Some("1") {
+        return true;
+    }
+    let Some(said) = heard
+        .speech
+        .map(|w| w.trim().trim_end_matches(['.', '!']).to_lowercase())
+    else {
+        return false;
+    };
+    said == "1"
+        || t(lang, "voice-connect-words")
+            .split(',')
+            .map(str::trim)
+            .any(|w| !w.is_empty() && said == w)
 }
 
 /// One turn of the call as TwiML, escaped by its template (askama's escaper covers the five
@@ -64,8 +110,12 @@ struct Twiml<'a> {
     /// The answer to what the caller said, if they said something.
     said: Option<String>,
     action: String,
+    /// Whether the gather also takes a key press (when putting through is offered).
+    keys: bool,
     prompt: String,
     bye: String,
+    /// Put the caller through to this number (and say `said` first).
+    dial: Option<String>,
 }
 
 /// One turn of the call as VoiceXML 2.1.
@@ -75,24 +125,58 @@ struct Vxml<'a> {
     voice_lang: &'a str,
     said: Option<String>,
     action: String,
+    keys: bool,
     prompt: String,
     bye: String,
+    dial: Option<String>,
 }
 
-/// What one turn says: the answer to the caller's words (none at the start of the call) and
-/// the prompt that gathers the next words.
-fn turn(
-    s: &Snapshot,
-    finder: &Finder,
-    lang: &str,
-    country: &str,
-    speech: Option<&str>,
-) -> (Option<String>, String) {
-    let said = reply(s, finder, lang, country, speech);
-    match speech.map(str::trim).filter(|q| !q.is_empty()) {
+/// One turn: what to say, the prompt that gathers the next words, the service whose office
+/// is offered (carried by the next turn's address), or the number to put the caller through to.
+struct Turn {
+    said: Option<String>,
+    prompt: String,
+    offered: Option<String>,
+    dial: Option<String>,
+}
+
+fn turn(s: &Snapshot, finder: &Finder, lang: &str, country: &str, heard: Heard<'_>) -> Turn {
+    // Put through when the previous turn offered it and the caller accepts.
+    if let Some(svc) = heard.offered.and_then(|c| s.services.get(c))
+        && accepts(lang, &heard)
+        && let Some(o) = brief(s, svc, lang).office
+        && let Some(dial) = o.dial()
+    {
+        return Turn {
+            said: Some(t_args(lang, "voice-connecting", &[("office", o.name)])),
+            prompt: String::new(),
+            offered: None,
+            dial: Some(dial),
+        };
+    }
+    let (said, connect) = reply(s, finder, lang, country, heard.speech);
+    match heard.speech.map(str::trim).filter(|q| !q.is_empty()) {
         // The welcome is the first prompt.
-        None => (None, said),
-        Some(_) => (Some(said), t(lang, "voice-again")),
+        None => Turn {
+            said: None,
+            prompt: said,
+            offered: None,
+            dial: None,
+        },
+        Some(_) => Turn {
+            said: Some(said),
+            prompt: t(lang, "voice-again"),
+            offered: connect.map(|v| v.code.to_string()),
+            dial: None,
+        },
+    }
+}
+
+/// The address the next turn posts to: the language, and the service offered, if any.
+fn action(path: &str, lang: &str, offered: &Option<String>) -> String {
+    match offered {
+        Some(code) => format!("{path}?lang={lang}&offered={code}"),
+        None => format!("{path}?lang={lang}"),
     }
 }
 
@@ -102,35 +186,40 @@ pub fn twiml(
     finder: &Finder,
     lang: &str,
     country: &str,
-    speech: Option<&str>,
+    heard: Heard<'_>,
 ) -> Result<String, askama::Error> {
-    let (said, prompt) = turn(s, finder, lang, country, speech);
+    let tr = turn(s, finder, lang, country, heard);
     Twiml {
         voice_lang: speech_lang(lang),
-        said,
-        action: format!("/channels/voice?lang={lang}"),
-        prompt,
+        said: tr.said,
+        action: action("/channels/voice", lang, &tr.offered),
+        keys: tr.offered.is_some(),
+        prompt: tr.prompt,
         bye: t(lang, "voice-goodbye"),
+        dial: tr.dial,
     }
     .render()
 }
 
-/// The VoiceXML document for one turn: the answer to `q` (if any), then a field that asks
-/// again and submits the caller's words back here.
+/// The VoiceXML document for one turn: the answer to what the caller said (if anything), then
+/// a field that asks again and submits the caller's words (or key) back here; or the transfer
+/// to the office the caller accepted.
 pub fn vxml(
     s: &Snapshot,
     finder: &Finder,
     lang: &str,
     country: &str,
-    q: Option<&str>,
+    heard: Heard<'_>,
 ) -> Result<String, askama::Error> {
-    let (said, prompt) = turn(s, finder, lang, country, q);
+    let tr = turn(s, finder, lang, country, heard);
     Vxml {
         voice_lang: speech_lang(lang),
-        said,
-        action: format!("/channels/voice.vxml?lang={lang}"),
-        prompt,
+        said: tr.said,
+        action: action("/channels/voice.vxml", lang, &tr.offered),
+        keys: tr.offered.is_some(),
+        prompt: tr.prompt,
         bye: t(lang, "voice-goodbye"),
+        dial: tr.dial,
     }
     .render()
 }

@@ -237,6 +237,36 @@ pub struct EvidenceView {
     class: &'static str,
 }
 
+/// An office or contact centre that serves a service: where a person goes or calls.
+pub struct OfficeView {
+    pub name: LocalText,
+    pub address: LocalText,
+    pub hours: LocalText,
+    /// The number as written, and as dialled (`tel:`).
+    pub phone: Option<(String, String)>,
+    pub email: Option<String>,
+    /// A map of where it is, when its coordinates are known.
+    pub map: Option<String>,
+}
+
+/// The offices and contact centres of a service, in the order its record lists them.
+pub fn offices(c: &Chrome, s: &Snapshot, v: &Service) -> Vec<OfficeView> {
+    v.contact_points
+        .iter()
+        .filter_map(|code| s.contact_points.get(code.as_str()))
+        .map(|p| OfficeView {
+            name: c.tx(&p.name),
+            address: c.otx(&p.address),
+            hours: c.otx(&p.opening_hours),
+            phone: p.phone.as_ref().map(|n| (n.clone(), dial_number(n))),
+            email: p.email.clone(),
+            map: p.latitude.zip(p.longitude).map(|(lat, lon)| {
+                format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+            }),
+        })
+        .collect()
+}
+
 /// A performance figure.
 pub struct Figure {
     label: String,
@@ -260,6 +290,7 @@ pub struct ServicePage {
     events: Vec<(String, LocalText)>,
     blocks: Vec<(String, LocalText, String)>,
     releases: Vec<(String, String, String)>,
+    offices: Vec<OfficeView>,
     jsonld: JsonLd,
     fee: Option<String>,
     processing: Option<String>,
@@ -416,6 +447,7 @@ pub async fn service(
         None => (Vec::new(), false),
     };
     let page = ServicePage {
+        offices: offices(&c, &s, &v),
         fee,
         processing,
         steps,
@@ -495,6 +527,15 @@ pub struct LifeEventPage {
     title: LocalText,
     audience: String,
     rows: Vec<ServiceRow>,
+    how: Vec<HowView>,
+}
+
+/// Where a service of a life event is done: online, and the first office that serves it.
+pub struct HowView {
+    code: String,
+    title: LocalText,
+    link: Option<String>,
+    office: Option<OfficeView>,
 }
 
 /// `GET /life-events/<code>`: its services, the most used first.
@@ -528,6 +569,16 @@ pub async fn life_event(
         code: e.code.to_string(),
         title: c.tx(&e.title),
         audience: c.status("audience", e.audience.as_str()),
+        how: list
+            .iter()
+            .map(|v| HowView {
+                code: v.code.to_string(),
+                title: c.tx(&v.title),
+                link: v.online_link.clone(),
+                office: offices(&c, &s, v).into_iter().next(),
+            })
+            .filter(|h| h.link.is_some() || h.office.is_some())
+            .collect(),
         rows: list.into_iter().map(|v| service_row(&c, &s, v)).collect(),
         c,
     };

@@ -27,6 +27,8 @@ struct HitView {
     title: String,
     kind: String,
     why: String,
+    /// For a service that can be done online now: where.
+    online: Option<String>,
 }
 
 /// `?q=`.
@@ -52,6 +54,7 @@ pub async fn search(
         (Vec::new(), Some(t(lang.0, "search-empty")))
     } else {
         let answer = state.finder().find_in(&q, lang.0, 10, scope);
+        let snapshot = state.public_snapshot();
         let hits = answer
             .hits
             .into_iter()
@@ -62,6 +65,13 @@ pub async fn search(
                     agenda_search::HitKind::Organisation => "organisations",
                 };
                 HitView {
+                    online: match h.kind {
+                        agenda_search::HitKind::Service => snapshot
+                            .services
+                            .get(&h.code)
+                            .and_then(|v| v.online_link.clone()),
+                        _ => None,
+                    },
                     href: c.href(&format!("/{section}/{}", h.code)),
                     kind: t(lang.0, &format!("search-kind-{}", h.kind.as_str())),
                     title: h.title,

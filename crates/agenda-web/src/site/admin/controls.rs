@@ -18,6 +18,10 @@ pub enum Control {
     Number,
     /// A web address.
     Link,
+    /// A telephone number.
+    Phone,
+    /// An e-mail address.
+    Email,
     /// One of a closed list: the values and the prefix of their interface strings.
     Choice(Vec<&'static str>, &'static str),
     /// The code of a record of this kind.
@@ -82,6 +86,8 @@ pub fn control(column: Option<&Column>, multiline: bool) -> Control {
         Value::Date => Date,
         Value::Number | Value::WholeNumber | Value::Percent | Value::Year => Number,
         Value::Link => Link,
+        Value::Phone => Phone,
+        Value::Email => Email,
         // The spec's lists of SDG codes are of targets, its single codes of indicators.
         Value::SdgCode if c.list => SdgTarget,
         Value::SdgCode => SdgIndicator,
@@ -368,6 +374,8 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
         (Control::Date, None) => ("date", plain(), String::new()),
         (Control::Number, None) => ("number", plain(), String::new()),
         (Control::Link, None) => ("url", plain(), String::new()),
+        (Control::Phone, None) => ("tel", plain(), String::new()),
+        (Control::Email, None) => ("email", plain(), String::new()),
         (Control::Area, None) => ("area", plain(), String::new()),
         (Control::Text, None) => ("text", plain(), String::new()),
     };

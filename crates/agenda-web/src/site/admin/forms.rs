@@ -199,6 +199,8 @@ pub fn expected_key(kind: ExpectedKind) -> &'static str {
         E::Lang => "expected-lang",
         E::Token => "expected-token",
         E::Link => "expected-link",
+        E::Phone => "expected-phone",
+        E::Email => "expected-email",
         E::Disaggregation => "expected-disaggregation",
         E::EntityOrganisation => "expected-entity-organisation",
         E::OneOf(_) => "expected-one-of",
