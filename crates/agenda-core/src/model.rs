@@ -599,6 +599,52 @@ pub struct Service {
     /// The offices and contact centres that serve it.
     #[serde(default)]
     pub contact_points: Vec<Code>,
+    /// Whether `annual_transactions` is an estimate (from the requests per week or month a
+    /// ministry gave) rather than a count.
+    #[serde(default)]
+    pub transactions_estimated: bool,
+    /// Customers per year, as the ministry wrote it ("approx. 12,000").
+    #[serde(default)]
+    pub customers_per_year: Option<String>,
+    /// Requests per week or month, as the ministry wrote it ("2,000/month").
+    #[serde(default)]
+    pub request_volume: Option<String>,
+    /// How many times a person usually comes back or sends something before it is done.
+    #[serde(default)]
+    pub iterations: Option<u64>,
+    /// What the person must have or have done before applying.
+    #[serde(default)]
+    pub prerequisites: Option<Text>,
+    /// The checks made on who may use it.
+    #[serde(default)]
+    pub eligibility: Option<Text>,
+    /// Other organisations that take part in delivering it.
+    #[serde(default)]
+    pub contributing_orgs: Vec<Code>,
+    /// How long it has been in operation, as written ("5-10 years").
+    #[serde(default)]
+    pub in_operation: Option<String>,
+    /// Delivered through a public-private partnership.
+    #[serde(default)]
+    pub public_private_partnership: Option<bool>,
+    /// Potential to attract foreign direct investment.
+    #[serde(default)]
+    pub fdi_potential: Option<bool>,
+    /// Potential for harmonisation across the region.
+    #[serde(default)]
+    pub regional_harmonisation: Option<bool>,
+    /// The figures that say how it is working.
+    #[serde(default)]
+    pub key_metrics: Option<Text>,
+    /// How its users' satisfaction is, or should be, measured.
+    #[serde(default)]
+    pub satisfaction_metrics: Option<Text>,
+    /// The languages it is offered in, as written ("Hindi, English, French").
+    #[serde(default)]
+    pub languages: Option<String>,
+    /// The main challenges in providing it digitally.
+    #[serde(default)]
+    pub challenges: Option<Text>,
 }
 
 impl Service {

@@ -537,6 +537,11 @@ codec!(
     read |r, c| opt(r, c, parse_bool).map(|b| b.unwrap_or(false)), write |x| yn(*x)
 );
 codec!(
+    /// An optional yes/no: empty when not known.
+    OptYesNo: Option<bool>, required false, Value::Bool,
+    read |r, c| opt(r, c, parse_bool), write |x| o(&x.map(|b| if b { "yes" } else { "no" }))
+);
+codec!(
     /// An optional SDG code.
     OptSdg: Option<String>, required false, Value::SdgCode,
     read |r, c| opt(r, c, sdg_code), write |x| o(x)

@@ -218,6 +218,7 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     let mut cost_nodes = Vec::new();
     for svc in s.services.values() {
         graph.push(service_node(&iri, s, svc));
+        graph.extend(requirement_nodes(&iri, svc));
         cost_nodes.extend(cost_node(&iri, svc));
         authorities.insert(svc.owner_code.as_str());
         evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
@@ -392,6 +393,13 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
     if fee_of(svc).is_some() {
         node.insert("cv:hasCost".into(), id(iri.cost(code)));
     }
+    let requirements: Vec<Value> = requirement_nodes(iri, svc)
+        .iter()
+        .map(|r| id(r["@id"].as_str().unwrap_or_default()))
+        .collect();
+    if !requirements.is_empty() {
+        node.insert("cv:holdsRequirement".into(), Value::Array(requirements));
+    }
     let points: Vec<String> = svc
         .contact_points
         .iter()
@@ -430,6 +438,27 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
         node.insert("cv:isGroupedBy".into(), ids(events));
     }
     Value::Object(node)
+}
+
+/// What the person must have done before, and who may use it: the profile's requirements.
+fn requirement_nodes(iri: &Iris, svc: &Service) -> Vec<Value> {
+    let code = svc.code.as_str();
+    [
+        ("prerequisites", &svc.prerequisites),
+        ("eligibility", &svc.eligibility),
+    ]
+    .into_iter()
+    .filter_map(|(kind, text)| {
+        text.as_ref().map(|t| {
+            json!({
+                "@id": iri.at(&format!("services/{code}/requirements/{kind}")),
+                "@type": "cv:Requirement",
+                "dct:identifier": format!("{code}:{kind}"),
+                "dct:title": lang_values(t),
+            })
+        })
+    })
+    .collect()
 }
 
 /// The `cv:ContactPoint` node of an office: its name, telephone, e-mail, opening hours (a

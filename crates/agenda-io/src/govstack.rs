@@ -389,6 +389,20 @@ enum F {
     Link,
     Level,
     CrossBorder,
+    Customers,
+    Iterations,
+    Prerequisites,
+    Eligibility,
+    Agencies,
+    Requests,
+    Operation,
+    Partnership,
+    Fdi,
+    Harmonisation,
+    KeyMetrics,
+    Satisfaction,
+    Languages,
+    Challenges,
     Stage,
     Indicator,
     ActivityId,
@@ -476,6 +490,90 @@ const RFI2: &[Spec] = &[
         label: "Cross-border aspect",
         required: false,
         matches: |h| h.contains("cross-border") || h.contains("cross border"),
+    },
+    Spec {
+        field: F::Customers,
+        label: "Number of customers / year",
+        required: false,
+        matches: |h| h.contains("customers"),
+    },
+    Spec {
+        field: F::Iterations,
+        label: "Number of iterations needed",
+        required: false,
+        matches: |h| h.contains("iterations"),
+    },
+    Spec {
+        field: F::Prerequisites,
+        label: "Prerequisites",
+        required: false,
+        matches: |h| h.starts_with("prerequisite"),
+    },
+    Spec {
+        field: F::Eligibility,
+        label: "Eligibility validations",
+        required: false,
+        matches: |h| h.contains("eligibility"),
+    },
+    Spec {
+        field: F::Agencies,
+        label: "Government agencies involved",
+        required: false,
+        matches: |h| h.contains("agencies involved"),
+    },
+    Spec {
+        field: F::Requests,
+        label: "Requests per week or per month",
+        required: false,
+        matches: |h| h.contains("requests per"),
+    },
+    Spec {
+        field: F::Operation,
+        label: "Year of operation",
+        required: false,
+        matches: |h| h.contains("of operation"),
+    },
+    Spec {
+        field: F::Partnership,
+        label: "Public-private partnership",
+        required: false,
+        matches: |h| h.contains("private partnership"),
+    },
+    Spec {
+        field: F::Fdi,
+        label: "Potential for FDI attraction",
+        required: false,
+        matches: |h| h.contains("fdi") || h.contains("foreign direct investment"),
+    },
+    Spec {
+        field: F::Harmonisation,
+        label: "Potential for regional harmonization",
+        required: false,
+        matches: |h| h.contains("harmoni"),
+    },
+    Spec {
+        field: F::KeyMetrics,
+        label: "Key metrics",
+        required: false,
+        matches: |h| h.contains("key metrics"),
+    },
+    Spec {
+        field: F::Satisfaction,
+        label: "User satisfaction metrics",
+        required: false,
+        matches: |h| h.starts_with("user satisfaction"),
+    },
+    Spec {
+        field: F::Languages,
+        label: "Languages",
+        required: false,
+        matches: |h| h.contains("languages"),
+    },
+    Spec {
+        field: F::Challenges,
+        label: "Challenges",
+        required: false,
+        matches: |h| h.contains("challenges"),
     },
 ];
 
@@ -752,6 +850,124 @@ fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
             }
         }
         _ => Err(Expected::new(ExpectedKind::Transactions)),
+    }
+}
+
+/// What a cell that should hold a number says, read the way people write numbers.
+#[derive(Debug, Clone, PartialEq)]
+enum Said {
+    /// A plain number.
+    Number(f64),
+    /// A number read from text such as "approx. 2,000", "15k" or "1,000-2,000" (the middle
+    /// of a range): how it was read, for the report.
+    ReadAs(f64, String),
+    /// "n/a", "unknown", "-": nothing is known.
+    NotKnown,
+    /// Words that hold no number.
+    Words,
+}
+
+/// Reads a number as people type it into a workbook.
+fn said_number(d: &Data) -> Said {
+    match d {
+        Data::Int(i) => return Said::Number(*i as f64),
+        Data::Float(f) => return Said::Number(*f),
+        Data::Empty => return Said::NotKnown,
+        _ => {}
+    }
+    let text = collapse(&d.to_string()).to_lowercase();
+    if matches!(
+        text.trim_end_matches('.'),
+        "" | "n/a" | "na" | "n.a" | "unknown" | "not known" | "-" | "—" | "tbd" | "none" | "?"
+    ) {
+        return Said::NotKnown;
+    }
+    // Numbers in the text, with their multiplier ("15k", "2 million").
+    let mut numbers: Vec<f64> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || (matches!(chars[i], ',' | '.')
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+        {
+            i += 1;
+        }
+        let token: String = chars[start..i].iter().collect();
+        // "2,000" groups thousands; "1.3" and "1,5" (one or two decimals) are fractions.
+        let value = match token.split_once(',') {
+            Some((_, rest)) if rest.split(',').all(|g| g.len() == 3) && !rest.contains('.') => {
+                token.replace(',', "").parse::<f64>().ok()
+            }
+            Some(_) => token.replace(',', ".").parse::<f64>().ok(),
+            None => token.parse::<f64>().ok(),
+        };
+        let Some(mut value) = value else { continue };
+        let rest: String = chars[i..].iter().collect::<String>();
+        let rest = rest.trim_start();
+        for (word, m) in [
+            ("million", 1e6),
+            ("thousand", 1e3),
+            ("mn", 1e6),
+            ("m", 1e6),
+            ("k", 1e3),
+        ] {
+            if rest.starts_with(word)
+                && !rest[word.len()..].starts_with(|c: char| c.is_alphabetic())
+            {
+                value *= m;
+                break;
+            }
+        }
+        numbers.push(value);
+    }
+    let range =
+        numbers.len() == 2 && (text.contains('-') || text.contains('–') || text.contains(" to "));
+    match numbers.as_slice() {
+        [] => Said::Words,
+        [n] if text.chars().all(|c| c.is_ascii_digit() || c == '.') => Said::Number(*n),
+        [n] => Said::ReadAs(*n, agenda_core::numbers::fmt_num("en", *n)),
+        [a, b] if range => {
+            let mid = (a + b) / 2.0;
+            Said::ReadAs(
+                mid,
+                format!(
+                    "{} (the middle of the range)",
+                    agenda_core::numbers::fmt_num("en", mid)
+                ),
+            )
+        }
+        _ => Said::Words,
+    }
+}
+
+/// How many a year a figure "per week" or "per month" makes, when the text says which.
+fn per_year(text: &str) -> Option<f64> {
+    let t = text.to_lowercase();
+    if t.contains("week") || t.contains("/wk") {
+        Some(52.0)
+    } else if t.contains("month") || t.contains("/mo") {
+        Some(12.0)
+    } else if t.contains("day") || t.contains("daily") {
+        Some(365.0)
+    } else if t.contains("year") || t.contains("annual") || t.contains("/yr") {
+        Some(1.0)
+    } else {
+        None
+    }
+}
+
+/// A yes/no cell where "n/a" or "unknown" means not known.
+fn maybe_yes_no(s: &str) -> Result<Option<bool>, Expected> {
+    match said_number(&Data::String(s.to_owned())) {
+        Said::NotKnown => Ok(None),
+        _ => yes_no(s).map(Some),
     }
 }
 
@@ -1337,18 +1553,117 @@ fn service(
 
     let tx = match transactions(cell(F::Transactions)) {
         Ok(v) => v,
-        Err(e) => {
-            b.err(
+        Err(e) => match said_number(cell(F::Transactions)) {
+            Said::ReadAs(n, how) if n >= 0.0 => {
+                b.note(
+                    sheet,
+                    Some(r),
+                    format!("transactions {:?} read as {how}", txt(F::Transactions)),
+                );
+                Some(n.round() as u64)
+            }
+            Said::NotKnown => {
+                b.note(
+                    sheet,
+                    Some(r),
+                    format!("transactions {:?}: not known", txt(F::Transactions)),
+                );
+                None
+            }
+            _ => {
+                b.err(
+                    sheet,
+                    r,
+                    &h.label(F::Transactions),
+                    &txt(F::Transactions),
+                    e.phrase(),
+                );
+                ok = false;
+                None
+            }
+        },
+    };
+
+    // Customers and requests are kept as written; when the transactions are not given, they
+    // estimate them (requests first: they are transactions, counted per week or month).
+    let customers = txt(F::Customers);
+    let requests = txt(F::Requests);
+    let mut estimate: Option<(u64, String)> = None;
+    if tx.is_none() {
+        for (what, text, cellf, default_period) in [
+            ("requests", &requests, F::Requests, None),
+            ("customers", &customers, F::Customers, Some(1.0)),
+        ] {
+            if text.is_empty() || estimate.is_some() {
+                continue;
+            }
+            let n = match said_number(cell(cellf)) {
+                Said::Number(n) | Said::ReadAs(n, _) if n >= 0.0 => n,
+                _ => continue,
+            };
+            // The template asks for requests "per week or per month": a bare number does
+            // not say which, so it estimates nothing.
+            let Some(k) = per_year(text).or(default_period) else {
+                b.note(
+                    sheet,
+                    Some(r),
+                    format!("{what} {text:?} do not say per week or per month: no estimate of the transactions made"),
+                );
+                continue;
+            };
+            let year = (n * k).round() as u64;
+            estimate = Some((
+                year,
+                format!(
+                    "transactions estimated at {} a year from the {what} {text:?}",
+                    agenda_core::numbers::fmt_num("en", year as f64)
+                ),
+            ));
+        }
+    }
+    if let Some((_, how)) = &estimate {
+        b.note(sheet, Some(r), how);
+    }
+
+    let iter_text = txt(F::Iterations);
+    let iterations = match said_number(cell(F::Iterations)) {
+        Said::Number(n) if n >= 0.0 && n.fract() == 0.0 => Some(n as u64),
+        Said::ReadAs(n, how) if n >= 0.0 => {
+            b.note(
                 sheet,
-                r,
-                &h.label(F::Transactions),
-                &txt(F::Transactions),
-                e.phrase(),
+                Some(r),
+                format!("iterations {iter_text:?} read as {how}"),
             );
-            ok = false;
+            Some(n.round() as u64)
+        }
+        Said::NotKnown => None,
+        _ => {
+            b.note(
+                sheet,
+                Some(r),
+                format!("iterations {iter_text:?} is not a number: not kept"),
+            );
             None
         }
     };
+
+    let mut flags = [None; 3];
+    for (slot, f) in flags
+        .iter_mut()
+        .zip([F::Partnership, F::Fdi, F::Harmonisation])
+    {
+        let v = txt(f);
+        if v.is_empty() {
+            continue;
+        }
+        match maybe_yes_no(&v) {
+            Ok(x) => *slot = x,
+            Err(e) => {
+                b.err(sheet, r, &h.label(f), &v, e.phrase());
+                ok = false;
+            }
+        }
+    }
 
     let recipient = txt(F::Recipient);
     let aud = if recipient.is_empty() {
@@ -1483,8 +1798,34 @@ fn service(
         return;
     };
     let owner = b.organisation(&owner, OrgKind::Ministry, sheet, r);
+    // The agencies involved, matched or created like the ministries; the owner (which the
+    // template's example lists too) is not its own contributor. Names may hold "&".
+    let mut contributors: Vec<Code> = Vec::new();
+    for name in txt(F::Agencies).split([',', ';', '\n']).map(str::trim) {
+        if name.is_empty() {
+            continue;
+        }
+        let c = b.organisation(name, OrgKind::Agency, sheet, r);
+        if c != owner && !contributors.contains(&c) {
+            contributors.push(c);
+        }
+    }
     let old = b.base.services.get(code.as_str()).cloned();
     let old = old.as_ref();
+    // A text column: the cell's English text (keeping the other languages the catalogue
+    // has), or what the catalogue has when the cell is empty.
+    let opt_text = |f: F, was: Option<&Text>| -> Option<Text> {
+        let v = txt(f);
+        if v.is_empty() {
+            was.cloned()
+        } else {
+            Some(text(was, &v))
+        }
+    };
+    let opt_free = |f: F, was: Option<&String>| -> Option<String> {
+        let v = txt(f);
+        if v.is_empty() { was.cloned() } else { Some(v) }
+    };
     let description = txt(F::Description);
     let fetched: Vec<Code> = old.map(|o| o.evidence_fetched.clone()).unwrap_or_default();
     let evidence = if evidence.is_empty() {
@@ -1510,7 +1851,9 @@ fn service(
         } else {
             chans
         },
-        annual_transactions: tx.or(old.and_then(|o| o.annual_transactions)),
+        annual_transactions: tx
+            .or(estimate.as_ref().map(|(n, _)| *n))
+            .or(old.and_then(|o| o.annual_transactions)),
         digital_share_pct: old.and_then(|o| o.digital_share_pct),
         satisfaction_pct: old.and_then(|o| o.satisfaction_pct),
         completion_rate_pct: old.and_then(|o| o.completion_rate_pct),
@@ -1527,6 +1870,35 @@ fn service(
         outcome: old.and_then(|o| o.outcome.clone()),
         online_link: online_link.or_else(|| old.and_then(|o| o.online_link.clone())),
         contact_points: old.map(|o| o.contact_points.clone()).unwrap_or_default(),
+        transactions_estimated: match (tx, &estimate) {
+            (Some(_), _) => false,
+            (None, Some(_)) => true,
+            (None, None) => old.is_some_and(|o| o.transactions_estimated),
+        },
+        customers_per_year: opt_free(
+            F::Customers,
+            old.and_then(|o| o.customers_per_year.as_ref()),
+        ),
+        request_volume: opt_free(F::Requests, old.and_then(|o| o.request_volume.as_ref())),
+        iterations: iterations.or(old.and_then(|o| o.iterations)),
+        prerequisites: opt_text(F::Prerequisites, old.and_then(|o| o.prerequisites.as_ref())),
+        eligibility: opt_text(F::Eligibility, old.and_then(|o| o.eligibility.as_ref())),
+        contributing_orgs: if contributors.is_empty() {
+            old.map(|o| o.contributing_orgs.clone()).unwrap_or_default()
+        } else {
+            contributors
+        },
+        in_operation: opt_free(F::Operation, old.and_then(|o| o.in_operation.as_ref())),
+        public_private_partnership: flags[0].or(old.and_then(|o| o.public_private_partnership)),
+        fdi_potential: flags[1].or(old.and_then(|o| o.fdi_potential)),
+        regional_harmonisation: flags[2].or(old.and_then(|o| o.regional_harmonisation)),
+        key_metrics: opt_text(F::KeyMetrics, old.and_then(|o| o.key_metrics.as_ref())),
+        satisfaction_metrics: opt_text(
+            F::Satisfaction,
+            old.and_then(|o| o.satisfaction_metrics.as_ref()),
+        ),
+        languages: opt_free(F::Languages, old.and_then(|o| o.languages.as_ref())),
+        challenges: opt_text(F::Challenges, old.and_then(|o| o.challenges.as_ref())),
     };
     b.put(s.into(), sheet, r);
 }
@@ -1956,6 +2328,33 @@ mod tests {
         assert!(s("1,10,2000").is_err());
         assert!(s("about a million").is_err());
         assert!(transactions(&Data::Float(1.3)).is_err());
+    }
+
+    #[test]
+    fn numbers_are_read_as_people_type_them() {
+        let said = |x: &str| said_number(&Data::String(x.to_owned()));
+        assert_eq!(said("1200"), Said::Number(1200.0));
+        assert_eq!(said("15k"), Said::ReadAs(15_000.0, "15,000".into()));
+        assert_eq!(said("2 million"), Said::ReadAs(2e6, "2,000,000".into()));
+        assert_eq!(
+            said("approx. 2,000/month"),
+            Said::ReadAs(2000.0, "2000".into())
+        );
+        assert_eq!(
+            said("1,000-2,000"),
+            Said::ReadAs(1500.0, "1500 (the middle of the range)".into())
+        );
+        assert_eq!(said("1,5"), Said::ReadAs(1.5, "1.5".into()));
+        for unknown in ["n/a", "N/A", "unknown", "-", "TBD"] {
+            assert_eq!(said(unknown), Said::NotKnown, "{unknown}");
+        }
+        assert_eq!(said("many"), Said::Words);
+        assert_eq!(said_number(&Data::Float(1.3)), Said::Number(1.3));
+        assert_eq!(per_year("2,000/month"), Some(12.0));
+        assert_eq!(per_year("about 40 per week"), Some(52.0));
+        assert_eq!(per_year("1.3"), None);
+        assert_eq!(maybe_yes_no("n/a"), Ok(None));
+        assert_eq!(maybe_yes_no("Yes, partly"), Ok(Some(true)));
     }
 
     #[test]

@@ -89,6 +89,21 @@ pub(crate) mod fixture {
             outcome: None,
             online_link: None,
             contact_points: vec![],
+            transactions_estimated: false,
+            customers_per_year: None,
+            request_volume: None,
+            iterations: None,
+            prerequisites: None,
+            eligibility: None,
+            contributing_orgs: vec![],
+            in_operation: None,
+            public_private_partnership: None,
+            fdi_potential: None,
+            regional_harmonisation: None,
+            key_metrics: None,
+            satisfaction_metrics: None,
+            languages: None,
+            challenges: None,
         }
     }
 

@@ -240,6 +240,21 @@ record! { Service, "services", service;
     outcome: OptTr, multiline = "what the person gets in the end";
     online_link: OptLink = "where the service is done online (the sheet's \"Start now\")";
     contact_points: Refs => ContactPoint = "offices and contact centres that serve it";
+    transactions_estimated: YesNoOrNo = "`yes` when annual_transactions is an estimate (from the requests per week or month given), not a count; default `no`";
+    customers_per_year: OptFree = "customers per year, as written (`approx. 12,000`)";
+    request_volume: OptFree = "requests per week or month, as written (`2,000/month`)";
+    iterations: OptCount = "how many times a person usually comes back or sends something before it is done";
+    prerequisites: OptTr, multiline = "what the person must have or have done before applying";
+    eligibility: OptTr, multiline = "the checks made on who may use it";
+    contributing_orgs: Refs => Organisation = "other organisations that take part in delivering it";
+    in_operation: OptFree = "how long it has been in operation, as written (`5-10 years`)";
+    public_private_partnership: OptYesNo = "delivered through a public-private partnership (empty: not known)";
+    fdi_potential: OptYesNo = "potential to attract foreign direct investment (empty: not known)";
+    regional_harmonisation: OptYesNo = "potential for harmonisation across the region (empty: not known)";
+    key_metrics: OptTr, multiline = "the figures that say how it is working";
+    satisfaction_metrics: OptTr, multiline = "how its users' satisfaction is, or should be, measured";
+    languages: OptFree = "languages it is offered in, as written (`Hindi, English, French`)";
+    challenges: OptTr, multiline = "the main challenges in providing it digitally";
 }
 
 record! { Release, "releases", entity;

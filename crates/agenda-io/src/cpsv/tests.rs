@@ -193,6 +193,7 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
         ("cv:hasRelatedService", "cpsv:PublicService"),
         ("cv:hasCost", "cv:Cost"),
         ("cv:contactPoint", "cv:ContactPoint"),
+        ("cv:holdsRequirement", "cv:Requirement"),
         ("cv:currency", "skos:Concept"),
         ("dct:type", "skos:Concept"),
         ("dct:audience", "skos:Concept"),

@@ -291,6 +291,8 @@ pub struct ServicePage {
     blocks: Vec<(String, LocalText, String)>,
     releases: Vec<(String, String, String)>,
     offices: Vec<OfficeView>,
+    /// What the catalogue also knows of it (the RFI-2 answers), those given only.
+    more: Vec<(String, LocalText)>,
     jsonld: JsonLd,
     fee: Option<String>,
     processing: Option<String>,
@@ -395,7 +397,14 @@ pub async fn service(
             label: t(lang.0, "fig-transactions"),
             value: v
                 .annual_transactions
-                .map(|n| fmt_num(lang.0, n as f64))
+                .map(|n| {
+                    let n = fmt_num(lang.0, n as f64);
+                    if v.transactions_estimated {
+                        format!("{n} ({})", t(lang.0, "fig-estimate"))
+                    } else {
+                        n
+                    }
+                })
                 .unwrap_or_else(dash),
         },
         Figure {
@@ -446,7 +455,54 @@ pub async fn service(
         }
         None => (Vec::new(), false),
     };
+    let yes_no = |b: Option<bool>| {
+        b.map(|b| LocalText::plain(t(lang.0, if b { "service-yes" } else { "service-no" })))
+    };
+    let plain = |x: &Option<String>| x.as_ref().map(|x| LocalText::plain(x.as_str()));
+    let contributors = v
+        .contributing_orgs
+        .iter()
+        .map(|o| {
+            s.organisations
+                .get(o.as_str())
+                .map_or_else(|| o.to_string(), |x| x.name.get(lang.0).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more: Vec<(String, LocalText)> = [
+        ("prerequisites", v.prerequisites.as_ref().map(|x| c.tx(x))),
+        ("eligibility", v.eligibility.as_ref().map(|x| c.tx(x))),
+        (
+            "contributing-orgs",
+            (!contributors.is_empty()).then(|| LocalText::plain(contributors)),
+        ),
+        ("languages", plain(&v.languages)),
+        ("in-operation", plain(&v.in_operation)),
+        ("customers-per-year", plain(&v.customers_per_year)),
+        ("request-volume", plain(&v.request_volume)),
+        (
+            "iterations",
+            v.iterations
+                .map(|n| LocalText::plain(fmt_num(lang.0, n as f64))),
+        ),
+        (
+            "public-private-partnership",
+            yes_no(v.public_private_partnership),
+        ),
+        ("fdi-potential", yes_no(v.fdi_potential)),
+        ("regional-harmonisation", yes_no(v.regional_harmonisation)),
+        ("key-metrics", v.key_metrics.as_ref().map(|x| c.tx(x))),
+        (
+            "satisfaction-metrics",
+            v.satisfaction_metrics.as_ref().map(|x| c.tx(x)),
+        ),
+        ("challenges", v.challenges.as_ref().map(|x| c.tx(x))),
+    ]
+    .into_iter()
+    .filter_map(|(k, x)| x.map(|x| (t(lang.0, &format!("field-{k}")), x)))
+    .collect();
     let page = ServicePage {
+        more,
         offices: offices(&c, &s, &v),
         fee,
         processing,
