@@ -66,6 +66,10 @@ pub enum Command {
         /// Name recorded as the author of the changes in the audit log.
         #[arg(long)]
         actor: Option<String>,
+        /// Check and report what the import would add and change, field by field, and write
+        /// nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Publish the agenda as it stands as a new numbered version (1.0, then 1.1 …), shown at
     /// /versions with what changed; nothing is recorded when the plan has not changed.
@@ -241,7 +245,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_tracing(config.log_format);
     match cli.command {
         Command::Serve { demo, today, .. } => serve(&config, demo, today.as_deref()).await,
-        Command::Import { path, actor: a } => import(&config, &path, actor(a)).await,
+        Command::Import {
+            path,
+            actor: a,
+            dry_run,
+        } => import(&config, &path, actor(a), dry_run).await,
         Command::Publish {
             note,
             major,
@@ -465,7 +473,12 @@ async fn shutdown_signal() {
     }
 }
 
-async fn import(config: &Config, path: &Path, actor: String) -> anyhow::Result<ExitCode> {
+async fn import(
+    config: &Config,
+    path: &Path,
+    actor: String,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
     let store = open(config).await?;
     let base = store.snapshot();
     // A GovStack playbook workbook (RFI-2, High Level Roadmap) is recognised by its sheets.
@@ -482,6 +495,33 @@ async fn import(config: &Config, path: &Path, actor: String) -> anyhow::Result<E
         Ok(p) => p,
         Err(errors) => return Ok(report_import_errors(&errors)),
     };
+    print!("{}", agenda_io::ChangeReport::of(&base, &plan));
+    if dry_run {
+        // The same checks the store makes on a write, on the snapshot the import would give.
+        let after = agenda_io::apply_in_memory(&base, &plan);
+        let changed: Vec<agenda_core::Entity> = plan
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                agenda_core::Change::Upsert(e) => Some(e.clone()),
+                agenda_core::Change::Delete(..) => None,
+            })
+            .collect();
+        let removed = plan
+            .changes
+            .iter()
+            .any(|c| matches!(c, agenda_core::Change::Delete(..)));
+        let problems = agenda_core::integrity::problems_after(&changed, removed, &after);
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        if !problems.is_empty() {
+            eprintln!("{} problems; the import would be refused", problems.len());
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("dry run: nothing was written");
+        return Ok(ExitCode::SUCCESS);
+    }
     let outcome = match store.apply(&actor, plan.changes).await {
         Ok(o) => o,
         Err(StoreError::Invalid(problems)) => {

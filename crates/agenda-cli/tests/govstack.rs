@@ -119,3 +119,79 @@ fn a_file_named_xlsx_that_is_not_a_workbook_is_refused_with_exit_status_1() {
         assert!(stderr.contains("nothing was imported"), "{stderr}");
     }
 }
+
+#[test]
+fn a_dry_run_reports_every_change_field_by_field_and_writes_nothing() {
+    for db in databases() {
+        let url = db.url.clone();
+        let demo = repo().join("data/demo");
+        let out = agenda(&url, &["import", demo.to_str().unwrap()]);
+        assert!(out.status.success(), "{:?}", text(&out));
+
+        // A corrected catalogue: one service renamed, its transactions updated.
+        let dir = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(&demo).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        let services = dir.path().join("services.csv");
+        let csv = std::fs::read_to_string(&services).unwrap();
+        let csv = csv.replacen(
+            "SVC-001,Register a birth,",
+            "SVC-001,Register a birth or adoption,",
+            1,
+        );
+        let csv = csv.replacen(
+            ",web;in_person;post,240000,",
+            ",web;in_person;post,250000,",
+            1,
+        );
+        std::fs::write(&services, csv).unwrap();
+
+        let path = dir.path().to_str().unwrap();
+        let out = agenda(&url, &["import", "--dry-run", path]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("services: 0 added, 1 changed, 90 unchanged"),
+            "[{}] {stdout}",
+            db.label
+        );
+        assert!(
+            stdout.contains("changed service SVC-001: annual_transactions 240000 → 250000; title"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("Register a birth or adoption"), "{stdout}");
+        assert!(stdout.contains("dry run: nothing was written"), "{stdout}");
+
+        // Nothing was written: the real import still has the change to make.
+        let out = agenda(&url, &["import", path]);
+        let (stdout, _) = text(&out);
+        assert!(stdout.contains("0 created, 1 updated"), "{stdout}");
+        let out = agenda(&url, &["import", "--dry-run", path]);
+        let (stdout, _) = text(&out);
+        assert!(
+            stdout.contains("services: 0 added, 0 changed, 91 unchanged"),
+            "{stdout}"
+        );
+
+        // A workbook read as a GovStack catalogue is reported the same way.
+        let rfi2 = fixture("rfi2-service-catalogue-template.xlsx");
+        let out = agenda(&url, &["import", "--dry-run", rfi2.to_str().unwrap()]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("services: 1 added, 0 changed, 0 unchanged"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  added service Example-Sevice-1"),
+            "{stdout}"
+        );
+        let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
+        let (stdout, _) = text(&out);
+        assert!(stdout.contains("3 created, 0 updated"), "{stdout}");
+    }
+}

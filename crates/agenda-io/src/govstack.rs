@@ -853,6 +853,27 @@ fn transactions(d: &Data) -> Result<Option<u64>, Expected> {
     }
 }
 
+/// The code of the service the catalogue already has with this name (in English, spaces and
+/// case aside) and this responsible ministry.
+fn same_service(
+    b: &mut Build<'_>,
+    sheet: &str,
+    r: usize,
+    name: &str,
+    ministry: &str,
+) -> Option<String> {
+    if name.is_empty() || ministry.is_empty() {
+        return None;
+    }
+    let owner = b.organisation(ministry, OrgKind::Ministry, sheet, r);
+    let name = collapse(name).to_lowercase();
+    b.base
+        .services
+        .values()
+        .find(|s| s.owner_code == owner && collapse(s.title.get("en")).to_lowercase() == name)
+        .map(|s| s.code.to_string())
+}
+
 /// What a cell that should hold a number says, read the way people write numbers.
 #[derive(Debug, Clone, PartialEq)]
 enum Said {
@@ -1494,6 +1515,10 @@ fn service(
                 format!("Service ID {id:?} is used as the code {c}"),
             );
         }
+        Some(c)
+    } else if let Some(c) = same_service(b, sheet, r, name, &txt(F::Ministry)) {
+        // No Service ID: the service the catalogue has with this name and ministry keeps its
+        // code, so a corrected workbook updates it wherever its row has moved.
         Some(c)
     } else if !sanitise(sno, 60).is_empty() {
         Some(format!("SVC-{}", sanitise(sno, 60)))

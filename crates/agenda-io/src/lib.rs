@@ -16,7 +16,7 @@ pub mod regions;
 pub mod table;
 pub mod versions;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use agenda_core::integrity::{fmt_num, problems_of};
@@ -384,6 +384,123 @@ pub fn apply_in_memory(base: &Snapshot, plan: &ImportPlan) -> Snapshot {
         }
     }
     s
+}
+
+/// What an import does to each record, for a person to check before or after it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeReport {
+    /// Per kind: (created, changed, unchanged, removed).
+    pub counts: Vec<(Kind, [usize; 4])>,
+    /// `kind code` of each record created.
+    pub added: Vec<String>,
+    /// `kind code: field old → new; …` of each record changed.
+    pub changed: Vec<String>,
+    /// `kind code` of each record removed.
+    pub removed: Vec<String>,
+}
+
+/// A value as one short line: at most 60 characters.
+fn short_json(v: Option<&serde_json::Value>) -> String {
+    let s = match v {
+        None | Some(serde_json::Value::Null) => "—".to_owned(),
+        Some(serde_json::Value::String(s)) => format!("{s:?}"),
+        Some(v) => v.to_string(),
+    };
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(59).collect::<String>())
+    } else {
+        s
+    }
+}
+
+impl ChangeReport {
+    /// Compares each planned change with what `base` holds, field by field; `read` counts the
+    /// records read per kind, those not changed being unchanged.
+    pub fn of(base: &Snapshot, plan: &ImportPlan) -> ChangeReport {
+        let mut counts: BTreeMap<Kind, [usize; 4]> = BTreeMap::new();
+        let mut out = ChangeReport::default();
+        for c in &plan.changes {
+            match c {
+                Change::Upsert(e) => {
+                    let kind = e.kind();
+                    let key = e.key();
+                    let label = format!("{} {key}", kind.as_str());
+                    match base.get(kind, &key) {
+                        None => {
+                            counts.entry(kind).or_default()[0] += 1;
+                            out.added.push(label);
+                        }
+                        Some(old) => {
+                            counts.entry(kind).or_default()[1] += 1;
+                            let was = serde_json::to_value(&old).unwrap_or_default();
+                            let now = serde_json::to_value(e).unwrap_or_default();
+                            let mut fields: Vec<String> = Vec::new();
+                            if let (Some(was), Some(now)) = (was.as_object(), now.as_object()) {
+                                let names: BTreeSet<&String> =
+                                    was.keys().chain(now.keys()).collect();
+                                for f in names {
+                                    let (a, b) = (was.get(f), now.get(f));
+                                    let same = a == b
+                                        || (a.is_none_or(serde_json::Value::is_null)
+                                            && b.is_none_or(serde_json::Value::is_null));
+                                    if !same {
+                                        fields.push(format!(
+                                            "{f} {} → {}",
+                                            short_json(a),
+                                            short_json(b)
+                                        ));
+                                    }
+                                }
+                            }
+                            out.changed.push(format!("{label}: {}", fields.join("; ")));
+                        }
+                    }
+                }
+                Change::Delete(kind, key) => {
+                    counts.entry(*kind).or_default()[3] += 1;
+                    out.removed.push(format!("{} {key}", kind.as_str()));
+                }
+            }
+        }
+        for (kind, n) in &plan.read {
+            let c = counts.entry(*kind).or_default();
+            c[2] = n.saturating_sub(c[0] + c[1]);
+        }
+        out.counts = counts.into_iter().collect();
+        out
+    }
+}
+
+impl std::fmt::Display for ChangeReport {
+    /// Counts per kind, then every record changed with its fields, then the records added
+    /// and removed (the first 50 of each, then how many more).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (kind, [created, changed, unchanged, removed]) in &self.counts {
+            write!(
+                f,
+                "{}: {created} added, {changed} changed, {unchanged} unchanged",
+                kind.collection()
+            )?;
+            if *removed > 0 {
+                write!(f, ", {removed} removed")?;
+            }
+            writeln!(f)?;
+        }
+        const SHOWN: usize = 50;
+        for (what, list) in [
+            ("changed", &self.changed),
+            ("added", &self.added),
+            ("removed", &self.removed),
+        ] {
+            for line in list.iter().take(SHOWN) {
+                writeln!(f, "  {what} {line}")?;
+            }
+            if list.len() > SHOWN {
+                writeln!(f, "  … and {} more {what}", list.len() - SHOWN)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -244,7 +244,10 @@ fn a_filled_in_rfi2_copy_reads_levels_number_cells_channels_and_evidence() {
     );
     assert!(s.cross_border);
 
-    let s = &after.services["SVC-2"];
+    // No Service ID, and the demo already has "Register a company" by BRA: it is updated,
+    // not duplicated.
+    assert!(!after.services.contains_key("SVC-2"));
+    let s = &after.services["SVC-073"];
     assert_eq!(s.audience, vec![Audience::Business]);
     assert_eq!(s.owner_code.as_str(), "BRA");
     assert_eq!(s.maturity.level(), 4);
@@ -314,7 +317,7 @@ fn the_online_link_of_a_service_is_kept_and_only_https_is_accepted() {
         Some("https://www.drivers.gov.example/licence")
     );
     assert_eq!(
-        after.services["SVC-2"].online_link.as_deref(),
+        after.services["SVC-073"].online_link.as_deref(),
         Some("https://business.gov.example/register")
     );
     // The link is no longer an unmapped column, and the added https:// is noted.
@@ -439,7 +442,8 @@ fn every_answer_of_a_filled_in_rfi2_workbook_is_kept_and_round_trips() {
     assert_eq!(ex.annual_transactions, Some(1_102_000));
     assert!(!ex.transactions_estimated);
 
-    let co = &after.services["SVC-2"];
+    // Matched to the demo's own "Register a company" by its name and ministry.
+    let co = &after.services["SVC-073"];
     assert_eq!(co.customers_per_year.as_deref(), Some("approx. 12,000"));
     assert_eq!(co.request_volume.as_deref(), Some("2,000/month"));
     // No transactions given: estimated from the requests, and marked so.
@@ -486,6 +490,31 @@ fn every_answer_of_a_filled_in_rfi2_workbook_is_kept_and_round_trips() {
     assert_eq!(exported(&fresh, two.path()), first);
     let again = read(&path, &after).plan(&after).unwrap();
     assert!(again.changes.is_empty(), "{:?}", again.changes);
+
+    // The ministries send it again with two rows swapped and no Service IDs: matched by name
+    // and ministry, the services are updated where they are, not duplicated.
+    let swapped = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            ("C12", Edit::Text("Fishing licence")),
+            ("D12", Edit::Text("MEN")),
+            ("E12", Edit::Text("16k")),
+            ("K12", Edit::Text("Individual")),
+            ("S12", Edit::Text("Level 2: Downloadable form")),
+            ("C13", Edit::Text("Register a company")),
+            ("D13", Edit::Text("BRA")),
+            ("K13", Edit::Text("Business")),
+            ("Q13", Edit::Text("Online")),
+            ("S13", Edit::Text("Level 4: 100% online")),
+        ],
+        dir.path(),
+    );
+    let plan = read(&swapped, &after).plan(&after).unwrap();
+    let next = apply_in_memory(&after, &plan);
+    assert_eq!(next.services.len(), after.services.len());
+    assert_eq!(next.services["SVC-3"].annual_transactions, Some(16_000));
+    assert_eq!(next.services["SVC-073"], after.services["SVC-073"]);
 }
 
 #[test]
