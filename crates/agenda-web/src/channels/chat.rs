@@ -31,6 +31,9 @@ pub struct ServiceLink {
     pub title: String,
     /// Its information sheet.
     pub url: String,
+    /// Where it is done online, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_link: Option<String>,
 }
 
 /// One answer of the chatbot.
@@ -86,6 +89,7 @@ fn link(s: &Snapshot, svc: &Service, lang: &str) -> ServiceLink {
         code: svc.code.to_string(),
         title: text_in(&svc.title, lang),
         url: brief(s, svc, lang).path,
+        online_link: svc.online_link.clone(),
     }
 }
 

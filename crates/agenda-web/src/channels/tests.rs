@@ -425,6 +425,11 @@ fn every_channel_hands_the_person_over_to_the_service() {
         "{text}"
     );
     assert!(online < office, "{text}");
+    // The chat page shows the service with its "Start now" link.
+    assert_eq!(
+        reply.services[0].online_link.as_deref(),
+        Some(PASSPORT_LINK)
+    );
 
     // USSD: the office's number and the short link are on the service's screen, whole.
     let mut found = None;
@@ -471,6 +476,11 @@ fn every_channel_hands_the_person_over_to_the_service() {
         .to_owned();
     assert!(
         said.contains("To be put through to Passport Office, press 1"),
+        "{said}"
+    );
+    // A link is read out without its "https://".
+    assert!(
+        said.contains("Do it online: passports.gov.example/apply-for-or-renew-a-passport."),
         "{said}"
     );
     let gather = doc

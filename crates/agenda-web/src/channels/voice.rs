@@ -52,7 +52,9 @@ pub fn reply<'s>(
     let Some(best) = services.first() else {
         return (t(lang, "voice-nothing"), None);
     };
-    let b = brief(s, best, lang);
+    let mut b = brief(s, best, lang);
+    // A link is read out without its "https://".
+    b.online = b.online.map(|l| super::short_link(&l).to_owned());
     let mut text = t_args(lang, "voice-best", &[("title", b.title.clone())]);
     let mut say = |sentence: &str| {
         text.push(' ');
