@@ -62,8 +62,11 @@ fn both_published_workbooks_import_over_the_demo_country_with_their_report() {
             stdout.contains("new organisation BRRS \"Board of Rail & Road Safety\" (agency)"),
             "{stdout}"
         );
-        assert!(stdout.contains("(2 organisation, 1 service)"), "{stdout}");
-        assert!(stdout.contains("3 created, 0 updated"), "{stdout}");
+        assert!(
+            stdout.contains("(2 organisation, 1 data_item, 1 service)"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("4 created, 0 updated"), "{stdout}");
 
         // The same workbook again: recognised, reported, nothing changes.
         let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
@@ -192,6 +195,6 @@ fn a_dry_run_reports_every_change_field_by_field_and_writes_nothing() {
         );
         let out = agenda(&url, &["import", rfi2.to_str().unwrap()]);
         let (stdout, _) = text(&out);
-        assert!(stdout.contains("3 created, 0 updated"), "{stdout}");
+        assert!(stdout.contains("4 created, 0 updated"), "{stdout}");
     }
 }

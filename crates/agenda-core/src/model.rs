@@ -503,6 +503,10 @@ pub struct DataItem {
     pub code: Code,
     /// Name.
     pub name: Text,
+    /// Other ways catalogues write it ("National ID card", "Copy of ID card"), so that an
+    /// import links them to this item.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// A base registry and the data items it holds.

@@ -537,6 +537,11 @@ codec!(
     read |r, c| opt(r, c, parse_bool).map(|b| b.unwrap_or(false)), write |x| yn(*x)
 );
 codec!(
+    /// A list of free texts, separated by `;`.
+    Texts: Vec<String>, required false, Value::Text, list true,
+    read |r, c| Some(r.list(c, |v| Ok(v.to_owned()))), write |x| l(x)
+);
+codec!(
     /// An optional yes/no: empty when not known.
     OptYesNo: Option<bool>, required false, Value::Bool,
     read |r, c| opt(r, c, parse_bool), write |x| o(&x.map(|b| if b { "yes" } else { "no" }))

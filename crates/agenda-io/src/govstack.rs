@@ -102,6 +102,36 @@ pub struct MatchedOrganisation {
     pub row: usize,
 }
 
+/// A required document read as the data item it is a variant or misspelling of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedDocument {
+    /// The document as written in the workbook, now one of the item's aliases.
+    pub written: String,
+    /// The data item.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// `variant` (the same telling words) or `spelling` (a misspelling of them).
+    pub how: &'static str,
+    /// Sheet and row where it is first written so.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
+/// A data item created for a required document no existing item names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDataItem {
+    /// Generated code.
+    pub code: String,
+    /// The name as written.
+    pub name: String,
+    /// Sheet where it is first named.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
 /// What a GovStack import read, created and could not map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -112,6 +142,11 @@ pub struct Report {
     /// Names with typos matched to an organisation that exists (each one a person can undo
     /// by correcting the cell and importing again).
     pub matched_organisations: Vec<MatchedOrganisation>,
+    /// Data items created for required documents no existing item names.
+    pub new_data_items: Vec<NewDataItem>,
+    /// Required documents read as a data item they are a variant or misspelling of, kept as
+    /// its aliases (each one a person can undo).
+    pub matched_documents: Vec<MatchedDocument>,
     /// Columns the model cannot hold, with how many cells they fill.
     pub not_mapped: Vec<NotMapped>,
     /// Everything else worth knowing: rows not imported, codes derived, values assumed.
@@ -128,6 +163,20 @@ impl fmt::Display for Report {
                 f,
                 "organisation {:?} read as {} {:?} (spelling), named on {} row {}",
                 m.written, m.code, m.name, m.sheet, m.row
+            )?;
+        }
+        for m in &self.matched_documents {
+            writeln!(
+                f,
+                "document {:?} read as {} {:?} ({}), kept as an alias, named on {} row {}",
+                m.written, m.code, m.name, m.how, m.sheet, m.row
+            )?;
+        }
+        for d in &self.new_data_items {
+            writeln!(
+                f,
+                "new data item {} {:?}, named on {} row {}",
+                d.code, d.name, d.sheet, d.row
             )?;
         }
         for o in &self.new_organisations {
@@ -1111,6 +1160,9 @@ struct Build<'a> {
     rows: usize,
     org_index: HashMap<String, Code>,
     org_codes: HashSet<String>,
+    /// A document's key (see [`document_key`]) → the data item it names.
+    doc_keys: HashMap<String, Code>,
+    /// A data item's code, names and aliases (collapsed, lower case) → its code.
     data_items: HashMap<String, Code>,
 }
 
@@ -1130,14 +1182,19 @@ impl<'a> Build<'a> {
             }
         }
         let mut data_items = HashMap::new();
+        let mut doc_keys = HashMap::new();
         for d in base.data_items.values() {
             data_items.insert(d.code.as_str().to_lowercase(), d.code.clone());
-            for l in d.name.langs() {
-                if let Some(n) = d.name.exact(l) {
-                    data_items
-                        .entry(collapse(n).to_lowercase())
-                        .or_insert(d.code.clone());
-                }
+            let names = d
+                .name
+                .langs()
+                .filter_map(|l| d.name.exact(l))
+                .chain(d.aliases.iter().map(String::as_str));
+            for n in names {
+                data_items
+                    .entry(collapse(n).to_lowercase())
+                    .or_insert(d.code.clone());
+                doc_keys.entry(document_key(n)).or_insert(d.code.clone());
             }
         }
         Self {
@@ -1150,6 +1207,7 @@ impl<'a> Build<'a> {
             rows: 0,
             org_index,
             org_codes,
+            doc_keys,
             data_items,
         }
     }
@@ -1187,6 +1245,100 @@ impl<'a> Build<'a> {
             .entry((table, e.key()))
             .or_insert_with(|| (sheet.to_owned(), r + 1));
         self.out.upsert(e);
+    }
+
+    /// The data item a required document names: the one with that code, name or alias; else
+    /// the one it is a variant ("Copy of ID card" of "National ID card") or a misspelling of,
+    /// which keeps the written form as an alias (reported, so a person can undo it); else a
+    /// new one (reported).
+    fn document(&mut self, written: &str, sheet: &str, r: usize) -> Code {
+        let written = collapse(written);
+        let exact = written.to_lowercase();
+        if let Some(c) = self.data_items.get(&exact) {
+            return c.clone();
+        }
+        let key = document_key(&written);
+        let found = match self.doc_keys.get(&key) {
+            Some(c) => Some((c.clone(), "variant")),
+            None => {
+                // A misspelling of a name or alias as written, or of the telling words.
+                let mut alike = self
+                    .data_items
+                    .iter()
+                    .filter(|(name, _)| spelled_alike(&exact, name))
+                    .chain(self.doc_keys.iter().filter(|(k, _)| spelled_alike(&key, k)))
+                    .map(|(_, c)| c.clone())
+                    .collect::<Vec<_>>();
+                alike.sort();
+                alike.dedup();
+                (alike.len() == 1).then(|| (alike.remove(0), "spelling"))
+            }
+        };
+        let code = match found {
+            Some((code, how)) => {
+                let item = self
+                    .out
+                    .data_items
+                    .get(code.as_str())
+                    .or_else(|| self.base.data_items.get(code.as_str()))
+                    .cloned();
+                if let Some(mut item) = item {
+                    self.report.matched_documents.push(MatchedDocument {
+                        written: written.clone(),
+                        code: code.to_string(),
+                        name: item.name.get("en").to_owned(),
+                        how,
+                        sheet: sheet.to_owned(),
+                        row: r + 1,
+                    });
+                    item.aliases.push(written.clone());
+                    self.put(item.into(), sheet, r);
+                }
+                code
+            }
+            None => {
+                let words: Vec<String> = document_words(&written);
+                let stem = if words.is_empty() {
+                    sanitise(&written, 40).to_uppercase()
+                } else {
+                    words
+                        .iter()
+                        .take(3)
+                        .map(|w| sanitise(w, 20).to_uppercase())
+                        .collect::<Vec<_>>()
+                        .join("-")
+                };
+                let mut candidate = format!("DI-{stem}");
+                let mut n = 2;
+                while self.base.data_items.contains_key(candidate.as_str())
+                    || self.out.data_items.contains_key(candidate.as_str())
+                    || Code::parse(&candidate).is_err()
+                {
+                    candidate = format!("DI-{stem}-{n}");
+                    n += 1;
+                    if n > 999 {
+                        candidate = format!("DI-{n}");
+                    }
+                }
+                let code = Code::parse(&candidate).expect("a code of letters, digits and -");
+                let item = DataItem {
+                    code: code.clone(),
+                    name: text(None, &written),
+                    aliases: Vec::new(),
+                };
+                self.report.new_data_items.push(NewDataItem {
+                    code: code.to_string(),
+                    name: written.clone(),
+                    sheet: sheet.to_owned(),
+                    row: r + 1,
+                });
+                self.put(item.into(), sheet, r);
+                self.doc_keys.insert(key, code.clone());
+                code
+            }
+        };
+        self.data_items.insert(exact, code.clone());
+        code
     }
 
     /// The one organisation whose name `key` (collapsed, lower case) is a misspelling of, if
@@ -1339,6 +1491,58 @@ impl<'a> Build<'a> {
             places,
         }
     }
+}
+
+/// Words that do not tell one document from another: "Copy of ID card", "National ID" and
+/// "ID card" are one document.
+const DOCUMENT_NOISE: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "your",
+    "copy",
+    "copies",
+    "original",
+    "certified",
+    "scanned",
+    "valid",
+    "card",
+    "document",
+    "documents",
+    "proof",
+    "certificate",
+    "national",
+    "official",
+    "government",
+    "personal",
+];
+
+/// The words of a document's name that tell it apart, lower case, in order ("identity" and
+/// "identification" read as "id").
+fn document_words(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "identity" | "identification" => "id".to_owned(),
+            w => w.to_owned(),
+        })
+        .filter(|w| !DOCUMENT_NOISE.contains(&w.as_str()))
+        .collect()
+}
+
+/// The key under which spellings of one document meet: its telling words, sorted (the whole
+/// name when it has none).
+fn document_key(name: &str) -> String {
+    let mut words = document_words(name);
+    if words.is_empty() {
+        return collapse(name).to_lowercase();
+    }
+    words.sort();
+    words.dedup();
+    words.join(" ")
 }
 
 const STOP_WORDS: &[&str] = &[
@@ -1801,27 +2005,20 @@ fn service(
         }
     };
 
-    // Required documents: linked to the data items of the same name; the rest reported.
-    let docs = txt(F::Documents);
-    let mut evidence: Vec<Code> = Vec::new();
-    for d in docs.split([',', ';', '\n']).map(str::trim) {
-        if d.is_empty() {
-            continue;
-        }
-        match b.data_items.get(&collapse(d).to_lowercase()) {
-            Some(c) if !evidence.contains(c) => evidence.push(c.clone()),
-            Some(_) => {}
-            None => b.note(
-                sheet,
-                Some(r),
-                format!("required document {d:?} matches no data item by name; not linked"),
-            ),
-        }
-    }
-
     let (Some(code), Some(owner), Some(aud), Some(mat), true) = (code, owner, aud, mat, ok) else {
         return;
     };
+    // Required documents: each linked to its data item, found, merged or created.
+    let mut evidence: Vec<Code> = Vec::new();
+    for d in txt(F::Documents).split([',', ';', '\n']).map(str::trim) {
+        if d.is_empty() {
+            continue;
+        }
+        let c = b.document(d, sheet, r);
+        if !evidence.contains(&c) {
+            evidence.push(c);
+        }
+    }
     let owner = b.organisation(&owner, OrgKind::Ministry, sheet, r);
     // The agencies involved, matched or created like the ministries; the owner (which the
     // template's example lists too) is not its own contributor. Names may hold "&".

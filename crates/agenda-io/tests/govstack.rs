@@ -190,7 +190,7 @@ fn the_published_rfi2_workbook_imports_its_driving_licence_example() {
     assert_eq!(s.iterations, Some(7));
     let report = g.report.to_string();
     assert!(
-        report.contains("\"UID/Proof of age\" matches no data item"),
+        report.contains("new data item DI-UID-AGE \"UID/Proof of age\""),
         "{report}"
     );
     assert!(report.contains("Example-Sevice-1"), "{report}");
@@ -515,6 +515,105 @@ fn every_answer_of_a_filled_in_rfi2_workbook_is_kept_and_round_trips() {
     assert_eq!(next.services.len(), after.services.len());
     assert_eq!(next.services["SVC-3"].annual_transactions, Some(16_000));
     assert_eq!(next.services["SVC-073"], after.services["SVC-073"]);
+}
+
+#[test]
+fn required_documents_become_data_items_merged_across_spellings_and_the_once_only_analysis_finds_them()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_with(
+        &fixture(RFI2),
+        "Service Cataloge",
+        &[
+            (
+                "L11",
+                Edit::Text("Copy of birth certificate, National ID card"),
+            ),
+            ("C12", Edit::Text("Apply for a social grant")),
+            ("D12", Edit::Text("SSI")),
+            ("K12", Edit::Text("Individual")),
+            ("L12", Edit::Text("National ID; ID card copy; Income")),
+            ("S12", Edit::Text("Level 2: Downloadable form")),
+            ("C13", Edit::Text("Register a cooperative")),
+            ("D13", Edit::Text("BRA")),
+            ("K13", Edit::Text("Business")),
+            (
+                "L13",
+                Edit::Text("Natonal ID card\nCertificate of incorporation"),
+            ),
+            ("S13", Edit::Text("Level 2: Downloadable form")),
+        ],
+        dir.path(),
+    );
+    let base = demo();
+    let (g, after) = import(&path, &base);
+    let report = g.report.to_string();
+    let codes = |svc: &str| -> Vec<String> {
+        after.services[svc]
+            .evidence
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    // A birth certificate is the demo's "Proof of birth", which the civil status register
+    // holds; the national ID card is new, and its other spellings are merged into it.
+    assert_eq!(
+        codes("Example-Sevice-1"),
+        ["DI-BIRTHPROOF", "DI-ID"],
+        "{report}"
+    );
+    assert_eq!(codes("SVC-2"), ["DI-ID", "DI-INCOME"], "{report}");
+    assert_eq!(codes("SVC-3"), ["DI-ID", "DI-INCORPORATION"], "{report}");
+    let id = &after.data_items["DI-ID"];
+    assert_eq!(id.name.get("en"), "National ID card");
+    assert_eq!(
+        id.aliases,
+        ["National ID", "ID card copy", "Natonal ID card"]
+    );
+    assert_eq!(
+        after.data_items["DI-BIRTHPROOF"].aliases,
+        ["Copy of birth certificate"]
+    );
+    // Each merge is reported, so a person can undo it; so is each new item.
+    assert!(
+        report.contains(
+            "document \"Copy of birth certificate\" read as DI-BIRTHPROOF \"Proof of birth\" (variant), kept as an alias, named on sheet Service Cataloge row 11"
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("document \"Natonal ID card\" read as DI-ID \"National ID card\" (spelling)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "new data item DI-ID \"National ID card\", named on sheet Service Cataloge row 11"
+        ),
+        "{report}"
+    );
+
+    // The once-only analysis finds the certificate the civil status register already holds.
+    let oo = agenda_core::catalogue::once_only::once_only(&after);
+    let held: Vec<(&str, &str)> = oo
+        .items
+        .iter()
+        .map(|i| (i.service.as_str(), i.data_item.as_str()))
+        .collect();
+    assert!(
+        held.contains(&("Example-Sevice-1", "DI-BIRTHPROOF")),
+        "{held:?}"
+    );
+    let item = oo
+        .items
+        .iter()
+        .find(|i| i.service.as_str() == "Example-Sevice-1")
+        .unwrap();
+    assert!(item.registries.iter().any(|r| r.as_str() == "REG-CIVIL"));
+
+    // Importing the same workbook again merges nothing twice.
+    let again = read(&path, &after).plan(&after).unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
 }
 
 #[test]

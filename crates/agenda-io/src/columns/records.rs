@@ -146,6 +146,7 @@ record! { LifeEvent, "life_events", entity;
 record! { DataItem, "data_items", entity;
     code: Key = "e.g. `DI-ADDR`";
     name: Tr = "the information or evidence";
+    aliases: Texts = "other ways catalogues write it, separated by `;` (an import links them to this item)";
 }
 
 record! { Registry, "registries", entity;

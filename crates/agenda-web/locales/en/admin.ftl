@@ -79,6 +79,7 @@ admin-field-priority = Priority
 admin-hint-code = Letters, digits, “.”, “-” or “_”, for example AL-1.2. It cannot be changed later.
 admin-hint-period = A year (2026), a quarter (2026-Q3) or a month (2026-07).
 admin-hint-disaggregation = Optional, for example sex=female.
+admin-hint-aliases = Other ways catalogues write it, separated by “;”: an import links them to this item.
 admin-hint-targets = One line per year, for example “2027: 40”.
 admin-hint-justification = Needed when the baseline or a target changes; shown on the public history.
 admin-kind-organisation = organisation

@@ -499,6 +499,7 @@ field-maturity = Maturity level (1–4)
 field-members = Members
 field-method = Method
 field-name = Name
+field-aliases = Also written as
 field-transactions-estimated = Transactions are an estimate
 field-customers-per-year = Customers per year
 field-request-volume = Requests per week or month

@@ -79,6 +79,7 @@ admin-field-priority = Prioridad
 admin-hint-code = Letras, cifras, «.», «-» o «_», por ejemplo AL-1.2. No podrá cambiarse después.
 admin-hint-period = Un año (2026), un trimestre (2026-Q3) o un mes (2026-07).
 admin-hint-disaggregation = Opcional, por ejemplo sex=female.
+admin-hint-aliases = Otras formas en que los catálogos lo escriben, separadas por «;»: una importación las vincula a este elemento.
 admin-hint-targets = Una línea por año, por ejemplo «2027: 40».
 admin-hint-justification = Necesario cuando cambia la línea de base o una meta; se muestra en el historial público.
 admin-kind-organisation = organización

@@ -499,6 +499,7 @@ field-maturity = Nivel de madurez (1–4)
 field-members = Miembros
 field-method = Método
 field-name = Nombre
+field-aliases = También escrito como
 field-transactions-estimated = Transacciones estimadas
 field-customers-per-year = Usuarios por año
 field-request-volume = Solicitudes por semana o mes

@@ -79,6 +79,7 @@ admin-field-priority = Priorité
 admin-hint-code = Lettres, chiffres, « . », « - » ou « _ », par exemple AL-1.2. Il ne pourra plus être modifié.
 admin-hint-period = Une année (2026), un trimestre (2026-Q3) ou un mois (2026-07).
 admin-hint-disaggregation = Facultatif, par exemple sex=female.
+admin-hint-aliases = Autres façons dont les catalogues l’écrivent, séparées par « ; » : un import les rattache à cet élément.
 admin-hint-targets = Une ligne par année, par exemple « 2027: 40 ».
 admin-hint-justification = Nécessaire quand la situation de référence ou une cible change ; affiché dans l’historique public.
 admin-kind-organisation = organisation

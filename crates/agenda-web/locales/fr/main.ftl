@@ -499,6 +499,7 @@ field-maturity = Niveau de maturité (1–4)
 field-members = Membres
 field-method = Méthode
 field-name = Nom
+field-aliases = Aussi écrit
 field-transactions-estimated = Transactions estimées
 field-customers-per-year = Usagers par an
 field-request-volume = Demandes par semaine ou par mois
