@@ -1529,7 +1529,12 @@ fn document_words(name: &str) -> Vec<String> {
             "identity" | "identification" => "id".to_owned(),
             w => w.to_owned(),
         })
-        .filter(|w| !DOCUMENT_NOISE.contains(&w.as_str()))
+        // A misspelt "natonal" or "certficate" is as little telling as the word itself.
+        .filter(|w| {
+            !DOCUMENT_NOISE
+                .iter()
+                .any(|n| *n == w.as_str() || spelled_alike(w, n))
+        })
         .collect()
 }
 
@@ -2576,6 +2581,20 @@ mod tests {
         assert_eq!(per_year("about 40 per week"), Some(52.0));
         assert_eq!(per_year("1.3"), None);
         assert_eq!(maybe_yes_no("n/a"), Ok(None));
+        // Spellings of one document meet under one key, misspelt noise words included.
+        for d in [
+            "National ID",
+            "ID card",
+            "Copy of identity card",
+            "Natonal ID card",
+        ] {
+            assert_eq!(document_key(d), "id", "{d}");
+        }
+        assert_eq!(
+            document_key("Proof of birth"),
+            document_key("Birth certficate")
+        );
+        assert_ne!(document_key("Passport"), document_key("Passport photo"));
         assert_eq!(maybe_yes_no("Yes, partly"), Ok(Some(true)));
     }
 

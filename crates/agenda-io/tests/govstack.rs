@@ -539,7 +539,7 @@ fn required_documents_become_data_items_merged_across_spellings_and_the_once_onl
             ("K13", Edit::Text("Business")),
             (
                 "L13",
-                Edit::Text("Natonal ID card\nCertificate of incorporation"),
+                Edit::Text("Natonal ID card\nCertificate of incorporation\nProof of residance"),
             ),
             ("S13", Edit::Text("Level 2: Downloadable form")),
         ],
@@ -563,7 +563,11 @@ fn required_documents_become_data_items_merged_across_spellings_and_the_once_onl
         "{report}"
     );
     assert_eq!(codes("SVC-2"), ["DI-ID", "DI-INCOME"], "{report}");
-    assert_eq!(codes("SVC-3"), ["DI-ID", "DI-INCORPORATION"], "{report}");
+    assert_eq!(
+        codes("SVC-3"),
+        ["DI-ID", "DI-INCORPORATION", "DI-RESPROOF"],
+        "{report}"
+    );
     let id = &after.data_items["DI-ID"];
     assert_eq!(id.name.get("en"), "National ID card");
     assert_eq!(
@@ -583,7 +587,13 @@ fn required_documents_become_data_items_merged_across_spellings_and_the_once_onl
     );
     assert!(
         report
-            .contains("document \"Natonal ID card\" read as DI-ID \"National ID card\" (spelling)"),
+            .contains("document \"Natonal ID card\" read as DI-ID \"National ID card\" (variant)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "document \"Proof of residance\" read as DI-RESPROOF \"Proof of residence\" (spelling)"
+        ),
         "{report}"
     );
     assert!(
