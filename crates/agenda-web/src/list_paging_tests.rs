@@ -162,3 +162,58 @@ async fn a_page_larger_than_the_cache_keeps_is_served_uncached() {
         "not kept"
     );
 }
+
+/// Every public page type, for the busiest life event, organisation and building block of a
+/// catalogue whose unpaged list of services would pass the page cache's old 2 MB bound, is
+/// answered in under 200 KB.
+#[tokio::test]
+async fn every_public_page_type_stays_small_at_a_national_size() {
+    let app = TestApp::national(8000).await;
+    let anon = Client::default();
+    let s = app.state.public_snapshot();
+    let busiest = |codes: Vec<&agenda_core::Code>| -> String {
+        let mut n: std::collections::HashMap<&str, usize> = Default::default();
+        for c in codes {
+            *n.entry(c.as_str()).or_default() += 1;
+        }
+        n.into_iter()
+            .max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c)))
+            .map(|(c, _)| c.to_owned())
+            .unwrap()
+    };
+    let event = busiest(s.services.values().flat_map(|v| &v.life_event).collect());
+    let org = busiest(s.services.values().map(|v| &v.owner_code).collect());
+    let block = busiest(
+        s.services
+            .values()
+            .flat_map(|v| &v.building_blocks)
+            .collect(),
+    );
+    let mut paths = crate::testkit::public_paths(&s);
+    paths.extend([
+        format!("/life-events/{event}"),
+        format!("/organisations/{org}"),
+        format!("/building-blocks/{block}"),
+        "/services?audience=citizen".to_owned(),
+    ]);
+    // Beyond the first page of each long list.
+    paths.extend([
+        "/analysis/priorities?page=3".to_owned(),
+        "/analysis/freshness?page=2".to_owned(),
+        format!("/building-blocks/{block}?page=2"),
+    ]);
+    let mut sizes = Vec::new();
+    for path in &paths {
+        let r = app.get(&anon, path).await;
+        assert!(r.status.as_u16() < 500, "{path}: {}", r.status);
+        sizes.push((r.body.len(), path.clone()));
+    }
+    sizes.sort();
+    assert!(s.services.len() > 8000);
+    let large: Vec<_> = sizes.iter().filter(|(n, _)| *n >= 200_000).collect();
+    assert!(
+        large.is_empty(),
+        "over 200 KB: {large:?}; largest: {:?}",
+        sizes.last()
+    );
+}

@@ -12,3 +12,5 @@ pager-services = Services { $first }–{ $last } of { $total }
 services-in-catalogue = { $total } in the whole catalogue
 pager-organisations = Organisations { $first }–{ $last } of { $total }
 pager-once-only = Rows { $first }–{ $last } of { $total }
+pager-rows = Rows { $first }–{ $last } of { $total }
+priorities-drawn = The chart draws the { $shown } highest priorities of { $total }.

@@ -12,3 +12,5 @@ pager-services = Servicios { $first }–{ $last } de { $total }
 services-in-catalogue = { $total } en todo el catálogo
 pager-organisations = Organizaciones { $first }–{ $last } de { $total }
 pager-once-only = Filas { $first }–{ $last } de { $total }
+pager-rows = Filas { $first }–{ $last } de { $total }
+priorities-drawn = El gráfico muestra las { $shown } prioridades más altas de { $total }.

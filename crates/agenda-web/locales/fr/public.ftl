@@ -12,3 +12,5 @@ pager-services = Services { $first } à { $last } sur { $total }
 services-in-catalogue = { $total } dans tout le catalogue
 pager-organisations = Organisations { $first } à { $last } sur { $total }
 pager-once-only = Lignes { $first } à { $last } sur { $total }
+pager-rows = Lignes { $first } à { $last } sur { $total }
+priorities-drawn = Le graphique montre les { $shown } premières priorités sur { $total }.

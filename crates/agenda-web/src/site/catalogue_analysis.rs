@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use super::catalogue_pages::{maturity_label, service_title};
 use super::charts;
-use super::i18n::t;
+use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::pager::{PageNumber, Pager};
 use super::svg::SvgImage;
@@ -212,13 +212,21 @@ pub struct PriorityRow {
 pub struct PrioritiesPage {
     c: Chrome,
     chart: SvgImage,
+    /// Says how many of the services the chart draws, when not all.
+    drawn: Option<String>,
     rows: Vec<PriorityRow>,
+    pager: Pager,
 }
+
+/// The most services the priorities chart draws (the highest ranked): past a few hundred
+/// points the chart says no more and only weighs the page down.
+const PRIORITY_POINTS: usize = 400;
 
 /// `GET /analysis/priorities`: the impact × feasibility ranking with the country's weights.
 pub async fn analysis_priorities(
     State(state): State<AppState>,
     lang: Lang,
+    PageQuery(q): PageQuery<PageNumber>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(
@@ -232,17 +240,37 @@ pub async fn analysis_priorities(
         // The weights are the configuration's: their fault is stated as the check found it.
         Err(e) => return Err(PageError::text(StatusCode::BAD_REQUEST, e.to_string())),
     };
+    let pager = Pager::new(
+        &c,
+        "/analysis/priorities",
+        &[],
+        q.page,
+        p.items.len(),
+        "pager-rows",
+    )?;
     let svg = charts::quadrant(
-        p.items.iter().map(|i| (i.feasibility, i.impact)),
+        p.items
+            .iter()
+            .take(PRIORITY_POINTS)
+            .map(|i| (i.feasibility, i.impact)),
         &charts::QuadrantLabels {
             title: t(lang.0, "analysis-priorities"),
             feasibility: t(lang.0, "feasibility"),
             impact: t(lang.0, "impact"),
         },
     );
-    let rows = p
-        .items
-        .iter()
+    let drawn = (p.items.len() > PRIORITY_POINTS).then(|| {
+        t_args(
+            lang.0,
+            "priorities-drawn",
+            &[
+                ("shown", fmt_num(lang.0, PRIORITY_POINTS as f64)),
+                ("total", fmt_num(lang.0, p.items.len() as f64)),
+            ],
+        )
+    });
+    let rows = pager
+        .slice(&p.items)
         .map(|i| PriorityRow {
             rank: i.rank,
             service: i.service.to_string(),
@@ -258,7 +286,9 @@ pub async fn analysis_priorities(
         &PrioritiesPage {
             c,
             chart: svg,
+            drawn,
             rows,
+            pager,
         },
     ))
 }
@@ -363,11 +393,16 @@ pub struct FreshnessPage {
     stale: usize,
     total: usize,
     rows: Vec<StaleRow>,
+    pager: Pager,
 }
 
 /// `GET /analysis/freshness`: the information sheets not reviewed within the governance
 /// period, the oldest first.
-pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn analysis_freshness(
+    State(state): State<AppState>,
+    lang: Lang,
+    PageQuery(q): PageQuery<PageNumber>,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(
         &state,
@@ -376,9 +411,16 @@ pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Re
         t(lang.0, "analysis-freshness"),
     );
     let f = freshness::freshness(&s, state.today(), freshness::DEFAULT_MONTHS);
-    let rows = f
-        .items
-        .iter()
+    let pager = Pager::new(
+        &c,
+        "/analysis/freshness",
+        &[],
+        q.page,
+        f.items.len(),
+        "pager-rows",
+    )?;
+    let rows = pager
+        .slice(&f.items)
         .map(|x| StaleRow {
             code: x.service.to_string(),
             title: service_title(&c, &s, x.service),
@@ -399,7 +441,8 @@ pub async fn analysis_freshness(State(state): State<AppState>, lang: Lang) -> Re
         stale: f.items.len(),
         total: f.services,
         rows,
+        pager,
         c,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

@@ -652,13 +652,15 @@ pub struct BuildingBlockPage {
     status: String,
     transactions: String,
     rows: Vec<ServiceRow>,
+    pager: Pager,
 }
 
-/// `GET /building-blocks/<code>`: the block and the services that reuse it.
+/// `GET /building-blocks/<code>`: the block and the services that reuse it, a page at a time.
 pub async fn building_block(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
+    PageQuery(q): PageQuery<super::pager::PageNumber>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(b) = s.building_blocks.get(&code).cloned() else {
@@ -679,12 +681,24 @@ pub async fn building_block(
         .iter()
         .map(|v| v.annual_transactions.unwrap_or(0))
         .sum();
+    let pager = Pager::new(
+        &c,
+        &format!("/building-blocks/{code}"),
+        &[],
+        q.page,
+        users.len(),
+        "pager-services",
+    )?;
     let page = BuildingBlockPage {
         name: c.tx(&b.name),
         owner: org_name(&c, &s, &b.owner_code),
         status: c.status("bb-status", b.status.as_str()),
         transactions: fmt_num(lang.0, tx as f64),
-        rows: users.into_iter().map(|v| service_row(&c, &s, v)).collect(),
+        rows: pager
+            .slice(&users)
+            .map(|v| service_row(&c, &s, v))
+            .collect(),
+        pager,
         b,
         c,
     };
