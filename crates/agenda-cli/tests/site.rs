@@ -578,7 +578,22 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
                 }
             }
             for b in d.building_blocks.values() {
-                let p = page(&s, &format!("{pre}/building-blocks/{}", b.code));
+                // Its services come 50 a page: every page, together.
+                let users = d
+                    .services
+                    .values()
+                    .filter(|v| v.building_blocks.contains(&b.code))
+                    .count();
+                let p: String = (1..=users.div_ceil(50).max(1))
+                    .map(|n| {
+                        let more = if n > 1 {
+                            format!("?page={n}")
+                        } else {
+                            String::new()
+                        };
+                        page(&s, &format!("{pre}/building-blocks/{}{more}", b.code))
+                    })
+                    .collect();
                 for v in d
                     .services
                     .values()
