@@ -915,12 +915,9 @@ fn same_service(
         return None;
     }
     let owner = b.organisation(ministry, OrgKind::Ministry, sheet, r);
-    let name = collapse(name).to_lowercase();
-    b.base
-        .services
-        .values()
-        .find(|s| s.owner_code == owner && collapse(s.title.get("en")).to_lowercase() == name)
-        .map(|s| s.code.to_string())
+    b.service_names
+        .get(&(owner.to_string(), collapse(name).to_lowercase()))
+        .map(|c| c.to_string())
 }
 
 /// What a cell that should hold a number says, read the way people write numbers.
@@ -1160,6 +1157,9 @@ struct Build<'a> {
     rows: usize,
     org_index: HashMap<String, Code>,
     org_codes: HashSet<String>,
+    /// (owner, English title collapsed and lower-cased) → the catalogue's service, for rows
+    /// without a Service ID: built once, not searched per row.
+    service_names: HashMap<(String, String), Code>,
     /// A document's key (see [`document_key`]) → the data item it names.
     doc_keys: HashMap<String, Code>,
     /// A data item's code, names and aliases (collapsed, lower case) → its code.
@@ -1207,6 +1207,15 @@ impl<'a> Build<'a> {
             rows: 0,
             org_index,
             org_codes,
+            service_names: base.services.values().fold(HashMap::new(), |mut m, v| {
+                // The first in code order when two share a name and owner.
+                m.entry((
+                    v.owner_code.to_string(),
+                    collapse(v.title.get("en")).to_lowercase(),
+                ))
+                .or_insert_with(|| v.code.clone());
+                m
+            }),
             doc_keys,
             data_items,
         }
