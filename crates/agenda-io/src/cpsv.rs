@@ -217,8 +217,9 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     let mut channel_nodes = Vec::new();
     let mut cost_nodes = Vec::new();
     for svc in s.services.values() {
-        graph.push(service_node(&iri, s, svc));
-        graph.extend(requirement_nodes(&iri, svc));
+        let requirements = requirement_nodes(&iri, svc);
+        graph.push(service_node(&iri, s, svc, &requirements));
+        graph.extend(requirements);
         cost_nodes.extend(cost_node(&iri, svc));
         authorities.insert(svc.owner_code.as_str());
         evidence.extend(svc.evidence.iter().map(|c| c.as_str()));
@@ -367,8 +368,8 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     })
 }
 
-/// The `cpsv:PublicService` node of a service.
-fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
+/// The `cpsv:PublicService` node of a service, holding `requirements` (its requirement nodes).
+fn service_node(iri: &Iris, s: &Snapshot, svc: &Service, requirements: &[Value]) -> Value {
     let code = svc.code.as_str();
     let mut node = Map::new();
     node.insert("@id".into(), json!(iri.service(code)));
@@ -393,12 +394,16 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service) -> Value {
     if fee_of(svc).is_some() {
         node.insert("cv:hasCost".into(), id(iri.cost(code)));
     }
-    let requirements: Vec<Value> = requirement_nodes(iri, svc)
-        .iter()
-        .map(|r| id(r["@id"].as_str().unwrap_or_default()))
-        .collect();
     if !requirements.is_empty() {
-        node.insert("cv:holdsRequirement".into(), Value::Array(requirements));
+        node.insert(
+            "cv:holdsRequirement".into(),
+            Value::Array(
+                requirements
+                    .iter()
+                    .map(|r| id(r["@id"].as_str().unwrap_or_default()))
+                    .collect(),
+            ),
+        );
     }
     let points: Vec<String> = svc
         .contact_points
