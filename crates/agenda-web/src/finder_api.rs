@@ -85,6 +85,17 @@ pub struct FinderAnswer {
     pub message: Option<String>,
 }
 
+/// Where the service a hit names is done online, if it is one and is.
+pub(crate) fn online_link(s: &agenda_core::Snapshot, hit: &agenda_search::Hit) -> Option<String> {
+    match hit.kind {
+        agenda_search::HitKind::Service => s
+            .services
+            .get(&hit.code)
+            .and_then(|v| v.online_link.clone()),
+        _ => None,
+    }
+}
+
 /// Finds the services, life events and organisations answering a question.
 #[utoipa::path(get, path = "/api/v1/finder", tag = "catalogue", params(FinderParams),
     responses((status = 200, body = FinderAnswer), (status = 400, body = ErrorEnvelope)))]
@@ -127,13 +138,7 @@ pub async fn finder(
         .hits
         .into_iter()
         .map(|h| FinderItem {
-            online_link: match h.kind {
-                agenda_search::HitKind::Service => snapshot
-                    .services
-                    .get(&h.code)
-                    .and_then(|v| v.online_link.clone()),
-                _ => None,
-            },
+            online_link: online_link(&snapshot, &h),
             code: h.code,
             title: h.title,
             score: h.score,

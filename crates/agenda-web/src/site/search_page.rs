@@ -65,13 +65,7 @@ pub async fn search(
                     agenda_search::HitKind::Organisation => "organisations",
                 };
                 HitView {
-                    online: match h.kind {
-                        agenda_search::HitKind::Service => snapshot
-                            .services
-                            .get(&h.code)
-                            .and_then(|v| v.online_link.clone()),
-                        _ => None,
-                    },
+                    online: crate::finder_api::online_link(&snapshot, &h),
                     href: c.href(&format!("/{section}/{}", h.code)),
                     kind: t(lang.0, &format!("search-kind-{}", h.kind.as_str())),
                     title: h.title,
