@@ -144,6 +144,14 @@ pub enum Command {
     /// in what they follow since their last digest (`serve` also does it every
     /// `subscriptions.digest_interval`).
     Digest,
+    /// Record the figures of computed KPIs now: each one's figure for the running period,
+    /// computed from the catalogue, and the figures of periods that have ended made final
+    /// (`serve` also does it at start and every ten minutes).
+    Compute {
+        /// Day to compute for, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// The digitalisation roadmap: conflicts, and what a building block's slip moves.
     Roadmap {
         /// What to show.
@@ -168,9 +176,13 @@ pub enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 7)]
         seed: u64,
-        /// Folder to write.
+        /// Folder to write; with --rfi2, the workbook file.
         #[arg(long)]
         out: PathBuf,
+        /// Write instead an RFI-2 service-catalogue workbook of --services rows, filled in as
+        /// ministries fill it in, over the demo country's organisations.
+        #[arg(long)]
+        rfi2: bool,
     },
 }
 
@@ -274,13 +286,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => backup(&config, &file).await,
         Command::Restore { file } => restore(&config, &file).await,
         Command::Digest => digest(&config).await,
+        Command::Compute { today } => compute(&config, today.as_deref()).await,
         Command::Roadmap { command } => analysis::roadmap(&config, command).await,
         Command::Analyse { command } => analysis::analyse(&config, command).await,
+        Command::Generate {
+            services,
+            seed,
+            out,
+            rfi2: true,
+            ..
+        } => generate_rfi2(services, seed, &out),
         Command::Generate {
             services,
             observations,
             seed,
             out,
+            ..
         } => generate(services, observations, seed, &out),
     }
 }
@@ -357,6 +378,23 @@ async fn publish(
     Ok(ExitCode::SUCCESS)
 }
 
+async fn compute(config: &Config, today: Option<&str>) -> anyhow::Result<ExitCode> {
+    let day = match today {
+        Some(t) => Date::parse(t).map_err(|e| anyhow::anyhow!("--today {t:?}: {e}"))?,
+        None => Date::from_naive(chrono::Utc::now().date_naive()),
+    };
+    let store = open(config).await?;
+    let n = agenda_jobs::computed::run(&store, day).await?;
+    let kpis = store
+        .snapshot()
+        .kpis
+        .values()
+        .filter(|k| k.computed.is_some())
+        .count();
+    println!("{kpis} computed KPIs, {n} figures recorded for {day}");
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Result<ExitCode> {
     let today = today
         .map(|t| Date::parse(t).map_err(|e| anyhow::anyhow!("--today / AGENDA_TODAY {t:?}: {e}")))
@@ -400,6 +438,13 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
         });
     }
     let last = store.clone();
+    // Computed KPIs are brought up to date before the first page is served, so that pages
+    // and their caches start from the figures they will show.
+    let day = today.unwrap_or_else(|| Date::from_naive(chrono::Utc::now().date_naive()));
+    if let Err(e) = agenda_jobs::computed::run(&store, day).await {
+        tracing::warn!(error = %e, "computed KPIs: could not record");
+    }
+    agenda_jobs::computed::spawn(store.clone(), today);
     if let Some(reminders) = &config.reminders {
         agenda_jobs::reminders::spawn(store.clone(), reminders.clone(), today);
     }
@@ -740,6 +785,20 @@ fn generate(
         "wrote {} services and {} observations to {}",
         s.services.len(),
         s.observations.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate_rfi2(services: usize, seed: u64, out: &Path) -> anyhow::Result<ExitCode> {
+    let base = Snapshot::empty(sdg()?).with_frameworks(frameworks()?);
+    let plan = demo_snapshot(&base)?;
+    let demo = agenda_io::apply_in_memory(&base, &plan);
+    let bytes = agenda_io::generate::rfi2_workbook(&demo, services, seed)
+        .map_err(|e| anyhow::anyhow!("cannot write the workbook: {e}"))?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote an RFI-2 workbook of {services} services to {}",
         out.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -331,6 +331,45 @@ fn every_write_is_refused_to_whoever_may_not_make_it_and_changes_nothing() {
                 "[{on}] an existing figure is not replaced blindly"
             );
             assert_eq!(admin.version().await, before, "[{on}]");
+            // The same token sends its own services' figures for a period, and no one else's.
+            let post_figures = |token: String, service: String| {
+                let http = anon.http.clone();
+                let base = anon.base.clone();
+                async move {
+                    let r = http
+                        .post(format!("{base}/api/v1/services/{service}/figures"))
+                        .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {token}"))
+                        .body(r#"{"period": "2026-Q4", "transactions": 1200, "digital_share_pct": 61.5, "satisfaction_pct": 80}"#)
+                        .send()
+                        .await
+                        .unwrap();
+                    (r.status().as_u16(), r.text().await.unwrap())
+                }
+            };
+            let services = anon.json("/api/v1/services?limit=500").await;
+            let owned_by = |mine: bool| {
+                services["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|v| (v["owner_code"] == orgs.lead.as_str()) == mine)
+                    .map(|v| v["code"].as_str().unwrap().to_owned())
+            };
+            let theirs = owned_by(false).unwrap();
+            assert_eq!(post_figures(token.clone(), theirs).await.0, 403, "[{on}]");
+            if let Some(mine) = owned_by(true) {
+                let (status, body) = post_figures(token.clone(), mine.clone()).await;
+                assert_eq!(status, 201, "[{on}] {body}");
+                let figure = anon
+                    .json(&format!("/api/v1/service-figures/{mine}:2026-Q4"))
+                    .await;
+                assert_eq!(figure["digital_share_pct"], 61.5, "[{on}] {figure}");
+                assert!(
+                    anon.get(&format!("/services/{mine}")).await.text.contains("61.5"),
+                    "[{on}] the sheet shows the figure"
+                );
+            }
             let id = token.split('_').nth(1).unwrap().to_owned();
             let r = who["lead"]
                 .post(&format!("/admin/tokens/{id}/revoke"), &[])

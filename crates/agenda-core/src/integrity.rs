@@ -155,6 +155,8 @@ impl Snapshot {
             Kind::BuildingBlock => self.building_blocks.contains_key(key),
             Kind::ContactPoint => self.contact_points.contains_key(key),
             Kind::Service => self.services.contains_key(key),
+            Kind::System => self.systems.contains_key(key),
+            Kind::ServiceFigure => self.service_figures.contains_key(key),
             Kind::Release => self.releases.contains_key(key),
             Kind::StandardCriterion => self.standard_criteria.contains_key(key),
             Kind::Assessment => self.assessments.contains_key(key),
@@ -262,6 +264,19 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                 c.reference("action_line", Kind::ActionLine, al);
             }
             c.reference("owner_org", Kind::Organisation, &k.owner_org);
+            if let Some(f) = k.computed
+                && f.unit() != k.unit
+            {
+                c.push(
+                    "computed",
+                    f.as_str(),
+                    format!(
+                        "a formula whose unit is the KPI's ({}); this one counts in {}",
+                        k.unit.as_str(),
+                        f.unit().as_str()
+                    ),
+                );
+            }
             c.order(
                 "target_date",
                 k.baseline_date,
@@ -393,6 +408,39 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             }
             if let Some(fee) = v.fee.filter(|f| *f < 0.0) {
                 c.push("fee", fmt_num(fee), "a fee of 0 or more (0 = free)");
+            }
+        }
+        Entity::ServiceFigure(f) => {
+            c.reference("service", Kind::Service, &f.service);
+            if let Some(cost) = f.cost_per_transaction.filter(|c| *c < 0.0) {
+                c.push("cost_per_transaction", fmt_num(cost), "a cost of 0 or more");
+            }
+            if f.transactions.is_none()
+                && f.digital_share_pct.is_none()
+                && f.satisfaction_pct.is_none()
+                && f.completion_rate_pct.is_none()
+                && f.cost_per_transaction.is_none()
+            {
+                c.push("transactions", "", "at least one figure for the period");
+            }
+        }
+        Entity::System(y) => {
+            if let Some(o) = &y.owner_code {
+                c.reference("owner_code", Kind::Organisation, o);
+            }
+            c.references("services", Kind::Service, &y.services);
+            if let Some(b) = &y.building_block {
+                c.reference("building_block", Kind::BuildingBlock, b);
+                // A system that is a shared block does that block's work.
+                if let (Some(bb), Some(block)) = (&y.govstack_bb, s.building_blocks.get(b.as_str()))
+                    && *bb != block.govstack_bb
+                {
+                    c.push(
+                        "govstack_bb",
+                        bb,
+                        format!("the GovStack building block of {b} ({})", block.govstack_bb),
+                    );
+                }
             }
         }
         Entity::Release(r) => {
@@ -637,6 +685,7 @@ mod tests {
             revision_note: None,
             decimals: None,
             progress_measure: None,
+            computed: None,
         };
         s.upsert(kpi.into());
         let obs = Observation {

@@ -378,6 +378,7 @@ pub(crate) mod tests {
             revision_note: None,
             decimals: None,
             progress_measure: None,
+            computed: None,
         }
     }
 

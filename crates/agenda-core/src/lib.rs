@@ -3,6 +3,7 @@
 //! no async, so every rule can be tested in isolation and reused by every interface.
 
 pub mod catalogue;
+pub mod computed;
 pub mod consultation;
 pub mod frameworks;
 pub mod growth;
@@ -23,6 +24,7 @@ pub mod values;
 pub mod versions;
 pub mod visibility;
 
+pub use computed::Formula;
 pub use model::*;
 pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{

@@ -76,6 +76,10 @@ vocabulary!(
     BuildingBlockStatus { Planned = "planned", Pilot = "pilot", Production = "production", Retired = "retired" }
 );
 vocabulary!(
+    /// Where a system runs: in a cloud, in the organisation's own data centre, or both.
+    Hosting { Cloud = "cloud", OnPremise = "on_premise", Hybrid = "hybrid" }
+);
+vocabulary!(
     /// Status of a roadmap release.
     ReleaseStatus { Planned = "planned", Released = "released", Cancelled = "cancelled" }
 );
@@ -301,6 +305,9 @@ pub struct Kpi {
     /// Which measure rates its progress; `None` for the path rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_measure: Option<crate::growth::ProgressMeasure>,
+    /// The formula that computes its figures from the catalogue; `None` for typed figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<crate::computed::Formula>,
 }
 
 /// A further dimension of a combined breakdown, e.g. `sex=female` in
@@ -541,6 +548,54 @@ pub struct BuildingBlock {
     pub go_live: Option<Date>,
     /// Product used.
     pub product: Option<String>,
+}
+
+/// A service's figures for one period: the four service KPIs of the old GOV.UK performance
+/// platform plus its transactions, sent by the organisation that owns it (in forms, files or
+/// with its API token), so a service's performance is a series, not only its current values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ServiceFigure {
+    /// The service.
+    pub service: Code,
+    /// The period the figures describe.
+    pub period: Period,
+    /// Transactions in the period.
+    pub transactions: Option<u64>,
+    /// Share of transactions completed digitally, in %.
+    pub digital_share_pct: Option<Percent>,
+    /// Users satisfied, in %.
+    pub satisfaction_pct: Option<Percent>,
+    /// Transactions started online and completed, in %.
+    pub completion_rate_pct: Option<Percent>,
+    /// Cost per transaction, national currency.
+    pub cost_per_transaction: Option<f64>,
+    /// Source or caveat.
+    pub note: Option<String>,
+}
+
+/// A software system a government organisation runs today (the RFI-2 template's
+/// Systems-Platforms catalogue): what it does in GovStack's terms and which services use it, so
+/// the authority sees which systems could become, or move onto, a shared building block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct System {
+    /// Natural key, e.g. `SYS-CRVS`.
+    pub code: Code,
+    /// Name.
+    pub name: Text,
+    /// Organisation that runs it, when known.
+    pub owner_code: Option<Code>,
+    /// Where it runs.
+    pub hosting: Option<Hosting>,
+    /// Database it uses, as written (`PostgreSQL 14`).
+    pub database: Option<String>,
+    /// Monitoring tools in place, as written.
+    pub monitoring: Option<String>,
+    /// The GovStack building block it does the work of (`identity`, `payments`, …).
+    pub govstack_bb: Option<String>,
+    /// The shared building block it is (or is part of), when it already is one.
+    pub building_block: Option<Code>,
+    /// Services that use it.
+    pub services: Vec<Code>,
 }
 
 /// A government service (CPSV-AP `PublicService`).

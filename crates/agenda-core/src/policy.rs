@@ -5,12 +5,12 @@
 //!   manages them, outside this rule).
 //! - `legal` may change only legal instruments (the regulatory plan).
 //! - `entity` users, and API tokens, act for one organisation: they may change only that
-//!   organisation's services, the progress reports and milestones of the action lines it
-//!   leads, and the observations of its KPIs — both the
+//!   organisation's services and their figures, the progress reports and milestones of the
+//!   action lines it leads, and the observations of its KPIs — both the
 //!   record as it is and as it would become must belong to it — and may not decide a review:
 //!   a report they touch stays in draft or submitted, an observation is at most submitted,
 //!   and an approved or published report, or a validated observation, is no longer theirs to
-//!   change. Tokens may only submit observations.
+//!   change. Tokens may only submit observations and their services' figures.
 //! - `stakeholder` users speak for one organisation in consultations: while a consultation is
 //!   open they may submit a contribution in their organisation's name, dated that day, and add
 //!   their organisation's endorsement to another organisation's contribution — nothing else
@@ -65,6 +65,10 @@ pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
             .get(x.action_line.as_str())
             .map(|al| al.lead_org.clone()),
         Entity::Observation(x) => s.kpis.get(x.kpi.as_str()).map(|k| k.owner_org.clone()),
+        Entity::ServiceFigure(f) => s
+            .services
+            .get(f.service.as_str())
+            .map(|v| v.owner_code.clone()),
         Entity::Milestone(x) => s
             .action_lines
             .get(x.action_line.as_str())
@@ -139,16 +143,22 @@ pub fn may_change_on(
         }
         Actor::Token { organisation } => (organisation, true),
     };
-    if tokens_only_observations && kind != Kind::Observation {
-        return Err(Denied("API tokens may only submit KPI observations".into()));
+    if tokens_only_observations && !matches!(kind, Kind::Observation | Kind::ServiceFigure) {
+        return Err(Denied(
+            "API tokens may only submit KPI observations and service figures".into(),
+        ));
     }
     if !matches!(
         kind,
-        Kind::Service | Kind::ProgressReport | Kind::Observation | Kind::Milestone
+        Kind::Service
+            | Kind::ServiceFigure
+            | Kind::ProgressReport
+            | Kind::Observation
+            | Kind::Milestone
     ) {
         return Err(Denied(format!(
-            "an organisation may change only its services, progress reports, observations and \
-             milestones, not a {}",
+            "an organisation may change only its services and their figures, progress reports, \
+             observations and milestones, not a {}",
             kind.as_str().replace('_', " ")
         )));
     }

@@ -255,10 +255,12 @@ pub fn observation_periods_due(kpi: &Kpi, today: Date) -> Vec<Period> {
 }
 
 /// Every KPI figure owed on `today`, by KPI then period. The total figure for the period counts
-/// as received when it is submitted or validated; a draft does not.
+/// as received when it is submitted or validated; a draft does not. A computed KPI's figures are
+/// owed by no one: the catalogue gives them.
 pub fn observations_due(s: &Snapshot, cycle: &ReportingCycle, today: Date) -> Vec<ObservationDue> {
     s.kpis
         .values()
+        .filter(|kpi| kpi.computed.is_none())
         .flat_map(|kpi| {
             observation_periods_due(kpi, today)
                 .into_iter()

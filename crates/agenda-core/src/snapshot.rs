@@ -193,6 +193,8 @@ kinds! {
     BuildingBlock(BuildingBlock) => building_blocks, "building_block", "building-blocks";
     ContactPoint(ContactPoint) => contact_points, "contact_point", "contact-points";
     Service(Service) => services, "service", "services";
+    ServiceFigure(ServiceFigure) => service_figures, "service_figure", "service-figures";
+    System(System) => systems, "system", "systems";
     Release(Release) => releases, "release", "releases";
     StandardCriterion(StandardCriterion) => standard_criteria, "standard_criterion", "standard-criteria";
     Assessment(Assessment) => assessments, "assessment", "assessments";
@@ -219,6 +221,7 @@ coded!(
     BuildingBlock,
     ContactPoint,
     Service,
+    System,
     Release,
     StandardCriterion,
     GovernanceBody,
@@ -232,6 +235,13 @@ impl Record for ContributionResponse {
     const KIND: Kind = Kind::ContributionResponse;
     fn key(&self) -> String {
         self.contribution.to_string()
+    }
+}
+
+impl Record for ServiceFigure {
+    const KIND: Kind = Kind::ServiceFigure;
+    fn key(&self) -> String {
+        format!("{}:{}", self.service, self.period)
     }
 }
 

@@ -1,6 +1,8 @@
 //! What the public may see. Nothing in draft is ever shown: observations are public once
 //! validated, progress reports once approved (or published). A contribution hidden by the
 //! moderators keeps only the moderators' reason: its words and its author's name are withheld.
+//! A system's database and monitoring tools are withheld too: the software a system runs, and
+//! its versions, would be a map for whoever wants to break in.
 
 use crate::model::{ObservationStatus, ReportStatus};
 use crate::snapshot::{Kind, Snapshot};
@@ -57,6 +59,16 @@ pub fn public_view(s: &Snapshot) -> Snapshot {
         .collect();
     for k in hidden {
         p.progress_reports.remove(&k);
+    }
+    for (k, y) in s
+        .systems
+        .iter()
+        .filter(|(_, y)| y.database.is_some() || y.monitoring.is_some())
+    {
+        let mut shown = y.clone();
+        shown.database = None;
+        shown.monitoring = None;
+        p.systems.insert(k.clone(), shown);
     }
     for (k, c) in s.contributions.iter().filter(|(_, c)| c.hidden) {
         let mut shown = c.clone();

@@ -329,6 +329,8 @@ vocabularies!(
     EventAudience = "event_audience",
     Channel = "channel",
     BuildingBlockStatus = "building_block_status",
+    Hosting = "hosting",
+    Formula = "formula",
     ReleaseStatus = "release_status",
     AssessmentResult = "assessment_result",
     BodyKind = "body_kind",
@@ -565,6 +567,11 @@ codec!(
     /// A required token.
     TokenOf: String, required true, Value::Token,
     read |r, c| r.req(c, token), write |x| s(x)
+);
+codec!(
+    /// An optional token.
+    OptTokenOf: Option<String>, required false, Value::Token,
+    read |r, c| opt(r, c, token), write |x| o(x)
 );
 codec!(
     /// An optional disaggregation.

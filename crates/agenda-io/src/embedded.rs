@@ -36,6 +36,8 @@ pub const DEMO: &[(&str, &[u8])] = demo_files!(
     "building_blocks",
     "contact_points",
     "services",
+    "service_figures",
+    "systems",
     "standard_criteria",
     "assessments",
     "consultations",

@@ -7,7 +7,10 @@
 //!   service, its responsible ministry an organisation;
 //! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
 //!   milestone, due on the last week marked in the timeline, under an action line made from its
-//!   indicator, in the pillar `HLR`.
+//!   indicator, in the pillar `HLR`;
+//! - the RFI-2 template's **Systems-Platforms catalogue** (sheet `Systems-Platforms Catalogue `):
+//!   each row becomes a system, with the services that use it (matched by Service ID or name)
+//!   and the building block whose work it does.
 //!
 //! The real header row is found after the title rows, a header split over two rows is read as
 //! one, and option rows are skipped. Every cell problem is collected with its sheet, row,
@@ -37,6 +40,8 @@ pub enum Layout {
     Rfi2,
     /// The High Level Roadmap (sheet `High Level Road Map `).
     Roadmap,
+    /// The RFI-2 template's systems and platforms (sheet `Systems-Platforms Catalogue `).
+    Systems,
 }
 
 impl Layout {
@@ -49,6 +54,11 @@ impl Layout {
             "high level road map" | "high level roadmap" | "high-level roadmap" => {
                 Some(Self::Roadmap)
             }
+            // Not "systems": that is the native workbook's sheet of the same records.
+            "systems-platforms catalogue"
+            | "systems-platforms catalog"
+            | "systems platforms catalogue"
+            | "systems catalogue" => Some(Self::Systems),
             _ => None,
         }
     }
@@ -57,6 +67,7 @@ impl Layout {
         match self {
             Self::Rfi2 => "GovStack RFI-2 service catalogue",
             Self::Roadmap => "GovStack High Level Roadmap",
+            Self::Systems => "GovStack RFI-2 systems-platforms catalogue",
         }
     }
 }
@@ -280,6 +291,9 @@ pub fn read_bytes(bytes: &[u8], base: &Snapshot) -> Option<GovStackImport> {
         return None;
     }
     let mut b = Build::new(base);
+    // Systems name the services that use them: read after the services of the same workbook.
+    let mut layouts = layouts;
+    layouts.sort_by_key(|(_, l)| *l == Some(Layout::Systems));
     for (name, layout) in &layouts {
         let label = format!("sheet {}", name.trim());
         let range = match wb.worksheet_range(name) {
@@ -295,6 +309,7 @@ pub fn read_bytes(bytes: &[u8], base: &Snapshot) -> Option<GovStackImport> {
         match layout {
             Some(Layout::Rfi2) => rfi2(&mut b, &label, &g),
             Some(Layout::Roadmap) => roadmap(&mut b, &label, &g),
+            Some(Layout::Systems) => systems(&mut b, &label, &g),
             None => other_sheet(&mut b, &label, &g),
         }
     }
@@ -458,6 +473,14 @@ enum F {
     Activity,
     Lead,
     Timeline,
+    SystemId,
+    SystemName,
+    Hosting,
+    Database,
+    Monitoring,
+    Owner,
+    UsedBy,
+    Block,
 }
 
 struct Spec {
@@ -665,6 +688,63 @@ const ROADMAP: &[Spec] = &[
     },
 ];
 
+const SYSTEMS: &[Spec] = &[
+    Spec {
+        field: F::SystemId,
+        label: "System ID",
+        required: false,
+        matches: |h| h.starts_with("system id"),
+    },
+    Spec {
+        field: F::SystemName,
+        label: "Name of the System",
+        required: true,
+        // The published header misspells it ("Name of the Sytem").
+        matches: |h| h.starts_with("name of the sy") || h.starts_with("system name") || h == "name",
+    },
+    Spec {
+        field: F::Hosting,
+        label: "Hosting",
+        required: false,
+        matches: |h| h.starts_with("hosting"),
+    },
+    Spec {
+        field: F::Database,
+        label: "Data base use",
+        required: false,
+        matches: |h| h.starts_with("data base") || h.starts_with("database"),
+    },
+    Spec {
+        field: F::Monitoring,
+        label: "Monitoring tools",
+        required: false,
+        matches: |h| h.contains("monitoring"),
+    },
+    Spec {
+        field: F::Owner,
+        label: "Owner",
+        required: false,
+        matches: |h| {
+            h.starts_with("owner")
+                || h.starts_with("responsible")
+                || h.starts_with("ministry")
+                || h.starts_with("organi")
+        },
+    },
+    Spec {
+        field: F::UsedBy,
+        label: "Services that use it",
+        required: false,
+        matches: |h| h.contains("services") || h.starts_with("used by"),
+    },
+    Spec {
+        field: F::Block,
+        label: "Building block",
+        required: false,
+        matches: |h| h.contains("building block"),
+    },
+];
+
 /// The header of a sheet: where it is and what each column holds.
 struct Header {
     /// First and last header rows (0-based).
@@ -676,6 +756,9 @@ struct Header {
     unmapped: Vec<(usize, String)>,
     /// Columns with a date in the header (timeline weeks), in column order.
     weeks: Vec<(usize, Date)>,
+    /// Columns headed like one already read, read with it (the systems sheet's second
+    /// monitoring column).
+    repeats: Vec<usize>,
 }
 
 impl Header {
@@ -733,6 +816,7 @@ fn find_header(g: &Grid, specs: &[Spec], sheet: &str, what: &str) -> Result<Head
         labels: HashMap::new(),
         unmapped: Vec::new(),
         weeks: Vec::new(),
+        repeats: Vec::new(),
     };
     for c in 0..g.width {
         // The lowest non-empty header cell names the column.
@@ -1436,6 +1520,7 @@ impl<'a> Build<'a> {
             .values()
             .copied()
             .chain(h.weeks.iter().map(|(c, _)| *c))
+            .chain(h.repeats.iter().copied())
             .chain(cols.iter().map(|(c, _)| *c))
             .collect();
         for c in 0..g.width {
@@ -2471,27 +2556,439 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
 // ---------------------------------------------------------------------------------------------
 // Other sheets
 
+// ---------------------------------------------------------------------------------------------
+// RFI-2: the systems and platforms
+
+/// GovStack's building blocks by the names people give them in a cell: (token, names). A name
+/// is compared with the cell lower case, with `-`, `_` and spaces alike.
+const GOVSTACK_BLOCKS: &[(&str, &[&str])] = &[
+    (
+        "identity",
+        &[
+            "identity",
+            "id",
+            "digital identity",
+            "identification",
+            "digital id",
+            "eid",
+        ],
+    ),
+    (
+        "payments",
+        &["payments", "payment", "digital payments", "e payments"],
+    ),
+    ("consent", &["consent", "consent management"]),
+    (
+        "digital-registries",
+        &[
+            "digital registries",
+            "registries",
+            "registry",
+            "digital registry",
+        ],
+    ),
+    (
+        "information-mediator",
+        &[
+            "information mediator",
+            "interoperability",
+            "data exchange",
+            "interoperability layer",
+        ],
+    ),
+    ("messaging", &["messaging", "notifications", "notification"]),
+    ("registration", &["registration"]),
+    (
+        "scheduler",
+        &[
+            "scheduler",
+            "scheduling",
+            "appointments",
+            "appointment booking",
+        ],
+    ),
+    (
+        "workflow",
+        &["workflow", "case management", "workflow engine"],
+    ),
+    (
+        "esignature",
+        &[
+            "esignature",
+            "e signature",
+            "digital signature",
+            "electronic signature",
+        ],
+    ),
+    (
+        "gis",
+        &[
+            "gis",
+            "geographic information",
+            "geographic information services",
+        ],
+    ),
+    ("e-marketplace", &["e marketplace", "marketplace"]),
+    ("security", &["security"]),
+];
+
+/// The GovStack building block a cell names, by its token or one of its usual names.
+fn govstack_block(cell: &str) -> Option<&'static str> {
+    let n = collapse(&cell.to_lowercase().replace(['-', '_'], " "));
+    let n = n.strip_suffix(" building block").unwrap_or(&n);
+    let n = n.strip_suffix(" bb").unwrap_or(n);
+    GOVSTACK_BLOCKS
+        .iter()
+        .find(|(token, names)| token.replace('-', " ") == n || names.contains(&n))
+        .map(|(token, _)| *token)
+}
+
+/// Hosting as the template's drop-down list and people write it.
+fn hosting(s: &str) -> Result<Hosting, Expected> {
+    let n = collapse(&s.to_lowercase().replace(['-', '_'], " "));
+    let cloud = n.contains("cloud");
+    let premise = n.contains("premise")
+        || n.contains("in house")
+        || n.contains("data centre")
+        || n.contains("data center");
+    match (cloud, premise) {
+        (true, true) => Ok(Hosting::Hybrid),
+        (true, false) => Ok(Hosting::Cloud),
+        (false, true) => Ok(Hosting::OnPremise),
+        _ if n == "hybrid" => Ok(Hosting::Hybrid),
+        _ => Err(Expected::new(ExpectedKind::OneOf(&[
+            "Cloud",
+            "On premise",
+            "Hybrid",
+        ]))),
+    }
+}
+
+/// The cells of a list: split on `,`, `;` and line breaks, trimmed, empty ones left out.
+fn list_cells(s: &str) -> impl Iterator<Item = &str> {
+    s.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+}
+
+fn systems(b: &mut Build<'_>, sheet: &str, g: &Grid) {
+    let mut h = match find_header(g, SYSTEMS, sheet, Layout::Systems.describe()) {
+        Ok(h) => h,
+        Err(e) => {
+            b.errors.push(e);
+            return;
+        }
+    };
+    missing_columns(&h, SYSTEMS, sheet, &mut b.errors);
+    // The published template heads two columns "Which system monitoring tools are in place?":
+    // both are read, not one dropped.
+    let monitoring: Vec<usize> = h
+        .col(F::Monitoring)
+        .into_iter()
+        .chain(h.unmapped.iter().map(|(c, _)| *c).filter(|&c| {
+            (h.first..=h.last).any(|r| matching(SYSTEMS, &g.text(r, c)) == Some(F::Monitoring))
+        }))
+        .collect();
+    h.unmapped.retain(|(c, _)| !monitoring.contains(c));
+    h.repeats.extend(monitoring.iter().skip(1));
+    let label = |f: F| h.label(f);
+    b.place(
+        sheet,
+        "systems",
+        &[
+            ("code", label(F::SystemId)),
+            ("name_en", label(F::SystemName)),
+            ("owner_code", label(F::Owner)),
+            ("hosting", label(F::Hosting)),
+            ("database", label(F::Database)),
+            ("monitoring", label(F::Monitoring)),
+            ("govstack_bb", label(F::Block)),
+            ("building_block", label(F::Block)),
+            ("services", label(F::UsedBy)),
+        ],
+    );
+    // Services by code and by English name (lower case), in the catalogue or this workbook.
+    let mut services: HashMap<String, Option<Code>> = HashMap::new();
+    for v in b.base.services.values().chain(b.out.services.values()) {
+        services.insert(v.code.as_str().to_lowercase(), Some(v.code.clone()));
+        let name = collapse(v.title.get("en")).to_lowercase();
+        match services.get(&name) {
+            // Two services share the name: only their codes tell them apart.
+            Some(Some(c)) if *c != v.code => {
+                services.insert(name, None);
+            }
+            Some(_) => {}
+            None => {
+                services.insert(name, Some(v.code.clone()));
+            }
+        }
+    }
+    let blocks: HashMap<String, Code> = b
+        .base
+        .building_blocks
+        .values()
+        .chain(b.out.building_blocks.values())
+        .flat_map(|x| {
+            let names = x
+                .name
+                .langs()
+                .filter_map(|l| x.name.exact(l))
+                .map(|n| collapse(n).to_lowercase())
+                .collect::<Vec<_>>();
+            names
+                .into_iter()
+                .chain([x.code.as_str().to_lowercase()])
+                .map(|k| (k, x.code.clone()))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut codes: HashMap<String, usize> = HashMap::new();
+    for r in h.last + 1..g.height() {
+        if g.row_empty(r) {
+            continue;
+        }
+        let id = g.col_text(r, h.col(F::SystemId));
+        let name = g.col_text(r, h.col(F::SystemName));
+        if name.is_empty() {
+            if !id.is_empty() {
+                b.err(sheet, r, &label(F::SystemName), "", "the system's name");
+            }
+            continue;
+        }
+        rows.push(r);
+        b.rows += 1;
+        system_row(
+            b,
+            sheet,
+            g,
+            &h,
+            r,
+            (&id, &name),
+            &monitoring,
+            &services,
+            &blocks,
+            &mut codes,
+        );
+    }
+    b.not_mapped(sheet, g, &h, &rows);
+    b.report.sheets.push(format!(
+        "{sheet}: read as the {} — {} system{}",
+        Layout::Systems.describe(),
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    ));
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row and the sheet's indexes, built once by the caller"
+)]
+fn system_row(
+    b: &mut Build<'_>,
+    sheet: &str,
+    g: &Grid,
+    h: &Header,
+    r: usize,
+    (id, name): (&str, &str),
+    monitoring: &[usize],
+    services: &HashMap<String, Option<Code>>,
+    blocks: &HashMap<String, Code>,
+    codes: &mut HashMap<String, usize>,
+) {
+    let txt = |f: F| g.col_text(r, h.col(f));
+    let mut ok = true;
+
+    let owner = {
+        let o = txt(F::Owner);
+        (!o.is_empty()).then(|| b.organisation(&o, OrgKind::Agency, sheet, r))
+    };
+
+    let mut used_by = Vec::new();
+    for s in list_cells(&txt(F::UsedBy)) {
+        let key = collapse(s).to_lowercase();
+        match services
+            .get(&key)
+            .or_else(|| services.get(&sanitise(s, 64).to_lowercase()))
+        {
+            Some(Some(c)) => {
+                if !used_by.contains(c) {
+                    used_by.push(c.clone());
+                }
+            }
+            Some(None) => {
+                b.err(
+                    sheet,
+                    r,
+                    &h.label(F::UsedBy),
+                    s,
+                    "the Service ID of the service (several services have this name)",
+                );
+                ok = false;
+            }
+            None => {
+                b.err(
+                    sheet,
+                    r,
+                    &h.label(F::UsedBy),
+                    s,
+                    "the Service ID or name of a service in the catalogue or this workbook",
+                );
+                ok = false;
+            }
+        }
+    }
+
+    // Without an owner, the organisation that owns every service it serves runs it.
+    let owner = owner.or_else(|| {
+        let owners: HashSet<Code> = used_by
+            .iter()
+            .filter_map(|c| {
+                b.out
+                    .services
+                    .get(c.as_str())
+                    .or_else(|| b.base.services.get(c.as_str()))
+            })
+            .map(|v| v.owner_code.clone())
+            .collect();
+        let only = (owners.len() == 1)
+            .then(|| owners.into_iter().next())
+            .flatten()?;
+        b.note(
+            sheet,
+            Some(r),
+            format!("system {name:?}: run by {only}, which owns every service it serves"),
+        );
+        Some(only)
+    });
+
+    // Code: the System ID (made a valid code); else the system of that name the catalogue has
+    // (so a corrected workbook updates it); else SYS-<name>.
+    let known = || {
+        let n = collapse(name).to_lowercase();
+        b.base
+            .systems
+            .values()
+            .filter(|y| collapse(y.name.get("en")).to_lowercase() == n)
+            .find(|y| owner.is_none() || y.owner_code == owner)
+            .map(|y| y.code.to_string())
+    };
+    let code = if !sanitise(id, 64).is_empty() {
+        let c = sanitise(id, 64);
+        if c != id {
+            b.note(
+                sheet,
+                Some(r),
+                format!("System ID {id:?} is used as the code {c}"),
+            );
+        }
+        c
+    } else if let Some(c) = known() {
+        c
+    } else {
+        let c = format!("SYS-{}", sanitise(&name.to_uppercase(), 40));
+        b.note(
+            sheet,
+            Some(r),
+            format!("system {name:?} has no System ID: code {c}"),
+        );
+        c
+    };
+    let code = match Code::parse(&code) {
+        Ok(c) => c,
+        Err(e) => {
+            b.err(sheet, r, &h.label(F::SystemId), id, e.phrase());
+            return;
+        }
+    };
+    if let Some(first) = codes.insert(code.to_string(), r + 1) {
+        b.err(
+            sheet,
+            r,
+            &h.label(F::SystemId),
+            id,
+            format!("a system code not used before (already on row {first})"),
+        );
+        ok = false;
+    }
+
+    let hosted = txt(F::Hosting);
+    let hosting = if hosted.is_empty() {
+        None
+    } else {
+        match hosting(&hosted) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                b.err(sheet, r, &h.label(F::Hosting), &hosted, e.phrase());
+                ok = false;
+                None
+            }
+        }
+    };
+
+    // The block: a shared block of the catalogue (by code or name), else a GovStack building
+    // block by name, else kept as written and reported.
+    let written = txt(F::Block);
+    let (govstack_bb, building_block) =
+        if written.is_empty() {
+            (None, None)
+        } else if let Some(c) = blocks.get(&collapse(&written).to_lowercase()) {
+            let bb = [b.base, &b.out]
+                .into_iter()
+                .find_map(|s| s.building_blocks.get(c.as_str()))
+                .map(|x| x.govstack_bb.clone());
+            (bb, Some(c.clone()))
+        } else if let Some(t) = govstack_block(&written) {
+            (Some(t.to_owned()), None)
+        } else {
+            let t = sanitise(&written.to_lowercase().replace(' ', "-"), 40);
+            b.note(
+            sheet,
+            Some(r),
+            format!(
+                "building block {written:?} is not one GovStack names; kept as {t:?} (known: {})",
+                GOVSTACK_BLOCKS.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+            ),
+        );
+            ((!t.is_empty()).then_some(t), None)
+        };
+
+    let monitoring: Vec<String> = monitoring
+        .iter()
+        .map(|&c| g.text(r, c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let opt = |s: String| (!s.is_empty()).then_some(s);
+    if !ok {
+        return;
+    }
+    let old = b.base.systems.get(code.as_str());
+    let system = System {
+        code,
+        name: text(old.map(|y| &y.name), name),
+        owner_code: owner,
+        hosting,
+        database: opt(txt(F::Database)),
+        monitoring: opt(monitoring.join("; ")),
+        govstack_bb,
+        building_block,
+        services: used_by,
+    };
+    b.put(system.into(), sheet, r);
+}
+
+/// A sheet of no known layout: read as systems when it has a "System ID" column, else noted.
 fn other_sheet(b: &mut Build<'_>, sheet: &str, g: &Grid) {
-    let header = (0..g.height()).find(|&r| {
+    let systems_header = (0..g.height().min(50)).any(|r| {
         (0..g.width).any(|c| {
             collapse(&g.text(r, c))
                 .to_lowercase()
                 .starts_with("system id")
         })
     });
-    match header {
-        Some(hr) => {
-            let n = (hr + 1..g.height()).filter(|&r| !g.row_empty(r)).count();
-            b.note(
-                sheet,
-                None,
-                format!(
-                    "not read: {n} system{} listed; the model holds building blocks, not systems",
-                    if n == 1 { "" } else { "s" }
-                ),
-            );
-        }
-        None => b.note(sheet, None, "not read: not a GovStack template sheet"),
+    if systems_header {
+        systems(b, sheet, g);
+    } else {
+        b.note(sheet, None, "not read: not a GovStack template sheet");
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use agenda_core::{Audience, Channel, OrgKind, Snapshot};
+use agenda_core::{Audience, Channel, Hosting, OrgKind, Snapshot};
 use agenda_io::govstack::{self, GovStackImport};
 use agenda_io::{ImportError, apply_in_memory, embedded, plan_import};
 use calamine::{Data, Reader};
@@ -194,14 +194,187 @@ fn the_published_rfi2_workbook_imports_its_driving_licence_example() {
         "{report}"
     );
     assert!(report.contains("Example-Sevice-1"), "{report}");
+    // The empty systems sheet is read as such, both of its monitoring columns included.
     assert!(
-        report.contains("Systems-Platforms Catalogue: not read"),
+        report.contains(
+            "Systems-Platforms Catalogue: read as the GovStack RFI-2 systems-platforms catalogue — 0 systems"
+        ),
         "{report}"
     );
+    assert!(g.report.not_mapped.is_empty(), "{report}");
 
     // Importing the same workbook again changes nothing.
     let again = read(&fixture(RFI2), &after).plan(&after).unwrap();
     assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+const SYSTEMS_SHEET: &str = "Systems-Platforms Catalogue";
+
+/// The published workbook with its systems sheet filled in as a ministry would: the template's
+/// columns, plus the owner, the services and the building block a country adds.
+fn systems_copy(dir: &Path, rows: &[[&'static str; 9]]) -> PathBuf {
+    let mut cells: Vec<(String, &'static str)> = ["G5", "H5", "I5"]
+        .into_iter()
+        .zip(["Owner", "Services that use it", "Building block"])
+        .map(|(c, t)| (c.to_owned(), t))
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        for (col, v) in "ABCDEFGHI".chars().zip(row) {
+            if !v.is_empty() {
+                cells.push((format!("{col}{}", 6 + i), v));
+            }
+        }
+    }
+    let edits: Vec<(&str, Edit)> = cells
+        .iter()
+        .map(|(c, t)| (c.as_str(), Edit::Text(t)))
+        .collect();
+    copy_with(&fixture(RFI2), SYSTEMS_SHEET, &edits, dir)
+}
+
+#[test]
+fn the_systems_sheet_becomes_systems_linked_to_services_and_building_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = systems_copy(
+        dir.path(),
+        &[
+            // The workbook's own service by its Service ID, a demo service by name, and the
+            // demo's identity block by its name.
+            [
+                "SYS-DL",
+                "Driving licence system",
+                "Cloud",
+                "PostgreSQL 15",
+                "Prometheus",
+                "Grafana",
+                "Ministory of Civil Trasnsportation",
+                "Example Sevice 1, Renew a driving licence",
+                "Digital identity",
+            ],
+            // No ID, no owner: the owner is its one service's owner, and the system of that
+            // name that owner runs is found; the block is named as GovStack names it.
+            [
+                "",
+                "Revenue payments gateway",
+                "on-premise",
+                "Oracle 19c",
+                "",
+                "",
+                "",
+                "SVC-020",
+                "Payments",
+            ],
+            [
+                "SYS-WF",
+                "Case tracker",
+                "Cloud and on premise",
+                "",
+                "",
+                "",
+                "Courts Service",
+                "",
+                "case management",
+            ],
+        ],
+    );
+    let base = demo();
+    let (g, after) = import(&path, &base);
+    let report = g.report.to_string();
+    assert!(report.contains("— 3 systems"), "{report}");
+    assert!(
+        g.report
+            .not_mapped
+            .iter()
+            .all(|n| !n.sheet.contains("Systems")),
+        "{report}"
+    );
+
+    let dl = &after.systems["SYS-DL"];
+    assert_eq!(dl.name.get("en"), "Driving licence system");
+    assert_eq!(dl.hosting, Some(Hosting::Cloud));
+    assert_eq!(dl.database.as_deref(), Some("PostgreSQL 15"));
+    // Both monitoring columns of the template are read.
+    assert_eq!(dl.monitoring.as_deref(), Some("Prometheus; Grafana"));
+    assert_eq!(dl.owner_code.as_ref().map(|c| c.as_str()), Some("MCT"));
+    let used: Vec<&str> = dl.services.iter().map(|c| c.as_str()).collect();
+    assert_eq!(used, ["Example-Sevice-1", "SVC-037"]);
+    assert_eq!(
+        dl.building_block.as_ref().map(|c| c.as_str()),
+        Some("BB-ID")
+    );
+    assert_eq!(dl.govstack_bb.as_deref(), Some("identity"));
+
+    // No System ID, but the catalogue has a system of that name run by that owner: it is
+    // updated, not duplicated.
+    assert_eq!(after.systems.len(), base.systems.len() + 2);
+    let pay = &after.systems["SYS-TAX-PAY"];
+    assert_eq!(pay.hosting, Some(Hosting::OnPremise));
+    assert_eq!(pay.owner_code.as_ref().map(|c| c.as_str()), Some("TAX"));
+    assert_eq!(pay.govstack_bb.as_deref(), Some("payments"));
+    assert!(pay.building_block.is_none());
+    assert!(
+        report.contains("run by TAX, which owns every service it serves"),
+        "{report}"
+    );
+
+    let wf = &after.systems["SYS-WF"];
+    assert_eq!(wf.hosting, Some(Hosting::Hybrid));
+    assert_eq!(wf.govstack_bb.as_deref(), Some("workflow"));
+    assert_eq!(wf.owner_code.as_ref().map(|c| c.as_str()), Some("CRT"));
+
+    // The analysis sees them: the revenue gateway could move onto the payments block.
+    let r = agenda_core::catalogue::systems::systems(&after);
+    let payments = r
+        .groups
+        .iter()
+        .find(|g| g.govstack_bb == "payments")
+        .unwrap();
+    assert!(
+        payments
+            .systems
+            .iter()
+            .any(|y| y.code.as_str() == "SYS-TAX-PAY")
+    );
+
+    // The same workbook again, over the result: nothing changes, nothing is duplicated.
+    let again = read(&path, &after).plan(&after).unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+#[test]
+fn a_systems_row_naming_an_unknown_service_or_hosting_is_refused_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = systems_copy(
+        dir.path(),
+        &[[
+            "SYS-1",
+            "Archive",
+            "In the basement",
+            "",
+            "",
+            "",
+            "",
+            "SVC-999, Register a birth",
+            "",
+        ]],
+    );
+    let errors = read(&path, &demo()).plan(&demo()).unwrap_err();
+    let at = |col: &str, value: &str| {
+        errors.iter().any(|e| {
+            e.file == "sheet Systems-Platforms Catalogue"
+                && e.row == Some(6)
+                && e.column.as_deref().is_some_and(|c| c.starts_with(col))
+                && e.value.as_deref() == Some(value)
+        })
+    };
+    let all = errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(at("C", "In the basement"), "{all}");
+    assert!(at("H", "SVC-999"), "{all}");
+    assert!(!at("H", "Register a birth"), "{all}");
 }
 
 #[test]
@@ -777,4 +950,44 @@ fn native_workbooks_are_not_taken_for_govstack_ones() {
     let path = dir.path().join("native.xlsx");
     agenda_io::export_xlsx(&demo(), &path).unwrap();
     assert!(govstack::read(&path, &demo()).is_none());
+}
+
+#[test]
+fn a_generated_rfi2_workbook_imports_whole_and_a_second_import_changes_nothing() {
+    let base = demo();
+    let bytes = agenda_io::generate::rfi2_workbook(&base, 400, 3).unwrap();
+    let g = govstack::read_bytes(&bytes, &base).expect("a GovStack workbook");
+    let plan = g.plan(&base).unwrap_or_else(|errors| {
+        panic!(
+            "{}",
+            errors
+                .iter()
+                .take(20)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let after = apply_in_memory(&base, &plan);
+    assert_eq!(after.services.len(), base.services.len() + 400);
+    assert_eq!(after.systems.len(), base.systems.len() + 8);
+    let report = g.report.to_string();
+    assert!(
+        report.contains("(spelling)"),
+        "misspelt ministries are matched:\n{report}"
+    );
+    assert!(
+        report.contains("kept as an alias"),
+        "documents are merged:\n{report}"
+    );
+    assert!(g.report.not_mapped.is_empty(), "{report}");
+    let again = govstack::read_bytes(&bytes, &after)
+        .unwrap()
+        .plan(&after)
+        .unwrap();
+    assert!(
+        again.changes.is_empty(),
+        "{:?}",
+        &again.changes[..again.changes.len().min(3)]
+    );
 }

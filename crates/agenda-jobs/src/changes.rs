@@ -2,12 +2,15 @@
 //! an organisation — for the public site's Atom feeds and the subscribers' digests.
 //!
 //! Changes are read from the audit chain: approved progress reports, milestones reached, legal
-//! instruments adopted, changes of an action line's status and new validated KPI figures. One
+//! instruments adopted, changes of an action line's status, new validated KPI figures, and
+//! launches — a service going live at a higher maturity level, a shared building block going
+//! live — credited to the organisation that owns them. One
 //! function, [`changes`], selects those of a scope after an audit sequence number: the feeds
 //! call it from the start of the chain, the digests from where each subscriber was last told.
 
 use agenda_core::model::{
-    ActionLine, LegalInstrument, Milestone, MilestoneStatus, Observation, ProgressReport,
+    ActionLine, BuildingBlock, BuildingBlockStatus, LegalInstrument, Milestone, MilestoneStatus,
+    Observation, ProgressReport, Service,
 };
 use agenda_core::visibility::{observation_is_public, report_is_public};
 use agenda_core::{Kind, Snapshot, Text};
@@ -26,6 +29,8 @@ const KINDS: &[Kind] = &[
     Kind::Milestone,
     Kind::LegalInstrument,
     Kind::Observation,
+    Kind::Service,
+    Kind::BuildingBlock,
 ];
 
 /// What a subscription or a feed follows.
@@ -41,6 +46,8 @@ pub enum Scope {
     Kpi(String),
     /// What an organisation leads or owns.
     Organisation(String),
+    /// Launches: services going live at a higher level, building blocks going live.
+    Launches,
 }
 
 impl Scope {
@@ -50,6 +57,9 @@ impl Scope {
         let s = s.trim();
         if s == "agenda" || s.is_empty() {
             return Some(Scope::Agenda);
+        }
+        if s == "launches" {
+            return Some(Scope::Launches);
         }
         let (kind, code) = s.split_once(':')?;
         let code = agenda_core::Code::parse(code).ok()?.to_string();
@@ -66,6 +76,7 @@ impl Scope {
     pub fn key(&self) -> String {
         match self {
             Scope::Agenda => "agenda".to_owned(),
+            Scope::Launches => "launches".to_owned(),
             Scope::Pillar(c) => format!("pillar:{c}"),
             Scope::ActionLine(c) => format!("action-line:{c}"),
             Scope::Kpi(c) => format!("kpi:{c}"),
@@ -76,7 +87,7 @@ impl Scope {
     /// Whether what it names is public in `s`.
     pub fn exists(&self, s: &Snapshot) -> bool {
         match self {
-            Scope::Agenda => true,
+            Scope::Agenda | Scope::Launches => true,
             Scope::Pillar(c) => s.pillars.contains_key(c),
             Scope::ActionLine(c) => s.action_lines.contains_key(c),
             Scope::Kpi(c) => s.kpis.contains_key(c),
@@ -104,6 +115,7 @@ impl Scope {
                 .the_agenda()
                 .map(|a| a.title.get(lang).to_owned())
                 .unwrap_or_else(|| t(lang, "sub-scope-agenda")),
+            Scope::Launches => t(lang, "sub-scope-launches"),
             Scope::Pillar(c) => named("sub-scope-pillar", c, s.pillars.get(c).map(|p| &p.title)),
             Scope::ActionLine(c) => named(
                 "sub-scope-action-line",
@@ -123,6 +135,7 @@ impl Scope {
     pub fn page(&self) -> String {
         match self {
             Scope::Agenda => "/".to_owned(),
+            Scope::Launches => "/services".to_owned(),
             Scope::Pillar(_) => "/pillars".to_owned(),
             Scope::ActionLine(c) => format!("/action-lines/{c}"),
             Scope::Kpi(c) => format!("/kpis/{c}"),
@@ -188,6 +201,22 @@ pub enum Event {
         period: String,
         /// The value.
         value: f64,
+    },
+    /// A service went live at a higher maturity level.
+    Launch {
+        /// The service.
+        code: String,
+        /// Its level now.
+        level: u8,
+        /// The organisation that owns it.
+        owner: String,
+    },
+    /// A shared building block went live (into production).
+    BlockLive {
+        /// The building block.
+        code: String,
+        /// The organisation that runs it.
+        owner: String,
     },
 }
 
@@ -265,6 +294,28 @@ pub fn classify(r: &AuditRecord, s: &Snapshot) -> Option<Event> {
                 value: after.value,
             })
         }
+        Kind::Service => {
+            let before: Service = parse(&r.before)?;
+            let after: Service = parse(&r.after)?;
+            (after.maturity > before.maturity && s.services.contains_key(&r.code)).then(|| {
+                Event::Launch {
+                    code: r.code.clone(),
+                    level: after.maturity.level(),
+                    owner: after.owner_code.to_string(),
+                }
+            })
+        }
+        Kind::BuildingBlock => {
+            let before: BuildingBlock = parse(&r.before)?;
+            let after: BuildingBlock = parse(&r.after)?;
+            let live = |b: &BuildingBlock| b.status == BuildingBlockStatus::Production;
+            (live(&after) && !live(&before) && s.building_blocks.contains_key(&r.code)).then(|| {
+                Event::BlockLive {
+                    code: r.code.clone(),
+                    owner: after.owner_code.to_string(),
+                }
+            })
+        }
         _ => None,
     }
 }
@@ -283,8 +334,19 @@ impl Event {
                 .action_lines
                 .get(al)
                 .is_some_and(|a| a.lead_org.as_str() == o),
-            Scope::Kpi(_) => false,
+            Scope::Kpi(_) | Scope::Launches => false,
         };
+        match self {
+            Event::Launch { owner, .. } | Event::BlockLive { owner, .. } => {
+                return match scope {
+                    Scope::Agenda | Scope::Launches => true,
+                    Scope::Organisation(o) => o == owner,
+                    _ => false,
+                };
+            }
+            _ if *scope == Scope::Launches => return false,
+            _ => {}
+        }
         match self {
             Event::Status { code, .. } | Event::Report { code, .. } => line(code),
             Event::Milestone { action_line, .. } => line(action_line),
@@ -308,6 +370,7 @@ impl Event {
                     _ => k.action_line.as_ref().is_some_and(|al| line(al.as_str())),
                 }
             }
+            Event::Launch { .. } | Event::BlockLive { .. } => false,
         }
     }
 
@@ -362,6 +425,25 @@ impl Event {
                     ("value", agenda_core::numbers::fmt_num(lang, *value)),
                 ],
             ),
+            Event::Launch { code, level, owner } => t_args(
+                lang,
+                "feed-entry-launch",
+                &[
+                    ("code", code.clone()),
+                    ("title", title(s.services.get(code).map(|v| &v.title))),
+                    ("level", level.to_string()),
+                    ("org", title(s.organisations.get(owner).map(|o| &o.name))),
+                ],
+            ),
+            Event::BlockLive { code, owner } => t_args(
+                lang,
+                "feed-entry-block-live",
+                &[
+                    ("code", code.clone()),
+                    ("title", title(s.building_blocks.get(code).map(|b| &b.name))),
+                    ("org", title(s.organisations.get(owner).map(|o| &o.name))),
+                ],
+            ),
         }
     }
 
@@ -384,6 +466,8 @@ impl Event {
             Event::Milestone { action_line, .. } => format!("/action-lines/{action_line}"),
             Event::Adopted { .. } => "/regulatory-plan".to_owned(),
             Event::Figure { kpi, .. } => format!("/kpis/{kpi}"),
+            Event::Launch { code, .. } => format!("/services/{code}"),
+            Event::BlockLive { code, .. } => format!("/building-blocks/{code}"),
         }
     }
 }

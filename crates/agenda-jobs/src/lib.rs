@@ -1,5 +1,6 @@
 //! `agenda-jobs`: the work `agenda` does in the background — e-mail reminders of what each
-//! organisation owes, the subscribers' digests of what changed — and the mailer they share.
+//! organisation owes, the subscribers' digests of what changed, the figures of computed KPIs —
+//! and the mailer they share.
 //!
 //! The jobs take the store and their settings, nothing of the web interface. Every server of a
 //! deployment runs them: each unit of work is claimed in the database before its message is
@@ -7,6 +8,7 @@
 //! servers, and a message the mail server refused is sent by a later run.
 
 pub mod changes;
+pub mod computed;
 pub mod digests;
 mod i18n;
 pub mod mail;

@@ -114,6 +114,10 @@ collection! {
         "/api/v1/building-blocks", "/api/v1/building-blocks/{code}", "building-blocks";
     list_contact_points, find_contact_point, ContactPointList, ContactPoint, contact_points, "contact point", "catalogue",
         "/api/v1/contact-points", "/api/v1/contact-points/{code}", "contact-points";
+    list_service_figures, find_service_figure, ServiceFigureList, ServiceFigure, service_figures, "service figure", "catalogue",
+        "/api/v1/service-figures", "/api/v1/service-figures/{code}", "service-figures";
+    list_systems, find_system, SystemList, System, systems, "system", "catalogue",
+        "/api/v1/systems", "/api/v1/systems/{code}", "systems";
     list_releases, find_release, ReleaseList, Release, releases, "release", "catalogue",
         "/api/v1/releases", "/api/v1/releases/{code}", "releases";
     list_standard_criteria, find_standard_criterion, StandardCriterionList, StandardCriterion, standard_criteria, "service-standard criterion", "catalogue",
@@ -299,7 +303,8 @@ pub async fn find_sdg_indicator(
         list_decisions, find_decision, list_services, find_service, list_life_events,
         find_life_event, list_data_items, find_data_item, list_registries, find_registry,
         list_building_blocks, find_building_block, list_contact_points, find_contact_point,
-        list_releases, find_release,
+        list_service_figures, find_service_figure, list_systems, find_system, list_releases,
+        find_release,
         list_standard_criteria, find_standard_criterion, list_assessments, find_assessment,
         list_sdg_goals, find_sdg_goal, list_sdg_targets, find_sdg_target, list_sdg_indicators,
         find_sdg_indicator,
@@ -309,6 +314,7 @@ pub async fn find_sdg_indicator(
         crate::analysis_api::standard, crate::catalogue_api::catalogue,
         crate::finder_api::finder,
         crate::write_api::submit_observation,
+        crate::write_api::submit_service_figure,
     ),
     components(schemas(ErrorEnvelope)),
     tags(

@@ -75,3 +75,26 @@ async fn the_finder_offers_services_for_agencies_only_when_asked_for() {
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_search_within_the_list_keeps_the_other_filters_and_the_pages() {
+    let app = TestApp::demo_sqlite().await;
+    let anon = Client::default();
+    // Every word counts, in any case, in the page's language or English.
+    let page = app.get(&anon, "/services?q=Driving+LICENCE").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/services/SVC-037\""), "{}", page.body);
+    assert!(!page.body.contains("/services/SVC-043\""));
+    assert!(
+        page.body
+            .contains("name=\"q\" type=\"search\" value=\"Driving LICENCE\"")
+    );
+    let fr = app.get(&anon, "/fr/services?q=permis").await;
+    assert!(fr.body.contains("/fr/services/SVC-037\""), "{}", fr.body);
+    // With another filter: both apply.
+    let none = app.get(&anon, "/services?q=driving&owner=CRA").await;
+    assert!(!none.body.contains("/services/SVC-037\""));
+    // The pages of a searched list keep the search.
+    let many = app.get(&anon, "/services?q=a").await;
+    assert!(many.body.contains("q=a"), "the pager keeps the search");
+}

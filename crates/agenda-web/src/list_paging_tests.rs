@@ -195,6 +195,9 @@ async fn every_public_page_type_stays_small_at_a_national_size() {
         format!("/organisations/{org}"),
         format!("/building-blocks/{block}"),
         "/services?audience=citizen".to_owned(),
+        // A search within the list that most titles match, and one page of it further on.
+        "/services?q=e".to_owned(),
+        "/services?q=e&page=3".to_owned(),
     ]);
     // Beyond the first page of each long list.
     paths.extend([

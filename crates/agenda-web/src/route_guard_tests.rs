@@ -54,6 +54,7 @@ fn guards() -> BTreeMap<&'static str, Guard> {
         ("/admin/users", Session),
         ("/admin/users/{name}/disable", Session),
         ("/api/v1/kpis/{code}/observations", Api),
+        ("/api/v1/services/{code}/figures", Api),
         ("/api/v1/chat", open_citizen),
         ("/chat", open_citizen),
         ("/channels/ussd", open_citizen),

@@ -231,6 +231,7 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/analysis/priorities",
         "/analysis/standard",
         "/analysis/freshness",
+        "/analysis/systems",
         "/regulatory-plan",
         "/consultations",
         "/acknowledgements",

@@ -8,7 +8,9 @@
 //! - [`priorities`]: the GovStack playbook's impact × feasibility ranking, with weights a
 //!   country can change;
 //! - [`freshness`]: service sheets not reviewed within the governance period;
-//! - [`standard`]: how far each service meets the digital service standard.
+//! - [`standard`]: how far each service meets the digital service standard;
+//! - [`systems`]: the systems organisations run, grouped by the building block whose work they
+//!   do, and which could become or move onto a shared one.
 //!
 //! Every threshold and weight is a documented constant of its module. The functions never fail
 //! on a catalogue with dangling references (integrity rules forbid them on write): a reference
@@ -20,6 +22,7 @@ pub mod priorities;
 pub mod reuse;
 pub mod roadmap;
 pub mod standard;
+pub mod systems;
 
 use crate::model::Service;
 

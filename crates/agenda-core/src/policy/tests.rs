@@ -177,6 +177,41 @@ fn tokens_only_submit_their_organisations_observations() {
     assert!(upsert(&mof, &s, observation("submitted")).is_err());
 }
 
+fn figure(service: &str) -> Entity {
+    Entity::ServiceFigure(parse(json!({
+        "service": service, "period": "2026-Q3", "transactions": 1200,
+        "digital_share_pct": 61.5, "satisfaction_pct": null, "completion_rate_pct": null,
+        "cost_per_transaction": null, "note": null
+    })))
+}
+
+#[test]
+fn an_organisation_sends_its_own_services_figures_by_hand_or_by_token() {
+    let mut s = snapshot();
+    s.upsert(service("SVC-1", "MOH"));
+    s.upsert(service("SVC-2", "MOF"));
+    let moh_user = user(Role::Entity, Some("MOH"));
+    let moh_token = Actor::Token {
+        organisation: Code::parse("MOH").unwrap(),
+    };
+    for actor in [&moh_user, &moh_token] {
+        assert!(upsert(actor, &s, figure("SVC-1")).is_ok());
+        let refused = upsert(actor, &s, figure("SVC-2")).unwrap_err();
+        assert!(refused.0.contains("another organisation"), "{refused}");
+    }
+    // Integrity: a figure names a service that exists and says something.
+    let mut empty = figure("SVC-1");
+    if let Entity::ServiceFigure(f) = &mut empty {
+        f.transactions = None;
+        f.digital_share_pct = None;
+    }
+    let problems = crate::integrity::problems_of(&empty, &s);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].expected, "at least one figure for the period");
+    let problems = crate::integrity::problems_of(&figure("SVC-9"), &s);
+    assert_eq!(problems[0].column, "service");
+}
+
 /// A consultation open in October 2026, with a contribution of the university.
 fn consultation_snapshot() -> Snapshot {
     let mut s = snapshot();

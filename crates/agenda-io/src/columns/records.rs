@@ -78,6 +78,7 @@ record! { Kpi, "kpis", entity;
     sdg_indicator: OptSdg = "UN SDG indicator code (`9.c.1`), checked against the SDG framework";
     framework_indicators: FrameworkCodes = "indicators of other frameworks it serves, each `<framework>:<code>` (`eu-digital-decade-2030:dd_bds;wb-gtmi-2022:I-26`), checked against the frameworks in `data/frameworks/`";
     progress_measure: OptVocab<ProgressMeasure> = "`path` (the default: the latest figure against the path to the target) or `growth_rate` (Open SDG's growth-rate measure)";
+    computed: OptVocab<Formula> = "a formula over the catalogue that computes its figures (`services_fully_online`, `digital_transactions`, `life_events_fully_online`, `once_only_requests_asked`, `once_only_coverage`, `services_passing_standard`, `services_reviewed`); empty for typed figures";
     decimals: OptCount = "decimals its figures are shown with, 0–4; empty for the unit's default (whole numbers, one decimal for `%`)";
     fixed targets = Vec::new();
     revision_note: OptFree, multiline = "why the baseline or targets were last changed (required by the edit form for such a change; earlier reasons are in the audit trail)";
@@ -258,6 +259,29 @@ record! { Service, "services", service;
     challenges: OptTr, multiline = "the main challenges in providing it digitally";
 }
 
+record! { ServiceFigure, "service_figures", entity;
+    service: Ref => Service = "";
+    period: PeriodOf = "the period the figures describe: `2026`, `2026-Q3` or `2026-09`";
+    transactions: OptCount = "transactions in the period";
+    digital_share_pct: OptPct = "share completed digitally";
+    satisfaction_pct: OptPct = "users satisfied";
+    completion_rate_pct: OptPct = "transactions started online and completed";
+    cost_per_transaction: OptNum = "≥ 0, national currency";
+    note: OptFree = "source or caveat";
+}
+
+record! { System, "systems", entity;
+    code: Key = "e.g. `SYS-CRVS`";
+    name: Tr = "name";
+    owner_code: OptRef => Organisation = "the organisation that runs it";
+    hosting: OptVocab<Hosting> = "";
+    database: OptFree = "database it uses, as written";
+    monitoring: OptFree = "monitoring tools in place, as written";
+    govstack_bb: OptTokenOf = "the GovStack building block whose work it does (`identity`, `payments`, …)";
+    building_block: OptRef => BuildingBlock = "the shared building block it is, when it already is one";
+    services: Refs => Service = "services that use it";
+}
+
 record! { Release, "releases", entity;
     code: Key = "e.g. `SVC-001-R1`";
     service: Ref => Service = "";
@@ -376,6 +400,10 @@ pub(super) const TABLES: &[Table] = &[
     }),
     entry::<ContactPoint>(Some(Kind::ContactPoint), |s| out(s.contact_points.values())),
     entry::<Service>(Some(Kind::Service), |s| out(s.services.values())),
+    entry::<ServiceFigure>(Some(Kind::ServiceFigure), |s| {
+        out(s.service_figures.values())
+    }),
+    entry::<System>(Some(Kind::System), |s| out(s.systems.values())),
     entry::<Release>(Some(Kind::Release), |s| out(s.releases.values())),
     entry::<StandardCriterion>(Some(Kind::StandardCriterion), |s| {
         out(s.standard_criteria.values())

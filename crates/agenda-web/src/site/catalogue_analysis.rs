@@ -1,5 +1,5 @@
 //! The catalogue analyses: once-only, the release roadmap, priorities, the digital service
-//! standard and the freshness of the information sheets.
+//! standard, the freshness of the information sheets and the systems organisations run.
 
 use agenda_core::catalogue::{freshness, once_only, priorities, reuse, roadmap, standard};
 use agenda_core::*;
@@ -442,6 +442,134 @@ pub async fn analysis_freshness(
         total: f.services,
         rows,
         pager,
+        c,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// A system on the systems page.
+pub struct SystemRow {
+    pub(crate) code: String,
+    pub(crate) name: LocalText,
+    pub(crate) org: Option<OrgLink>,
+    pub(crate) hosting: String,
+    /// The shared block it is, when it is one.
+    pub(crate) block: Option<String>,
+    pub(crate) services: Vec<(String, LocalText)>,
+    pub(crate) more_services: usize,
+}
+
+/// A group of systems doing one building block's work.
+pub struct SystemGroup {
+    kind: String,
+    verdict: String,
+    shared: Vec<(String, LocalText)>,
+    organisations: usize,
+    transactions: String,
+    rows: Vec<SystemRow>,
+}
+
+/// `/analysis/systems`.
+#[derive(Template)]
+#[template(path = "analysis_systems.html")]
+pub struct SystemsPage {
+    c: Chrome,
+    total: usize,
+    candidates: usize,
+    movable: usize,
+    groups: Vec<SystemGroup>,
+    unclassified: Vec<SystemRow>,
+}
+
+/// The services a system row names; beyond this many, a count.
+const SYSTEM_SERVICES_SHOWN: usize = 5;
+
+pub(crate) fn system_row(c: &Chrome, s: &Snapshot, y: &System) -> SystemRow {
+    SystemRow {
+        code: y.code.to_string(),
+        name: c.tx(&y.name),
+        org: y.owner_code.as_ref().map(|o| org_name(c, s, o)),
+        hosting: y
+            .hosting
+            .map(|h| c.status("hosting", h.as_str()))
+            .unwrap_or_else(|| "—".to_owned()),
+        block: y.building_block.as_ref().map(ToString::to_string),
+        services: y
+            .services
+            .iter()
+            .take(SYSTEM_SERVICES_SHOWN)
+            .map(|v| (v.to_string(), service_title(c, s, v)))
+            .collect(),
+        more_services: y.services.len().saturating_sub(SYSTEM_SERVICES_SHOWN),
+    }
+}
+
+/// `GET /analysis/systems`: the systems organisations run, grouped by the building block whose
+/// work they do, and which could become, or move onto, a shared building block.
+pub async fn analysis_systems(
+    State(state): State<AppState>,
+    lang: Lang,
+) -> Result<Response, PageError> {
+    use agenda_core::catalogue::systems::{self, Verdict};
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/analysis/systems",
+        t(lang.0, "analysis-systems"),
+    );
+    let r = systems::systems(&s);
+    let groups: Vec<SystemGroup> = r
+        .groups
+        .iter()
+        .map(|g| {
+            let verdict = match g.verdict {
+                Verdict::Candidate => t_args(
+                    lang.0,
+                    "systems-candidate",
+                    &[("orgs", g.organisations.to_string())],
+                ),
+                Verdict::MoveOntoShared => t_args(
+                    lang.0,
+                    "systems-move-onto",
+                    &[("count", g.separate.to_string())],
+                ),
+                Verdict::Single => t(lang.0, "systems-single"),
+            };
+            SystemGroup {
+                kind: g.govstack_bb.to_owned(),
+                verdict,
+                shared: g
+                    .shared
+                    .iter()
+                    .filter_map(|b| s.building_blocks.get(b.as_str()))
+                    .map(|b| (b.code.to_string(), c.tx(&b.name)))
+                    .collect(),
+                organisations: g.organisations,
+                transactions: fmt_num(lang.0, g.annual_transactions as f64),
+                rows: g.systems.iter().map(|y| system_row(&c, &s, y)).collect(),
+            }
+        })
+        .collect();
+    let page = SystemsPage {
+        total: s.systems.len(),
+        candidates: r
+            .groups
+            .iter()
+            .filter(|g| g.verdict == Verdict::Candidate)
+            .count(),
+        movable: r
+            .groups
+            .iter()
+            .filter(|g| g.verdict == Verdict::MoveOntoShared)
+            .map(|g| g.separate)
+            .sum(),
+        unclassified: r
+            .unclassified
+            .iter()
+            .map(|y| system_row(&c, &s, y))
+            .collect(),
+        groups,
         c,
     };
     Ok(render(StatusCode::OK, &page))

@@ -70,8 +70,24 @@ pub struct ServiceFilter {
     maturity: Option<String>,
     /// `citizen`, `business` or `government`: the services for them (among others).
     audience: Option<String>,
+    /// Words the service's title (in the page's language or English) or code contains.
+    q: Option<String>,
     /// The page of the list, from 1.
     page: Option<usize>,
+}
+
+/// The longest search within the list, in characters.
+const LIST_QUERY_MAX: usize = 100;
+
+/// Whether every word of `words` (lower case) is in `v`'s code or title in `lang` or English.
+fn title_has(v: &Service, lang: &str, words: &[String]) -> bool {
+    let hay = format!(
+        "{} {} {}",
+        v.code.as_str().to_lowercase(),
+        v.title.get(lang).to_lowercase(),
+        v.title.get("en").to_lowercase()
+    );
+    words.iter().all(|w| hay.contains(w.as_str()))
 }
 
 /// `/services`.
@@ -87,6 +103,8 @@ pub struct ServicesPage {
     audiences: Vec<Opt>,
     /// The whole catalogue's count, when the filters leave fewer.
     total: Option<String>,
+    /// The search within the list, as given.
+    q: String,
     citizen_events: Vec<(String, LocalText, usize)>,
     business_events: Vec<(String, LocalText, usize)>,
 }
@@ -103,8 +121,15 @@ pub async fn services(
         owner: f.owner.filter(|v| !v.is_empty()),
         maturity: f.maturity.filter(|v| !v.is_empty()),
         audience: f.audience.filter(|v| !v.is_empty()),
+        q: f.q
+            .map(|q| q.trim().chars().take(LIST_QUERY_MAX).collect::<String>())
+            .filter(|q| !q.is_empty()),
         page: f.page,
     };
+    let words: Vec<String> =
+        f.q.as_deref()
+            .map(|q| q.split_whitespace().map(str::to_lowercase).collect())
+            .unwrap_or_default();
     let bad = |what: &'static str, v: &str| PageError::bad_value(what, v);
     if let Some(e) = &f.life_event
         && !s.life_events.contains_key(e)
@@ -146,6 +171,7 @@ pub async fn services(
         })
         .filter(|v| level.is_none_or(|m| v.maturity == m))
         .filter(|v| audience.is_none_or(|a| v.audience.contains(&a)))
+        .filter(|v| words.is_empty() || title_has(v, lang.0, &words))
         .collect();
     let pager = Pager::new(
         &c,
@@ -155,6 +181,7 @@ pub async fn services(
             ("owner", f.owner.as_deref()),
             ("maturity", f.maturity.as_deref()),
             ("audience", f.audience.as_deref()),
+            ("q", f.q.as_deref()),
         ],
         f.page,
         matching.len(),
@@ -182,6 +209,7 @@ pub async fn services(
             .collect()
     };
     let page = ServicesPage {
+        q: f.q.clone().unwrap_or_default(),
         total: (matching.len() < s.services.len()).then(|| {
             t_args(
                 lang.0,
@@ -293,6 +321,9 @@ pub struct ServicePage {
     offices: Vec<OfficeView>,
     /// What the catalogue also knows of it (the RFI-2 answers), those given only.
     more: Vec<(String, LocalText)>,
+    /// Its figures per period, oldest first, as the table under the chart shows them.
+    series: Vec<PerfRow>,
+    series_chart: super::svg::SvgImage,
     jsonld: JsonLd,
     fee: Option<String>,
     processing: Option<String>,
@@ -326,6 +357,53 @@ fn schema_org(s: &Snapshot, v: &Service, lang: &str) -> JsonLd {
 }
 
 /// `GET /services/<code>`.
+/// A service's figures for one period, formatted.
+pub struct PerfRow {
+    pub(crate) period: String,
+    pub(crate) transactions: String,
+    pub(crate) digital: String,
+    pub(crate) satisfaction: String,
+    pub(crate) completion: String,
+    pub(crate) cost: String,
+    pub(crate) note: String,
+}
+
+/// The row of `f`, "—" for a figure not given.
+pub(crate) fn perf_row(lang: &str, f: &ServiceFigure) -> PerfRow {
+    let pct = |p: Option<agenda_core::Percent>| {
+        p.map(|p| format!("{}\u{a0}%", fmt_num(lang, p.value())))
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    PerfRow {
+        period: f.period.to_string(),
+        transactions: f
+            .transactions
+            .map(|n| fmt_num(lang, n as f64))
+            .unwrap_or_else(|| "—".to_owned()),
+        digital: pct(f.digital_share_pct),
+        satisfaction: pct(f.satisfaction_pct),
+        completion: pct(f.completion_rate_pct),
+        cost: f
+            .cost_per_transaction
+            .map(|n| fmt_num(lang, n))
+            .unwrap_or_else(|| "—".to_owned()),
+        note: f.note.clone().unwrap_or_default(),
+    }
+}
+
+/// The figures of service `code`, in period order (keys are `code:period`).
+pub(crate) fn figures_of<'a>(s: &'a Snapshot, code: &str) -> Vec<&'a ServiceFigure> {
+    let prefix = format!("{code}:");
+    let mut out: Vec<&ServiceFigure> = s
+        .service_figures
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, f)| f)
+        .collect();
+    out.sort_by_key(|f| f.period.end());
+    out
+}
+
 pub async fn service(
     State(state): State<AppState>,
     lang: Lang,
@@ -501,7 +579,26 @@ pub async fn service(
     .into_iter()
     .filter_map(|(k, x)| x.map(|x| (t(lang.0, &format!("field-{k}")), x)))
     .collect();
+    let series = figures_of(&s, &code);
+    let series_chart = super::charts::service_chart(
+        &series,
+        &super::charts::ServiceChartLabels {
+            title: t_args(
+                lang.0,
+                "perf-chart-title",
+                &[("service", v.title.get(lang.0).to_owned())],
+            ),
+            desc: t(lang.0, "perf-chart-desc"),
+            series: [
+                t(lang.0, "fig-digital-take-up"),
+                t(lang.0, "fig-satisfaction"),
+                t(lang.0, "fig-completion"),
+            ],
+        },
+    );
     let page = ServicePage {
+        series: series.iter().map(|f| perf_row(lang.0, f)).collect(),
+        series_chart,
         more,
         offices: offices(&c, &s, &v),
         fee,
@@ -653,6 +750,8 @@ pub struct BuildingBlockPage {
     transactions: String,
     rows: Vec<ServiceRow>,
     pager: Pager,
+    /// The systems that are this block, then those doing its work that could move onto it.
+    systems: Vec<super::catalogue_analysis::SystemRow>,
 }
 
 /// `GET /building-blocks/<code>`: the block and the services that reuse it, a page at a time.
@@ -689,7 +788,17 @@ pub async fn building_block(
         users.len(),
         "pager-services",
     )?;
+    let systems = s
+        .systems
+        .values()
+        .filter(|y| y.building_block.as_ref() == Some(&b.code))
+        .chain(agenda_core::catalogue::systems::could_move_onto(
+            &s, &b.code,
+        ))
+        .map(|y| super::catalogue_analysis::system_row(&c, &s, y))
+        .collect();
     let page = BuildingBlockPage {
+        systems,
         name: c.tx(&b.name),
         owner: org_name(&c, &s, &b.owner_code),
         status: c.status("bb-status", b.status.as_str()),

@@ -45,6 +45,8 @@ pub struct HomePage {
     action_lines: Vec<Count>,
     kpis: Vec<Count>,
     changes: Vec<ChangeRow>,
+    /// The latest launches: services going live at a higher level, blocks going live.
+    launches: Vec<ChangeRow>,
     pillars: Vec<(String, LocalText, String)>,
     lines: Vec<ActionLineRow>,
 }
@@ -100,6 +102,7 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Response {
         })
         .collect();
     let changes = recent_changes(&state, &c, &s).await;
+    let launches = recent_launches(&state, &c, &s).await;
     // Priority first, then by code: what the agenda puts first comes first.
     let mut ordered: Vec<&ActionLine> = s.action_lines.values().collect();
     ordered.sort_by_key(|a| (a.priority, a.code.clone()));
@@ -159,9 +162,41 @@ pub async fn home(State(state): State<AppState>, lang: Lang) -> Response {
         action_lines,
         kpis,
         changes,
+        launches,
         pillars,
     };
     render(StatusCode::OK, &page)
+}
+
+/// Launches shown on the home page.
+const LAUNCHES_SHOWN: usize = 5;
+
+async fn recent_launches(state: &AppState, c: &Chrome, s: &Snapshot) -> Vec<ChangeRow> {
+    let scope = agenda_jobs::Scope::Launches;
+    match agenda_jobs::changes(
+        &state.store,
+        s,
+        &scope,
+        0,
+        s.version,
+        LAUNCHES_SHOWN,
+        Some(agenda_jobs::FEED_SCAN_MAX),
+    )
+    .await
+    {
+        Ok((entries, _)) => entries
+            .into_iter()
+            .map(|e| ChangeRow {
+                date: e.at.get(..10).unwrap_or(&e.at).to_owned(),
+                what: e.event.title(s, c.lang),
+                href: Some(c.href(&e.event.page())),
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "home: could not read the launches");
+            Vec::new()
+        }
+    }
 }
 
 async fn recent_changes(state: &AppState, c: &Chrome, s: &Snapshot) -> Vec<ChangeRow> {

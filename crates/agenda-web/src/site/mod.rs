@@ -261,6 +261,10 @@ pub fn router() -> Router<AppState> {
             "/analysis/freshness",
             get(catalogue_analysis::analysis_freshness),
         )
+        .route(
+            "/analysis/systems",
+            get(catalogue_analysis::analysis_systems),
+        )
         .route("/regulatory-plan", get(regulatory_plan::regulatory_plan))
         .route("/consultations", get(consultation_pages::consultations))
         .route(

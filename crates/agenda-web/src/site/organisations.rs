@@ -86,7 +86,14 @@ pub struct OrganisationPage {
     pending: usize,
     overdue_list: Vec<(String, String, String)>,
     services: usize,
+    /// Its services' latest figures, side by side: (code, title, figures), the busiest first.
+    perf: Vec<(String, LocalText, super::catalogue_pages::PerfRow)>,
+    /// Services with figures beyond those shown.
+    perf_more: usize,
 }
+
+/// Services shown side by side on an organisation's page; the rest are counted.
+const PERF_SHOWN: usize = 50;
 
 /// `GET /organisations/<code>`.
 pub async fn organisation(
@@ -117,7 +124,37 @@ pub async fn organisation(
     .filter(|d| d.organisation == o.code)
     .collect();
     let count = |st: DueState| due.iter().filter(|d| d.state == st).count();
+    let mut latest: Vec<(&Service, &ServiceFigure)> = s
+        .services
+        .values()
+        .filter(|v| v.owner_code == o.code)
+        .filter_map(|v| {
+            super::catalogue_pages::figures_of(&s, v.code.as_str())
+                .last()
+                .copied()
+                .map(|f| (v, f))
+        })
+        .collect();
+    latest.sort_by(|a, b| {
+        b.1.transactions
+            .cmp(&a.1.transactions)
+            .then(a.0.code.cmp(&b.0.code))
+    });
+    let perf_more = latest.len().saturating_sub(PERF_SHOWN);
+    let perf = latest
+        .into_iter()
+        .take(PERF_SHOWN)
+        .map(|(v, f)| {
+            (
+                v.code.to_string(),
+                c.tx(&v.title),
+                super::catalogue_pages::perf_row(lang.0, f),
+            )
+        })
+        .collect();
     let page = OrganisationPage {
+        perf,
+        perf_more,
         name: c.tx(&o.name),
         kind: c.status("org-kind", o.kind.as_str()),
         parent: o.parent_code.as_ref().map(|p| org_name(&c, &s, p)),

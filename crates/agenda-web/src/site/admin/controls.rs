@@ -49,6 +49,8 @@ pub fn words_of(vocabulary: &str) -> &'static str {
         "observation_flag" => "obs-flag",
         "report_status" => "report-status",
         "building_block_status" => "bb-status",
+        "hosting" => "hosting",
+        "formula" => "formula",
         "release_status" => "release-status",
         "org_kind" => "org-kind",
         "body_kind" => "admin-body-kind",
