@@ -59,7 +59,7 @@ for b in "${backends[@]}"; do
   AGENDA_DATABASE_URL=$url "$BIN" export --format csv --out "$WORK/native-$b" >/dev/null
   native=$(fresh "$b" native)
   read -r t_nat m_nat < <(timed "$native" import "$WORK/native-$b")
-  n=$(($(wc -l < "$WORK/native-$b/services.csv") - 1))
+  n=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=""))))' "$WORK/native-$b/services.csv")
   echo "| $b | RFI-2 workbook ($size_kb KB), over the demo | $SERVICES | $t_rfi | $m_rfi |"
   echo "| $b | the same workbook again (no change) | $SERVICES | $t_again | $m_again |"
   echo "| $b | the resulting catalogue from native CSV, fresh database | $n | $t_nat | $m_nat |"

@@ -61,6 +61,12 @@ const PAGES: &[&str] = &[
     "/analysis/priorities",
     "/analysis/standard",
     "/analysis/freshness",
+    // Systems by the work they do; a search within the list; a KPI computed from the catalogue;
+    // an organisation whose services' figures are side by side.
+    "/analysis/systems",
+    "/services?q=driving+licence",
+    "/kpis/KPI-02",
+    "/organisations/MOI",
     "/history/kpis/KPI-01",
     "/consultations",
     "/consultations/CONS-NDA-2023",
@@ -565,6 +571,8 @@ const ADMIN_PAGES: &[&str] = &[
     "/admin/data/services/new",
     "/admin/data/services/SVC-001",
     "/admin/data/contact-points/CP-PAS-HQ",
+    "/admin/data/systems/SYS-NID",
+    "/admin/data/service-figures/new",
     "/admin/data/kpis/KPI-01",
     "/admin/data/progress-reports",
     "/admin/reports",

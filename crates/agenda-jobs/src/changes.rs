@@ -29,9 +29,9 @@ const KINDS: &[Kind] = &[
     Kind::Milestone,
     Kind::LegalInstrument,
     Kind::Observation,
-    Kind::Service,
-    Kind::BuildingBlock,
 ];
+/// The kinds whose updates (only) are told: launches.
+const UPDATED: &[Kind] = &[Kind::Service, Kind::BuildingBlock];
 
 /// What a subscription or a feed follows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -489,7 +489,7 @@ pub async fn changes(
     let mut scanned = 0;
     while upper > after {
         let page = store
-            .audit_changes(KINDS, after, upper, PAGE, false)
+            .audit_changes_and_updates(KINDS, UPDATED, after, upper, PAGE, false)
             .await?;
         let Some(last) = page.last() else { break };
         upper = last.seq.saturating_sub(1);

@@ -323,7 +323,23 @@ impl Store {
         limit: u32,
         oldest_first: bool,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        if kinds.is_empty() {
+        self.audit_changes_and_updates(kinds, &[], after, up_to, limit, oldest_first)
+            .await
+    }
+
+    /// Like [`Store::audit_changes`], also with the updates (not the creations or deletions) of
+    /// `updated`: a national import creates a hundred thousand records whose creation tells
+    /// nothing, and they are left in the database rather than read and parsed.
+    pub async fn audit_changes_and_updates(
+        &self,
+        kinds: &[Kind],
+        updated: &[Kind],
+        after: u64,
+        up_to: u64,
+        limit: u32,
+        oldest_first: bool,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        if kinds.is_empty() && updated.is_empty() {
             return Ok(Vec::new());
         }
         let mut q = Sql::new(
@@ -334,14 +350,26 @@ impl Store {
         q.bind(i64::try_from(after).unwrap_or(i64::MAX))
             .push(" AND seq <= ")
             .bind(i64::try_from(up_to).unwrap_or(i64::MAX))
-            .push(" AND kind IN (");
+            .push(" AND (kind IN ('', ");
         for (i, k) in kinds.iter().enumerate() {
             q.push(if i == 0 { "" } else { ", " }).bind(k.as_str());
         }
+        if kinds.is_empty() {
+            q.push("''");
+        }
+        q.push(") OR (action = ")
+            .bind(crate::audit::AuditAction::Update.as_str())
+            .push(" AND kind IN ('', ");
+        for (i, k) in updated.iter().enumerate() {
+            q.push(if i == 0 { "" } else { ", " }).bind(k.as_str());
+        }
+        if updated.is_empty() {
+            q.push("''");
+        }
         q.push(if oldest_first {
-            ") ORDER BY seq LIMIT "
+            "))) ORDER BY seq LIMIT "
         } else {
-            ") ORDER BY seq DESC LIMIT "
+            "))) ORDER BY seq DESC LIMIT "
         })
         .bind(i64::from(limit));
         let rows = q.fetch_all(self.pool()).await?;

@@ -204,6 +204,7 @@ async fn every_public_page_type_stays_small_at_a_national_size() {
         "/analysis/priorities?page=3".to_owned(),
         "/analysis/freshness?page=2".to_owned(),
         format!("/building-blocks/{block}?page=2"),
+        format!("/life-events/{event}?page=2"),
     ]);
     let mut sizes = Vec::new();
     for path in &paths {

@@ -681,6 +681,7 @@ pub struct LifeEventPage {
     audience: String,
     rows: Vec<ServiceRow>,
     how: Vec<HowView>,
+    pager: Pager,
 }
 
 /// Where a service of a life event is done: online, and the first office that serves it.
@@ -696,6 +697,7 @@ pub async fn life_event(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
+    PageQuery(q): PageQuery<super::pager::PageNumber>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
     let Some(e) = s.life_events.get(&code).cloned() else {
@@ -718,7 +720,18 @@ pub async fn life_event(
             v.code.clone(),
         )
     });
+    // A national catalogue puts thousands of services under one event: a page at a time.
+    let pager = Pager::new(
+        &c,
+        &format!("/life-events/{code}"),
+        &[],
+        q.page,
+        list.len(),
+        "pager-services",
+    )?;
+    let list: Vec<&Service> = pager.slice(list).collect();
     let page = LifeEventPage {
+        pager,
         code: e.code.to_string(),
         title: c.tx(&e.title),
         audience: c.status("audience", e.audience.as_str()),

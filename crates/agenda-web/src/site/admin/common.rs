@@ -265,6 +265,7 @@ pub fn editable(actor: &Actor) -> Vec<Kind> {
             role: Role::Entity, ..
         } => vec![
             Kind::Service,
+            Kind::ServiceFigure,
             Kind::ProgressReport,
             Kind::Observation,
             Kind::Milestone,

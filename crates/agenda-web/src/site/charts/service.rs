@@ -45,7 +45,7 @@ pub fn service_chart(figures: &[&ServiceFigure], l: &ServiceChartLabels) -> SvgI
         y0: 0.0,
         y1: 100.0,
         left: 48.0,
-        right: w - 24.0,
+        right: w - 40.0,
         top: 16.0,
         bottom: 232.0,
     };
