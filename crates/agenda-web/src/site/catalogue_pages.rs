@@ -33,16 +33,16 @@ pub(super) fn service_title(c: &Chrome, s: &Snapshot, code: &Code) -> LocalText 
 
 /// A service in a list.
 pub struct ServiceRow {
-    code: String,
-    title: LocalText,
-    owner: OrgLink,
-    maturity: String,
-    level: u8,
-    channels: String,
-    transactions: String,
+    pub(super) code: String,
+    pub(super) title: LocalText,
+    pub(super) owner: OrgLink,
+    pub(super) maturity: String,
+    pub(super) level: u8,
+    pub(super) channels: String,
+    pub(super) transactions: String,
 }
 
-fn service_row(c: &Chrome, s: &Snapshot, v: &Service) -> ServiceRow {
+pub(super) fn service_row(c: &Chrome, s: &Snapshot, v: &Service) -> ServiceRow {
     ServiceRow {
         code: v.code.to_string(),
         title: c.tx(&v.title),
@@ -746,82 +746,6 @@ pub async fn life_event(
             .filter(|h| h.link.is_some() || h.office.is_some())
             .collect(),
         rows: list.into_iter().map(|v| service_row(&c, &s, v)).collect(),
-        c,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// `/building-blocks/<code>`.
-#[derive(Template)]
-#[template(path = "building_block.html")]
-pub struct BuildingBlockPage {
-    c: Chrome,
-    b: BuildingBlock,
-    name: LocalText,
-    owner: OrgLink,
-    status: String,
-    transactions: String,
-    rows: Vec<ServiceRow>,
-    pager: Pager,
-    /// The systems that are this block, then those doing its work that could move onto it.
-    systems: Vec<super::catalogue_analysis::SystemRow>,
-}
-
-/// `GET /building-blocks/<code>`: the block and the services that reuse it, a page at a time.
-pub async fn building_block(
-    State(state): State<AppState>,
-    lang: Lang,
-    Path(code): Path<String>,
-    PageQuery(q): PageQuery<super::pager::PageNumber>,
-) -> Result<Response, PageError> {
-    let s = public(&state);
-    let Some(b) = s.building_blocks.get(&code).cloned() else {
-        return Err(PageError::not_found("kind-building_block", &code));
-    };
-    let c = Chrome::new(
-        &state,
-        lang,
-        &format!("/building-blocks/{code}"),
-        b.name.get(lang.0).to_owned(),
-    );
-    let users: Vec<&Service> = s
-        .services
-        .values()
-        .filter(|v| v.building_blocks.contains(&b.code))
-        .collect();
-    let tx: u64 = users
-        .iter()
-        .map(|v| v.annual_transactions.unwrap_or(0))
-        .sum();
-    let pager = Pager::new(
-        &c,
-        &format!("/building-blocks/{code}"),
-        &[],
-        q.page,
-        users.len(),
-        "pager-services",
-    )?;
-    let systems = s
-        .systems
-        .values()
-        .filter(|y| y.building_block.as_ref() == Some(&b.code))
-        .chain(agenda_core::catalogue::systems::could_move_onto(
-            &s, &b.code,
-        ))
-        .map(|y| super::catalogue_analysis::system_row(&c, &s, y))
-        .collect();
-    let page = BuildingBlockPage {
-        systems,
-        name: c.tx(&b.name),
-        owner: org_name(&c, &s, &b.owner_code),
-        status: c.status("bb-status", b.status.as_str()),
-        transactions: fmt_num(lang.0, tx as f64),
-        rows: pager
-            .slice(&users)
-            .map(|v| service_row(&c, &s, v))
-            .collect(),
-        pager,
-        b,
         c,
     };
     Ok(render(StatusCode::OK, &page))

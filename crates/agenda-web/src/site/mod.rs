@@ -4,6 +4,7 @@
 
 mod action_lines;
 pub mod admin;
+mod blocks;
 mod catalogue_analysis;
 mod catalogue_pages;
 mod charts;
@@ -237,10 +238,7 @@ pub fn router() -> Router<AppState> {
         .route("/services/{code}/feedback", post(feedback::post))
         .route("/services/{code}/feedback/thanks", get(feedback::thanks))
         .route("/life-events/{code}", get(catalogue_pages::life_event))
-        .route(
-            "/building-blocks/{code}",
-            get(catalogue_pages::building_block),
-        )
+        .route("/building-blocks/{code}", get(blocks::building_block))
         .route(
             "/analysis/once-only",
             get(catalogue_analysis::analysis_once_only),
@@ -261,10 +259,7 @@ pub fn router() -> Router<AppState> {
             "/analysis/freshness",
             get(catalogue_analysis::analysis_freshness),
         )
-        .route(
-            "/analysis/systems",
-            get(catalogue_analysis::analysis_systems),
-        )
+        .route("/analysis/systems", get(blocks::analysis_systems))
         .route("/regulatory-plan", get(regulatory_plan::regulatory_plan))
         .route("/consultations", get(consultation_pages::consultations))
         .route(
