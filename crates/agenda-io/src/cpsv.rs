@@ -185,6 +185,102 @@ fn labels(l: [&str; 3]) -> Value {
     ])
 }
 
+/// The EU's authority table of languages, whose IRIs CPSV-AP expects for `dct:language`.
+const EU_LANGUAGE: &str = "http://publications.europa.eu/resource/authority/language/";
+
+/// Languages as a catalogue names them — English name, ISO 639-1 code, or the name in the
+/// language itself — and their code in the EU's authority table.
+const LANGUAGES: &[(&[&str], &str)] = &[
+    (&["english", "en", "anglais", "inglés", "ingles"], "ENG"),
+    (
+        &["french", "fr", "français", "francais", "francés", "frances"],
+        "FRA",
+    ),
+    (
+        &[
+            "spanish",
+            "es",
+            "español",
+            "espanol",
+            "espagnol",
+            "castellano",
+        ],
+        "SPA",
+    ),
+    (
+        &["portuguese", "pt", "português", "portugues", "portugais"],
+        "POR",
+    ),
+    (&["arabic", "ar", "العربية", "arabe", "árabe"], "ARA"),
+    (&["swahili", "sw", "kiswahili"], "SWA"),
+    (&["hindi", "hi"], "HIN"),
+    (&["german", "de", "deutsch"], "DEU"),
+    (&["italian", "it", "italiano"], "ITA"),
+    (&["russian", "ru"], "RUS"),
+    (&["chinese", "mandarin", "zh"], "ZHO"),
+    (&["amharic", "am"], "AMH"),
+    (&["bengali", "bangla", "bn"], "BEN"),
+    (&["hausa", "ha"], "HAU"),
+    (&["yoruba", "yo"], "YOR"),
+    (&["igbo", "ig"], "IBO"),
+    (&["zulu", "isizulu", "zu"], "ZUL"),
+    (&["xhosa", "isixhosa", "xh"], "XHO"),
+    (&["somali", "so"], "SOM"),
+    (&["kinyarwanda", "rw"], "KIN"),
+    (&["malagasy", "mg"], "MLG"),
+    (&["dutch", "nl"], "NLD"),
+    (&["turkish", "tr"], "TUR"),
+    (&["persian", "farsi", "fa"], "FAS"),
+    (&["urdu", "ur"], "URD"),
+    (&["indonesian", "bahasa indonesia", "id"], "IND"),
+    (&["malay", "bahasa melayu", "ms"], "MSA"),
+    (&["tagalog", "filipino", "tl"], "TGL"),
+    (&["nepali", "ne"], "NEP"),
+    (&["sinhala", "sinhalese", "si"], "SIN"),
+    (&["tamil", "ta"], "TAM"),
+    (&["khmer", "km"], "KHM"),
+    (&["lao", "lo"], "LAO"),
+    (&["thai", "th"], "THA"),
+    (&["vietnamese", "vi"], "VIE"),
+    (&["burmese", "myanmar", "my"], "MYA"),
+    (&["ukrainian", "uk"], "UKR"),
+    (&["haitian creole", "kreyòl", "ht"], "HAT"),
+    (&["wolof", "wo"], "WOL"),
+    (&["lingala", "ln"], "LIN"),
+    (&["oromo", "om"], "ORM"),
+    (&["tigrinya", "ti"], "TIR"),
+    (&["shona", "sn"], "SNA"),
+    (&["chichewa", "nyanja", "ny"], "NYA"),
+    (&["sesotho", "sotho", "st"], "SOT"),
+    (&["setswana", "tswana", "tn"], "TSN"),
+    (&["afrikaans", "af"], "AFR"),
+    (&["kirundi", "rn"], "RUN"),
+    (&["luganda", "ganda", "lg"], "LUG"),
+];
+
+/// The EU codes of the languages a service's `languages` text names ("Hindi, English, French"),
+/// each once, in the order written; names it does not know are left out (the text keeps them).
+fn language_codes(text: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in text
+        .split([',', ';', '/', '\n'])
+        .flat_map(|p| p.split(" and "))
+        .map(|p| p.trim().trim_end_matches('.').to_lowercase())
+        .filter(|p| !p.is_empty())
+    {
+        let code = LANGUAGES
+            .iter()
+            .find(|(names, _)| names.contains(&name.as_str()))
+            .map(|(_, c)| *c);
+        if let Some(c) = code
+            && !out.contains(&c)
+        {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A web site usable as an IRI: `http(s)://` and no character IRIs forbid.
 fn homepage(website: &str) -> Option<&str> {
     let w = website.trim();
@@ -212,6 +308,7 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
     let mut channels_used: BTreeSet<Channel> = BTreeSet::new();
     let mut audiences_used: BTreeSet<Audience> = BTreeSet::new();
     let mut contact_points: BTreeSet<&str> = BTreeSet::new();
+    let mut languages_used: BTreeSet<&'static str> = BTreeSet::new();
 
     // Services, their channels and their costs.
     let mut channel_nodes = Vec::new();
@@ -226,6 +323,12 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         evidence.extend(svc.evidence_fetched.iter().map(|c| c.as_str()));
         audiences_used.extend(svc.audience.iter().copied());
         contact_points.extend(svc.contact_points.iter().map(|c| c.as_str()));
+        languages_used.extend(
+            svc.languages
+                .as_deref()
+                .map(language_codes)
+                .unwrap_or_default(),
+        );
         for &c in &svc.channels {
             channels_used.insert(c);
             let mut node = json!({
@@ -243,6 +346,10 @@ pub fn catalogue_jsonld_in(s: &Snapshot, base_uri: &str, country: Option<&str>) 
         }
     }
     graph.extend(channel_nodes);
+    // The languages services are offered in, typed as the shapes require.
+    for c in &languages_used {
+        graph.push(json!({ "@id": format!("{EU_LANGUAGE}{c}"), "@type": "dct:LinguisticSystem" }));
+    }
     let any_cost = !cost_nodes.is_empty();
     graph.extend(cost_nodes);
 
@@ -391,6 +498,17 @@ fn service_node(iri: &Iris, s: &Snapshot, svc: &Service, requirements: &[Value])
             .iter()
             .map(|a| iri.concept("audience", a.as_str()))),
     );
+    let languages = svc
+        .languages
+        .as_deref()
+        .map(language_codes)
+        .unwrap_or_default();
+    if !languages.is_empty() {
+        node.insert(
+            "dct:language".into(),
+            ids(languages.iter().map(|c| format!("{EU_LANGUAGE}{c}"))),
+        );
+    }
     if fee_of(svc).is_some() {
         node.insert("cv:hasCost".into(), id(iri.cost(code)));
     }

@@ -194,6 +194,7 @@ fn every_referenced_node_is_in_the_document_with_the_class_the_shapes_name() {
         ("cv:hasCost", "cv:Cost"),
         ("cv:contactPoint", "cv:ContactPoint"),
         ("cv:holdsRequirement", "cv:Requirement"),
+        ("dct:language", "dct:LinguisticSystem"),
         ("cv:currency", "skos:Concept"),
         ("dct:type", "skos:Concept"),
         ("dct:audience", "skos:Concept"),
@@ -397,4 +398,33 @@ fn a_service_without_summary_is_described_by_its_title() {
     let doc = catalogue_jsonld(&s, BASE);
     let n = nodes(&doc)["https://services.gov.example/services/SVC-001"].clone();
     assert_eq!(n["dct:description"], n["dct:title"]);
+}
+
+#[test]
+fn the_languages_a_service_is_offered_in_are_the_eu_language_table_s() {
+    assert_eq!(
+        super::language_codes("Hindi, English, French and Swahili; English; Klingon"),
+        ["HIN", "ENG", "FRA", "SWA"]
+    );
+    assert_eq!(super::language_codes("fr / Español."), ["FRA", "SPA"]);
+    let mut s = demo();
+    let mut v = s.services["SVC-001"].clone();
+    v.languages = Some("English, Kiswahili".into());
+    s.upsert(v.into());
+    let doc = catalogue_jsonld(&s, BASE);
+    let nodes = nodes(&doc);
+    let svc = &nodes[format!("{BASE}services/SVC-001").as_str()];
+    let langs: Vec<&str> = values(svc, "dct:language")
+        .iter()
+        .filter_map(|v| v.get("@id").and_then(Value::as_str))
+        .collect();
+    assert_eq!(
+        langs,
+        [
+            "http://publications.europa.eu/resource/authority/language/ENG",
+            "http://publications.europa.eu/resource/authority/language/SWA"
+        ]
+    );
+    let node = &nodes["http://publications.europa.eu/resource/authority/language/SWA"];
+    assert_eq!(node["@type"], "dct:LinguisticSystem");
 }
