@@ -161,6 +161,8 @@ impl Snapshot {
             Kind::StandardCriterion => self.standard_criteria.contains_key(key),
             Kind::Assessment => self.assessments.contains_key(key),
             Kind::GovernanceBody => self.governance_bodies.contains_key(key),
+            Kind::Seat => self.seats.contains_key(key),
+            Kind::Meeting => self.meetings.contains_key(key),
             Kind::Decision => self.decisions.contains_key(key),
             Kind::Consultation => self.consultations.contains_key(key),
             Kind::Contribution => self.contributions.contains_key(key),
@@ -384,6 +386,12 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             if b.status == BuildingBlockStatus::Production && b.go_live.is_none() {
                 c.push("go_live", "", "the go-live date (status is production)");
             }
+            if let Some(o) = &b.maintenance_org {
+                c.reference("maintenance_org", Kind::Organisation, o);
+            }
+            if let Some(l) = &b.policy_instrument {
+                c.reference("policy_instrument", Kind::LegalInstrument, l);
+            }
         }
         Entity::Service(v) => {
             let audiences: Vec<&str> = v.audience.iter().map(|a| a.as_str()).collect();
@@ -458,9 +466,74 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
             c.reference("chair_org", Kind::Organisation, &b.chair_org);
             c.references("members", Kind::Organisation, &b.members);
         }
+        Entity::Seat(t) => {
+            c.reference("body", Kind::GovernanceBody, &t.body);
+            c.reference("organisation", Kind::Organisation, &t.organisation);
+            if let Some(b) = s.governance_bodies.get(t.body.as_str())
+                && b.chair_org != t.organisation
+                && !b.members.contains(&t.organisation)
+            {
+                c.push(
+                    "organisation",
+                    &t.organisation,
+                    format!("the chair or a member of {}", b.code),
+                );
+            }
+        }
+        Entity::Meeting(m) => {
+            c.reference("body", Kind::GovernanceBody, &m.body);
+            c.valid("minutes_url", m.minutes_url.as_ref(), parse_link);
+        }
         Entity::Decision(d) => {
             c.reference("body", Kind::GovernanceBody, &d.body);
             c.references("action_lines", Kind::ActionLine, &d.action_lines);
+            if let Some(m) = &d.meeting {
+                c.reference("meeting", Kind::Meeting, m);
+                if let Some(m) = s.meetings.get(m.as_str()) {
+                    if m.body != d.body {
+                        c.push("meeting", &m.code, format!("a meeting of {}", d.body));
+                    }
+                    if m.held_on != d.decided_on {
+                        c.push(
+                            "decided_on",
+                            d.decided_on,
+                            format!("the day of meeting {} ({})", m.code, m.held_on),
+                        );
+                    }
+                }
+            }
+            if let Some(o) = &d.acting_org {
+                c.reference("acting_org", Kind::Organisation, o);
+            }
+            if let Some(due) = d.due {
+                if d.acting_org.is_none() {
+                    c.push(
+                        "acting_org",
+                        "",
+                        "the organisation that must act by the due date",
+                    );
+                }
+                c.order("due", d.decided_on, due, "decided_on");
+            }
+            match (d.status, d.done_on) {
+                (DecisionStatus::Done, None) => {
+                    c.push("done_on", "", "the day it was done (status is done)");
+                }
+                (DecisionStatus::Open | DecisionStatus::InProgress, Some(day)) => {
+                    c.push("done_on", day, "no date until the status is done");
+                }
+                (DecisionStatus::Done, Some(day)) => {
+                    c.order("done_on", d.decided_on, day, "decided_on")
+                }
+                _ => {}
+            }
+            if d.status != DecisionStatus::Open && d.acting_org.is_none() {
+                c.push(
+                    "status",
+                    d.status,
+                    "open, until an organisation is named to act on it",
+                );
+            }
         }
         Entity::Consultation(k) => {
             c.order("closes", k.opens, k.closes, "opens");

@@ -92,6 +92,22 @@ vocabulary!(
     BodyKind { AdvisoryBoard = "advisory_board", SteeringCommittee = "steering_committee", WorkingGroup = "working_group" }
 );
 vocabulary!(
+    /// What an organisation's seat on a governance body is.
+    SeatRole { Chair = "chair", ViceChair = "vice_chair", Member = "member", Secretariat = "secretariat", Observer = "observer" }
+);
+vocabulary!(
+    /// Where the follow-up of a decision stands, as the acting organisation reports it. Whether
+    /// it is overdue follows from its due date (`crate::governance::state`), never typed.
+    DecisionStatus { Open = "open", InProgress = "in_progress", Done = "done" }
+);
+
+impl Default for DecisionStatus {
+    /// A decision is open until the acting organisation starts on it.
+    fn default() -> Self {
+        Self::Open
+    }
+}
+vocabulary!(
     /// A user's role (from the GovStack playbook).
     Role { Admin = "admin", Editor = "editor", Legal = "legal", Entity = "entity", Stakeholder = "stakeholder" }
 );
@@ -193,6 +209,10 @@ pub struct ActionLine {
     pub status: ActionLineStatus,
     /// UN SDG targets it contributes to, e.g. `16.9`.
     pub sdg_targets: Vec<String>,
+    /// It cannot be carried out without a law, decree or regulation (a legal instrument of the
+    /// regulatory plan naming it): when none does, it is a regulatory gap.
+    #[serde(default)]
+    pub needs_legal_instrument: bool,
 }
 
 /// A short measurable objective of an action line, tied to the KPIs that measure it.
@@ -548,6 +568,24 @@ pub struct BuildingBlock {
     pub go_live: Option<Date>,
     /// Product used.
     pub product: Option<String>,
+    /// Organisation that maintains it, when not the one that runs it.
+    #[serde(default)]
+    pub maintenance_org: Option<Code>,
+    /// Version of the product in production.
+    #[serde(default)]
+    pub product_version: Option<String>,
+    /// Availability promised to the services that use it, in %.
+    #[serde(default)]
+    pub availability_target_pct: Option<Percent>,
+    /// When its support answers, as written (e.g. `24/7`, `Mon–Fri 8:00–18:00`).
+    #[serde(default)]
+    pub support_hours: Option<String>,
+    /// How a service onboards: the steps, one per line.
+    #[serde(default)]
+    pub onboarding: Option<Text>,
+    /// The legal instrument (law, decree, policy) that governs its use and maintenance.
+    #[serde(default)]
+    pub policy_instrument: Option<Code>,
 }
 
 /// A service's figures for one period: the four service KPIs of the old GOV.UK performance
@@ -798,9 +836,43 @@ pub struct GovernanceBody {
     pub chair_org: Code,
     /// Member organisations.
     pub members: Vec<Code>,
+    /// What it is mandated to do.
+    #[serde(default)]
+    pub mandate: Option<Text>,
 }
 
-/// A decision of a governance body, linked to the action lines it concerns.
+/// An organisation's seat on a governance body: who sits for it and in what role. The seats
+/// detail the body's chair and members; an organisation without a seat record sits as a plain
+/// member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Seat {
+    /// The body.
+    pub body: Code,
+    /// The organisation that holds the seat.
+    pub organisation: Code,
+    /// Chair, vice-chair, member, secretariat or observer.
+    pub role: SeatRole,
+    /// The position that sits for the organisation, e.g. "Permanent Secretary".
+    pub position: Text,
+}
+
+/// A meeting of a governance body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Meeting {
+    /// Natural key, e.g. `GOV-BOARD-2026-03`.
+    pub code: Code,
+    /// The body that met.
+    pub body: Code,
+    /// Day held.
+    pub held_on: Date,
+    /// What was discussed, briefly.
+    pub summary: Option<Text>,
+    /// Where its minutes are published; none until they are.
+    pub minutes_url: Option<String>,
+}
+
+/// A decision of a governance body, linked to the action lines it concerns, and its
+/// follow-up: the organisation that must act, by when, and how far it has got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Decision {
     /// Natural key, e.g. `DEC-2026-04`.
@@ -815,6 +887,24 @@ pub struct Decision {
     pub action_lines: Vec<Code>,
     /// Where the decision, or the minutes of its meeting, is published.
     pub url: Option<String>,
+    /// The meeting it was taken at.
+    #[serde(default)]
+    pub meeting: Option<Code>,
+    /// The organisation that must act on it.
+    #[serde(default)]
+    pub acting_org: Option<Code>,
+    /// The day it must be done by.
+    #[serde(default)]
+    pub due: Option<Date>,
+    /// Open, in progress or done.
+    #[serde(default)]
+    pub status: DecisionStatus,
+    /// The day it was done.
+    #[serde(default)]
+    pub done_on: Option<Date>,
+    /// What the acting organisation reports having done.
+    #[serde(default)]
+    pub follow_up: Option<String>,
 }
 
 /// A person who signs in. Credentials are kept by the store, never here.

@@ -73,6 +73,7 @@ pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
             .action_lines
             .get(x.action_line.as_str())
             .map(|al| al.lead_org.clone()),
+        Entity::Decision(d) => d.acting_org.clone(),
         _ => None,
     }
 }
@@ -155,10 +156,11 @@ pub fn may_change_on(
             | Kind::ProgressReport
             | Kind::Observation
             | Kind::Milestone
+            | Kind::Decision
     ) {
         return Err(Denied(format!(
             "an organisation may change only its services and their figures, progress reports, \
-             observations and milestones, not a {}",
+             observations, milestones and the follow-up of decisions it must act on, not a {}",
             kind.as_str().replace('_', " ")
         )));
     }
@@ -170,6 +172,9 @@ pub fn may_change_on(
                 e.key()
             )));
         }
+    }
+    if kind == Kind::Decision {
+        return follow_up(before.as_ref(), after);
     }
     let decided = |e: &Entity| match e {
         Entity::ProgressReport(r) => !matches!(
@@ -201,6 +206,31 @@ pub fn may_change_on(
 }
 
 /// What a stakeholder of `org` may do on `today`: contribute, and endorse others.
+/// An organisation reports on a decision it must act on: the status, the day it was done and
+/// what it did. What was decided, by whom, for whom and by when stays the body's.
+fn follow_up(before: Option<&Entity>, after: Option<&Entity>) -> Result<(), Denied> {
+    match (before, after) {
+        (Some(Entity::Decision(b)), Some(Entity::Decision(a))) => {
+            let mut reported = b.clone();
+            reported.status = a.status;
+            reported.done_on = a.done_on;
+            reported.follow_up = a.follow_up.clone();
+            if *a == reported {
+                Ok(())
+            } else {
+                Err(Denied(
+                    "an organisation reports only the follow-up of a decision (status, day done, \
+                     what was done); the decision itself is the governance body's"
+                        .into(),
+                ))
+            }
+        }
+        _ => Err(Denied(
+            "decisions are recorded and removed by the governance body's secretariat".into(),
+        )),
+    }
+}
+
 fn stakeholder(
     s: &Snapshot,
     today: Option<Date>,

@@ -417,6 +417,7 @@ mod tests {
             priority: Priority::parse("1").unwrap(),
             status,
             sdg_targets: Vec::new(),
+            needs_legal_instrument: false,
         }
     }
 

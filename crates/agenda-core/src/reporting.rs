@@ -333,7 +333,9 @@ vocabulary!(
         /// An action line's progress report.
         ProgressReport = "progress_report",
         /// A KPI's figure for a period.
-        Observation = "observation"
+        Observation = "observation",
+        /// The follow-up of a governance body's decision.
+        Decision = "decision"
     }
 );
 
@@ -406,7 +408,25 @@ pub fn reminders_due(
                 deadline: o.deadline,
             })
         });
-    let mut out: Vec<Reminder> = reports.chain(figures).collect();
+    // A decision's "period" is the month it is due in: the reminder key stays one per
+    // decision and kind.
+    let decisions = s.decisions.values().filter_map(|d| {
+        let (org, due) = (d.acting_org.clone()?, d.due?);
+        let st = match crate::governance::state(d, today) {
+            crate::governance::DecisionState::Done => return None,
+            crate::governance::DecisionState::Overdue => DueState::Overdue,
+            _ => DueState::Pending,
+        };
+        Some(Reminder {
+            kind: kind(st, due)?,
+            organisation: org,
+            owed: Owed::Decision,
+            item: d.code.clone(),
+            period: Period::Month(due.year(), due.month() as u8),
+            deadline: due,
+        })
+    });
+    let mut out: Vec<Reminder> = reports.chain(figures).chain(decisions).collect();
     out.sort();
     out
 }
@@ -451,6 +471,7 @@ mod tests {
             priority: Priority::parse("2").unwrap(),
             status,
             sdg_targets: Vec::new(),
+            needs_legal_instrument: false,
         }
     }
 

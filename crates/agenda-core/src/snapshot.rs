@@ -199,6 +199,8 @@ kinds! {
     StandardCriterion(StandardCriterion) => standard_criteria, "standard_criterion", "standard-criteria";
     Assessment(Assessment) => assessments, "assessment", "assessments";
     GovernanceBody(GovernanceBody) => governance_bodies, "governance_body", "governance-bodies";
+    Seat(Seat) => seats, "seat", "seats";
+    Meeting(Meeting) => meetings, "meeting", "meetings";
     Decision(Decision) => decisions, "decision", "decisions";
     Consultation(Consultation) => consultations, "consultation", "consultations";
     Contribution(Contribution) => contributions, "contribution", "contributions";
@@ -225,6 +227,7 @@ coded!(
     Release,
     StandardCriterion,
     GovernanceBody,
+    Meeting,
     Decision,
     Consultation,
     Contribution,
@@ -235,6 +238,13 @@ impl Record for ContributionResponse {
     const KIND: Kind = Kind::ContributionResponse;
     fn key(&self) -> String {
         self.contribution.to_string()
+    }
+}
+
+impl Record for Seat {
+    const KIND: Kind = Kind::Seat;
+    fn key(&self) -> String {
+        format!("{}:{}", self.body, self.organisation)
     }
 }
 

@@ -334,6 +334,8 @@ vocabularies!(
     ReleaseStatus = "release_status",
     AssessmentResult = "assessment_result",
     BodyKind = "body_kind",
+    SeatRole = "seat_role",
+    DecisionStatus = "decision_status",
     Subject = "subject",
     ContributionKind = "contribution_kind",
     Sector = "sector",
@@ -532,6 +534,15 @@ codec!(
     /// A required yes/no.
     YesNo: bool, required true, Value::Bool,
     read |r, c| r.req(c, parse_bool), write |x| yn(*x)
+);
+/// A vocabulary with a value an empty cell stands for.
+pub(crate) trait DefaultVocabulary: Vocabulary + Default {}
+impl DefaultVocabulary for DecisionStatus {}
+
+codec!(
+    /// A vocabulary value, its default when empty.
+    VocabOrDefault<E: DefaultVocabulary>: E, required false, Value::Vocabulary { name: E::NAME, values: E::values },
+    read |r, c| opt(r, c, E::parse).map(Option::unwrap_or_default), write |x| s(x.name())
 );
 codec!(
     /// An optional yes/no, `no` when empty.

@@ -2497,6 +2497,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             priority: old.map_or(default_priority, |o| o.priority),
             status: old.map_or(ActionLineStatus::NotStarted, |o| o.status),
             sdg_targets: old.map(|o| o.sdg_targets.clone()).unwrap_or_default(),
+            needs_legal_instrument: old.is_some_and(|o| o.needs_legal_instrument),
         };
         b.put(al.into(), sheet, first_row);
         lines += 1;

@@ -9,8 +9,8 @@
 //! call it from the start of the chain, the digests from where each subscriber was last told.
 
 use agenda_core::model::{
-    ActionLine, BuildingBlock, BuildingBlockStatus, LegalInstrument, Milestone, MilestoneStatus,
-    Observation, ProgressReport, Service,
+    ActionLine, BuildingBlock, BuildingBlockStatus, Decision, DecisionStatus, LegalInstrument,
+    Milestone, MilestoneStatus, Observation, ProgressReport, Service,
 };
 use agenda_core::visibility::{observation_is_public, report_is_public};
 use agenda_core::{Kind, Snapshot, Text};
@@ -29,6 +29,7 @@ const KINDS: &[Kind] = &[
     Kind::Milestone,
     Kind::LegalInstrument,
     Kind::Observation,
+    Kind::Decision,
 ];
 /// The kinds whose updates (only) are told: launches.
 const UPDATED: &[Kind] = &[Kind::Service, Kind::BuildingBlock];
@@ -48,6 +49,8 @@ pub enum Scope {
     Organisation(String),
     /// Launches: services going live at a higher level, building blocks going live.
     Launches,
+    /// The decision register: decisions recorded and done.
+    Decisions,
 }
 
 impl Scope {
@@ -60,6 +63,9 @@ impl Scope {
         }
         if s == "launches" {
             return Some(Scope::Launches);
+        }
+        if s == "decisions" {
+            return Some(Scope::Decisions);
         }
         let (kind, code) = s.split_once(':')?;
         let code = agenda_core::Code::parse(code).ok()?.to_string();
@@ -77,6 +83,7 @@ impl Scope {
         match self {
             Scope::Agenda => "agenda".to_owned(),
             Scope::Launches => "launches".to_owned(),
+            Scope::Decisions => "decisions".to_owned(),
             Scope::Pillar(c) => format!("pillar:{c}"),
             Scope::ActionLine(c) => format!("action-line:{c}"),
             Scope::Kpi(c) => format!("kpi:{c}"),
@@ -87,7 +94,7 @@ impl Scope {
     /// Whether what it names is public in `s`.
     pub fn exists(&self, s: &Snapshot) -> bool {
         match self {
-            Scope::Agenda | Scope::Launches => true,
+            Scope::Agenda | Scope::Launches | Scope::Decisions => true,
             Scope::Pillar(c) => s.pillars.contains_key(c),
             Scope::ActionLine(c) => s.action_lines.contains_key(c),
             Scope::Kpi(c) => s.kpis.contains_key(c),
@@ -116,6 +123,7 @@ impl Scope {
                 .map(|a| a.title.get(lang).to_owned())
                 .unwrap_or_else(|| t(lang, "sub-scope-agenda")),
             Scope::Launches => t(lang, "sub-scope-launches"),
+            Scope::Decisions => t(lang, "sub-scope-decisions"),
             Scope::Pillar(c) => named("sub-scope-pillar", c, s.pillars.get(c).map(|p| &p.title)),
             Scope::ActionLine(c) => named(
                 "sub-scope-action-line",
@@ -136,6 +144,7 @@ impl Scope {
         match self {
             Scope::Agenda => "/".to_owned(),
             Scope::Launches => "/services".to_owned(),
+            Scope::Decisions => "/governance/decisions".to_owned(),
             Scope::Pillar(_) => "/pillars".to_owned(),
             Scope::ActionLine(c) => format!("/action-lines/{c}"),
             Scope::Kpi(c) => format!("/kpis/{c}"),
@@ -217,6 +226,24 @@ pub enum Event {
         code: String,
         /// The organisation that runs it.
         owner: String,
+    },
+    /// A governance body recorded a decision.
+    Decided {
+        /// The decision.
+        code: String,
+        /// The organisation that must act on it, if any.
+        acting: Option<String>,
+        /// The action lines it concerns.
+        action_lines: Vec<String>,
+    },
+    /// The organisation that had to act on a decision reported it done.
+    DecisionDone {
+        /// The decision.
+        code: String,
+        /// The organisation that acted.
+        acting: Option<String>,
+        /// The action lines it concerns.
+        action_lines: Vec<String>,
     },
 }
 
@@ -305,6 +332,31 @@ pub fn classify(r: &AuditRecord, s: &Snapshot) -> Option<Event> {
                 }
             })
         }
+        Kind::Decision => {
+            let after: Decision = parse(&r.after)?;
+            if !s.decisions.contains_key(&r.code) {
+                return None;
+            }
+            let acting = after.acting_org.as_ref().map(ToString::to_string);
+            let action_lines = after.action_lines.iter().map(ToString::to_string).collect();
+            match parse::<Decision>(&r.before) {
+                None => Some(Event::Decided {
+                    code: r.code.clone(),
+                    acting,
+                    action_lines,
+                }),
+                Some(b)
+                    if b.status != DecisionStatus::Done && after.status == DecisionStatus::Done =>
+                {
+                    Some(Event::DecisionDone {
+                        code: r.code.clone(),
+                        acting,
+                        action_lines,
+                    })
+                }
+                Some(_) => None,
+            }
+        }
         Kind::BuildingBlock => {
             let before: BuildingBlock = parse(&r.before)?;
             let after: BuildingBlock = parse(&r.after)?;
@@ -334,7 +386,7 @@ impl Event {
                 .action_lines
                 .get(al)
                 .is_some_and(|a| a.lead_org.as_str() == o),
-            Scope::Kpi(_) | Scope::Launches => false,
+            Scope::Kpi(_) | Scope::Launches | Scope::Decisions => false,
         };
         match self {
             Event::Launch { owner, .. } | Event::BlockLive { owner, .. } => {
@@ -344,7 +396,23 @@ impl Event {
                     _ => false,
                 };
             }
-            _ if *scope == Scope::Launches => return false,
+            Event::Decided {
+                acting,
+                action_lines,
+                ..
+            }
+            | Event::DecisionDone {
+                acting,
+                action_lines,
+                ..
+            } => {
+                return match scope {
+                    Scope::Decisions => true,
+                    Scope::Organisation(o) => acting.as_ref() == Some(o),
+                    _ => action_lines.iter().any(|al| line(al)),
+                };
+            }
+            _ if matches!(scope, Scope::Launches | Scope::Decisions) => return false,
             _ => {}
         }
         match self {
@@ -370,7 +438,10 @@ impl Event {
                     _ => k.action_line.as_ref().is_some_and(|al| line(al.as_str())),
                 }
             }
-            Event::Launch { .. } | Event::BlockLive { .. } => false,
+            Event::Launch { .. }
+            | Event::BlockLive { .. }
+            | Event::Decided { .. }
+            | Event::DecisionDone { .. } => false,
         }
     }
 
@@ -444,6 +515,44 @@ impl Event {
                     ("org", title(s.organisations.get(owner).map(|o| &o.name))),
                 ],
             ),
+            Event::Decided { code, acting, .. } | Event::DecisionDone { code, acting, .. } => {
+                let key = match (self, acting) {
+                    (Event::DecisionDone { .. }, _) => "feed-entry-decision-done",
+                    (_, Some(_)) => "feed-entry-decision-acting",
+                    (_, None) => "feed-entry-decision",
+                };
+                let d = s.decisions.get(code);
+                t_args(
+                    lang,
+                    key,
+                    &[
+                        ("code", code.clone()),
+                        ("title", title(d.map(|d| &d.title))),
+                        (
+                            "body",
+                            title(
+                                d.and_then(|d| s.governance_bodies.get(d.body.as_str()))
+                                    .map(|b| &b.name),
+                            ),
+                        ),
+                        (
+                            "org",
+                            title(
+                                acting
+                                    .as_ref()
+                                    .and_then(|o| s.organisations.get(o))
+                                    .map(|o| &o.name),
+                            ),
+                        ),
+                        (
+                            "due",
+                            d.and_then(|d| d.due)
+                                .map(|d| d.to_string())
+                                .unwrap_or_default(),
+                        ),
+                    ],
+                )
+            }
         }
     }
 
@@ -468,6 +577,9 @@ impl Event {
             Event::Figure { kpi, .. } => format!("/kpis/{kpi}"),
             Event::Launch { code, .. } => format!("/services/{code}"),
             Event::BlockLive { code, .. } => format!("/building-blocks/{code}"),
+            Event::Decided { code, .. } | Event::DecisionDone { code, .. } => {
+                format!("/governance/decisions#{code}")
+            }
         }
     }
 }

@@ -112,8 +112,25 @@ fn body(s: &Snapshot, org: &Code, reminders: &[Reminder], today: Date) -> (Strin
                     .unwrap_or_default();
                 format!("figure of indicator {}{title}", r.item)
             }
+            Owed::Decision => {
+                let (title, body) = s.decisions.get(r.item.as_str()).map_or_else(
+                    || (String::new(), String::new()),
+                    |d| {
+                        let body = s
+                            .governance_bodies
+                            .get(d.body.as_str())
+                            .map(|b| b.name.get("en").to_owned())
+                            .unwrap_or_else(|| d.body.to_string());
+                        (format!(" ({})", d.title.get("en")), body)
+                    },
+                );
+                format!("follow-up of decision {}{title} of the {body}", r.item)
+            }
         };
-        format!("  - {what}, for {}: due on {}\n", r.period, r.deadline)
+        match r.owed {
+            Owed::Decision => format!("  - {what}: due on {}\n", r.deadline),
+            _ => format!("  - {what}, for {}: due on {}\n", r.period, r.deadline),
+        }
     };
     let overdue: String = reminders
         .iter()

@@ -34,6 +34,7 @@ fn line(c: &str, lead: &str) -> ActionLine {
         priority: Priority::parse("2").unwrap(),
         status: ActionLineStatus::InProgress,
         sdg_targets: Vec::new(),
+        needs_legal_instrument: false,
     }
 }
 

@@ -100,6 +100,10 @@ collection! {
         "/api/v1/progress-reports", "/api/v1/progress-reports/{code}", "progress-reports";
     list_governance_bodies, find_governance_body, GovernanceBodyList, GovernanceBody, governance_bodies, "governance body", "reporting",
         "/api/v1/governance-bodies", "/api/v1/governance-bodies/{code}", "governance-bodies";
+    list_seats, find_seat, SeatList, Seat, seats, "seat", "reporting",
+        "/api/v1/seats", "/api/v1/seats/{code}", "seats";
+    list_meetings, find_meeting, MeetingList, Meeting, meetings, "meeting", "reporting",
+        "/api/v1/meetings", "/api/v1/meetings/{code}", "meetings";
     list_decisions, find_decision, DecisionList, Decision, decisions, "decision", "reporting",
         "/api/v1/decisions", "/api/v1/decisions/{code}", "decisions";
     list_services, find_service, ServiceList, Service, services, "service", "catalogue",
@@ -300,7 +304,7 @@ pub async fn find_sdg_indicator(
         list_action_lines, find_action_line, list_objectives, find_objective, list_milestones,
         find_milestone, list_legal_instruments, find_legal_instrument, list_kpis, find_kpi,
         list_progress_reports, find_progress_report, list_governance_bodies, find_governance_body,
-        list_decisions, find_decision, list_services, find_service, list_life_events,
+        list_seats, find_seat, list_meetings, find_meeting, list_decisions, find_decision, list_services, find_service, list_life_events,
         find_life_event, list_data_items, find_data_item, list_registries, find_registry,
         list_building_blocks, find_building_block, list_contact_points, find_contact_point,
         list_service_figures, find_service_figure, list_systems, find_system, list_releases,

@@ -43,6 +43,7 @@ fn guards() -> BTreeMap<&'static str, Guard> {
         ("/admin/data/{collection}/{key}/archive", Session),
         ("/admin/reports/{key}", Session),
         ("/admin/tasks/{period}/figures", Session),
+        ("/admin/decisions/{code}", Session),
         ("/admin/consultations/{code}/contribute", Session),
         ("/admin/contributions/{code}/endorse", Session),
         ("/admin/contributions/{code}/moderate", Session),

@@ -233,6 +233,10 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/analysis/freshness",
         "/analysis/systems",
         "/regulatory-plan",
+        "/governance",
+        "/governance/decisions",
+        "/governance/decisions?state=overdue",
+        "/building-blocks",
         "/consultations",
         "/acknowledgements",
         "/versions",
@@ -262,6 +266,7 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         (Kind::Service, "/services/"),
         (Kind::LifeEvent, "/life-events/"),
         (Kind::BuildingBlock, "/building-blocks/"),
+        (Kind::GovernanceBody, "/governance/"),
     ];
     for (kind, prefix) in each {
         let key = first(s, kind).unwrap_or_else(|| panic!("the demo has a {}", kind.as_str()));
@@ -320,6 +325,10 @@ pub fn admin_paths(s: &Snapshot) -> Vec<String> {
     }
     if let Some(c) = s.consultations.keys().next() {
         paths.push(format!("/admin/consultations/{c}"));
+    }
+    // A decision's follow-up form.
+    if let Some(d) = s.decisions.values().find(|d| d.acting_org.is_some()) {
+        paths.push(format!("/admin/decisions/{}", d.code));
     }
     paths
 }

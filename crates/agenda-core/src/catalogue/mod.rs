@@ -131,6 +131,12 @@ pub(crate) mod fixture {
             status,
             go_live: go_live.map(d),
             product: None,
+            maintenance_org: None,
+            product_version: None,
+            availability_target_pct: None,
+            support_hours: None,
+            onboarding: None,
+            policy_instrument: None,
         }
     }
 

@@ -379,6 +379,7 @@ mod tests {
             priority: Priority::parse("1").unwrap(),
             status: ActionLineStatus::InProgress,
             sdg_targets: vec![],
+            needs_legal_instrument: false,
         };
         snapshot([
             block("BB-ID", Production, Some("2024-01-01")).into(),

@@ -331,3 +331,54 @@ fn a_feedback_ticket_is_handled_by_the_services_organisation_and_the_editors_onl
     assert!(may_handle_ticket(&mof, &s, "SVC-1").is_ok());
     assert!(may_handle_ticket(&moh, &s, "SVC-1").is_err());
 }
+
+fn decision(acting: &str, status: &str, done_on: Option<&str>) -> Entity {
+    Entity::Decision(parse(json!({
+        "code": "DEC-1", "body": "GOV-SC", "decided_on": "2026-03-10",
+        "title": {"en": "Publish the open data policy"}, "action_lines": ["AL-1"], "url": null,
+        "acting_org": acting, "due": "2026-06-30", "status": status, "done_on": done_on,
+        "follow_up": null
+    })))
+}
+
+#[test]
+fn an_organisation_reports_the_follow_up_of_the_decisions_it_must_act_on_and_nothing_more() {
+    let mut s = snapshot();
+    s.upsert(decision("MOH", "open", None));
+    let moh = user(Role::Entity, Some("MOH"));
+    let mof = user(Role::Entity, Some("MOF"));
+    let mut done = decision("MOH", "done", Some("2026-06-01"));
+    if let Entity::Decision(d) = &mut done {
+        d.follow_up = Some("Published in the gazette".into());
+    }
+    assert!(upsert(&moh, &s, done.clone()).is_ok());
+    // Another organisation may not, nor take the decision over.
+    assert!(
+        upsert(&mof, &s, done)
+            .unwrap_err()
+            .0
+            .contains("another organisation")
+    );
+    assert!(upsert(&mof, &s, decision("MOF", "open", None)).is_err());
+    // The acting organisation may not move its due date, or hand the decision on.
+    let mut later = decision("MOH", "open", None);
+    if let Entity::Decision(d) = &mut later {
+        d.due = Some(Date::parse("2027-06-30").unwrap());
+    }
+    let refused = upsert(&moh, &s, later).unwrap_err();
+    assert!(refused.0.contains("only the follow-up"), "{refused}");
+    assert!(upsert(&moh, &s, decision("MOF", "open", None)).is_err());
+    // Nor record or remove decisions.
+    let refused = may_apply(&moh, &s, &[Change::Delete(Kind::Decision, "DEC-1".into())]);
+    assert!(refused.unwrap_err().0.contains("secretariat"));
+    let mut new = decision("MOH", "open", None);
+    if let Entity::Decision(d) = &mut new {
+        d.code = Code::parse("DEC-2").unwrap();
+    }
+    assert!(upsert(&moh, &s, new).is_err());
+    // Tokens report figures only.
+    let token = Actor::Token {
+        organisation: Code::parse("MOH").unwrap(),
+    };
+    assert!(upsert(&token, &s, decision("MOH", "in_progress", None)).is_err());
+}

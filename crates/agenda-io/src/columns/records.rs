@@ -39,6 +39,7 @@ record! { ActionLine, "action_lines", entity;
     priority: PriorityLevel = "1 is the highest";
     status: Vocab<ActionLineStatus> = "";
     sdg_targets: Sdgs = "UN SDG target codes (`16.9;10.2`), checked against the SDG framework";
+    needs_legal_instrument: YesNoOrNo = "it needs a law, decree or regulation (default `no`); without an instrument naming it, a regulatory gap";
 }
 
 record! { Milestone, "milestones", entity;
@@ -166,6 +167,12 @@ record! { BuildingBlock, "building_blocks", entity;
     status: Vocab<BuildingBlockStatus> = "";
     go_live: OptDay = "date live (required when `production`)";
     product: OptFree = "product used";
+    maintenance_org: OptRef => Organisation = "organisation that maintains it, when not its owner";
+    product_version: OptFree = "version of the product in production";
+    availability_target_pct: OptPct = "availability promised to the services that use it";
+    support_hours: OptFree = "when its support answers, e.g. `24/7`";
+    onboarding: OptTr, multiline = "how a service onboards: the steps, one per line";
+    policy_instrument: OptRef => LegalInstrument = "the law, decree or policy that governs it";
 }
 
 /// A service row; its `target_maturity` and `target_date` plan its next release.
@@ -312,15 +319,37 @@ record! { GovernanceBody, "governance_bodies", entity;
     kind: Vocab<BodyKind> = "";
     chair_org: Ref => Organisation = "";
     members: Refs => Organisation = "";
+    mandate: OptTr, multiline = "what it is mandated to do";
+}
+
+record! { Seat, "seats", entity;
+    body: Ref => GovernanceBody = "";
+    organisation: Ref => Organisation = "the chair or a member of the body";
+    role: Vocab<SeatRole> = "";
+    position: Tr = "the position that sits for the organisation, e.g. Permanent Secretary";
+}
+
+record! { Meeting, "meetings", entity;
+    code: Key = "e.g. `GOV-BOARD-2026-03`";
+    body: Ref => GovernanceBody = "";
+    held_on: Day = "";
+    summary: OptTr, multiline = "what was discussed";
+    minutes_url: OptLink = "where its minutes are published";
 }
 
 record! { Decision, "decisions", entity;
     code: Key = "e.g. `DEC-2026-04`";
     body: Ref => GovernanceBody = "";
-    decided_on: Day = "";
+    decided_on: Day = "the day of its meeting";
     title: Tr = "what was decided";
     action_lines: Refs => ActionLine = "the action lines concerned";
     url: OptLink = "where the decision, or the minutes of the meeting, is published";
+    meeting: OptRef => Meeting = "the meeting it was taken at";
+    acting_org: OptRef => Organisation = "the organisation that must act on it";
+    due: OptDay = "the day it must be done by (with `acting_org`)";
+    status: VocabOrDefault<DecisionStatus> = "`open` (default), `in_progress` or `done`; overdue is computed from `due`";
+    done_on: OptDay = "required when `done`, empty otherwise";
+    follow_up: OptFree, multiline = "what the acting organisation reports having done";
 }
 
 record! { Consultation, "consultations", entity;
@@ -412,6 +441,8 @@ pub(super) const TABLES: &[Table] = &[
     entry::<GovernanceBody>(Some(Kind::GovernanceBody), |s| {
         out(s.governance_bodies.values())
     }),
+    entry::<Seat>(Some(Kind::Seat), |s| out(s.seats.values())),
+    entry::<Meeting>(Some(Kind::Meeting), |s| out(s.meetings.values())),
     entry::<Decision>(Some(Kind::Decision), |s| out(s.decisions.values())),
     entry::<Consultation>(Some(Kind::Consultation), |s| out(s.consultations.values())),
     entry::<Contribution>(Some(Kind::Contribution), |s| out(s.contributions.values())),

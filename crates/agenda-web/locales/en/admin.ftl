@@ -136,3 +136,8 @@ admin-kinds-consultation = Consultations
 admin-kinds-contribution = Contributions
 admin-kinds-response = Responses to contributions
 admin-kinds-codesign_event = Co-design events
+
+admin-kind-seat = seat
+admin-kind-meeting = meeting
+admin-kinds-seat = Seats on governance bodies
+admin-kinds-meeting = Meetings

@@ -136,3 +136,8 @@ admin-kinds-consultation = Consultas
 admin-kinds-contribution = Contribuciones
 admin-kinds-response = Respuestas a contribuciones
 admin-kinds-codesign_event = Eventos de co-diseño
+
+admin-kind-seat = puesto
+admin-kind-meeting = reunión
+admin-kinds-seat = Puestos en los órganos
+admin-kinds-meeting = Reuniones

@@ -136,3 +136,8 @@ admin-kinds-consultation = Consultations
 admin-kinds-contribution = Contributions
 admin-kinds-response = Réponses aux contributions
 admin-kinds-codesign_event = Événements de co-conception
+
+admin-kind-seat = siège
+admin-kind-meeting = réunion
+admin-kinds-seat = Sièges dans les instances
+admin-kinds-meeting = Réunions

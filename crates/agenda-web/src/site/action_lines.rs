@@ -228,6 +228,14 @@ pub struct TargetView {
     title: String,
 }
 
+/// An objective of an action line with the KPIs that measure it.
+pub struct ObjectiveView {
+    code: String,
+    title: LocalText,
+    /// (KPI code, title).
+    kpis: Vec<(String, LocalText)>,
+}
+
 /// `/action-lines/<code>`.
 #[derive(Template)]
 #[template(path = "action_line.html")]
@@ -246,7 +254,10 @@ pub struct ActionLinePage {
     kpis: Vec<KpiRow>,
     targets: Vec<TargetView>,
     legal: Vec<(String, LocalText, String)>,
-    decisions: Vec<(String, String, LocalText)>,
+    decisions: Vec<super::governance::DecisionRow>,
+    objectives: Vec<ObjectiveView>,
+    /// It needs a legal instrument and none names it.
+    gap: bool,
     reports: Vec<ReportView>,
     history: Vec<HistoryRow>,
 }
@@ -324,13 +335,41 @@ pub async fn action_line(
                 c.status("legal-status", l.status.as_str()),
             )
         })
-        .collect();
-    let decisions = s
+        .collect::<Vec<_>>();
+    let mut decisions: Vec<&Decision> = s
         .decisions
         .values()
         .filter(|d| d.action_lines.contains(&a.code))
-        .map(|d| (d.decided_on.to_string(), d.body.to_string(), c.tx(&d.title)))
         .collect();
+    decisions.sort_by_key(|d| (std::cmp::Reverse(d.decided_on), d.code.clone()));
+    let decisions = decisions
+        .into_iter()
+        .map(|d| super::governance::decision_row(&c, &s, d, today))
+        .collect();
+    let objectives = s
+        .objectives
+        .values()
+        .filter(|o| o.action_line == a.code)
+        .map(|o| {
+            let kpis = o
+                .kpis
+                .iter()
+                .map(|k| {
+                    let title = s
+                        .kpis
+                        .get(k.as_str())
+                        .map_or_else(|| LocalText::plain(k.as_str()), |x| c.tx(&x.title));
+                    (k.to_string(), title)
+                })
+                .collect();
+            ObjectiveView {
+                code: o.code.to_string(),
+                title: c.tx(&o.title),
+                kpis,
+            }
+        })
+        .collect();
+    let gap = a.needs_legal_instrument && legal.is_empty();
     let mut reports: Vec<&ProgressReport> = s
         .progress_reports
         .values()
@@ -380,6 +419,8 @@ pub async fn action_line(
         targets,
         legal,
         decisions,
+        objectives,
+        gap,
         reports,
         history,
         a,

@@ -1,7 +1,12 @@
-//! The shared building blocks and the systems organisations run: a block's page with the
-//! services that reuse it and the systems that do its work, and the systems analysis.
+//! The shared building blocks and the systems organisations run: the index of blocks with
+//! their governance, a block's page with its service level, onboarding, the services onboarded,
+//! planned or waiting and the releases that depend on it, the systems that do its work, and the
+//! systems analysis.
 
 use agenda_core::catalogue::systems::{self, Verdict};
+use agenda_core::governance::{
+    Onboarding, onboarding, releases_depending_on, services_with_planned_release,
+};
 use agenda_core::*;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,7 +16,7 @@ use axum::response::Response;
 use super::catalogue_pages::{ServiceRow, service_row, service_title};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
-use super::pager::{PageNumber, Pager};
+use super::pager::Pager;
 use super::views::{Chrome, LocalText, OrgLink, fmt_num, org_name, public, render};
 use crate::AppState;
 use crate::error::PageError;
@@ -31,6 +36,34 @@ pub struct BuildingBlockPage {
     pager: Pager,
     /// The systems that are this block, then those doing its work that could move onto it.
     systems: Vec<SystemRow>,
+    maintainer: Option<OrgLink>,
+    availability: String,
+    onboarding_steps: Vec<String>,
+    /// The steps are shown in English for want of a translation.
+    steps_fallback: Option<String>,
+    policy: Option<(String, LocalText)>,
+    /// Services onboarded, planned, waiting: (value, label, count, chosen).
+    states: Vec<(&'static str, String, usize, bool)>,
+    /// The onboarding state the list shows, if one was chosen.
+    chosen: Option<String>,
+    releases: Vec<ReleaseRow>,
+}
+
+/// A roadmap release that depends on a block.
+pub struct ReleaseRow {
+    code: String,
+    service: String,
+    title: LocalText,
+    level: u8,
+    date: String,
+    org: OrgLink,
+}
+
+/// The block page's query: which services to list, and the page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BlockQuery {
+    onboarding: Option<String>,
+    page: Option<usize>,
 }
 
 /// `GET /building-blocks/<code>`: the block and the services that reuse it, a page at a time.
@@ -38,9 +71,16 @@ pub async fn building_block(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    PageQuery(q): PageQuery<PageNumber>,
+    PageQuery(q): PageQuery<BlockQuery>,
 ) -> Result<Response, PageError> {
     let s = public(&state);
+    let chosen = match q.onboarding.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match Onboarding::parse(v) {
+            Ok(o) => Some(o),
+            Err(_) => return Err(PageError::bad_value("bb-onboarding", v)),
+        },
+    };
     let Some(b) = s.building_blocks.get(&code).cloned() else {
         return Err(PageError::not_found("kind-building_block", &code));
     };
@@ -50,23 +90,67 @@ pub async fn building_block(
         &format!("/building-blocks/{code}"),
         b.name.get(lang.0).to_owned(),
     );
-    let users: Vec<&Service> = s
+    let planned = services_with_planned_release(&s);
+    let all: Vec<(&Service, Onboarding)> = s
         .services
         .values()
         .filter(|v| v.building_blocks.contains(&b.code))
+        .map(|v| (v, onboarding(&b, v, planned.contains(&v.code))))
         .collect();
-    let tx: u64 = users
+    let tx: u64 = all
         .iter()
-        .map(|v| v.annual_transactions.unwrap_or(0))
+        .map(|(v, _)| v.annual_transactions.unwrap_or(0))
         .sum();
+    let states = Onboarding::ALL
+        .iter()
+        .map(|o| {
+            (
+                o.as_str(),
+                c.status("bb-onboarding", o.as_str()),
+                all.iter().filter(|(_, x)| x == o).count(),
+                chosen == Some(*o),
+            )
+        })
+        .collect();
+    let users: Vec<&Service> = all
+        .iter()
+        .filter(|(_, o)| chosen.is_none_or(|c| c == *o))
+        .map(|(v, _)| *v)
+        .collect();
     let pager = Pager::new(
         &c,
         &format!("/building-blocks/{code}"),
-        &[],
+        &[("onboarding", chosen.map(|o| o.as_str()))],
         q.page,
         users.len(),
         "pager-services",
     )?;
+    let releases = releases_depending_on(&s, &b.code)
+        .into_iter()
+        .map(|r| ReleaseRow {
+            code: r.code.to_string(),
+            service: r.service.to_string(),
+            title: service_title(&c, &s, &r.service),
+            level: r.target_maturity.level(),
+            date: r.target_date.to_string(),
+            org: org_name(&c, &s, &r.responsible_org),
+        })
+        .collect();
+    let lang_code = agenda_core::Lang::parse(lang.0).ok();
+    let steps_text = b.onboarding.as_ref();
+    let steps_fallback = steps_text
+        .filter(|t| lang_code.as_ref().is_none_or(|l| t.exact(l).is_none()))
+        .map(|_| c.t("in-english"));
+    let onboarding_steps = steps_text
+        .map(|t| {
+            t.get(lang.0)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
     let systems = s
         .systems
         .values()
@@ -78,6 +162,24 @@ pub async fn building_block(
         .collect();
     let page = BuildingBlockPage {
         systems,
+        maintainer: b.maintenance_org.as_ref().map(|o| org_name(&c, &s, o)),
+        availability: b
+            .availability_target_pct
+            .map(|p| format!("{}\u{a0}%", c.num(p.value())))
+            .unwrap_or_default(),
+        onboarding_steps,
+        steps_fallback,
+        policy: b.policy_instrument.as_ref().map(|l| {
+            (
+                l.to_string(),
+                s.legal_instruments
+                    .get(l.as_str())
+                    .map_or_else(|| LocalText::plain(l.as_str()), |x| c.tx(&x.title)),
+            )
+        }),
+        states,
+        chosen: chosen.map(|o| o.as_str().to_owned()),
+        releases,
         name: c.tx(&b.name),
         owner: org_name(&c, &s, &b.owner_code),
         status: c.status("bb-status", b.status.as_str()),
@@ -218,4 +320,83 @@ pub async fn analysis_systems(
         c,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// A block on the index.
+pub struct BlockRow {
+    code: String,
+    name: LocalText,
+    govstack_bb: String,
+    status: String,
+    status_class: &'static str,
+    owner: OrgLink,
+    version: String,
+    availability: String,
+    onboarded: usize,
+    planned: usize,
+    waiting: usize,
+}
+
+/// `/building-blocks`.
+#[derive(Template)]
+#[template(path = "building_blocks.html")]
+pub struct BuildingBlocksPage {
+    c: Chrome,
+    rows: Vec<BlockRow>,
+}
+
+/// `GET /building-blocks`: every shared building block, who runs it, its service level and
+/// how many services are onboarded, planned or waiting.
+pub async fn building_blocks(State(state): State<AppState>, lang: Lang) -> Response {
+    let s = public(&state);
+    let c = Chrome::new(
+        &state,
+        lang,
+        "/building-blocks",
+        t(lang.0, "building-blocks"),
+    );
+    let planned = services_with_planned_release(&s);
+    // One pass over the catalogue for every block at once.
+    let mut counts: std::collections::HashMap<&str, [usize; 3]> = Default::default();
+    for v in s.services.values() {
+        for code in &v.building_blocks {
+            if let Some(b) = s.building_blocks.get(code.as_str()) {
+                let i = match onboarding(b, v, planned.contains(&v.code)) {
+                    Onboarding::Onboarded => 0,
+                    Onboarding::Planned => 1,
+                    Onboarding::Waiting => 2,
+                };
+                counts.entry(b.code.as_str()).or_default()[i] += 1;
+            }
+        }
+    }
+    let rows = s
+        .building_blocks
+        .values()
+        .map(|b| {
+            let [onboarded, planned, waiting] =
+                counts.get(b.code.as_str()).copied().unwrap_or_default();
+            BlockRow {
+                code: b.code.to_string(),
+                name: c.tx(&b.name),
+                govstack_bb: b.govstack_bb.clone(),
+                status: c.status("bb-status", b.status.as_str()),
+                status_class: match b.status {
+                    BuildingBlockStatus::Production => "ms-done",
+                    BuildingBlockStatus::Pilot => "al-in_progress",
+                    BuildingBlockStatus::Planned | BuildingBlockStatus::Retired => "ms-planned",
+                },
+                owner: org_name(&c, &s, &b.owner_code),
+                version: b.product_version.clone().unwrap_or_default(),
+                availability: b
+                    .availability_target_pct
+                    .map(|p| format!("{}\u{a0}%", c.num(p.value())))
+                    .unwrap_or_default(),
+                onboarded,
+                planned,
+                waiting,
+            }
+        })
+        .collect();
+    render(StatusCode::OK, &BuildingBlocksPage { c, rows })
 }

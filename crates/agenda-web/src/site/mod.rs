@@ -15,6 +15,7 @@ pub(crate) mod feedback;
 mod frameworks;
 #[cfg(test)]
 mod frameworks_tests;
+mod governance;
 mod history;
 mod home;
 pub(crate) mod i18n;
@@ -261,6 +262,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/analysis/systems", get(blocks::analysis_systems))
         .route("/regulatory-plan", get(regulatory_plan::regulatory_plan))
+        .route("/governance", get(governance::governance))
+        .route("/governance/decisions", get(governance::register))
+        .route("/governance/{code}", get(governance::body))
+        .route("/building-blocks", get(blocks::building_blocks))
         .route("/consultations", get(consultation_pages::consultations))
         .route(
             "/consultations/{code}",

@@ -1,4 +1,5 @@
-//! The regulatory plan: the legal instruments the agenda needs and where each stands.
+//! The regulatory plan: the legal instruments the agenda needs and where each stands, and the
+//! regulatory gaps: action lines that need an instrument no one has started.
 
 use agenda_core::*;
 use askama::Template;
@@ -30,6 +31,10 @@ pub struct LegalRow {
 pub struct RegulatoryPage {
     c: Chrome,
     rows: Vec<LegalRow>,
+    /// Action lines that need a legal instrument and have none: code, title, lead.
+    gaps: Vec<(String, LocalText, OrgLink)>,
+    /// How many instruments are past their target date.
+    late: usize,
 }
 
 /// `GET /regulatory-plan`.
@@ -56,6 +61,25 @@ pub async fn regulatory_plan(State(state): State<AppState>, lang: Lang) -> Respo
             overdue: l.status != LegalStatus::Adopted && l.target_date.is_some_and(|d| d < today),
             lines: l.action_lines.iter().map(ToString::to_string).collect(),
         })
+        .collect::<Vec<LegalRow>>();
+    let gaps = agenda_core::governance::regulatory_gaps(&s)
+        .into_iter()
+        .map(|a| {
+            (
+                a.code.to_string(),
+                c.tx(&a.title),
+                org_name(&c, &s, &a.lead_org),
+            )
+        })
         .collect();
-    render(StatusCode::OK, &RegulatoryPage { c, rows })
+    let late = rows.iter().filter(|r| r.overdue).count();
+    render(
+        StatusCode::OK,
+        &RegulatoryPage {
+            c,
+            rows,
+            gaps,
+            late,
+        },
+    )
 }

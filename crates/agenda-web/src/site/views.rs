@@ -169,6 +169,7 @@ impl Chrome {
             ("/roadmap", "nav-roadmap", "roadmap"),
             ("/services", "nav-services", "services"),
             ("/regulatory-plan", "nav-regulatory-plan", "regulatory-plan"),
+            ("/governance", "nav-governance", "governance"),
             ("/open-data", "nav-open-data", "open-data"),
         ]
         .into_iter()

@@ -54,6 +54,8 @@ pub fn words_of(vocabulary: &str) -> &'static str {
         "release_status" => "release-status",
         "org_kind" => "org-kind",
         "body_kind" => "admin-body-kind",
+        "seat_role" => "seat-role",
+        "decision_status" => "decision-status",
         "contribution_kind" => "cons-kind",
         "codesign_kind" => "codesign-kind",
         "direction" => "direction",

@@ -19,6 +19,10 @@ struct HomePage {
     c: Chrome,
     a: AdminBar,
     work: Vec<MenuItem>,
+    /// For those who keep the regulatory plan: action lines that need a legal instrument and
+    /// have none, and instruments past their target date, each with its form.
+    gaps: Vec<(String, String)>,
+    late: Vec<(String, String, String)>,
 }
 
 pub async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
@@ -38,12 +42,36 @@ pub async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> 
             current: false,
         })
         .collect();
+    let l = lang.0;
+    let (mut gaps, mut late) = (Vec::new(), Vec::new());
+    if matches!(
+        user.account().role,
+        Role::Legal | Role::Admin | Role::Editor
+    ) {
+        let s = state.store.snapshot();
+        gaps = agenda_core::governance::regulatory_gaps(&s)
+            .into_iter()
+            .map(|a| (a.code.to_string(), a.title.get(l).to_owned()))
+            .collect();
+        late = agenda_core::governance::instruments_past_target(&s, state.today())
+            .into_iter()
+            .map(|x| {
+                (
+                    x.code.to_string(),
+                    x.title.get(l).to_owned(),
+                    x.target_date.map(|d| d.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+    }
     admin_render(
         StatusCode::OK,
         &HomePage {
-            c: chrome(&state, lang, t(lang.0, "admin-title")),
+            c: chrome(&state, lang, t(l, "admin-title")),
             a,
             work,
+            gaps,
+            late,
         },
     )
 }

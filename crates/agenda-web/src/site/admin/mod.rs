@@ -9,6 +9,7 @@ pub mod auth;
 mod common;
 mod consultations;
 mod controls;
+mod decisions;
 mod feedback;
 pub mod forms;
 mod home;
@@ -61,6 +62,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(reports::form).post(reports::act),
         )
         .route("/admin/dashboard", get(reports::dashboard))
+        .route(
+            "/admin/decisions/{code}",
+            get(decisions::form).post(decisions::save),
+        )
         .route("/admin/tasks", get(tasks::list))
         .route(
             "/admin/tasks/{period}/figures",

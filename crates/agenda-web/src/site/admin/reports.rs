@@ -458,6 +458,9 @@ struct DashboardPage {
     intro: String,
     rows: Vec<Counts>,
     overdue: Vec<Overdue>,
+    /// Decisions of the governance bodies: an organisation's pending ones, or every overdue
+    /// one for reviewers.
+    decisions: Vec<Overdue>,
     tasks: bool,
 }
 
@@ -543,6 +546,26 @@ pub(super) async fn dashboard(
                 }),
         )
         .collect();
+    let decisions = s
+        .decisions
+        .values()
+        .filter_map(|d| {
+            let org = d.acting_org.as_ref().filter(|o| ours(o))?;
+            let st = agenda_core::governance::state(d, today);
+            let shown = if mine.is_some() && !reviewer {
+                st.pending()
+            } else {
+                st == agenda_core::governance::DecisionState::Overdue
+            };
+            shown.then(|| Overdue {
+                org: org_name(&s, l, org),
+                what: format!("{} — {}", d.code, d.title.get(l)),
+                period: t(l, &format!("decision-status-{}", st.as_str())),
+                deadline: d.due.map(|x| x.to_string()).unwrap_or_else(|| "—".into()),
+                href: super::decisions::follow_up_href(d.code.as_str()),
+            })
+        })
+        .collect();
     let intro = match mine {
         Some(org) if !reviewer => t_args(l, "task-dashboard-own", &[("org", org_name(&s, l, org))]),
         _ => t(l, "admin-dashboard-intro"),
@@ -553,6 +576,7 @@ pub(super) async fn dashboard(
         intro,
         rows,
         overdue,
+        decisions,
         tasks: mine.is_some(),
     };
     Ok(render_admin(StatusCode::OK, &page))

@@ -176,6 +176,33 @@ struct TasksPage {
     start: Option<String>,
     reports: Vec<TaskGroup>,
     figures: Vec<TaskGroup>,
+    /// The governance bodies' decisions the organisation must still act on.
+    decisions: Vec<Task>,
+}
+
+/// The decisions `org` must still act on, overdue ones first, as tasks.
+fn decision_tasks(s: &Snapshot, l: &str, org: &Code, today: Date) -> Vec<Task> {
+    agenda_core::governance::pending_for(s, org, today)
+        .into_iter()
+        .map(|d| {
+            let st = agenda_core::governance::state(d, today);
+            Task {
+                what: format!("{} — {}", d.code, d.title.get(l)),
+                href: super::decisions::follow_up_href(d.code.as_str()),
+                period: s
+                    .governance_bodies
+                    .get(d.body.as_str())
+                    .map_or_else(|| d.body.to_string(), |b| b.name.get(l).to_owned()),
+                due: d
+                    .due
+                    .map(|due| t_args(l, "task-due", &[("date", due.to_string())]))
+                    .unwrap_or_else(|| t(l, "gov-no-due")),
+                state: t(l, &format!("decision-status-{}", st.as_str())),
+                overdue: st == agenda_core::governance::DecisionState::Overdue,
+                open: true,
+            }
+        })
+        .collect()
 }
 
 /// The quarter of the current reporting cycle: the last one that has ended.
@@ -256,6 +283,7 @@ pub(super) async fn list(State(state): State<AppState>, lang: Lang, user: Signed
         org: org_name(&s, l, org),
         cycle: t_args(l, "task-cycle", &[("period", current.to_string())]),
         start,
+        decisions: decision_tasks(&s, l, org, today),
         reports: by_quarter(l, reports.into_iter().map(|(_, q, task, _)| (q, task))),
         figures: by_quarter(l, figures.into_iter().map(|(_, q, f)| (q, f))),
     };
