@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use agenda_core::reporting::{ReminderKind, ReportingCycle, reminders_due};
+use agenda_core::reporting::{Owed, ReminderKind, ReportingCycle, reminders_due};
 use agenda_core::{Date, Kind};
 use agenda_jobs::testing::{Received, SmtpListener};
 use agenda_store::subscriptions::Requested;
@@ -204,7 +204,11 @@ fn each_due_reminder_and_digest_reaches_the_mail_server_once_whatever_the_nodes(
             for r in due.iter().filter(|r| r.organisation.as_str() == org) {
                 // "… action line AL-1.1 (Its title), for 2026-Q3: due on 2026-10-15"
                 let (titled, bare) = (format!(" {} (", r.item), format!(" {},", r.item));
-                let when = format!("for {}: due on {}", r.period, r.deadline);
+                // A decision's follow-up has a due date, not a period.
+                let when = match r.owed {
+                    Owed::Decision => format!(": due on {}", r.deadline),
+                    _ => format!("for {}: due on {}", r.period, r.deadline),
+                };
                 let found = text
                     .lines()
                     .filter(|l| (l.contains(&titled) || l.contains(&bare)) && l.contains(&when))

@@ -151,10 +151,14 @@ fn body(s: &Snapshot, org: &Code, reminders: &[Reminder], today: Date) -> (Strin
         text.push_str("\nDue soon:\n");
         text.push_str(&soon);
     }
-    text.push_str(
+    text.push_str(if reminders.iter().any(|r| r.owed == Owed::Decision) {
+        "\nPlease submit them, and report where the decisions stand, on the National Digital \
+         Agenda platform (your task list). You receive this message because your account \
+         reports for this organisation.\n"
+    } else {
         "\nPlease submit them on the National Digital Agenda platform. \
-         You receive this message because your account reports for this organisation.\n",
-    );
+         You receive this message because your account reports for this organisation.\n"
+    });
     let subject = format!(
         "National Digital Agenda: {} item(s) to report for {name}",
         reminders.len()

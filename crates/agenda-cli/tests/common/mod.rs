@@ -33,6 +33,31 @@ impl Drop for Server {
     }
 }
 
+/// Runs `agenda` with `args` on `database_url`, in an empty working directory.
+pub fn run(database_url: &str, args: &[&str]) -> std::process::Output {
+    let cwd = tempfile::tempdir().expect("a working directory");
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd.path())
+        .env("AGENDA_DATABASE_URL", database_url)
+        .env_remove("AGENDA_CONFIG")
+        .env("AGENDA_LOG", "warn")
+        .output()
+        .expect("run agenda")
+}
+
+/// [`run`], failing the test with its output unless it succeeds; its standard output.
+pub fn run_ok(database_url: &str, args: &[&str]) -> String {
+    let out = run(database_url, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "agenda {args:?}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// Starts `agenda serve` on a random port with `database_url` and extra arguments, and waits
 /// for the line that names the port.
 pub fn serve(database_url: &str, args: &[&str]) -> Server {
