@@ -7,7 +7,8 @@
 //!   service, its responsible ministry an organisation;
 //! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
 //!   milestone, due on the last week marked in the timeline, under an action line made from its
-//!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead;
+//!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead, and
+//!   its required resources are read as amounts ([`resources`]) and reported;
 //! - the RFI-2 template's **Systems-Platforms catalogue** (sheet `Systems-Platforms Catalogue `):
 //!   each row becomes a system, with the services that use it (matched by Service ID or name)
 //!   and the building block whose work it does.
@@ -31,8 +32,10 @@ use crate::table::{Cell, RawRow, RawTable, cell_text};
 use crate::{ImportError, ImportPlan};
 
 mod names;
+mod resources;
 
 pub use names::development_partner;
+pub use resources::{ResourceKind, Resources, resources};
 
 /// The pillar that holds the action lines made from a High Level Roadmap.
 pub const ROADMAP_PILLAR: &str = "HLR";
@@ -135,6 +138,22 @@ pub struct SharedCell {
     pub row: usize,
 }
 
+/// An activity's "Required Resources" cell, read. No record holds money for an activity yet:
+/// the report keeps each, and the action line's description its written form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityResources {
+    /// The milestone made from the activity (`HLR-1.1.2`).
+    pub milestone: String,
+    /// The action line it belongs to.
+    pub action_line: String,
+    /// What the cell says.
+    pub resources: Resources,
+    /// Sheet.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
 /// A required document read as the data item it is a variant or misspelling of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchedDocument {
@@ -166,7 +185,7 @@ pub struct NewDataItem {
 }
 
 /// What a GovStack import read, created and could not map.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// One line per sheet: what it was read as and what it yields.
     pub sheets: Vec<String>,
@@ -177,6 +196,8 @@ pub struct Report {
     pub matched_organisations: Vec<MatchedOrganisation>,
     /// Cells naming several organisations, read as a lead and its contributors.
     pub shared_cells: Vec<SharedCell>,
+    /// Each roadmap activity's required resources, read.
+    pub resources: Vec<ActivityResources>,
     /// Data items created for required documents no existing item names.
     pub new_data_items: Vec<NewDataItem>,
     /// Required documents read as a data item they are a variant or misspelling of, kept as
@@ -236,6 +257,16 @@ impl fmt::Display for Report {
                 "new organisation {} {:?} ({}), named on {} row {}",
                 o.code, o.name, o.kind, o.sheet, o.row
             )?;
+        }
+        if !self.resources.is_empty() {
+            writeln!(f, "required resources (no record holds them yet):")?;
+            for x in &self.resources {
+                writeln!(
+                    f,
+                    "  {} ({}, row {}): {}",
+                    x.milestone, x.action_line, x.row, x.resources
+                )?;
+            }
         }
         if !self.not_mapped.is_empty() {
             writeln!(
@@ -513,6 +544,7 @@ enum F {
     Activity,
     Lead,
     Timeline,
+    Resources,
     SystemId,
     SystemName,
     Hosting,
@@ -725,6 +757,18 @@ const ROADMAP: &[Spec] = &[
         label: "Timeline",
         required: false,
         matches: |h| h == "timeline",
+    },
+    Spec {
+        field: F::Resources,
+        label: "Required Resources",
+        required: false,
+        matches: |h| {
+            h.contains("required resources")
+                || h == "resources"
+                || h == "budget"
+                || h.starts_with("estimated budget")
+                || h.starts_with("estimated cost")
+        },
     },
 ];
 
@@ -2438,6 +2482,7 @@ struct Activity {
     leads: Vec<Code>,
     start: Date,
     due: Date,
+    resources: Option<Resources>,
 }
 
 fn is_activity_id(s: &str) -> bool {
@@ -2596,6 +2641,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         } else {
             b.organisations(&lead, OrgKind::Agency, sheet, r)
         };
+        let res = whole(&g.col_text(r, h.col(F::Resources)));
         activities.push(Activity {
             row: r,
             id,
@@ -2605,6 +2651,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             leads,
             start,
             due,
+            resources: (!res.is_empty()).then(|| resources(&res)),
         });
     }
     if !placeholders.is_empty() {
@@ -2678,12 +2725,29 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             .iter()
             .map(|a| a.stage.as_str())
             .find(|s| !s.is_empty());
-        let description = match stage {
-            Some(s) => Some(text(
+        let mut described: Vec<String> = Vec::new();
+        if let Some(s) = stage {
+            described.push(format!("GovStack country engagement framework stage: {s}"));
+        }
+        // No record holds an activity's budget yet: its written form is kept here, where a
+        // reader of the action line sees it.
+        let asked: Vec<String> = acts
+            .iter()
+            .filter_map(|a| Some(format!("{}: {}", a.id, a.resources.as_ref()?.written)))
+            .collect();
+        if !asked.is_empty() {
+            described.push(format!(
+                "Required resources, as written in the roadmap:\n{}",
+                asked.join("\n")
+            ));
+        }
+        let description = if described.is_empty() {
+            old.and_then(|o| o.description.clone())
+        } else {
+            Some(text(
                 old.and_then(|o| o.description.as_ref()),
-                &format!("GovStack country engagement framework stage: {s}"),
-            )),
-            None => old.and_then(|o| o.description.clone()),
+                &described.join("\n"),
+            ))
         };
         let (Some(start), Some(end)) = (
             acts.iter().map(|a| a.start).min(),
@@ -2724,6 +2788,15 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             };
             let old = b.base.milestones.get(mcode.as_str()).cloned();
             let old = old.as_ref();
+            if let Some(res) = &a.resources {
+                b.report.resources.push(ActivityResources {
+                    milestone: mcode.to_string(),
+                    action_line: code.to_string(),
+                    resources: res.clone(),
+                    sheet: sheet.to_owned(),
+                    row: a.row + 1,
+                });
+            }
             let m = Milestone {
                 code: mcode,
                 action_line: code.clone(),
