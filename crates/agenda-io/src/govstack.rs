@@ -7,8 +7,9 @@
 //!   service, its responsible ministry an organisation;
 //! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
 //!   milestone, due on the last week marked in the timeline, under an action line made from its
-//!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead, and
-//!   its required resources are read as amounts ([`resources`]) and reported;
+//!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead, its
+//!   required resources are read as amounts ([`resources`]) and reported, and notes in its week
+//!   cells become draft progress reports;
 //! - the RFI-2 template's **Systems-Platforms catalogue** (sheet `Systems-Platforms Catalogue `):
 //!   each row becomes a system, with the services that use it (matched by Service ID or name)
 //!   and the building block whose work it does.
@@ -31,6 +32,7 @@ use crate::native::{table_of, write_tables};
 use crate::table::{Cell, RawRow, RawTable, cell_text};
 use crate::{ImportError, ImportPlan};
 
+mod marks;
 mod names;
 mod resources;
 
@@ -154,6 +156,25 @@ pub struct ActivityResources {
     pub row: usize,
 }
 
+/// A note written in a week cell of an activity ("12/03 kickoff held").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressNote {
+    /// The milestone made from the activity.
+    pub milestone: String,
+    /// The action line the activity belongs to.
+    pub action_line: String,
+    /// The day it names, else its week's first day.
+    pub on: Date,
+    /// What happened, as written (the date taken out).
+    pub text: String,
+    /// The progress report that keeps it (`HLR-OI-1.1:2022-Q1`), or why none does.
+    pub kept: String,
+    /// Sheet.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
 /// A required document read as the data item it is a variant or misspelling of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchedDocument {
@@ -198,6 +219,8 @@ pub struct Report {
     pub shared_cells: Vec<SharedCell>,
     /// Each roadmap activity's required resources, read.
     pub resources: Vec<ActivityResources>,
+    /// Notes written in roadmap week cells, kept as progress reports.
+    pub progress_notes: Vec<ProgressNote>,
     /// Data items created for required documents no existing item names.
     pub new_data_items: Vec<NewDataItem>,
     /// Required documents read as a data item they are a variant or misspelling of, kept as
@@ -265,6 +288,16 @@ impl fmt::Display for Report {
                     f,
                     "  {} ({}, row {}): {}",
                     x.milestone, x.action_line, x.row, x.resources
+                )?;
+            }
+        }
+        if !self.progress_notes.is_empty() {
+            writeln!(f, "notes in week cells:")?;
+            for n in &self.progress_notes {
+                writeln!(
+                    f,
+                    "  {} {} (row {}): {:?} → {}",
+                    n.on, n.milestone, n.row, n.text, n.kept
                 )?;
             }
         }
@@ -2483,7 +2516,13 @@ struct Activity {
     start: Date,
     due: Date,
     resources: Option<Resources>,
+    /// Notes written in its week cells: the day each names, what it says.
+    notes: Vec<(Date, String)>,
 }
+
+/// The first line of a progress report made from a roadmap's week notes: a later import
+/// rewrites such a draft, and no other report.
+const NOTES_REPORT: &str = "Notes written in the High Level Roadmap's week cells:";
 
 fn is_activity_id(s: &str) -> bool {
     !s.is_empty()
@@ -2537,6 +2576,16 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
     );
     b.place(
         sheet,
+        "progress_reports",
+        &[
+            ("action_line", h.label(F::Indicator)),
+            ("period", timeline.clone()),
+            ("submitted_by_org", h.label(F::Lead)),
+            ("narrative_en", timeline.clone()),
+        ],
+    );
+    b.place(
+        sheet,
         "organisations",
         &[
             ("code", h.label(F::Lead)),
@@ -2583,12 +2632,18 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             continue;
         }
         let lead = g.col_text(r, h.col(F::Lead));
-        let marked: Vec<Date> = h
-            .weeks
-            .iter()
-            .filter(|(c, _)| !is_blank(g.get(r, *c)) || g.filled(r, *c))
-            .map(|(_, d)| *d)
-            .collect();
+        let mut marked: Vec<Date> = Vec::new();
+        let mut notes: Vec<(Date, String)> = Vec::new();
+        for (c, week) in &h.weeks {
+            match marks::week_cell(g.get(r, *c), g.filled(r, *c), *week) {
+                marks::Week::Empty => {}
+                marks::Week::Marked => marked.push(*week),
+                marks::Week::Note { on, text } => {
+                    marked.push(*week);
+                    notes.push((on, text));
+                }
+            }
+        }
         let tl = h.col(F::Timeline).map_or(&EMPTY, |c| g.get(r, c));
         if title.is_empty() && lead.is_empty() && marked.is_empty() && is_blank(tl) {
             placeholders.push((r, id));
@@ -2652,6 +2707,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             start,
             due,
             resources: (!res.is_empty()).then(|| resources(&res)),
+            notes,
         });
     }
     if !placeholders.is_empty() {
@@ -2807,6 +2863,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             };
             b.put(m.into(), sheet, a.row);
         }
+        progress_notes(b, sheet, &code, &lead, &acts);
     }
     if lines > 0
         && !b.base.pillars.contains_key(ROADMAP_PILLAR)
@@ -2835,6 +2892,81 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         h.weeks.len(),
         if h.weeks.len() == 1 { "" } else { "s" },
     ));
+}
+
+/// Keeps the notes written in an action line's week cells as its progress reports, one a
+/// quarter (the reporting cycle's period), in draft for its lead to complete and submit. A
+/// report the import did not write, or one submitted since, is left alone: its notes stay
+/// in the import's report only.
+fn progress_notes(b: &mut Build<'_>, sheet: &str, line: &Code, lead: &Code, acts: &[&Activity]) {
+    // (day, activity id, row, note) by quarter.
+    type Note = (Date, String, usize, String);
+    let mut by_period: std::collections::BTreeMap<Period, Vec<Note>> = Default::default();
+    for a in acts {
+        for (on, note) in &a.notes {
+            let period = Period::Quarter(on.year(), ((on.month() - 1) / 3 + 1) as u8);
+            by_period
+                .entry(period)
+                .or_default()
+                .push((*on, a.id.clone(), a.row, note.clone()));
+        }
+    }
+    for (period, mut notes) in by_period {
+        notes.sort();
+        let lines: Vec<String> = notes
+            .iter()
+            .map(|(on, id, _, note)| format!("{on} — {id}: {note}"))
+            .collect();
+        let narrative = format!("{NOTES_REPORT}\n{}", lines.join("\n"));
+        let key = format!("{line}:{period}");
+        let old = b.base.progress_reports.get(&key).cloned();
+        // Ours to rewrite: a draft holding nothing but notes such as these.
+        let ours = old.as_ref().is_none_or(|o| {
+            o.status == ReportStatus::Draft
+                && o.narrative.as_ref().is_none_or(|t| {
+                    let en = t.get("en");
+                    en.starts_with(NOTES_REPORT)
+                        && en
+                            .lines()
+                            .all(|l| l == NOTES_REPORT || lines.iter().any(|x| x == l))
+                })
+        });
+        let kept = if ours {
+            let report = ProgressReport {
+                action_line: line.clone(),
+                period,
+                submitted_by_org: old
+                    .as_ref()
+                    .map_or_else(|| lead.clone(), |o| o.submitted_by_org.clone()),
+                status: ReportStatus::Draft,
+                narrative: Some(text(
+                    old.as_ref().and_then(|o| o.narrative.as_ref()),
+                    &narrative,
+                )),
+                submitted_on: None,
+                review_comment: old.as_ref().and_then(|o| o.review_comment.clone()),
+            };
+            let first_row = notes.iter().map(|n| n.2).min().unwrap_or(0);
+            b.put(report.into(), sheet, first_row);
+            format!("draft progress report {key}")
+        } else {
+            format!(
+                "not written into the progress report {key}, which someone else wrote or \
+                 has submitted"
+            )
+        };
+        for (on, id, row, note) in notes {
+            b.report.progress_notes.push(ProgressNote {
+                milestone: format!("{ROADMAP_PILLAR}-{id}"),
+                action_line: line.to_string(),
+                on,
+                text: note,
+                kept: kept.clone(),
+                sheet: sheet.to_owned(),
+                row: row + 1,
+            });
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
