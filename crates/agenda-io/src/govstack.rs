@@ -7,7 +7,9 @@
 //!   service, its responsible ministry an organisation;
 //! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
 //!   milestone, due on the last week marked in the timeline, under an action line made from its
-//!   indicator, in the pillar `HLR`;
+//!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead, its
+//!   required resources are read as amounts ([`resources`]) and reported, and notes in its week
+//!   cells become draft progress reports;
 //! - the RFI-2 template's **Systems-Platforms catalogue** (sheet `Systems-Platforms Catalogue `):
 //!   each row becomes a system, with the services that use it (matched by Service ID or name)
 //!   and the building block whose work it does.
@@ -29,6 +31,13 @@ use calamine::{Data, DataType, Reader, StyleRange};
 use crate::native::{table_of, write_tables};
 use crate::table::{Cell, RawRow, RawTable, cell_text};
 use crate::{ImportError, ImportPlan};
+
+mod marks;
+mod names;
+mod resources;
+
+pub use names::development_partner;
+pub use resources::{ResourceKind, Resources, resources};
 
 /// The pillar that holds the action lines made from a High Level Roadmap.
 pub const ROADMAP_PILLAR: &str = "HLR";
@@ -98,7 +107,8 @@ pub struct NewOrganisation {
     pub row: usize,
 }
 
-/// A name written with a typo, matched to the organisation the catalogue already has.
+/// A name written otherwise than the organisation's own (a typo, an abbreviation, its code),
+/// matched to the organisation the catalogue or the workbook already has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchedOrganisation {
     /// The name as written in the workbook.
@@ -107,9 +117,61 @@ pub struct MatchedOrganisation {
     pub code: String,
     /// That organisation's name it was matched to.
     pub name: String,
+    /// How: `code`, `partner`, `abbreviation`, `variant`, `initials` or `spelling` (see the
+    /// import's documentation).
+    pub how: &'static str,
     /// Sheet where it is first written so.
     pub sheet: String,
     /// Row where it is first written so.
+    pub row: usize,
+}
+
+/// A cell naming several organisations ("MoJ + GIZ"): the first leads, the others
+/// contribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedCell {
+    /// The cell as written.
+    pub written: String,
+    /// The organisations it names, in order.
+    pub codes: Vec<String>,
+    /// Sheet where it is written.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
+/// An activity's "Required Resources" cell, read. No record holds money for an activity yet:
+/// the report keeps each, and the action line's description its written form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityResources {
+    /// The milestone made from the activity (`HLR-1.1.2`).
+    pub milestone: String,
+    /// The action line it belongs to.
+    pub action_line: String,
+    /// What the cell says.
+    pub resources: Resources,
+    /// Sheet.
+    pub sheet: String,
+    /// Row.
+    pub row: usize,
+}
+
+/// A note written in a week cell of an activity ("12/03 kickoff held").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressNote {
+    /// The milestone made from the activity.
+    pub milestone: String,
+    /// The action line the activity belongs to.
+    pub action_line: String,
+    /// The day it names, else its week's first day.
+    pub on: Date,
+    /// What happened, as written (the date taken out).
+    pub text: String,
+    /// The progress report that keeps it (`HLR-OI-1.1:2022-Q1`), or why none does.
+    pub kept: String,
+    /// Sheet.
+    pub sheet: String,
+    /// Row.
     pub row: usize,
 }
 
@@ -144,15 +206,21 @@ pub struct NewDataItem {
 }
 
 /// What a GovStack import read, created and could not map.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// One line per sheet: what it was read as and what it yields.
     pub sheets: Vec<String>,
     /// Organisations created for names no existing organisation has.
     pub new_organisations: Vec<NewOrganisation>,
-    /// Names with typos matched to an organisation that exists (each one a person can undo
-    /// by correcting the cell and importing again).
+    /// Names written otherwise than an organisation's own (typos, abbreviations, codes)
+    /// matched to it (each one a person can undo by correcting the cell and importing again).
     pub matched_organisations: Vec<MatchedOrganisation>,
+    /// Cells naming several organisations, read as a lead and its contributors.
+    pub shared_cells: Vec<SharedCell>,
+    /// Each roadmap activity's required resources, read.
+    pub resources: Vec<ActivityResources>,
+    /// Notes written in roadmap week cells, kept as progress reports.
+    pub progress_notes: Vec<ProgressNote>,
     /// Data items created for required documents no existing item names.
     pub new_data_items: Vec<NewDataItem>,
     /// Required documents read as a data item they are a variant or misspelling of, kept as
@@ -172,8 +240,24 @@ impl fmt::Display for Report {
         for m in &self.matched_organisations {
             writeln!(
                 f,
-                "organisation {:?} read as {} {:?} (spelling), named on {} row {}",
-                m.written, m.code, m.name, m.sheet, m.row
+                "organisation {:?} read as {} {:?} ({}), named on {} row {}",
+                m.written, m.code, m.name, m.how, m.sheet, m.row
+            )?;
+        }
+        for c in &self.shared_cells {
+            let (lead, others) = c
+                .codes
+                .split_first()
+                .map_or(("", &[][..]), |(l, o)| (l.as_str(), o));
+            writeln!(
+                f,
+                "{:?} names {} organisations: {lead} leads, {} contribute{}, on {} row {}",
+                c.written,
+                c.codes.len(),
+                others.join(", "),
+                if others.len() == 1 { "s" } else { "" },
+                c.sheet,
+                c.row
             )?;
         }
         for m in &self.matched_documents {
@@ -196,6 +280,26 @@ impl fmt::Display for Report {
                 "new organisation {} {:?} ({}), named on {} row {}",
                 o.code, o.name, o.kind, o.sheet, o.row
             )?;
+        }
+        if !self.resources.is_empty() {
+            writeln!(f, "required resources (no record holds them yet):")?;
+            for x in &self.resources {
+                writeln!(
+                    f,
+                    "  {} ({}, row {}): {}",
+                    x.milestone, x.action_line, x.row, x.resources
+                )?;
+            }
+        }
+        if !self.progress_notes.is_empty() {
+            writeln!(f, "notes in week cells:")?;
+            for n in &self.progress_notes {
+                writeln!(
+                    f,
+                    "  {} {} (row {}): {:?} → {}",
+                    n.on, n.milestone, n.row, n.text, n.kept
+                )?;
+            }
         }
         if !self.not_mapped.is_empty() {
             writeln!(
@@ -473,6 +577,7 @@ enum F {
     Activity,
     Lead,
     Timeline,
+    Resources,
     SystemId,
     SystemName,
     Hosting,
@@ -685,6 +790,18 @@ const ROADMAP: &[Spec] = &[
         label: "Timeline",
         required: false,
         matches: |h| h == "timeline",
+    },
+    Spec {
+        field: F::Resources,
+        label: "Required Resources",
+        required: false,
+        matches: |h| {
+            h.contains("required resources")
+                || h == "resources"
+                || h == "budget"
+                || h.starts_with("estimated budget")
+                || h.starts_with("estimated cost")
+        },
     },
 ];
 
@@ -1239,8 +1356,23 @@ struct Build<'a> {
     /// (sheet label, table) → native column → workbook column.
     columns: HashMap<(String, &'static str), HashMap<String, String>>,
     rows: usize,
+    /// An organisation's code and names (collapsed, lower case) → its code.
     org_index: HashMap<String, Code>,
+    /// Codes taken, upper case.
     org_codes: HashSet<String>,
+    /// A name's [`names::key`] → the organisation.
+    org_keys: HashMap<String, Code>,
+    /// A name's [`names::words`] → the organisation, for names that differ by the kind of body.
+    org_words: Vec<(Vec<String>, Code)>,
+    /// Upper-case abbreviations (codes, acronyms written beside a name) → the organisation.
+    org_acronyms: HashMap<String, Code>,
+    /// Initials of names → the organisation, `None` when two organisations share them.
+    org_initials: HashMap<String, Option<Code>>,
+    /// A development partner's canonical name → the organisation that is it.
+    org_partners: HashMap<&'static str, Code>,
+    /// Names as written in this workbook (collapsed, lower case) → the organisation they were
+    /// read as, so each reading is reported once.
+    org_seen: HashMap<String, Code>,
     /// (owner, English title collapsed and lower-cased) → the catalogue's service, for rows
     /// without a Service ID: built once, not searched per row.
     service_names: HashMap<(String, String), Code>,
@@ -1252,19 +1384,6 @@ struct Build<'a> {
 
 impl<'a> Build<'a> {
     fn new(base: &'a Snapshot) -> Self {
-        let mut org_index = HashMap::new();
-        let mut org_codes = HashSet::new();
-        for o in base.organisations.values() {
-            org_codes.insert(o.code.as_str().to_uppercase());
-            org_index.insert(o.code.as_str().to_lowercase(), o.code.clone());
-            for l in o.name.langs() {
-                if let Some(n) = o.name.exact(l) {
-                    org_index
-                        .entry(collapse(n).to_lowercase())
-                        .or_insert(o.code.clone());
-                }
-            }
-        }
         let mut data_items = HashMap::new();
         let mut doc_keys = HashMap::new();
         for d in base.data_items.values() {
@@ -1281,7 +1400,7 @@ impl<'a> Build<'a> {
                 doc_keys.entry(document_key(n)).or_insert(d.code.clone());
             }
         }
-        Self {
+        let mut b = Self {
             base,
             errors: Vec::new(),
             report: Report::default(),
@@ -1289,8 +1408,14 @@ impl<'a> Build<'a> {
             origin: HashMap::new(),
             columns: HashMap::new(),
             rows: 0,
-            org_index,
-            org_codes,
+            org_index: HashMap::new(),
+            org_codes: HashSet::new(),
+            org_keys: HashMap::new(),
+            org_words: Vec::new(),
+            org_acronyms: HashMap::new(),
+            org_initials: HashMap::new(),
+            org_partners: HashMap::new(),
+            org_seen: HashMap::new(),
             service_names: base.services.values().fold(HashMap::new(), |mut m, v| {
                 // The first in code order when two share a name and owner.
                 m.entry((
@@ -1302,7 +1427,11 @@ impl<'a> Build<'a> {
             }),
             doc_keys,
             data_items,
+        };
+        for o in base.organisations.values() {
+            b.learn_org(o);
         }
+        b
     }
 
     fn err(&mut self, sheet: &str, r: usize, col: &str, value: &str, expected: impl Into<String>) {
@@ -1434,54 +1563,192 @@ impl<'a> Build<'a> {
         code
     }
 
-    /// The one organisation whose name `key` (collapsed, lower case) is a misspelling of, if
-    /// exactly one is: see [`spelled_alike`].
-    fn spelled_like(&self, key: &str) -> Option<(String, Code)> {
-        let mut found: Option<(&String, &Code)> = None;
-        for (name, code) in &self.org_index {
-            if spelled_alike(key, name) {
-                match found {
-                    Some((_, c)) if c != code => return None,
-                    _ => found = Some((name, code)),
+    /// Indexes an organisation under its code, names, their keys, initials and acronym, and
+    /// the development partner it is, for [`Build::find_org`].
+    fn learn_org(&mut self, o: &Organisation) {
+        let code = &o.code;
+        self.org_codes.insert(code.as_str().to_uppercase());
+        self.org_index
+            .insert(code.as_str().to_lowercase(), code.clone());
+        self.org_acronyms
+            .entry(code.as_str().to_uppercase())
+            .or_insert_with(|| code.clone());
+        if let Some(p) = names::partner_named(code.as_str()) {
+            self.org_partners.entry(p).or_insert_with(|| code.clone());
+        }
+        for l in o.name.langs() {
+            let Some(n) = o.name.exact(l) else { continue };
+            self.org_index
+                .entry(collapse(n).to_lowercase())
+                .or_insert(code.clone());
+            let w = names::written(n);
+            for name in [n, w.name.as_str()] {
+                let key = names::key(name);
+                if !key.is_empty() {
+                    self.org_keys.entry(key).or_insert(code.clone());
+                }
+                if let Some(p) = names::partner_named(name) {
+                    self.org_partners.entry(p).or_insert_with(|| code.clone());
+                }
+            }
+            if let Some(a) = w.acronym {
+                self.org_acronyms.entry(a).or_insert_with(|| code.clone());
+            }
+            self.org_words.push((names::words(&w.name), code.clone()));
+            for i in names::initials(&w.name) {
+                if i.len() >= 2 {
+                    let e = self.org_initials.entry(i).or_insert(Some(code.clone()));
+                    if e.as_ref() != Some(code) {
+                        *e = None;
+                    }
                 }
             }
         }
-        found.map(|(n, c)| (n.clone(), c.clone()))
     }
 
-    /// The organisation named `name`: an existing one with that code or name (any language,
-    /// case-insensitively), one whose name it misspells (reported), or a new one with a
-    /// generated code.
+    /// The one organisation whose name's key `key` (see [`names::key`]) is a misspelling of, if
+    /// exactly one is: see [`spelled_alike`].
+    fn spelled_like(&self, key: &str) -> Option<Code> {
+        let mut found: Option<&Code> = None;
+        for (name, code) in &self.org_keys {
+            if spelled_alike(key, name) {
+                match found {
+                    Some(c) if c != code => return None,
+                    _ => found = Some(code),
+                }
+            }
+        }
+        found.cloned()
+    }
+
+    /// The organisation the catalogue or this workbook already has that `name` names, and how
+    /// it was read (`None` when `name` is one of its names, case aside):
+    ///
+    /// - `code`: its code ("MoJ" for MOJ);
+    /// - `partner`: another name of the same development partner ("EU", "European Union");
+    /// - `abbreviation`: the name or acronym written beside the other in parentheses
+    ///   ("National Digital Authority (NDA)"), or an acronym alone (`N.D.A.`);
+    /// - `variant`: the same words once short forms are written out and "of", "the", "&"
+    ///   set aside ("Natl Digital Authority", "Min. of Justice", "Ministry of Interior");
+    /// - `initials`: an acronym that is the initials of exactly one organisation's name
+    ///   ("MoICT" for the Ministry of ICT), or a name that says another kind of body but
+    ///   whose initials are the organisation's code ("National Digital Agency" for the
+    ///   National Digital Authority, NDA);
+    /// - `spelling`: a misspelling of its name ([`spelled_alike`]).
+    fn find_org(&self, name: &str) -> Option<(Code, Option<&'static str>)> {
+        let name = collapse(name);
+        let lower = name.to_lowercase();
+        if let Some(c) = self.org_index.get(&lower) {
+            let is_code = c.as_str().eq_ignore_ascii_case(&name);
+            let is_name = self
+                .org_named(c)
+                .iter()
+                .any(|n| collapse(n).to_lowercase() == lower);
+            let how = (is_code && !is_name).then_some("code");
+            return Some((c.clone(), how));
+        }
+        let w = names::written(&name);
+        let partner = names::partner_named(&w.name)
+            .or_else(|| w.acronym.as_deref().and_then(names::partner_named));
+        if let Some(c) = partner.and_then(|p| self.org_partners.get(p)) {
+            return Some((c.clone(), Some("partner")));
+        }
+        if w.acronym.is_some()
+            && let Some(c) = self.org_index.get(&w.name.to_lowercase())
+        {
+            return Some((c.clone(), Some("abbreviation")));
+        }
+        let acronym = w.acronym.clone().or_else(|| names::acronym(&w.name));
+        if let Some(c) = acronym.as_ref().and_then(|a| self.org_acronyms.get(a)) {
+            return Some((c.clone(), Some("abbreviation")));
+        }
+        let key = names::key(&w.name);
+        if let Some(c) = self.org_keys.get(&key) {
+            return Some((c.clone(), Some("variant")));
+        }
+        if w.acronym.is_none()
+            && let Some(a) = &acronym
+            && let Some(Some(c)) = self.org_initials.get(a)
+            && !self.org_codes.contains(a)
+        {
+            return Some((c.clone(), Some("initials")));
+        }
+        if let Some(c) = self.spelled_like(&key) {
+            return Some((c, Some("spelling")));
+        }
+        // Another kind of body named, the initials being the organisation's code: one only.
+        let words = names::words(&w.name);
+        let initials = names::initials(&w.name);
+        let mut alike = self
+            .org_words
+            .iter()
+            .filter(|(other, code)| {
+                names::same_but_body_word(&words, other)
+                    && initials.iter().any(|i| {
+                        i.eq_ignore_ascii_case(code.as_str())
+                            || self.org_acronyms.get(i) == Some(code)
+                    })
+            })
+            .map(|(_, c)| c.clone())
+            .collect::<Vec<_>>();
+        alike.sort();
+        alike.dedup();
+        (alike.len() == 1).then(|| (alike.remove(0), Some("initials")))
+    }
+
+    /// The names of an organisation the catalogue or this workbook has, in its languages.
+    fn org_named(&self, code: &Code) -> Vec<String> {
+        [&self.out, self.base]
+            .into_iter()
+            .find_map(|s| s.organisations.get(code.as_str()))
+            .map(|o| {
+                o.name
+                    .langs()
+                    .filter_map(|l| o.name.exact(l))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The organisation named `name`: one the catalogue or this workbook already has (see
+    /// [`Build::find_org`]; every reading other than its very name is reported, once), or a
+    /// new one with a generated code — the acronym written beside the name when there is one.
     fn organisation(&mut self, name: &str, default: OrgKind, sheet: &str, r: usize) -> Code {
         let name = collapse(name);
         let key = name.to_lowercase();
-        if let Some(c) = self.org_index.get(&key) {
+        if let Some(c) = self.org_seen.get(&key) {
             return c.clone();
         }
-        if let Some((matched, code)) = self.spelled_like(&key) {
-            // The organisation's own name as it is written, not the lower-case key.
-            let matched = [self.base, &self.out]
-                .into_iter()
-                .find_map(|s| s.organisations.get(code.as_str()))
-                .and_then(|o| {
-                    o.name
-                        .langs()
-                        .find_map(|l| o.name.exact(l))
-                        .map(str::to_owned)
-                })
-                .unwrap_or(matched);
-            self.report.matched_organisations.push(MatchedOrganisation {
-                written: name.clone(),
-                code: code.to_string(),
-                name: matched,
-                sheet: sheet.to_owned(),
-                row: r + 1,
-            });
-            // Later rows with the same spelling are the same organisation, reported once.
-            self.org_index.insert(key, code.clone());
-            return code;
-        }
-        let stem = org_code(&name);
+        let code = match self.find_org(&name) {
+            Some((code, how)) => {
+                if let Some(how) = how {
+                    let matched = self.org_named(&code).into_iter().next().unwrap_or_default();
+                    self.report.matched_organisations.push(MatchedOrganisation {
+                        written: name.clone(),
+                        code: code.to_string(),
+                        name: matched,
+                        how,
+                        sheet: sheet.to_owned(),
+                        row: r + 1,
+                    });
+                }
+                code
+            }
+            None => self.new_organisation(&name, default, sheet, r),
+        };
+        self.org_seen.insert(key, code.clone());
+        code
+    }
+
+    fn new_organisation(&mut self, written: &str, default: OrgKind, sheet: &str, r: usize) -> Code {
+        let w = names::written(written);
+        let stem = w
+            .acronym
+            .as_deref()
+            .map(|a| sanitise(a, 12))
+            .filter(|a| a.len() >= 2 && Code::parse(a).is_ok())
+            .unwrap_or_else(|| org_code(&w.name));
         let mut code = stem.clone();
         let mut n = 2;
         while self.org_codes.contains(&code.to_uppercase()) {
@@ -1489,27 +1756,53 @@ impl<'a> Build<'a> {
             n += 1;
         }
         let code = Code::parse(&code).expect("generated organisation codes are valid");
-        let kind = org_kind(&name, default);
-        self.org_codes.insert(code.as_str().to_uppercase());
-        self.org_index.insert(key, code.clone());
-        self.org_index
-            .insert(code.as_str().to_lowercase(), code.clone());
+        let kind = names::org_kind(written, default);
         self.report.new_organisations.push(NewOrganisation {
             code: code.to_string(),
-            name: name.clone(),
+            name: w.name.clone(),
             kind,
             sheet: sheet.to_owned(),
             row: r + 1,
         });
         let org = Organisation {
             code: code.clone(),
-            name: text(None, &name),
+            name: text(None, &w.name),
             kind,
             parent_code: None,
             website: None,
         };
+        self.learn_org(&org);
+        if let Some(a) = w.acronym {
+            self.org_acronyms.entry(a).or_insert_with(|| code.clone());
+        }
         self.put(org.into(), sheet, r);
         code
+    }
+
+    /// The organisations a cell names: one, or several ("MoJ + GIZ", "NDA / DIAL") when each
+    /// part is itself an organisation ([`names::split_names`]; reported).
+    fn organisations(&mut self, cell: &str, default: OrgKind, sheet: &str, r: usize) -> Vec<Code> {
+        let cell = collapse(cell);
+        let parts = names::split_names(&cell, |p| {
+            self.org_seen.contains_key(&collapse(p).to_lowercase()) || self.find_org(p).is_some()
+        });
+        let Some(parts) = parts else {
+            return vec![self.organisation(&cell, default, sheet, r)];
+        };
+        let mut codes: Vec<Code> = Vec::new();
+        for p in &parts {
+            let c = self.organisation(p, default, sheet, r);
+            if !codes.contains(&c) {
+                codes.push(c);
+            }
+        }
+        self.report.shared_cells.push(SharedCell {
+            written: cell,
+            codes: codes.iter().map(ToString::to_string).collect(),
+            sheet: sheet.to_owned(),
+            row: r + 1,
+        });
+        codes
     }
 
     fn not_mapped(&mut self, sheet: &str, g: &Grid, h: &Header, rows: &[usize]) {
@@ -1689,21 +1982,6 @@ fn org_code(name: &str) -> String {
     } else {
         let s = sanitise(&name.to_uppercase(), 10);
         if s.is_empty() { "ORG".to_owned() } else { s }
-    }
-}
-
-fn org_kind(name: &str, default: OrgKind) -> OrgKind {
-    let n = name.to_lowercase();
-    if n.contains("minist") {
-        OrgKind::Ministry
-    } else if n.contains("municipal") || n.contains("city council") {
-        OrgKind::Municipality
-    } else if n.contains("university") {
-        OrgKind::Academia
-    } else if n.contains("agency") || n.contains("board") || n.contains("office") {
-        OrgKind::Agency
-    } else {
-        default
     }
 }
 
@@ -2233,10 +2511,18 @@ struct Activity {
     title: String,
     indicator: String,
     stage: String,
-    lead: Option<Code>,
+    /// The lead first, then the organisations named beside it.
+    leads: Vec<Code>,
     start: Date,
     due: Date,
+    resources: Option<Resources>,
+    /// Notes written in its week cells: the day each names, what it says.
+    notes: Vec<(Date, String)>,
 }
+
+/// The first line of a progress report made from a roadmap's week notes: a later import
+/// rewrites such a draft, and no other report.
+const NOTES_REPORT: &str = "Notes written in the High Level Roadmap's week cells:";
 
 fn is_activity_id(s: &str) -> bool {
     !s.is_empty()
@@ -2290,6 +2576,16 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
     );
     b.place(
         sheet,
+        "progress_reports",
+        &[
+            ("action_line", h.label(F::Indicator)),
+            ("period", timeline.clone()),
+            ("submitted_by_org", h.label(F::Lead)),
+            ("narrative_en", timeline.clone()),
+        ],
+    );
+    b.place(
+        sheet,
         "organisations",
         &[
             ("code", h.label(F::Lead)),
@@ -2336,12 +2632,18 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             continue;
         }
         let lead = g.col_text(r, h.col(F::Lead));
-        let marked: Vec<Date> = h
-            .weeks
-            .iter()
-            .filter(|(c, _)| !is_blank(g.get(r, *c)) || g.filled(r, *c))
-            .map(|(_, d)| *d)
-            .collect();
+        let mut marked: Vec<Date> = Vec::new();
+        let mut notes: Vec<(Date, String)> = Vec::new();
+        for (c, week) in &h.weeks {
+            match marks::week_cell(g.get(r, *c), g.filled(r, *c), *week) {
+                marks::Week::Empty => {}
+                marks::Week::Marked => marked.push(*week),
+                marks::Week::Note { on, text } => {
+                    marked.push(*week);
+                    notes.push((on, text));
+                }
+            }
+        }
         let tl = h.col(F::Timeline).map_or(&EMPTY, |c| g.get(r, c));
         if title.is_empty() && lead.is_empty() && marked.is_empty() && is_blank(tl) {
             placeholders.push((r, id));
@@ -2387,17 +2689,25 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             continue;
         }
         ids.insert(id.clone(), r + 1);
-        let lead =
-            (!lead.is_empty()).then(|| b.organisation(&lead, OrgKind::International, sheet, r));
+        // A lead no one has named yet is most likely a public body: development partners and
+        // ministries are recognised by their names.
+        let leads = if lead.is_empty() {
+            Vec::new()
+        } else {
+            b.organisations(&lead, OrgKind::Agency, sheet, r)
+        };
+        let res = whole(&g.col_text(r, h.col(F::Resources)));
         activities.push(Activity {
             row: r,
             id,
             title,
             indicator,
             stage: collapse(&g.col_text(r, h.col(F::Stage))),
-            lead,
+            leads,
             start,
             due,
+            resources: (!res.is_empty()).then(|| resources(&res)),
+            notes,
         });
     }
     if !placeholders.is_empty() {
@@ -2442,7 +2752,10 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         let Ok(code) = Code::parse(&format!("{ROADMAP_PILLAR}-{}", sanitise(ind, 60))) else {
             continue;
         };
-        let leads: Vec<Code> = acts.iter().filter_map(|a| a.lead.clone()).collect();
+        let leads: Vec<Code> = acts
+            .iter()
+            .filter_map(|a| a.leads.first().cloned())
+            .collect();
         let Some(lead) = leads.first().cloned() else {
             b.err(
                 sheet,
@@ -2457,7 +2770,8 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         let old = old.as_ref();
         let mut contributing: Vec<Code> =
             old.map(|o| o.contributing_orgs.clone()).unwrap_or_default();
-        for l in &leads {
+        // The other activities' leads, and the organisations named beside any lead.
+        for l in acts.iter().flat_map(|a| &a.leads) {
             if *l != lead && !contributing.contains(l) {
                 contributing.push(l.clone());
             }
@@ -2467,12 +2781,29 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             .iter()
             .map(|a| a.stage.as_str())
             .find(|s| !s.is_empty());
-        let description = match stage {
-            Some(s) => Some(text(
+        let mut described: Vec<String> = Vec::new();
+        if let Some(s) = stage {
+            described.push(format!("GovStack country engagement framework stage: {s}"));
+        }
+        // No record holds an activity's budget yet: its written form is kept here, where a
+        // reader of the action line sees it.
+        let asked: Vec<String> = acts
+            .iter()
+            .filter_map(|a| Some(format!("{}: {}", a.id, a.resources.as_ref()?.written)))
+            .collect();
+        if !asked.is_empty() {
+            described.push(format!(
+                "Required resources, as written in the roadmap:\n{}",
+                asked.join("\n")
+            ));
+        }
+        let description = if described.is_empty() {
+            old.and_then(|o| o.description.clone())
+        } else {
+            Some(text(
                 old.and_then(|o| o.description.as_ref()),
-                &format!("GovStack country engagement framework stage: {s}"),
-            )),
-            None => old.and_then(|o| o.description.clone()),
+                &described.join("\n"),
+            ))
         };
         let (Some(start), Some(end)) = (
             acts.iter().map(|a| a.start).min(),
@@ -2490,7 +2821,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
                 .unwrap_or_else(|| Code::parse(ROADMAP_PILLAR).unwrap_or_else(|_| code.clone())),
             title: text(old.map(|o| &o.title), ind),
             description,
-            lead_org: lead,
+            lead_org: lead.clone(),
             contributing_orgs: contributing,
             start,
             end,
@@ -2501,7 +2832,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         };
         b.put(al.into(), sheet, first_row);
         lines += 1;
-        for a in acts {
+        for a in &acts {
             let Ok(mcode) = Code::parse(&format!("{ROADMAP_PILLAR}-{}", a.id)) else {
                 b.err(
                     sheet,
@@ -2514,6 +2845,15 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             };
             let old = b.base.milestones.get(mcode.as_str()).cloned();
             let old = old.as_ref();
+            if let Some(res) = &a.resources {
+                b.report.resources.push(ActivityResources {
+                    milestone: mcode.to_string(),
+                    action_line: code.to_string(),
+                    resources: res.clone(),
+                    sheet: sheet.to_owned(),
+                    row: a.row + 1,
+                });
+            }
             let m = Milestone {
                 code: mcode,
                 action_line: code.clone(),
@@ -2524,6 +2864,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             };
             b.put(m.into(), sheet, a.row);
         }
+        progress_notes(b, sheet, &code, &lead, &acts);
     }
     if lines > 0
         && !b.base.pillars.contains_key(ROADMAP_PILLAR)
@@ -2552,6 +2893,81 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         h.weeks.len(),
         if h.weeks.len() == 1 { "" } else { "s" },
     ));
+}
+
+/// Keeps the notes written in an action line's week cells as its progress reports, one a
+/// quarter (the reporting cycle's period), in draft for its lead to complete and submit. A
+/// report the import did not write, or one submitted since, is left alone: its notes stay
+/// in the import's report only.
+fn progress_notes(b: &mut Build<'_>, sheet: &str, line: &Code, lead: &Code, acts: &[&Activity]) {
+    // (day, activity id, row, note) by quarter.
+    type Note = (Date, String, usize, String);
+    let mut by_period: std::collections::BTreeMap<Period, Vec<Note>> = Default::default();
+    for a in acts {
+        for (on, note) in &a.notes {
+            let period = Period::Quarter(on.year(), ((on.month() - 1) / 3 + 1) as u8);
+            by_period
+                .entry(period)
+                .or_default()
+                .push((*on, a.id.clone(), a.row, note.clone()));
+        }
+    }
+    for (period, mut notes) in by_period {
+        notes.sort();
+        let lines: Vec<String> = notes
+            .iter()
+            .map(|(on, id, _, note)| format!("{on} — {id}: {note}"))
+            .collect();
+        let narrative = format!("{NOTES_REPORT}\n{}", lines.join("\n"));
+        let key = format!("{line}:{period}");
+        let old = b.base.progress_reports.get(&key).cloned();
+        // Ours to rewrite: a draft holding nothing but notes such as these.
+        let ours = old.as_ref().is_none_or(|o| {
+            o.status == ReportStatus::Draft
+                && o.narrative.as_ref().is_none_or(|t| {
+                    let en = t.get("en");
+                    en.starts_with(NOTES_REPORT)
+                        && en
+                            .lines()
+                            .all(|l| l == NOTES_REPORT || lines.iter().any(|x| x == l))
+                })
+        });
+        let kept = if ours {
+            let report = ProgressReport {
+                action_line: line.clone(),
+                period,
+                submitted_by_org: old
+                    .as_ref()
+                    .map_or_else(|| lead.clone(), |o| o.submitted_by_org.clone()),
+                status: ReportStatus::Draft,
+                narrative: Some(text(
+                    old.as_ref().and_then(|o| o.narrative.as_ref()),
+                    &narrative,
+                )),
+                submitted_on: None,
+                review_comment: old.as_ref().and_then(|o| o.review_comment.clone()),
+            };
+            let first_row = notes.iter().map(|n| n.2).min().unwrap_or(0);
+            b.put(report.into(), sheet, first_row);
+            format!("draft progress report {key}")
+        } else {
+            format!(
+                "not written into the progress report {key}, which someone else wrote or \
+                 has submitted"
+            )
+        };
+        for (on, id, row, note) in notes {
+            b.report.progress_notes.push(ProgressNote {
+                milestone: format!("{ROADMAP_PILLAR}-{id}"),
+                action_line: line.to_string(),
+                on,
+                text: note,
+                kept: kept.clone(),
+                sheet: sheet.to_owned(),
+                row: row + 1,
+            });
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3035,6 +3451,67 @@ mod tests {
         let wealth = b.organisation("Ministry of Wealth", OrgKind::Ministry, "Services", 10);
         assert_ne!(wealth.as_str(), "MOH");
         assert_eq!(b.report.new_organisations.len(), 1);
+    }
+
+    #[test]
+    fn organisations_are_found_by_abbreviation_partner_name_and_initials_but_not_by_guess() {
+        let base = crate::tests::demo();
+        let mut b = Build::new(&base);
+        let how = |b: &Build<'_>, n: &str| {
+            b.find_org(n)
+                .map(|(c, how)| format!("{c} {}", how.unwrap_or("name")))
+        };
+        let ict = b.organisation("Ministry of ICT", OrgKind::Ministry, "S", 1);
+        assert_eq!(ict.as_str(), "MI");
+        let eu = b.organisation("European Union", OrgKind::Agency, "S", 2);
+        assert_eq!(
+            b.out.organisations[eu.as_str()].kind,
+            OrgKind::International
+        );
+        assert_eq!(how(&b, "MoICT").as_deref(), Some("MI initials"));
+        assert_eq!(how(&b, "EU").as_deref(), Some("EU code"));
+        assert_eq!(how(&b, "the European Union").as_deref(), Some("EU partner"));
+        assert_eq!(how(&b, "E.U.").as_deref(), Some("EU partner"));
+        assert_eq!(
+            how(&b, "EU Delegation").as_deref(),
+            Some("EU partner"),
+            "the same partner by another of its names"
+        );
+        assert_eq!(how(&b, "ministry of health").as_deref(), Some("MOH name"));
+        assert_eq!(
+            how(&b, "Ministry of Health (MoH)").as_deref(),
+            Some("MOH abbreviation")
+        );
+        assert_eq!(
+            how(&b, "Min of Labour & Social Protection").as_deref(),
+            Some("MLS variant")
+        );
+        assert_eq!(
+            how(&b, "Civil Registry Authority").as_deref(),
+            Some("CRA initials"),
+            "another kind of body, the initials being the code"
+        );
+        // Neither another subject (Transport is MOT, Tourism is not) nor other initials.
+        assert_eq!(how(&b, "Ministry of Tourism"), None);
+        assert_eq!(how(&b, "Civil Registry Office"), None);
+        assert_eq!(how(&b, "Ministry of Wealth"), None);
+        // An acronym written beside a new name is its code, and names it afterwards.
+        let nda = b.organisation("National Digital Authority (NDA)", OrgKind::Agency, "S", 3);
+        assert_eq!(nda.as_str(), "NDA");
+        assert_eq!(
+            b.out.organisations["NDA"].name.get("en"),
+            "National Digital Authority"
+        );
+        assert_eq!(b.out.organisations["NDA"].kind, OrgKind::Authority);
+        assert_eq!(how(&b, "N.D.A.").as_deref(), Some("NDA abbreviation"));
+        assert_eq!(
+            how(&b, "Natl Digital Authority").as_deref(),
+            Some("NDA variant")
+        );
+        assert_eq!(
+            how(&b, "National Digital Agency").as_deref(),
+            Some("NDA initials")
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use agenda_core::{Audience, Channel, Hosting, OrgKind, Snapshot};
+use agenda_core::{Audience, Channel, Code, Hosting, Lang, OrgKind, Organisation, Snapshot, Text};
 use agenda_io::govstack::{self, GovStackImport};
 use agenda_io::{ImportError, apply_in_memory, embedded, plan_import};
 use calamine::{Data, Reader};
@@ -942,6 +942,505 @@ fn a_roadmap_indicator_without_any_lead_is_refused_at_its_row() {
             && e.column.as_deref() == Some("G (Lead Organization)")),
         "{errors:?}"
     );
+}
+
+/// The demo country with a National Digital Authority (NDA) and a Ministry of Trade and
+/// Industry, as a country that imports its roadmap has them.
+fn with_authority() -> Snapshot {
+    let mut base = demo();
+    for (code, name, kind) in [
+        ("NDA", "National Digital Authority", OrgKind::Authority),
+        ("MTI", "Ministry of Trade and Industry", OrgKind::Ministry),
+    ] {
+        base.upsert(
+            Organisation {
+                code: Code::parse(code).unwrap(),
+                name: Text::new([(Lang::en(), name.to_owned())]).unwrap(),
+                kind,
+                parent_code: None,
+                website: None,
+            }
+            .into(),
+        );
+    }
+    base
+}
+
+/// The published roadmap as a country fills it: its own weeks (two added after the
+/// template's), leads written every way people write them, amounts in every style, weeks
+/// marked with anything, and notes of what happened in the week cells.
+fn filled_roadmap(dir: &Path) -> PathBuf {
+    use Edit::{Date, Fill, Number, Text};
+    copy_with(
+        &fixture(ROADMAP),
+        "High Level Road Map",
+        &[
+            // Weeks from 7 March 2022: date cells, text dates, and two more columns.
+            ("L2", Date(2022, 3, 7)),
+            ("M2", Date(2022, 3, 14)),
+            ("N2", Text("21 March 2022")),
+            ("O2", Text("28 March 2022")),
+            ("P2", Date(2022, 4, 4)),
+            ("Q2", Text("11 April 2022")),
+            ("R2", Text("18 April 2022")),
+            ("S2", Text("25 April 2022")),
+            ("T2", Date(2022, 5, 2)),
+            // OI 1.1
+            ("D4", Text("Kick-off with the digital authority")),
+            ("G4", Text("NDA")),
+            ("I4", Text("EUR 45.000")),
+            ("L4", Text("x")),
+            ("M4", Text("X")),
+            ("D5", Text("Stakeholder mapping")),
+            ("G5", Text("National Digital Authority (NDA)")),
+            ("I5", Text("€45,000")),
+            ("M5", Text("✓")),
+            ("N5", Text("✔")),
+            ("D6", Text("Legal review of data exchange")),
+            ("G6", Text("MoJ + GIZ")),
+            ("I6", Text("USD 45k World Bank TA")),
+            ("L6", Text("1")),
+            ("M6", Number(1.0)),
+            ("N6", Text("1")),
+            ("D8", Text("Interoperability assessment")),
+            ("G8", Text("Natl Digital Authority")),
+            ("I8", Text("200k")),
+            ("N8", Text("3")),
+            ("O8", Text("5d")),
+            ("D9", Text("Registry data audit")),
+            ("G9", Text("Ministry of Interior")),
+            ("I9", Text("1.2M USD")),
+            ("O9", Fill),
+            ("P9", Fill),
+            ("D10", Text("Validate the roadmap with the ministries")),
+            ("G10", Text("National Digital Agency")),
+            ("I10", Text("in-kind")),
+            ("L10", Text("12/03 kickoff held")),
+            ("M10", Text("done")),
+            // OI 1.2
+            ("D11", Text("Procure the data exchange platform")),
+            ("G11", Text("Ministery of Finance")),
+            ("I11", Text("45 000 XOF")),
+            ("M11", Text("2022-03-14: contract signed")),
+            ("N11", Text("x")),
+            ("D12", Text("Budget approval")),
+            ("G12", Text("MoF")),
+            ("I12", Text("TBD")),
+            ("O12", Text("x")),
+            // OI 2.1 (the template's "1.2.0." included)
+            ("D13", Text("Cloud hosting study")),
+            ("G13", Text("Ministry of Posts & Telecommunications")),
+            ("I13", Text("n/a")),
+            ("P13", Text("x")),
+            ("D14", Text("Spectrum for rural connectivity")),
+            ("G14", Text("Ministry of Posts and Telecommunications")),
+            ("I14", Text("2 FTE + 10k")),
+            ("Q14", Text("✓")),
+            ("D15", Text("Trade licensing e-service")),
+            ("G15", Text("Ministry of Trade and Industry")),
+            ("P15", Text("x")),
+            ("Q15", Text("x")),
+            ("D16", Text("Consular services online")),
+            (
+                "G16",
+                Text("Ministry of Foreign Affairs and International Cooperation"),
+            ),
+            ("I16", Text("EUR 20,000 (EU)")),
+            ("R16", Text("x")),
+            ("D17", Text("Digital ID pilot")),
+            ("G17", Text("NDA / DIAL")),
+            ("I17", Text("Staff")),
+            ("S17", Text("x")),
+            // OI 2.2
+            ("D18", Text("Connectivity survey")),
+            ("G18", Text("NDA, ITU")),
+            ("Q18", Text("12 April: survey launched")),
+            ("D19", Text("Health data standards")),
+            ("G19", Text("Ministry of Health (MoH) and UNICEF")),
+            ("I19", Text("UNICEF in-kind")),
+            ("L19", Text("x")),
+            ("D20", Text("School connectivity")),
+            ("G20", Text("Min. of Education + UNDP")),
+            ("I20", Text("USD 1,500,000")),
+            ("M20", Text("x")),
+            ("D21", Text("e-Procurement integration")),
+            ("G21", Text("Govt Printing Office")),
+            ("N21", Text("x")),
+            ("D22", Text("Printing of ID cards")),
+            ("G22", Text("Government Printing Office")),
+            ("I22", Text("1.5M")),
+            ("O22", Text("x")),
+            ("D23", Text("Data protection authority set up")),
+            ("G23", Text("MoJ and GIZ")),
+            ("I23", Text("45,000 EUR")),
+            ("P23", Text("x")),
+            // OI 3.1 and 3.3: the template's DIAL rows, led by partners. "-" marks nothing.
+            ("G24", Text("DIAL")),
+            ("L24", Text("x")),
+            ("M24", Text("-")),
+            ("G25", Text("World Bank")),
+            ("M25", Text("x")),
+            ("G26", Text("European Union")),
+            ("N26", Text("x")),
+            ("G27", Text("e-Governance Academy (eGA)")),
+            ("O27", Text("x")),
+            ("G28", Text("USAID")),
+            ("I28", Number(30_000.0)),
+            ("P28", Text("x")),
+            ("G29", Text("GovStack")),
+            ("Q29", Text("Workshop with the GovStack team")),
+            ("G30", Text("Nat'l Digital Authority")),
+            ("I30", Text("EUR 5k + EUR 2.5k (European Union)")),
+            ("R30", Text("x")),
+            ("T30", Text("x")),
+        ],
+        dir,
+    )
+}
+
+#[test]
+fn a_roadmap_filled_as_a_country_fills_it_names_each_organisation_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled_roadmap(dir.path());
+    let base = with_authority();
+    let (g, after) = import(&path, &base);
+    let report = g.report.to_string();
+    assert!(g.errors.is_empty(), "{:?}", g.errors);
+
+    // 26 lead cells name 20 organisations, most of them several ways: 7 the country has, 13
+    // created — and nothing else.
+    let created: Vec<(&str, &str, OrgKind)> = g
+        .report
+        .new_organisations
+        .iter()
+        .map(|o| (o.code.as_str(), o.name.as_str(), o.kind))
+        .collect();
+    use OrgKind::{International as Intl, Ministry};
+    assert_eq!(
+        created,
+        [
+            ("GIZ", "GIZ", Intl),
+            ("MPT", "Ministry of Posts & Telecommunications", Ministry),
+            (
+                "MFAIC",
+                "Ministry of Foreign Affairs and International Cooperation",
+                Ministry
+            ),
+            ("DIAL", "DIAL", Intl),
+            ("ITU", "ITU", Intl),
+            ("UNICEF", "UNICEF", Intl),
+            ("UNDP", "UNDP", Intl),
+            ("GPO", "Govt Printing Office", OrgKind::Agency),
+            ("WB", "World Bank", Intl),
+            ("EU", "European Union", Intl),
+            ("EGA", "e-Governance Academy", Intl),
+            ("USAID", "USAID", Intl),
+            ("GOVSTACK", "GovStack", Intl),
+        ],
+        "{report}"
+    );
+    assert_eq!(
+        after.organisations.len(),
+        base.organisations.len() + 13,
+        "{report}"
+    );
+    let matched: Vec<(&str, &str, &str, usize)> = g
+        .report
+        .matched_organisations
+        .iter()
+        .map(|m| (m.written.as_str(), m.code.as_str(), m.how, m.row))
+        .collect();
+    assert_eq!(
+        matched,
+        [
+            ("NDA", "NDA", "code", 4),
+            ("National Digital Authority (NDA)", "NDA", "abbreviation", 5),
+            ("MoJ", "MOJ", "code", 6),
+            ("Natl Digital Authority", "NDA", "variant", 8),
+            ("Ministry of Interior", "MOI", "variant", 9),
+            ("National Digital Agency", "NDA", "initials", 10),
+            ("Ministery of Finance", "MOF", "variant", 11),
+            ("MoF", "MOF", "code", 12),
+            (
+                "Ministry of Posts and Telecommunications",
+                "MPT",
+                "variant",
+                14
+            ),
+            ("Ministry of Health (MoH)", "MOH", "abbreviation", 19),
+            ("Min. of Education", "MOE", "variant", 20),
+            ("Government Printing Office", "GPO", "variant", 22),
+            ("Nat'l Digital Authority", "NDA", "variant", 30),
+        ],
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "organisation \"National Digital Agency\" read as NDA \"National Digital Authority\" \
+             (initials), named on sheet High Level Road Map row 10"
+        ),
+        "{report}"
+    );
+    // Matched organisations keep their kind; none became international.
+    assert_eq!(after.organisations["NDA"].kind, OrgKind::Authority);
+    assert_eq!(after.organisations["MTI"].kind, OrgKind::Ministry);
+
+    // Cells naming several organisations: the first leads, the others contribute.
+    let shared: Vec<(&str, Vec<&str>)> = g
+        .report
+        .shared_cells
+        .iter()
+        .map(|c| {
+            (
+                c.written.as_str(),
+                c.codes.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            ("MoJ + GIZ", vec!["MOJ", "GIZ"]),
+            ("NDA / DIAL", vec!["NDA", "DIAL"]),
+            ("NDA, ITU", vec!["NDA", "ITU"]),
+            ("Ministry of Health (MoH) and UNICEF", vec!["MOH", "UNICEF"]),
+            ("Min. of Education + UNDP", vec!["MOE", "UNDP"]),
+            ("MoJ and GIZ", vec!["MOJ", "GIZ"]),
+        ],
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "\"MoJ + GIZ\" names 2 organisations: MOJ leads, GIZ contributes, on sheet High \
+             Level Road Map row 6"
+        ),
+        "{report}"
+    );
+    let line = |code: &str| {
+        let al = &after.action_lines[code];
+        (
+            al.lead_org.to_string(),
+            al.contributing_orgs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let v = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        line("HLR-OI-1.1"),
+        ("NDA".into(), v(&["MOJ", "GIZ", "MOI"]))
+    );
+    assert_eq!(line("HLR-OI-1.2"), ("MOF".into(), v(&[])));
+    assert_eq!(
+        line("HLR-OI-2.1"),
+        ("MPT".into(), v(&["MTI", "MFAIC", "NDA", "DIAL"]))
+    );
+    assert_eq!(
+        line("HLR-OI-2.2"),
+        (
+            "NDA".into(),
+            v(&["ITU", "MOH", "UNICEF", "MOE", "UNDP", "GPO", "MOJ", "GIZ"])
+        )
+    );
+    assert_eq!(
+        line("HLR-OI-3.1"),
+        ("DIAL".into(), v(&["WB", "EU", "EGA", "USAID"]))
+    );
+    assert_eq!(line("HLR-OI-3.3"), ("GOVSTACK".into(), v(&["NDA"])));
+
+    // Every mark marks its week; "-" does not; the milestone is due on the last.
+    let due = |id: &str| after.milestones[&format!("HLR-{id}")].due.to_string();
+    for (id, day) in [
+        ("1.1.1", "2022-03-14"), // x, X
+        ("1.1.2", "2022-03-21"), // ✓, ✔
+        ("1.1.3", "2022-03-21"), // 1 as text and as a number
+        ("1.1.4", "2022-03-28"), // 3 and 5d days
+        ("1.1.5", "2022-04-04"), // colour only
+        ("1.1.6", "2022-03-14"), // a dated note, then "done"
+        ("1.2.1", "2022-03-21"), // an ISO-dated note, then x
+        ("1.2.0", "2022-04-04"),
+        ("2.1.4", "2022-04-25"), // a week the country added
+        ("2.2.1", "2022-04-11"), // a note only
+        ("3.1.1", "2022-03-07"), // x, then "-"
+        ("3.3.1", "2022-04-11"), // an undated note
+        ("3.3.2", "2022-05-02"),
+    ] {
+        assert_eq!(due(id), day, "{id}");
+    }
+    assert_eq!(
+        after.action_lines["HLR-OI-3.3"].end.to_string(),
+        "2022-05-02"
+    );
+    assert_eq!(after.milestones.len(), base.milestones.len() + 26);
+
+    // Amounts, read in every style and reported for each activity.
+    let res = |id: &str| {
+        let r = g
+            .report
+            .resources
+            .iter()
+            .find(|x| x.milestone == format!("HLR-{id}"))
+            .unwrap_or_else(|| panic!("no resources for {id}:\n{report}"));
+        (
+            r.resources.amount,
+            r.resources.currency.clone(),
+            r.resources.kind,
+            r.resources.partner.clone(),
+        )
+    };
+    let s = |x: &str| Some(x.to_owned());
+    use agenda_io::govstack::ResourceKind::{Amount, InKind, NotNeeded, Other, ToBeDecided};
+    assert_eq!(res("1.1.1"), (Some(45_000.0), s("EUR"), Amount, None));
+    assert_eq!(res("1.1.2"), (Some(45_000.0), s("EUR"), Amount, None));
+    assert_eq!(
+        res("1.1.3"),
+        (Some(45_000.0), s("USD"), Amount, s("World Bank"))
+    );
+    assert_eq!(res("1.1.4"), (Some(200_000.0), None, Amount, None));
+    assert_eq!(res("1.1.5"), (Some(1_200_000.0), s("USD"), Amount, None));
+    assert_eq!(res("1.1.6"), (None, None, InKind, None));
+    assert_eq!(res("1.2.1"), (Some(45_000.0), s("XOF"), Amount, None));
+    assert_eq!(res("1.2.2"), (None, None, ToBeDecided, None));
+    assert_eq!(res("1.2.0"), (None, None, NotNeeded, None));
+    assert_eq!(res("2.1.1"), (Some(10_000.0), None, Amount, None));
+    assert_eq!(res("2.1.2"), (None, None, Other, None)); // the template's "Grant "
+    assert_eq!(
+        res("2.1.3"),
+        (Some(20_000.0), s("EUR"), Amount, s("European Union"))
+    );
+    assert_eq!(res("2.1.4"), (None, None, InKind, None));
+    assert_eq!(res("2.2.1"), (None, None, Other, None)); // "staff/service contract"
+    assert_eq!(res("2.2.2"), (None, None, InKind, s("UNICEF")));
+    assert_eq!(res("2.2.3"), (Some(1_500_000.0), s("USD"), Amount, None));
+    assert_eq!(res("2.2.5"), (Some(1_500_000.0), None, Amount, None));
+    assert_eq!(res("2.2.6"), (Some(45_000.0), s("EUR"), Amount, None));
+    assert_eq!(res("3.1.5"), (Some(30_000.0), None, Amount, None)); // a number cell
+    assert_eq!(
+        res("3.3.2"),
+        (Some(7_500.0), s("EUR"), Amount, s("European Union"))
+    );
+    assert!(
+        report.contains(
+            "HLR-1.1.3 (HLR-OI-1.1, row 6): \"USD 45k World Bank TA\": 45,000 USD, partner World \
+             Bank"
+        ),
+        "{report}"
+    );
+    // The column is read now, so not reported as unmapped; the written forms stay on the
+    // action line.
+    assert!(
+        !g.report
+            .not_mapped
+            .iter()
+            .any(|n| n.column.contains("Required Resources")),
+        "{report}"
+    );
+    let described = after.action_lines["HLR-OI-1.1"]
+        .description
+        .as_ref()
+        .unwrap()
+        .get("en")
+        .to_owned();
+    assert_eq!(
+        described,
+        "GovStack country engagement framework stage: Scoping\n\
+         Required resources, as written in the roadmap:\n\
+         1.1.1: EUR 45.000\n1.1.2: €45,000\n1.1.3: USD 45k World Bank TA\n1.1.4: 200k\n\
+         1.1.5: 1.2M USD\n1.1.6: in-kind"
+    );
+
+    // Notes in week cells are the lead's draft progress reports of their quarter.
+    let notes: Vec<(String, &str, &str)> = g
+        .report
+        .progress_notes
+        .iter()
+        .map(|n| (n.on.to_string(), n.milestone.as_str(), n.text.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("2022-03-12".into(), "HLR-1.1.6", "kickoff held"),
+            ("2022-03-14".into(), "HLR-1.2.1", "contract signed"),
+            ("2022-04-12".into(), "HLR-2.2.1", "survey launched"),
+            (
+                "2022-04-11".into(),
+                "HLR-3.3.1",
+                "Workshop with the GovStack team"
+            ),
+        ],
+        "{report}"
+    );
+    let pr = &after.progress_reports["HLR-OI-1.1:2022-Q1"];
+    assert_eq!(pr.status, agenda_core::ReportStatus::Draft);
+    assert_eq!(pr.submitted_by_org.as_str(), "NDA");
+    assert_eq!(
+        pr.narrative.as_ref().unwrap().get("en"),
+        "Notes written in the High Level Roadmap's week cells:\n2022-03-12 — 1.1.6: kickoff held"
+    );
+    assert_eq!(
+        after.progress_reports["HLR-OI-1.2:2022-Q1"]
+            .submitted_by_org
+            .as_str(),
+        "MOF"
+    );
+    assert!(after.progress_reports.contains_key("HLR-OI-2.2:2022-Q2"));
+    assert_eq!(
+        after.progress_reports["HLR-OI-3.3:2022-Q2"]
+            .submitted_by_org
+            .as_str(),
+        "GOVSTACK"
+    );
+    assert_eq!(
+        after.progress_reports.len(),
+        base.progress_reports.len() + 4
+    );
+
+    // Twice is the same as once.
+    let again = read(&path, &after);
+    assert!(
+        again.report.new_organisations.is_empty(),
+        "{}",
+        again.report
+    );
+    let plan = again.plan(&after).unwrap();
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+}
+
+#[test]
+fn notes_never_overwrite_a_progress_report_someone_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled_roadmap(dir.path());
+    let base = with_authority();
+    let (_, after) = import(&path, &base);
+    // The lead completes its draft and submits it.
+    let mut mine = after
+        .progress_reports
+        .get("HLR-OI-1.1:2022-Q1")
+        .cloned()
+        .unwrap();
+    mine.narrative = Some(
+        Text::new([(
+            Lang::en(),
+            "Kick-off held with every ministry; mapping under way.".to_owned(),
+        )])
+        .unwrap(),
+    );
+    mine.status = agenda_core::ReportStatus::Submitted;
+    mine.submitted_on = Some(agenda_core::Date::parse("2022-04-05").unwrap());
+    let mut edited = after.clone();
+    edited.upsert(mine.clone().into());
+
+    let g = read(&path, &edited);
+    let plan = g.plan(&edited).unwrap();
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    let note = g
+        .report
+        .progress_notes
+        .iter()
+        .find(|n| n.milestone == "HLR-1.1.6")
+        .unwrap();
+    assert!(note.kept.starts_with("not written"), "{}", note.kept);
 }
 
 #[test]
