@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{BIN, Db, Server, databases, get, serve};
+use common::{Db, Server, databases, get, serve};
 use serde_json::Value;
 
 const TODAY: &str = "2026-11-26";
@@ -20,12 +18,7 @@ fn started() -> impl Iterator<Item = (Server, Db, String)> {
 
 /// `agenda ARGS` on the server's database: exit code, stdout, stderr.
 fn agenda(url: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("AGENDA_DATABASE_URL", url)
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda");
+    let out = common::run(url, args);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -2,14 +2,14 @@
 //! SQLite and — when `AGENDA_TEST_POSTGRES_URL` is set — on fresh PostgreSQL databases.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use agenda_store::Backend;
 use agenda_store::testing::{TestDb, test_databases};
 
 mod common;
 
-use common::{BIN, repo};
+use common::repo;
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -34,15 +34,7 @@ fn backends() -> Vec<Backend> {
 }
 
 fn agenda(db: &TestDb, args: &[&str]) -> Output {
-    let cwd = tempfile::tempdir().unwrap();
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd.path())
-        .env("AGENDA_DATABASE_URL", db.url())
-        .env_remove("AGENDA_CONFIG")
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda")
+    common::run(db.url(), args)
 }
 
 fn ok(db: &TestDb, args: &[&str]) -> String {

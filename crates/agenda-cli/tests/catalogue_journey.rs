@@ -7,38 +7,13 @@
 //! sheet, the finder, the chat, USSD and voice, and a computed KPI's figure recorded.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 use rust_xlsxwriter::Workbook;
 
 mod common;
 
-use common::{BIN, databases, get, repo, serve};
-
-fn agenda(url: &str, args: &[&str]) -> Output {
-    let cwd = tempfile::tempdir().unwrap();
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd.path())
-        .env("AGENDA_DATABASE_URL", url)
-        .env_remove("AGENDA_CONFIG")
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda")
-}
-
-/// Runs `agenda`, fails the test with its output unless it succeeds, and returns its stdout.
-fn ok(url: &str, args: &[&str]) -> String {
-    let out = agenda(url, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "agenda {args:?}:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
+use common::{databases, get, repo, run_ok as ok, serve};
 
 const SERVICES: &str = "Service Cataloge";
 const SYSTEMS: &str = "Systems-Platforms Catalogue";

@@ -3,7 +3,6 @@
 //! server reaches the other within a second, and 32 clients writing through both leave one
 //! audit chain, no lost update, and a consistent database.
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,18 +11,9 @@ use agenda_store::testing::test_databases;
 mod common;
 
 use common::session::*;
-use common::{BIN, serve};
+use common::{run as agenda, serve};
 
 const TODAY: &str = "2026-11-26";
-
-fn agenda(url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .args(args)
-        .env("AGENDA_DATABASE_URL", url)
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda")
-}
 
 #[test]
 fn two_servers_on_one_database_see_each_other_and_lose_no_write() {

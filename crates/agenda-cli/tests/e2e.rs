@@ -2,22 +2,14 @@
 //! when `AGENDA_TEST_POSTGRES_URL` is set — on a fresh PostgreSQL database.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
-use common::{BIN, Db, Server, each_backend, repo};
+use common::{Db, Server, each_backend, repo};
 
 fn agenda(db: &Db, args: &[&str]) -> Output {
-    let cwd = tempfile::tempdir().unwrap();
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd.path())
-        .env("AGENDA_DATABASE_URL", &db.url)
-        .env_remove("AGENDA_CONFIG")
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda")
+    common::run(&db.url, args)
 }
 
 fn ok(db: &Db, args: &[&str]) -> String {

@@ -1,23 +1,11 @@
 //! `agenda import` on the GovStack playbook's workbooks, as published, over the demo country.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
-use common::{BIN, databases, repo};
-
-fn agenda(url: &str, args: &[&str]) -> Output {
-    let cwd = tempfile::tempdir().unwrap();
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd.path())
-        .env("AGENDA_DATABASE_URL", url)
-        .env_remove("AGENDA_CONFIG")
-        .env("AGENDA_LOG", "warn")
-        .output()
-        .expect("run agenda")
-}
+use common::{databases, repo, run as agenda};
 
 fn fixture(name: &str) -> PathBuf {
     repo()
