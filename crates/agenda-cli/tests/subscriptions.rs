@@ -20,16 +20,7 @@ const BASE_URL: &str = "https://agenda.test.example";
 
 /// The path of the first link in `mail` to `path` on the platform (without the base URL).
 fn link(mail: &Received, path: &str) -> String {
-    let start = format!("{BASE_URL}{path}?token=");
-    let at = mail
-        .data
-        .find(&start)
-        .unwrap_or_else(|| panic!("no {path} link in {}", mail.data));
-    let rest = &mail.data[at + BASE_URL.len()..];
-    rest[..rest
-        .find(|c: char| c.is_whitespace() || c == '>')
-        .unwrap_or(rest.len())]
-        .to_owned()
+    common::mailed_link(&mail.data, BASE_URL, path)
 }
 
 struct Answer {

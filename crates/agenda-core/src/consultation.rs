@@ -63,8 +63,8 @@ pub fn next_contribution_code(s: &Snapshot, consultation: &Code) -> Option<Code>
 pub struct Acknowledgements {
     /// Organisation code → the consultations and co-design events it took part in.
     pub organisations: BTreeMap<Code, BTreeSet<Code>>,
-    /// Named contributors and their organisation.
-    pub people: BTreeSet<(String, Code)>,
+    /// Named contributors and their organisation (none for a person in their own name).
+    pub people: BTreeSet<(String, Option<Code>)>,
 }
 
 /// Everyone who took part in a consultation (contributing or endorsing) or a co-design event.
@@ -72,7 +72,7 @@ pub struct Acknowledgements {
 pub fn acknowledgements(s: &Snapshot) -> Acknowledgements {
     let mut a = Acknowledgements::default();
     for c in s.contributions.values().filter(|c| !c.hidden) {
-        for org in std::iter::once(&c.author_org).chain(&c.endorsements) {
+        for org in c.author_org.iter().chain(&c.endorsements) {
             a.organisations
                 .entry(org.clone())
                 .or_default()

@@ -566,15 +566,17 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                 }
                 Some(_) => {}
             }
-            c.reference("author_org", Kind::Organisation, &k.author_org);
-            c.references("endorsements", Kind::Organisation, &k.endorsements);
-            if k.endorsements.contains(&k.author_org) {
-                c.push(
-                    "endorsements",
-                    &k.author_org,
-                    "other organisations than the author",
-                );
+            if let Some(author) = &k.author_org {
+                c.reference("author_org", Kind::Organisation, author);
+                if k.endorsements.contains(author) {
+                    c.push(
+                        "endorsements",
+                        author,
+                        "other organisations than the author",
+                    );
+                }
             }
+            c.references("endorsements", Kind::Organisation, &k.endorsements);
             if k.text.trim().is_empty() {
                 c.push("text", "", "the text of the contribution");
             }

@@ -942,8 +942,9 @@ vocabulary!(
     ContributionKind { Comment = "comment", Amendment = "amendment", NewActionLine = "new_action_line" }
 );
 vocabulary!(
-    /// The sector a contributor speaks for.
-    Sector { Private = "private", Academia = "academia", CivilSociety = "civil_society", International = "international", Public = "public" }
+    /// The sector a contributor speaks for: a person in their own name is a `citizen`, or
+    /// says which sector they belong to.
+    Sector { Citizen = "citizen", Private = "private", Academia = "academia", CivilSociety = "civil_society", International = "international", Public = "public" }
 );
 vocabulary!(
     /// The authority's answer to a contribution.
@@ -973,7 +974,7 @@ pub struct Consultation {
     pub closes: Date,
 }
 
-/// What a stakeholder organisation said in a consultation.
+/// What a stakeholder organisation, or a person in their own name, said in a consultation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Contribution {
     /// Natural key, e.g. `CONS-2023-NDA-C1`.
@@ -984,8 +985,9 @@ pub struct Contribution {
     pub kind: ContributionKind,
     /// What was said, in the contributor's words and language.
     pub text: String,
-    /// The organisation that contributed.
-    pub author_org: Code,
+    /// The organisation that contributed; `None` for a person taking part in their own name
+    /// (who they are is kept apart from the public record, see `agenda_store::participants`).
+    pub author_org: Option<Code>,
     /// The sector it speaks for.
     pub sector: Sector,
     /// The person's name, kept only when they agreed to be named publicly.

@@ -40,6 +40,8 @@ pub enum Actor {
         /// The organisation it acts for.
         organisation: Code,
     },
+    /// A person taking part in a consultation in their own name, signed in by a mailed link.
+    Participant,
 }
 
 /// Why a change was refused, in words for the person who asked.
@@ -143,6 +145,7 @@ pub fn may_change_on(
             ));
         }
         Actor::Token { organisation } => (organisation, true),
+        Actor::Participant => return participant(s, today, kind, before.as_ref(), after),
     };
     if tokens_only_observations && !matches!(kind, Kind::Observation | Kind::ServiceFigure) {
         return Err(Denied(
@@ -231,6 +234,58 @@ fn follow_up(before: Option<&Entity>, after: Option<&Entity>) -> Result<(), Deni
     }
 }
 
+/// Whether `a`'s consultation takes contributions on `today`.
+fn taking(s: &Snapshot, today: Date, a: &Contribution) -> Result<(), Denied> {
+    match s.consultations.get(a.consultation.as_str()) {
+        Some(c) if status(c, today) == ConsultationStatus::Open => Ok(()),
+        Some(c) => Err(Denied(format!(
+            "consultation {} is not open: it takes contributions from {} to {}",
+            c.code, c.opens, c.closes
+        ))),
+        None => Err(Denied(format!(
+            "there is no consultation {}",
+            a.consultation
+        ))),
+    }
+}
+
+/// What every new contribution is: dated the day it is made, not hidden, not yet endorsed.
+fn new_contribution(a: &Contribution, today: Date) -> Result<(), Denied> {
+    let deny = |why: &str| Err(Denied(why.to_owned()));
+    if a.submitted_on != today {
+        return deny("a contribution is dated the day it is submitted");
+    }
+    if a.hidden || a.hidden_reason.is_some() {
+        return deny("only the moderators may hide a contribution");
+    }
+    if !a.endorsements.is_empty() {
+        return deny("endorsements are given by the other organisations themselves");
+    }
+    Ok(())
+}
+
+/// A person in their own name may add a contribution to an open consultation, and nothing
+/// else: no organisation's name, no endorsement, no change once made.
+fn participant(
+    s: &Snapshot,
+    today: Option<Date>,
+    kind: Kind,
+    before: Option<&Entity>,
+    after: Option<&Entity>,
+) -> Result<(), Denied> {
+    let deny = |why: &str| Err(Denied(why.to_owned()));
+    let (Kind::Contribution, None, Some(Entity::Contribution(a)), Some(today)) =
+        (kind, before, after, today)
+    else {
+        return deny("a person taking part may only add a contribution to an open consultation");
+    };
+    if a.author_org.is_some() {
+        return deny("a person takes part in their own name, not an organisation's");
+    }
+    taking(s, today, a)?;
+    new_contribution(a, today)
+}
+
 fn stakeholder(
     s: &Snapshot,
     today: Option<Date>,
@@ -255,39 +310,16 @@ fn stakeholder(
     let Some(Entity::Contribution(a)) = after else {
         return deny("a contribution is not withdrawn once submitted");
     };
-    match s.consultations.get(a.consultation.as_str()) {
-        Some(c) if status(c, today) == ConsultationStatus::Open => {}
-        Some(c) => {
-            return Err(Denied(format!(
-                "consultation {} is not open: it takes contributions from {} to {}",
-                c.code, c.opens, c.closes
-            )));
-        }
-        None => {
-            return Err(Denied(format!(
-                "there is no consultation {}",
-                a.consultation
-            )));
-        }
-    }
+    taking(s, today, a)?;
     match before {
         None => {
-            if &a.author_org != org {
+            if a.author_org.as_ref() != Some(org) {
                 return deny("a contribution is made in the name of your own organisation");
             }
-            if a.submitted_on != today {
-                return deny("a contribution is dated the day it is submitted");
-            }
-            if a.hidden || a.hidden_reason.is_some() {
-                return deny("only the moderators may hide a contribution");
-            }
-            if !a.endorsements.is_empty() {
-                return deny("endorsements are given by the other organisations themselves");
-            }
-            Ok(())
+            new_contribution(a, today)
         }
         Some(Entity::Contribution(b)) => {
-            if &b.author_org == org {
+            if b.author_org.as_ref() == Some(org) {
                 return deny("a contribution cannot be changed once submitted, nor self-endorsed");
             }
             if b.hidden {
@@ -360,7 +392,7 @@ pub fn may_handle_ticket(actor: &Actor, s: &Snapshot, service: &str) -> Result<(
             ))),
         },
         Actor::Token { .. } => Err(Denied("API tokens may only submit KPI observations".into())),
-        Actor::User { .. } => Err(Denied(
+        Actor::User { .. } | Actor::Participant => Err(Denied(
             "feedback is handled by the service's organisation and the editors".into(),
         )),
     }

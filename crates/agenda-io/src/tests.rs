@@ -42,9 +42,15 @@ fn the_demo_country_imports_without_a_problem() {
     assert_eq!(targets, 115);
     // Each service row with target_maturity and target_date plans one release.
     assert_eq!(s.releases.len(), 52);
-    // The co-design record of the agenda itself.
-    assert_eq!(s.consultations.len(), 1);
-    assert_eq!(s.contributions.len(), 5);
+    // The co-design record of the agenda itself, and the consultation open today.
+    assert_eq!(s.consultations.len(), 2);
+    assert_eq!(s.contributions.len(), 6);
+    // The governance bodies, their seats, meetings and decisions, and the objectives.
+    assert_eq!(s.governance_bodies.len(), 2);
+    assert_eq!(s.seats.len(), 18);
+    assert_eq!(s.meetings.len(), 6);
+    assert_eq!(s.decisions.len(), 7);
+    assert_eq!(s.objectives.len(), 24);
     assert_eq!(s.responses.len(), 4);
     assert_eq!(s.codesign_events.len(), 2);
     assert!(agenda_core::integrity::integrity(&s).is_empty());

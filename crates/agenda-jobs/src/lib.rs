@@ -12,6 +12,7 @@ pub mod computed;
 pub mod digests;
 mod i18n;
 pub mod mail;
+pub mod participation;
 pub mod reminders;
 
 #[cfg(feature = "testing")]

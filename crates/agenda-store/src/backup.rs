@@ -166,6 +166,33 @@ const TABLES: &[Table] = &[
         order_by: "id",
     },
     Table {
+        name: "participants",
+        columns: &[
+            ("id", Text),
+            ("email", Text),
+            ("email_key", Text),
+            ("display_name", Text),
+            ("sector", Text),
+            ("lang", Text),
+            ("created_at", Text),
+            ("confirmed_at", Text),
+            ("link_hash", Text),
+            ("link_expires_at", Text),
+            ("link_sent_at", Text),
+        ],
+        order_by: "id",
+    },
+    Table {
+        name: "participant_sessions",
+        columns: &[("hash", Text), ("participant", Text), ("expires_at", Text)],
+        order_by: "hash",
+    },
+    Table {
+        name: "participant_contributions",
+        columns: &[("contribution", Text), ("participant", Text)],
+        order_by: "contribution",
+    },
+    Table {
         name: "feedback_events",
         columns: &[
             ("feedback_id", Text),

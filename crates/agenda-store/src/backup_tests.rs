@@ -55,7 +55,17 @@ async fn fill(store: &Store) {
          ('s1', 'Zoë@example.org', 'zoë@example.org', 'agenda', 'fr', '2026-01-01T00:00:00Z', \
           NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 42, '2026-01-03T00:00:00Z'), \
          ('s2', 'bo@example.org', 'bo@example.org', 'kpi:KPI-01', 'en', '2026-01-04T00:00:00Z', \
-          'abc', '2026-01-04T00:00:00Z', NULL, 0, NULL)",
+          'abc', '2026-01-04T00:00:00Z', NULL, 0, NULL); \
+         INSERT INTO participants (id, email, email_key, display_name, sector, lang, created_at, \
+         confirmed_at, link_hash, link_expires_at, link_sent_at) VALUES \
+         ('p1', 'Zoë@example.org', 'zoë@example.org', 'Zoë \"Z\"', 'citizen', 'fr', \
+          '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', NULL, NULL, '2026-01-01T00:00:00Z'), \
+         ('p2', 'bo@example.org', 'bo@example.org', NULL, 'private', 'en', \
+          '2026-01-02T00:00:00Z', NULL, 'def', '2026-01-02T01:00:00Z', '2026-01-02T00:00:00Z'); \
+         INSERT INTO participant_sessions (hash, participant, expires_at) VALUES \
+         ('h1', 'p1', '2099-01-01T00:00:00Z'); \
+         INSERT INTO participant_contributions (contribution, participant) VALUES \
+         ('CONS-1-C1', 'p1')",
     ))
     .execute(store.pool())
     .await
@@ -131,6 +141,9 @@ async fn a_restored_backup_holds_the_same_rows_and_its_chain_goes_on() {
                 ("feedback", 2),
                 ("agenda_versions", 1),
                 ("subscriptions", 2),
+                ("participants", 2),
+                ("participant_sessions", 1),
+                ("participant_contributions", 1),
                 ("feedback_events", 1)
             ],
             "{on}"

@@ -14,6 +14,7 @@ mod error;
 pub mod feedback;
 pub mod jobs;
 mod migrate;
+pub mod participants;
 mod snapfile;
 mod sql;
 mod store;
@@ -40,6 +41,8 @@ mod feedback_tests;
 mod jobs_tests;
 #[cfg(test)]
 mod migrate_tests;
+#[cfg(test)]
+mod participants_tests;
 #[cfg(test)]
 mod snapfile_tests;
 #[cfg(test)]

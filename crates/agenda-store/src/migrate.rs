@@ -79,6 +79,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_job_claims.sql"),
         postgres: include_str!("../migrations/postgres/0008_job_claims.sql"),
     },
+    Migration {
+        version: 9,
+        name: "participants",
+        sqlite: include_str!("../migrations/sqlite/0009_participants.sql"),
+        postgres: include_str!("../migrations/postgres/0009_participants.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

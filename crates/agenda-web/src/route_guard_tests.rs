@@ -70,6 +70,30 @@ fn guards() -> BTreeMap<&'static str, Guard> {
             Open("a subscription does nothing until confirmed from the mailbox"),
         ),
         (
+            "/take-part/link",
+            Open(
+                "asking for a sign-in link changes nothing until the link comes back from the mailbox",
+            ),
+        ),
+        (
+            "/take-part/sign-in",
+            Open("authenticated by the one-time secret in the mailed link"),
+        ),
+        (
+            "/consultations/{code}/take-part",
+            Open(
+                "a person's contribution: their session cookie and the signed form token, rate-limited",
+            ),
+        ),
+        (
+            "/take-part/me/delete",
+            Open("a person deletes their own data: their session cookie and the signed form token"),
+        ),
+        (
+            "/take-part/sign-out",
+            Open("ends the browser's own session, same-site only"),
+        ),
+        (
             "/subscriptions/confirm",
             Open("authenticated by the secret key in the mailed link"),
         ),

@@ -288,6 +288,11 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
     if let Some(c) = s.consultations.keys().next() {
         paths.push(format!("/consultations/{c}"));
     }
+    // The consultation that closes last (the demo's open one) and its form to take part.
+    if let Some(c) = s.consultations.values().max_by_key(|c| c.closes) {
+        paths.push(format!("/consultations/{}", c.code));
+        paths.push(format!("/consultations/{}/take-part", c.code));
+    }
     // The change history of one record of every kind.
     for kind in Kind::ALL {
         if let Some(key) = first(s, *kind) {

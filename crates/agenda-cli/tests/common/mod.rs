@@ -33,6 +33,19 @@ impl Drop for Server {
     }
 }
 
+/// The path (without `base`) of the first link to `path` with a `token` in the text of a mail.
+pub fn mailed_link(text: &str, base: &str, path: &str) -> String {
+    let start = format!("{base}{path}?token=");
+    let at = text
+        .find(&start)
+        .unwrap_or_else(|| panic!("no {path} link in {text}"));
+    let rest = &text[at + base.len()..];
+    rest[..rest
+        .find(|c: char| c.is_whitespace() || c == '>')
+        .unwrap_or(rest.len())]
+        .to_owned()
+}
+
 /// Runs `agenda` with `args` on `database_url`, in an empty working directory.
 pub fn run(database_url: &str, args: &[&str]) -> std::process::Output {
     let cwd = tempfile::tempdir().expect("a working directory");

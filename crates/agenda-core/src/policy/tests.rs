@@ -382,3 +382,37 @@ fn an_organisation_reports_the_follow_up_of_the_decisions_it_must_act_on_and_not
     };
     assert!(upsert(&token, &s, decision("MOH", "in_progress", None)).is_err());
 }
+
+#[test]
+fn a_person_adds_a_contribution_in_their_own_name_while_open_and_nothing_else() {
+    let s = consultation_snapshot();
+    let mut own = contribution("CONS-1-C9", "UNI", "2026-10-10", &[]);
+    if let Entity::Contribution(c) = &mut own {
+        c.author_org = None;
+        c.sector = Sector::Citizen;
+    }
+    let person = Actor::Participant;
+    assert!(upsert_on(&person, &s, "2026-10-10", own.clone()).is_ok());
+    // Not after the consultation closed, not back-dated.
+    assert!(upsert_on(&person, &s, "2026-11-10", own.clone()).is_err());
+    assert!(upsert_on(&person, &s, "2026-10-11", own.clone()).is_err());
+    // Not in an organisation's name, nor changing or endorsing what exists.
+    let refused = upsert_on(
+        &person,
+        &s,
+        "2026-10-10",
+        contribution("CONS-1-C9", "UNI", "2026-10-10", &[]),
+    )
+    .unwrap_err();
+    assert!(refused.0.contains("own name"), "{refused}");
+    let mut hidden = own.clone();
+    if let Entity::Contribution(c) = &mut hidden {
+        c.hidden = true;
+        c.hidden_reason = Some("spam".into());
+    }
+    assert!(upsert_on(&person, &s, "2026-10-10", hidden).is_err());
+    let mut s2 = s.clone();
+    s2.upsert(own.clone());
+    assert!(upsert_on(&person, &s2, "2026-10-10", own).is_err());
+    assert!(upsert(&person, &s, service("SVC-9", "MOH")).is_err());
+}

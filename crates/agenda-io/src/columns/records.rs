@@ -366,7 +366,7 @@ record! { Contribution, "contributions", entity;
     consultation: Ref => Consultation = "";
     kind: Vocab<ContributionKind> = "";
     text: Free, multiline = "what was said, in the contributor's language";
-    author_org: Ref => Organisation = "the organisation that contributed";
+    author_org: OptRef => Organisation = "the organisation that contributed; empty for a person in their own name";
     sector: Vocab<Sector> = "";
     author_name: OptFree = "the person's name, only if they agreed to be named publicly";
     submitted_on: Day = "date received, while the consultation was open";

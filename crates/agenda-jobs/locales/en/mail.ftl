@@ -28,3 +28,9 @@ feed-entry-block-live = Shared building block live: { $title } ({ $code }), run 
 feed-entry-decision = Decided by { $body }: { $title } ({ $code })
 feed-entry-decision-acting = Decided by { $body }: { $title } ({ $code }); { $org } to act by { $due }
 feed-entry-decision-done = Done: { $title } ({ $code }), by { $org }
+
+take-part-mail-subject = Your link to take part in the consultation
+take-part-mail-text = Someone, probably you, asked to take part in a public consultation of the National Digital Agenda with this address. Open this link to sign in and send your contribution (it works once, for { $minutes } minutes):
+take-part-mail-ignore = If you did not ask for it, ignore this message: nothing is published and no one can use your address to take part.
+take-part-response-subject = The authority responded to your contribution { $code }
+take-part-response-text = The authority published its response to your contribution { $code } to the public consultation:

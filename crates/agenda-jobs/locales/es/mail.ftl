@@ -28,3 +28,9 @@ feed-entry-block-live = Bloque compartido en producción: { $title } ({ $code })
 feed-entry-decision = Decisión de { $body }: { $title } ({ $code })
 feed-entry-decision-acting = Decisión de { $body }: { $title } ({ $code }); { $org } debe actuar antes del { $due }
 feed-entry-decision-done = Cumplida: { $title } ({ $code }), por { $org }
+
+take-part-mail-subject = Su enlace para participar en la consulta
+take-part-mail-text = Alguien, probablemente usted, pidió participar con esta dirección en una consulta pública de la Agenda Digital Nacional. Abra este enlace para entrar y enviar su contribución (funciona una vez, durante { $minutes } minutos):
+take-part-mail-ignore = Si no lo pidió, ignore este mensaje: no se publica nada y nadie puede participar con su dirección.
+take-part-response-subject = La autoridad respondió a su contribución { $code }
+take-part-response-text = La autoridad publicó su respuesta a su contribución { $code } a la consulta pública:

@@ -28,3 +28,9 @@ feed-entry-block-live = Brique partagée en service : { $title } ({ $code }), ex
 feed-entry-decision = Décision de { $body } : { $title } ({ $code })
 feed-entry-decision-acting = Décision de { $body } : { $title } ({ $code }) ; { $org } doit agir d’ici le { $due }
 feed-entry-decision-done = Réalisé : { $title } ({ $code }), par { $org }
+
+take-part-mail-subject = Votre lien pour participer à la consultation
+take-part-mail-text = Quelqu’un, sans doute vous, a demandé à participer avec cette adresse à une consultation publique de l’Agenda numérique national. Ouvrez ce lien pour vous connecter et envoyer votre contribution (il fonctionne une fois, pendant { $minutes } minutes) :
+take-part-mail-ignore = Si vous n’avez rien demandé, ignorez ce message : rien n’est publié et personne ne peut participer avec votre adresse.
+take-part-response-subject = L’autorité a répondu à votre contribution { $code }
+take-part-response-text = L’autorité a publié sa réponse à votre contribution { $code } à la consultation publique :

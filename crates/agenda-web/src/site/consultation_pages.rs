@@ -2,6 +2,8 @@
 //! each stakeholder said and what the authority did with it ("you said, we did"), and who is
 //! acknowledged for taking part.
 
+use std::collections::HashMap;
+
 use agenda_core::consultation::{ConsultationStatus, acknowledgements, contributions_to, status};
 use agenda_core::*;
 use askama::Template;
@@ -106,6 +108,32 @@ pub(crate) fn subject_link(
     }
 }
 
+/// Who wrote a contribution: its organisation, or "in their own name" for a person.
+fn author_ref(c: &Chrome, s: &Snapshot, org: Option<&Code>) -> Named {
+    match org {
+        Some(o) => org_ref(c, s, o),
+        None => Named {
+            prefix: None,
+            text: None,
+            code: c.t("cons-own-name"),
+            href: None,
+        },
+    }
+}
+
+/// The names people taking part in their own name chose to be shown, by contribution (`None`:
+/// anonymous), and the person behind each, never their address.
+async fn people(state: &AppState) -> Result<HashMap<String, (String, Option<String>)>, PageError> {
+    Ok(state
+        .store
+        .contributors()
+        .await
+        .map_err(PageError::store)?
+        .into_iter()
+        .map(|(code, who, name)| (code, (who, name)))
+        .collect())
+}
+
 /// An organisation by name, linked to its page (its code when it is not known).
 fn org_ref(c: &Chrome, s: &Snapshot, code: &Code) -> Named {
     match s.organisations.get(code.as_str()) {
@@ -192,7 +220,12 @@ struct ContributionView {
     response: Option<ResponseView>,
 }
 
-fn contribution_view(c: &Chrome, s: &Snapshot, x: &Contribution) -> ContributionView {
+fn contribution_view(
+    c: &Chrome,
+    s: &Snapshot,
+    x: &Contribution,
+    people: &HashMap<String, (String, Option<String>)>,
+) -> ContributionView {
     ContributionView {
         id: x.code.to_string(),
         hidden: x.hidden.then(|| {
@@ -203,8 +236,12 @@ fn contribution_view(c: &Chrome, s: &Snapshot, x: &Contribution) -> Contribution
             )
         }),
         kind: c.status("cons-kind", x.kind.as_str()),
-        author_name: x.author_name.clone(),
-        org: org_ref(c, s, &x.author_org),
+        author_name: x.author_name.clone().or_else(|| {
+            people
+                .get(x.code.as_str())
+                .and_then(|(_, name)| name.clone())
+        }),
+        org: author_ref(c, s, x.author_org.as_ref()),
         sector: c.status("cons-sector", x.sector.as_str()),
         on: x.submitted_on,
         endorsed: x.endorsements.iter().map(|o| org_ref(c, s, o)).collect(),
@@ -232,6 +269,10 @@ struct OnePage {
     status: String,
     take_part: Option<String>,
     contributions: Vec<ContributionView>,
+    /// Contributions taken into the record, by sector: (sector, how many).
+    by_sector: Vec<(String, usize)>,
+    /// People who took part in their own name.
+    persons: usize,
 }
 
 /// `GET /consultations/<code>`: "you said, we did".
@@ -248,7 +289,26 @@ pub async fn consultation(
     let path = format!("/consultations/{code}");
     let c = Chrome::new(&state, lang, &path, k.title.get(lang.0).to_owned());
     let st = status(k, today);
+    let people = people(&state).await?;
+    let shown: Vec<&Contribution> = contributions_to(&s, &code).filter(|x| !x.hidden).collect();
+    let by_sector = Sector::ALL
+        .iter()
+        .map(|x| {
+            (
+                c.status("cons-sector", x.as_str()),
+                shown.iter().filter(|y| y.sector == *x).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let persons = shown
+        .iter()
+        .filter_map(|x| people.get(x.code.as_str()).map(|(who, _)| who))
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let page = OnePage {
+        by_sector,
+        persons,
         title: k.title.clone(),
         subject: subject_link(&c, &s, k.subject_kind, k.subject_code.as_ref()),
         opens: k.opens,
@@ -256,9 +316,9 @@ pub async fn consultation(
         class: status_class(st),
         status: c.status("cons-status", st.as_str()),
         take_part: (st == ConsultationStatus::Open)
-            .then(|| c.href(&format!("/admin/consultations/{code}"))),
+            .then(|| c.href(&format!("/consultations/{code}/take-part"))),
         contributions: contributions_to(&s, &code)
-            .map(|x| contribution_view(&c, &s, x))
+            .map(|x| contribution_view(&c, &s, x, &people))
             .collect(),
         c,
     };
@@ -286,11 +346,16 @@ struct AckPage {
     c: Chrome,
     orgs: Vec<(Named, Vec<TookPart>)>,
     people: Vec<(String, Named)>,
+    /// People who took part in their own name, by sector: (sector, how many).
+    persons: Vec<(String, usize)>,
     events: Vec<EventRow>,
 }
 
 /// `GET /acknowledgements`: every organisation and named person who took part.
-pub async fn acknowledgements_page(State(state): State<AppState>, lang: Lang) -> Response {
+pub async fn acknowledgements_page(
+    State(state): State<AppState>,
+    lang: Lang,
+) -> Result<Response, PageError> {
     let s = public(&state);
     let c = Chrome::new(&state, lang, "/acknowledgements", t(lang.0, "ack-title"));
     let a = acknowledgements(&s);
@@ -320,10 +385,34 @@ pub async fn acknowledgements_page(State(state): State<AppState>, lang: Lang) ->
         .iter()
         .map(|(org, took)| (org_ref(&c, &s, org), took.iter().map(&what).collect()))
         .collect();
-    let people = a
+    let who = people(&state).await?;
+    // Named people in their own name are thanked like those named by their organisation;
+    // everyone in their own name is counted by sector, once however often they wrote.
+    let mut named: Vec<(String, Named)> = a
         .people
         .iter()
-        .map(|(name, org)| (name.clone(), org_ref(&c, &s, org)))
+        .map(|(name, org)| (name.clone(), author_ref(&c, &s, org.as_ref())))
+        .collect();
+    let mut counted: HashMap<Sector, std::collections::HashSet<&String>> = HashMap::new();
+    let mut thanked = std::collections::HashSet::new();
+    for x in s.contributions.values().filter(|x| !x.hidden) {
+        if let Some((person, name)) = who.get(x.code.as_str()) {
+            counted.entry(x.sector).or_default().insert(person);
+            if let Some(n) = name
+                && thanked.insert(person)
+            {
+                named.push((n.clone(), author_ref(&c, &s, None)));
+            }
+        }
+    }
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let persons = Sector::ALL
+        .iter()
+        .filter_map(|x| {
+            counted
+                .get(x)
+                .map(|p| (c.status("cons-sector", x.as_str()), p.len()))
+        })
         .collect();
     let events = s
         .codesign_events
@@ -336,13 +425,14 @@ pub async fn acknowledgements_page(State(state): State<AppState>, lang: Lang) ->
             participants: e.participants.len(),
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &AckPage {
             c,
             orgs,
-            people,
+            people: named,
+            persons,
             events,
         },
-    )
+    ))
 }

@@ -33,6 +33,7 @@ mod sdgs;
 mod search_page;
 mod subscribe;
 mod svg;
+mod take_part;
 mod version_pages;
 mod views;
 
@@ -316,6 +317,20 @@ pub fn private_router() -> Router<AppState> {
         .route("/subscriptions/manage", get(subscribe::manage))
         .route("/subscriptions/export", get(subscribe::export))
         .route("/subscriptions/delete", post(subscribe::delete))
+        .route(
+            "/consultations/{code}/take-part",
+            get(take_part::form).post(take_part::contribute),
+        )
+        .route("/take-part/link", post(take_part::request_link))
+        .route("/take-part/sent", get(take_part::sent))
+        .route(
+            "/take-part/sign-in",
+            get(take_part::sign_in_page).post(take_part::sign_in),
+        )
+        .route("/take-part/me", get(take_part::me))
+        .route("/take-part/me.json", get(take_part::export))
+        .route("/take-part/me/delete", post(take_part::delete))
+        .route("/take-part/sign-out", post(take_part::sign_out))
 }
 
 /// The web app manifest: the public space installs as an app on phones.

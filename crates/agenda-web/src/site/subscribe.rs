@@ -72,6 +72,27 @@ pub struct ActionPage {
     button: String,
 }
 
+/// A page with one button that posts `token` to `action`: what a link in a mail opens, so
+/// that a mail scanner opening it changes nothing.
+pub(super) fn action_page(
+    state: &AppState,
+    lang: Lang,
+    title: &str,
+    message: String,
+    action: String,
+    token: String,
+    button: String,
+) -> Response {
+    let page = ActionPage {
+        c: Chrome::new(state, lang, "/subscribe", t(lang.0, title)),
+        message,
+        action,
+        token,
+        button,
+    };
+    private(render(StatusCode::OK, &page))
+}
+
 /// One subscription on the manage page.
 pub struct Row {
     scope: String,
@@ -93,7 +114,7 @@ pub struct ManagePage {
 
 /// Responses about one person are never stored by caches, and their URLs (which carry the
 /// token) are not sent on as referrers.
-fn private(mut res: Response) -> Response {
+pub(super) fn private(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
@@ -103,7 +124,7 @@ fn private(mut res: Response) -> Response {
     res
 }
 
-fn message(
+pub(super) fn message(
     state: &AppState,
     lang: Lang,
     status: StatusCode,

@@ -188,7 +188,10 @@ pub(super) async fn show(
             ContributionView {
                 key: encode(x.code.as_str()),
                 code: x.code.to_string(),
-                org: org_name(&s, l, &x.author_org),
+                org: x
+                    .author_org
+                    .as_ref()
+                    .map_or_else(|| t(l, "cons-own-name"), |o| org_name(&s, l, o)),
                 sector: t(l, &format!("cons-sector-{}", x.sector.as_str())),
                 hidden: x.hidden.then(|| {
                     t_args(
@@ -208,7 +211,7 @@ pub(super) async fn show(
                     Some(org)
                         if open
                             && !x.hidden
-                            && &x.author_org != org
+                            && x.author_org.as_ref() != Some(org)
                             && !x.endorsements.contains(org) =>
                     {
                         Some(t_args(
@@ -349,7 +352,7 @@ pub(super) async fn contribute(
         consultation: k.code.clone(),
         kind,
         text: text.replace("\r\n", "\n"),
-        author_org: org,
+        author_org: Some(org),
         sector,
         author_name: named.then(|| user.account().display_name.clone()),
         submitted_on: state.today(),
@@ -484,14 +487,15 @@ pub(super) async fn respond(
         Ok((_, v)) => v,
         Err(e) => return Err(PageError::store(e)),
     };
+    let first = version == 0;
     let response = ContributionResponse {
         contribution: c.code.clone(),
         outcome,
-        reason,
+        reason: reason.clone(),
         changed_kind,
         changed_code,
     };
-    Ok(write(
+    let res = write(
         &state,
         lang,
         &user,
@@ -499,5 +503,36 @@ pub(super) async fn respond(
         Change::Upsert(response.into()),
         version,
     )
-    .await)
+    .await;
+    // A person who took part in their own name is told of the response once, when it is
+    // first published; a failed mail is logged, the response stays published.
+    if first
+        && res.status().is_redirection()
+        && let Some(settings) = &state.settings.subscriptions
+    {
+        match state
+            .store
+            .participant_of_contribution(c.code.as_str())
+            .await
+        {
+            Ok(Some(p)) => {
+                let l = agenda_core::languages::known(&p.lang);
+                let mail = agenda_jobs::participation::ResponseMail {
+                    to: &p.email,
+                    lang: l,
+                    consultation: c.consultation.as_str(),
+                    contribution: c.code.as_str(),
+                    outcome: &t(l, &format!("cons-outcome-{}", outcome.as_str())),
+                    reason: reason.get(l),
+                };
+                if let Err(e) = agenda_jobs::participation::send_response_mail(settings, mail).await
+                {
+                    tracing::warn!(error = %e, "take part: the response was not mailed");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "take part: the contributor could not be read"),
+        }
+    }
+    Ok(res)
 }
