@@ -77,6 +77,17 @@ const PAGES: &[&str] = &[
     "/subscribe",
     "/subscribe?scope=action-line:AL-1.1",
     "/subscribe/sent?scope=pillar:P1",
+    // Governance that follows up, shared building blocks governed, taking part in one's own
+    // name.
+    "/governance",
+    "/governance/GOV-SC",
+    "/governance/decisions",
+    "/governance/decisions?state=overdue",
+    "/building-blocks",
+    "/building-blocks/BB-PAY",
+    "/consultations/CONS-ODD-2026",
+    "/consultations/CONS-ODD-2026/take-part",
+    "/take-part/sent",
     NOT_FOUND,
 ];
 const NOT_FOUND: &str = "/action-lines/AL-9.9";
@@ -498,34 +509,66 @@ async fn every_page_type_has_no_accessibility_violations() {
         for prefix in LANGUAGES {
             for path in PAGES.iter().copied().chain([ticket.as_str()]) {
                 let page = localised(prefix, path);
-                let url = format!("{}{page}", server.base);
                 let expected = if path == NOT_FOUND { 404 } else { 200 };
-                let got = status(&url).await;
-                if got != expected {
-                    problems.push(format!("{page}: HTTP {got}, expected {expected}"));
-                }
-                if let Err(e) = client.goto(&url).await {
-                    problems.push(format!("{page}: the browser could not open it: {e}"));
-                    continue;
-                }
-                let widths = client
-                .execute(
-                    "return [document.documentElement.clientWidth, document.documentElement.scrollWidth];",
-                    vec![],
+                check_page(
+                    &client,
+                    &tools.axe_js,
+                    &server.base,
+                    &page,
+                    expected,
+                    &mut problems,
+                    &mut violations,
                 )
-                .await
-                .unwrap();
-                if let (Some(client_w), Some(scroll_w)) = (widths[0].as_i64(), widths[1].as_i64())
-                    && scroll_w > client_w
-                {
-                    problems.push(format!(
-                        "{page}: {scroll_w} px wide in a {client_w} px phone screen"
-                    ));
-                }
-                match axe(&client, &tools.axe_js, &page).await {
-                    Ok(v) => violations.extend(v),
-                    Err(e) => problems.push(format!("{page}: {e}")),
-                }
+                .await;
+                checked += 1;
+            }
+        }
+        // The pages of a person taking part in their own name, signed in through the page a
+        // mailed link opens.
+        let token = participant_link(&db.url).await;
+        client
+            .goto(&format!(
+                "{}/take-part/sign-in?token={token}&next=CONS-ODD-2026",
+                server.base
+            ))
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("main form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        if let Err(e) = client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#tp-text"))
+            .await
+        {
+            let at = client.current_url().await.unwrap();
+            let html = client.source().await.unwrap_or_default();
+            let main = html.split("<main").nth(1).unwrap_or(&html);
+            panic!("signed in, on the contribution form: {e} at {at}: {main}");
+        }
+        for prefix in LANGUAGES {
+            // The status is probed without the browser's session: the person's own page
+            // answers 401 to anyone else.
+            for (path, anyone) in [
+                ("/consultations/CONS-ODD-2026/take-part", 200),
+                ("/take-part/me", 401),
+            ] {
+                let page = localised(prefix, path);
+                check_page(
+                    &client,
+                    &tools.axe_js,
+                    &server.base,
+                    &page,
+                    anyone,
+                    &mut problems,
+                    &mut violations,
+                )
+                .await;
                 checked += 1;
             }
         }
@@ -533,6 +576,69 @@ async fn every_page_type_has_no_accessibility_violations() {
 
         assert_accessible(&violations, &problems, checked);
     }
+}
+
+/// Opens `page` as the browser is set up (a 360-pixel phone), and notes a wrong status, any
+/// sideways scrolling and every axe-core violation.
+async fn check_page(
+    client: &Client,
+    axe_js: &str,
+    base: &str,
+    page: &str,
+    expected: u16,
+    problems: &mut Vec<String>,
+    violations: &mut Vec<Violation>,
+) {
+    let url = format!("{base}{page}");
+    let got = status(&url).await;
+    if got != expected {
+        problems.push(format!("{page}: HTTP {got}, expected {expected}"));
+    }
+    if let Err(e) = client.goto(&url).await {
+        problems.push(format!("{page}: the browser could not open it: {e}"));
+        return;
+    }
+    let widths = client
+        .execute(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if let (Some(client_w), Some(scroll_w)) = (widths[0].as_i64(), widths[1].as_i64())
+        && scroll_w > client_w
+    {
+        problems.push(format!(
+            "{page}: {scroll_w} px wide in a {client_w} px phone screen"
+        ));
+    }
+    match axe(client, axe_js, page).await {
+        Ok(v) => violations.extend(v),
+        Err(e) => problems.push(format!("{page}: {e}")),
+    }
+}
+
+/// A sign-in link's token for a person taking part in their own name, asked for in the
+/// database directly (the mail is tested in `participation.rs`).
+async fn participant_link(url: &str) -> String {
+    let store = agenda_store::Store::open(url, Default::default())
+        .await
+        .unwrap();
+    let agenda_store::participants::LinkRequested::Mail { token, .. } = store
+        .request_participation(
+            "browser@example.org",
+            Some("Zoë"),
+            "citizen",
+            "en",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("a first request mails a link");
+    };
+    store.close().await;
+    token
 }
 
 /// Fails with every violation and problem listed, unless there are none.
@@ -583,6 +689,9 @@ const ADMIN_PAGES: &[&str] = &[
     "/admin/consultations",
     "/admin/consultations/CONS-NDA-2023",
     "/admin/versions",
+    "/admin/decisions/DEC-2026-S1",
+    "/admin/data/decisions/DEC-2026-S1",
+    "/admin/data/building-blocks/BB-PAY",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

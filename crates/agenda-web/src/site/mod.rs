@@ -75,8 +75,8 @@ pub async fn headers(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    // Pages that depend on who asks (administration, sign-in, a conversation) are never
-    // validated by ETag.
+    // Pages that depend on who asks (administration, sign-in, a conversation, a person taking
+    // part) are never validated by ETag.
     let path = req.uri().path();
     let cacheable = matches!(
         *req.method(),
@@ -87,7 +87,9 @@ pub async fn headers(
         && !path.starts_with("/login")
         && !path.starts_with("/chat")
         && !path.starts_with("/subscriptions")
-        && !path.starts_with("/feedback/");
+        && !path.starts_with("/feedback/")
+        && !path.starts_with("/take-part")
+        && !path.ends_with("/take-part");
     let mut res = if cacheable && not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
