@@ -29,6 +29,7 @@ pub use computed::Formula;
 pub use model::*;
 pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{
-    Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Percent, Period, Priority, Text,
-    dial_number, parse_bool, parse_count, parse_email, parse_link, parse_number, parse_phone,
+    Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Money, Percent, Period,
+    Priority, Text, dial_number, parse_bool, parse_count, parse_email, parse_link, parse_number,
+    parse_phone,
 };

@@ -1099,3 +1099,16 @@ field-meeting = Meeting
 field-acting-org = Organisation that must act
 field-done-on = Done on
 field-follow-up = What was done
+
+kind-budget = budget line
+funding-source-treasury = Treasury
+funding-source-donor_grant = Donor grant
+funding-source-loan = Loan
+funding-source-public_private_partnership = Public-private partnership
+funding-source-other = Other source
+field-source = Funding source
+field-partner = Funding partner (organisation code)
+field-planned = Planned
+field-committed = Committed
+field-spent = Spent
+expected-amount = an amount with at most two decimals and no thousands separators, such as 1250000.50

@@ -1099,3 +1099,16 @@ field-meeting = Reunión
 field-acting-org = Organización que debe actuar
 field-done-on = Cumplida el
 field-follow-up = Qué se hizo
+
+kind-budget = línea presupuestaria
+funding-source-treasury = Tesoro público
+funding-source-donor_grant = Donación de un cooperante
+funding-source-loan = Préstamo
+funding-source-public_private_partnership = Alianza público-privada
+funding-source-other = Otra fuente
+field-source = Fuente de financiación
+field-partner = Socio financiador (código de la organización)
+field-planned = Previsto
+field-committed = Comprometido
+field-spent = Gastado
+expected-amount = un importe con dos decimales como máximo y sin separadores de miles, por ejemplo 1250000.50

@@ -1099,3 +1099,16 @@ field-meeting = Réunion
 field-acting-org = Organisation qui doit agir
 field-done-on = Réalisée le
 field-follow-up = Ce qui a été fait
+
+kind-budget = ligne budgétaire
+funding-source-treasury = Trésor public
+funding-source-donor_grant = Don d’un bailleur
+funding-source-loan = Prêt
+funding-source-public_private_partnership = Partenariat public-privé
+funding-source-other = Autre source
+field-source = Source de financement
+field-partner = Partenaire financier (code de l’organisation)
+field-planned = Prévu
+field-committed = Engagé
+field-spent = Dépensé
+expected-amount = un montant avec au plus deux décimales, sans séparateur de milliers, par exemple 1250000.50
