@@ -143,3 +143,4 @@ admin-kinds-seat = Seats on governance bodies
 admin-kinds-meeting = Meetings
 admin-kind-budget = budget line
 admin-kinds-budget = Budget lines
+admin-awaiting-validation = Submitted, waiting for validation

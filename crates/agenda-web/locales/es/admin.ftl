@@ -143,3 +143,4 @@ admin-kinds-seat = Puestos en los órganos
 admin-kinds-meeting = Reuniones
 admin-kind-budget = línea presupuestaria
 admin-kinds-budget = Líneas presupuestarias
+admin-awaiting-validation = Enviados, pendientes de validación

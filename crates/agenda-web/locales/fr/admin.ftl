@@ -143,3 +143,4 @@ admin-kinds-seat = Sièges dans les instances
 admin-kinds-meeting = Réunions
 admin-kind-budget = ligne budgétaire
 admin-kinds-budget = Lignes budgétaires
+admin-awaiting-validation = Soumis, en attente de validation
