@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod computed;
 pub mod consultation;
 pub mod frameworks;
+pub mod funding;
 pub mod governance;
 pub mod growth;
 pub mod health;
