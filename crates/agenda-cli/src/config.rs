@@ -44,6 +44,8 @@ pub struct FileConfig {
     pub logo: Option<String>,
     /// GeoJSON boundary file of the country's regions (features with a `code` property).
     pub regions: Option<String>,
+    /// ISO 4217 code of the currency budgets are in (`XOF`).
+    pub currency: Option<String>,
     /// Brand colours.
     pub colours: Option<Colours>,
     /// Database URL.
@@ -183,6 +185,8 @@ pub struct Config {
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The regions' boundaries, read at start-up.
     pub regions: Option<agenda_io::regions::RegionMap>,
+    /// ISO 4217 code of the currency budgets are in.
+    pub currency: String,
     /// Main colour.
     pub primary_colour: String,
     /// Accent colour.
@@ -230,6 +234,18 @@ pub use agenda_store::redact_url as redact;
 
 /// Default listen address.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// The currency's ISO 4217 code, three letters (read in capitals).
+fn currency(value: Option<String>, setting: &str) -> anyhow::Result<String> {
+    let Some(v) = value else {
+        return Ok(agenda_web::DEFAULT_CURRENCY.to_owned());
+    };
+    let code = v.trim().to_ascii_uppercase();
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        bail!("{setting}: {v:?} is not a currency; expected an ISO 4217 code such as XOF or EUR");
+    }
+    Ok(code)
+}
 
 fn colour(value: Option<String>, default: &str, setting: &str) -> anyhow::Result<String> {
     let v = value.unwrap_or_else(|| default.to_owned());
@@ -353,6 +369,7 @@ impl Config {
                         .map_err(|e| anyhow::anyhow!("{}: {p}: {e}", in_file("regions")))
                 })
                 .transpose()?,
+            currency: currency(file.currency, &in_file("currency"))?,
             primary_colour: colour(colours.primary, "#1d3f72", &in_file("colours.primary"))?,
             accent_colour: colour(colours.accent, "#ffbf47", &in_file("colours.accent"))?,
             database_url,
@@ -803,6 +820,17 @@ mod tests {
         let c = Config::load(&o, None).unwrap();
         assert_eq!(c.country, "Testland");
         assert_eq!(c.listen_addr.port(), 9000);
+        assert_eq!(c.currency, "USD", "the demo's currency when none is set");
+        std::fs::write(&p, "currency = \"xof\"\n").unwrap();
+        assert_eq!(Config::load(&o, None).unwrap().currency, "XOF");
+        for bad in ["\"CF4\"", "\"EURO\"", "\"$\"", "\"\""] {
+            std::fs::write(&p, format!("currency = {bad}\n")).unwrap();
+            let err = Config::load(&o, None).unwrap_err().to_string();
+            assert!(
+                err.contains("currency") && err.contains("ISO 4217"),
+                "{err}"
+            );
+        }
         std::fs::write(&p, "[priorities]\nreuse = -2\n").unwrap();
         let err = Config::load(&o, None).unwrap_err().to_string();
         assert!(

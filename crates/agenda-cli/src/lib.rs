@@ -469,6 +469,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
                 .clone()
                 .or_else(|| demo.then(agenda_io::embedded::demo_regions))
                 .map(std::sync::Arc::new),
+            currency: config.currency.clone(),
         },
     );
     tracing::info!(addr = %local, "serving");

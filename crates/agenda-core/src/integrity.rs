@@ -130,6 +130,9 @@ impl Checker<'_> {
 
 use crate::values::Date;
 
+/// The years a budget line may be for: anything else is a typing error.
+pub const BUDGET_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 /// Formats a number the way files write it (shortest form, no trailing `.0`).
 pub fn fmt_num(v: f64) -> String {
     format!("{v}")
@@ -149,6 +152,7 @@ impl Snapshot {
             Kind::Objective => self.objectives.contains_key(key),
             Kind::Observation => self.observations.contains_key(key),
             Kind::ProgressReport => self.progress_reports.contains_key(key),
+            Kind::Budget => self.budgets.contains_key(key),
             Kind::LifeEvent => self.life_events.contains_key(key),
             Kind::DataItem => self.data_items.contains_key(key),
             Kind::Registry => self.registries.contains_key(key),
@@ -375,6 +379,55 @@ pub fn problems_of(entity: &Entity, s: &Snapshot) -> Vec<Problem> {
                     "",
                     "the date received (the report is not a draft)",
                 );
+            }
+        }
+        Entity::Budget(b) => {
+            c.reference("action_line", Kind::ActionLine, &b.action_line);
+            if !BUDGET_YEARS.contains(&b.year) {
+                c.push(
+                    "year",
+                    b.year,
+                    format!(
+                        "a year from {} to {}",
+                        BUDGET_YEARS.start(),
+                        BUDGET_YEARS.end()
+                    ),
+                );
+            }
+            match &b.partner {
+                Some(p) => match s.organisations.get(p.as_str()) {
+                    None => c.reference("partner", Kind::Organisation, p),
+                    Some(o) if o.kind != OrgKind::International => c.push(
+                        "partner",
+                        p,
+                        "an international organisation (kind international): a development \
+                         partner, bank or fund",
+                    ),
+                    Some(_) if b.source == FundingSource::Treasury => c.push(
+                        "partner",
+                        p,
+                        "no partner for treasury funding (the state's own budget)",
+                    ),
+                    Some(_) => {}
+                },
+                None if b.source.needs_partner() => c.push(
+                    "partner",
+                    "",
+                    format!(
+                        "the international partner that funds it (the source is {})",
+                        b.source
+                    ),
+                ),
+                None => {}
+            }
+            for (column, amount) in [
+                ("planned", b.planned),
+                ("committed", b.committed),
+                ("spent", b.spent),
+            ] {
+                if amount.is_negative() {
+                    c.push(column, amount, "an amount of 0 or more");
+                }
             }
         }
         Entity::Registry(r) => {
@@ -775,5 +828,91 @@ mod tests {
         let p = problems_of(&obs.into(), &s);
         let cols: Vec<_> = p.iter().map(|p| p.column).collect();
         assert_eq!(cols, ["period", "value"]);
+    }
+
+    fn budget(source: FundingSource, partner: Option<&str>, planned: &str) -> Budget {
+        Budget {
+            action_line: Code::parse("AL-1").unwrap(),
+            year: 2026,
+            source,
+            partner: partner.map(|p| Code::parse(p).unwrap()),
+            planned: Money::parse(planned).unwrap(),
+            committed: Money::parse("10").unwrap(),
+            spent: Money::ZERO,
+            status: ObservationStatus::Submitted,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_budget_line_names_an_international_partner_for_grants_and_loans_only() {
+        let mut s = Snapshot::default();
+        s.upsert(org("MOF").into());
+        let mut bank = org("BANK");
+        bank.kind = OrgKind::International;
+        s.upsert(bank.into());
+        s.upsert(
+            ActionLine {
+                code: Code::parse("AL-1").unwrap(),
+                pillar_code: Code::parse("P1").unwrap(),
+                title: Text::en("A line").unwrap(),
+                description: None,
+                lead_org: Code::parse("MOF").unwrap(),
+                contributing_orgs: Vec::new(),
+                start: Date::parse("2024-01-01").unwrap(),
+                end: Date::parse("2028-12-31").unwrap(),
+                priority: Priority::parse("1").unwrap(),
+                status: ActionLineStatus::InProgress,
+                sdg_targets: Vec::new(),
+                needs_legal_instrument: false,
+            }
+            .into(),
+        );
+        let problems = |b: Budget| -> Vec<(&'static str, String)> {
+            problems_of(&b.into(), &s)
+                .into_iter()
+                .map(|p| (p.column, p.value))
+                .collect()
+        };
+        // Committed beyond the plan is an overrun, not an error.
+        assert_eq!(problems(budget(FundingSource::Treasury, None, "5")), []);
+        assert_eq!(
+            problems(budget(FundingSource::Loan, Some("BANK"), "100.5")),
+            []
+        );
+        assert_eq!(
+            problems(budget(FundingSource::DonorGrant, None, "1")),
+            [("partner", String::new())]
+        );
+        assert_eq!(
+            problems(budget(FundingSource::Loan, Some("MOF"), "1")),
+            [("partner", "MOF".to_owned())]
+        );
+        assert_eq!(
+            problems(budget(FundingSource::DonorGrant, Some("NOPE"), "1")),
+            [("partner", "NOPE".to_owned())]
+        );
+        assert_eq!(
+            problems(budget(FundingSource::Treasury, Some("BANK"), "1")),
+            [("partner", "BANK".to_owned())]
+        );
+        // A partnership or other source may name a partner, or not.
+        assert_eq!(
+            problems(budget(FundingSource::Other, Some("BANK"), "1")),
+            []
+        );
+        let mut b = budget(FundingSource::Treasury, None, "-1");
+        b.spent = Money::parse("-0.01").unwrap();
+        b.year = 1999;
+        b.action_line = Code::parse("AL-9").unwrap();
+        assert_eq!(
+            problems(b),
+            [
+                ("action_line", "AL-9".to_owned()),
+                ("year", "1999".to_owned()),
+                ("planned", "-1".to_owned()),
+                ("spent", "-0.01".to_owned()),
+            ]
+        );
     }
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod computed;
 pub mod consultation;
 pub mod frameworks;
+pub mod funding;
 pub mod governance;
 pub mod growth;
 pub mod health;
@@ -29,6 +30,7 @@ pub use computed::Formula;
 pub use model::*;
 pub use snapshot::{Change, Collection, Entity, Kind, KindFn, Record, Snapshot};
 pub use values::{
-    Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Percent, Period, Priority, Text,
-    dial_number, parse_bool, parse_count, parse_email, parse_link, parse_number, parse_phone,
+    Code, Date, Expected, ExpectedKind, Frequency, Lang, Maturity, Money, Percent, Period,
+    Priority, Text, dial_number, parse_bool, parse_count, parse_email, parse_link, parse_number,
+    parse_phone,
 };

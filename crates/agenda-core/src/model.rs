@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::values::{Code, Date, Maturity, Percent, Period, Priority, Text, vocabulary};
+use crate::values::{Code, Date, Maturity, Money, Percent, Period, Priority, Text, vocabulary};
 
 vocabulary!(
     /// Where the agenda is in its life.
@@ -49,6 +49,29 @@ vocabulary!(
         Break = "break"
     }
 );
+vocabulary!(
+    /// Where the money of a budget line comes from.
+    FundingSource {
+        /// The state budget.
+        Treasury = "treasury",
+        /// A grant of a development partner.
+        DonorGrant = "donor_grant",
+        /// A loan, from a development bank or another lender.
+        Loan = "loan",
+        /// A public-private partnership.
+        PublicPrivatePartnership = "public_private_partnership",
+        /// Anything else.
+        Other = "other"
+    }
+);
+
+impl FundingSource {
+    /// Whether the line must name the partner the money comes from: a grant or a loan always
+    /// has one.
+    pub fn needs_partner(self) -> bool {
+        matches!(self, Self::DonorGrant | Self::Loan)
+    }
+}
 vocabulary!(
     /// Review state of a progress report.
     ReportStatus { Draft = "draft", Submitted = "submitted", Returned = "returned", Approved = "approved", Published = "published" }
@@ -471,6 +494,34 @@ pub struct ProgressReport {
     /// The reviewer's comments when the report was last returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comment: Option<String>,
+}
+
+/// One line of an action line's budget for a year: what is planned, committed and spent from
+/// one funding source (and partner). An action line has as many lines a year as it has
+/// sources: the treasury's share, a donor's grant, a loan. Amounts are in the country's
+/// currency (the `currency` setting). Like a KPI figure, a line is drafted and submitted by
+/// the lead organisation and public only once an editor has validated it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Budget {
+    /// The action line funded.
+    pub action_line: Code,
+    /// The budget year.
+    pub year: i32,
+    /// Where the money comes from.
+    pub source: FundingSource,
+    /// The organisation (of kind `international`) that grants or lends it; required for a
+    /// donor grant or a loan.
+    pub partner: Option<Code>,
+    /// Planned for the year.
+    pub planned: Money,
+    /// Committed (contracted) so far; may exceed the plan.
+    pub committed: Money,
+    /// Spent (paid out) so far.
+    pub spent: Money,
+    /// Validation state: only validated lines are public.
+    pub status: ObservationStatus,
+    /// Source of the figures, or a caveat.
+    pub note: Option<String>,
 }
 
 /// A public body or other stakeholder organisation.

@@ -33,6 +33,60 @@ pub fn fmt_dec(lang: &str, v: f64, decimals: u8) -> String {
     if lang == "en" { s } else { s.replace('.', ",") }
 }
 
+/// How many decimals amounts in `currency` (an ISO 4217 code) are shown with: none for the
+/// currencies without minor units (the CFA francs, the yen …), else two.
+pub fn currency_decimals(currency: &str) -> u8 {
+    const WHOLE: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+        "VUV", "XAF", "XOF", "XPF",
+    ];
+    if WHOLE.contains(&currency) { 0 } else { 2 }
+}
+
+/// An amount of money with its currency code, in the language's style: `USD 1,250,000.50` in
+/// English, `1 250 000,50 USD` in the others (narrow no-break spaces), with the currency's
+/// decimals (see [`currency_decimals`]); computed from the exact amount, never through a float.
+pub fn fmt_money(lang: &str, m: crate::values::Money, currency: &str) -> String {
+    let (negative, mut whole, cents) = m.parts();
+    let digits = if currency_decimals(currency) == 0 {
+        // Half away from zero, as people round.
+        if cents >= 50 {
+            whole += 1;
+        }
+        whole.to_string()
+    } else {
+        format!("{whole}.{cents:02}")
+    };
+    let zero = digits.chars().all(|c| c == '0' || c == '.');
+    let sign = if negative && !zero { "-" } else { "" };
+    // Amounts are grouped from four digits on, unlike counts: 1,250.00 reads as money.
+    let grouped = group_digits(&digits, if lang == "en" { ',' } else { '\u{202f}' });
+    if lang == "en" {
+        format!("{currency}\u{a0}{sign}{grouped}")
+    } else {
+        format!("{sign}{}\u{a0}{currency}", grouped.replace('.', ","))
+    }
+}
+
+/// `digits` (`1234567.89`) with its whole part grouped by threes.
+fn group_digits(digits: &str, sep: char) -> String {
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 fn group_thousands(s: &str, sep: char) -> String {
     let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
@@ -66,6 +120,40 @@ mod tests {
         assert_eq!(fmt_dec("fr", 12_345.678, 2), "12\u{202f}345,68");
         assert_eq!(fmt_dec("en", -0.04, 1), "0.0");
         assert_eq!(fmt_dec("es", -98_765.4, 0), "-98\u{202f}765");
+    }
+
+    #[test]
+    fn amounts_show_their_currency_and_its_decimals_in_the_languages_style() {
+        use super::{currency_decimals, fmt_money};
+        use crate::values::Money;
+        let m = |s: &str| Money::parse(s).unwrap();
+        assert_eq!(
+            fmt_money("en", m("1250000.5"), "USD"),
+            "USD\u{a0}1,250,000.50"
+        );
+        assert_eq!(
+            fmt_money("fr", m("1250000.5"), "EUR"),
+            "1\u{202f}250\u{202f}000,50\u{a0}EUR"
+        );
+        assert_eq!(
+            fmt_money("es", m("1250"), "USD"),
+            "1\u{202f}250,00\u{a0}USD"
+        );
+        assert_eq!(fmt_money("en", m("0"), "USD"), "USD\u{a0}0.00");
+        // The CFA franc has no minor unit: rounded half away from zero.
+        assert_eq!(currency_decimals("XOF"), 0);
+        assert_eq!(
+            fmt_money("fr", m("1999999.5"), "XOF"),
+            "2\u{202f}000\u{202f}000\u{a0}XOF"
+        );
+        assert_eq!(fmt_money("en", m("999.49"), "XOF"), "XOF\u{a0}999");
+        assert_eq!(fmt_money("en", m("-0.4"), "XOF"), "XOF\u{a0}0");
+        assert_eq!(fmt_money("en", m("-12.5"), "USD"), "USD\u{a0}-12.50");
+        // Beyond what a float holds exactly, still to the cent.
+        assert_eq!(
+            fmt_money("en", m("123456789012345678.91"), "USD"),
+            "USD\u{a0}123,456,789,012,345,678.91"
+        );
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //!   manages them, outside this rule).
 //! - `legal` may change only legal instruments (the regulatory plan).
 //! - `entity` users, and API tokens, act for one organisation: they may change only that
-//!   organisation's services and their figures, the progress reports and milestones of the
-//!   action lines it leads, and the observations of its KPIs — both the
+//!   organisation's services and their figures, the progress reports, milestones and budget
+//!   lines of the action lines it leads, and the observations of its KPIs — both the
 //!   record as it is and as it would become must belong to it — and may not decide a review:
-//!   a report they touch stays in draft or submitted, an observation is at most submitted,
-//!   and an approved or published report, or a validated observation, is no longer theirs to
-//!   change. Tokens may only submit observations and their services' figures.
+//!   a report they touch stays in draft or submitted, an observation or a budget line is at
+//!   most submitted, and an approved or published report, or a validated observation or
+//!   budget line, is no longer theirs to change. Tokens may only submit observations and their
+//!   services' figures.
 //! - `stakeholder` users speak for one organisation in consultations: while a consultation is
 //!   open they may submit a contribution in their organisation's name, dated that day, and add
 //!   their organisation's endorsement to another organisation's contribution — nothing else
@@ -56,9 +57,9 @@ impl std::fmt::Display for Denied {
 
 /// The organisation an entity belongs to, for the kinds an organisation may edit itself.
 ///
-/// A progress report, like a milestone, belongs to its action line's lead: whoever is named
-/// as having submitted it, only the lead may create or change it, so no other organisation can
-/// take a period's report and lock the lead out of it.
+/// A progress report, like a milestone or a budget line, belongs to its action line's lead:
+/// whoever is named as having submitted it, only the lead may create or change it, so no other
+/// organisation can take a period's report and lock the lead out of it.
 pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
     match e {
         Entity::Service(x) => Some(x.owner_code.clone()),
@@ -74,6 +75,10 @@ pub fn owner_of(s: &Snapshot, e: &Entity) -> Option<Code> {
         Entity::Milestone(x) => s
             .action_lines
             .get(x.action_line.as_str())
+            .map(|al| al.lead_org.clone()),
+        Entity::Budget(b) => s
+            .action_lines
+            .get(b.action_line.as_str())
             .map(|al| al.lead_org.clone()),
         Entity::Decision(d) => d.acting_org.clone(),
         _ => None,
@@ -159,11 +164,13 @@ pub fn may_change_on(
             | Kind::ProgressReport
             | Kind::Observation
             | Kind::Milestone
+            | Kind::Budget
             | Kind::Decision
     ) {
         return Err(Denied(format!(
             "an organisation may change only its services and their figures, progress reports, \
-             observations, milestones and the follow-up of decisions it must act on, not a {}",
+             observations, milestones, budget lines and the follow-up of decisions it must act \
+             on, not a {}",
             kind.as_str().replace('_', " ")
         )));
     }
@@ -185,6 +192,7 @@ pub fn may_change_on(
             ReportStatus::Draft | ReportStatus::Submitted | ReportStatus::Returned
         ),
         Entity::Observation(o) => o.status == ObservationStatus::Validated,
+        Entity::Budget(b) => b.status == ObservationStatus::Validated,
         _ => false,
     };
     if before.as_ref().is_some_and(decided) {
@@ -363,7 +371,7 @@ pub fn may_apply_on(
 }
 
 /// Whether `actor` may review (approve, return, publish) progress reports and validate
-/// observations.
+/// observations and budget lines.
 pub fn may_review(actor: &Actor) -> bool {
     matches!(
         actor,

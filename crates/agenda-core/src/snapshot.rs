@@ -187,6 +187,7 @@ kinds! {
     Objective(Objective) => objectives, "objective", "objectives";
     Observation(Observation) => observations, "observation", "observations";
     ProgressReport(ProgressReport) => progress_reports, "progress_report", "progress-reports";
+    Budget(Budget) => budgets, "budget", "budgets";
     LifeEvent(LifeEvent) => life_events, "life_event", "life-events";
     DataItem(DataItem) => data_items, "data_item", "data-items";
     Registry(Registry) => registries, "registry", "registries";
@@ -272,6 +273,18 @@ impl Record for ProgressReport {
     }
 }
 
+impl Record for Budget {
+    const KIND: Kind = Kind::Budget;
+    /// `<action line>:<year>:<source>`, with `:<partner>` when a partner is named: one line
+    /// per action line, year, source and partner.
+    fn key(&self) -> String {
+        match &self.partner {
+            None => format!("{}:{}:{}", self.action_line, self.year, self.source),
+            Some(p) => format!("{}:{}:{}:{p}", self.action_line, self.year, self.source),
+        }
+    }
+}
+
 impl Record for Assessment {
     const KIND: Kind = Kind::Assessment;
     fn key(&self) -> String {
@@ -354,6 +367,13 @@ impl Snapshot {
         let from = format!("{kpi}:");
         let to = format!("{kpi};"); // ';' sorts right after ':'
         self.observations.range(from..to).map(|(_, o)| o)
+    }
+
+    /// The budget lines of one action line, by year, source and partner.
+    pub fn budgets_of<'a>(&'a self, action_line: &str) -> impl Iterator<Item = &'a Budget> {
+        let from = format!("{action_line}:");
+        let to = format!("{action_line};"); // ';' sorts right after ':'
+        self.budgets.range(from..to).map(|(_, b)| b)
     }
 
     /// The single agenda of this deployment, if loaded.

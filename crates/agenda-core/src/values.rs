@@ -70,6 +70,8 @@ pub enum ExpectedKind {
     WorkbookChannels,
     /// A GovStack workbook's `Yes` or `No`.
     WorkbookYesNo,
+    /// An amount of money, exact to the cent.
+    Amount,
 }
 
 impl ExpectedKind {
@@ -105,6 +107,7 @@ impl ExpectedKind {
         Self::WorkbookAudience,
         Self::WorkbookChannels,
         Self::WorkbookYesNo,
+        Self::Amount,
     ];
 
     /// The English phrase after "expected".
@@ -153,6 +156,9 @@ impl ExpectedKind {
             }
             Self::WorkbookChannels => "channels among Online, In person/Offline, Phone and Post",
             Self::WorkbookYesNo => "Yes or No",
+            Self::Amount => {
+                "an amount with at most two decimals and no thousands separators, such as 1250000.50"
+            }
         })
     }
 }
@@ -510,6 +516,116 @@ impl<'de> Deserialize<'de> for Percent {
         Self::new(f64::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
+
+/// An amount of money in the country's currency, exact to the cent: a whole number of
+/// hundredths, so that sums are exact and an amount reads back from a file as it was written.
+/// Written as a decimal with a `.` and only the decimals it needs (`1250000.5`); stored and
+/// served as that text, since a JSON number would pass through floating point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i128);
+
+impl Money {
+    const DESCRIPTION: &'static str =
+        "an amount with at most two decimals, written with a `.` (`1250000.5`)";
+
+    /// Nothing.
+    pub const ZERO: Self = Self(0);
+
+    /// At most this many digits before the decimal point: far beyond any budget, and every
+    /// sum of amounts stays exact.
+    const MAX_DIGITS: usize = 18;
+
+    /// The amount of `cents` hundredths.
+    pub const fn from_cents(cents: i128) -> Self {
+        Self(cents)
+    }
+
+    /// The amount in hundredths.
+    pub const fn cents(self) -> i128 {
+        self.0
+    }
+
+    /// Parses `1250000`, `1250000.5` or `-3.25`; decimals beyond the second must be zeros
+    /// (`12.500`, as spreadsheets may write it). No thousands separators, no exponent: an
+    /// amount is taken exactly as written or refused.
+    pub fn parse(s: &str) -> Result<Self, Expected> {
+        let bad = || Expected::new(ExpectedKind::Amount);
+        let s = s.trim();
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || whole.len() > Self::MAX_DIGITS
+            || !all_digits(whole)
+            || !all_digits(frac)
+            || (digits.contains('.') && frac.is_empty())
+            || frac.bytes().skip(2).any(|b| b != b'0')
+        {
+            return Err(bad());
+        }
+        let whole: i128 = whole.parse().map_err(|_| bad())?;
+        let mut cents = 0i128;
+        for (i, b) in frac.bytes().take(2).enumerate() {
+            cents += i128::from(b - b'0') * if i == 0 { 10 } else { 1 };
+        }
+        let v = whole * 100 + cents;
+        Ok(Self(if negative { -v } else { v }))
+    }
+
+    /// The amount as a floating-point number, for proportions and charts (never for sums).
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    /// Whether it is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// The whole units and the hundredths, the sign apart.
+    pub fn parts(self) -> (bool, u128, u8) {
+        let a = self.0.unsigned_abs();
+        (self.0 < 0, a / 100, (a % 100) as u8)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self(self.0 + o.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Self) {
+        self.0 += o.0;
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (negative, whole, cents) = self.parts();
+        if negative {
+            f.write_str("-")?;
+        }
+        match cents {
+            0 => write!(f, "{whole}"),
+            c if c % 10 == 0 => write!(f, "{whole}.{}", c / 10),
+            c => write!(f, "{whole}.{c:02}"),
+        }
+    }
+}
+
+string_serde!(Money);
 
 /// Parses a finite decimal number written with a `.` decimal point.
 pub fn parse_number(s: &str) -> Result<f64, Expected> {
@@ -1028,5 +1144,65 @@ mod tests {
             "expected one of monthly, quarterly, yearly"
         );
         assert_eq!(Frequency::parse("Quarterly").unwrap(), Frequency::Quarterly);
+    }
+
+    #[test]
+    fn amounts_are_exact_to_the_cent_and_read_back_as_written() {
+        for (text, cents, shown) in [
+            ("0", 0, "0"),
+            ("1250000", 125_000_000, "1250000"),
+            ("1250000.5", 125_000_050, "1250000.5"),
+            ("1250000.50", 125_000_050, "1250000.5"),
+            ("1250000.500", 125_000_050, "1250000.5"),
+            ("0.07", 7, "0.07"),
+            (" 12.34 ", 1234, "12.34"),
+            ("+3", 300, "3"),
+            ("-3.25", -325, "-3.25"),
+            (
+                "999999999999999999.99",
+                99_999_999_999_999_999_999,
+                "999999999999999999.99",
+            ),
+        ] {
+            let m = Money::parse(text).unwrap();
+            assert_eq!(m.cents(), cents, "{text:?}");
+            assert_eq!(m.to_string(), shown, "{text:?}");
+            assert_eq!(Money::parse(&m.to_string()).unwrap(), m);
+        }
+        for bad in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1,250,000",
+            "1 250",
+            "1.25E6",
+            "12.345",
+            "0.001",
+            "abc",
+            "1e3",
+            "NaN",
+            &"9".repeat(19),
+        ] {
+            assert_eq!(
+                Money::parse(bad).unwrap_err().kind,
+                ExpectedKind::Amount,
+                "{bad:?} should be refused"
+            );
+        }
+        // Sums are exact where floating point is not: 0.1 + 0.2.
+        let sum: Money = ["0.1", "0.2"]
+            .iter()
+            .map(|s| Money::parse(s).unwrap())
+            .sum();
+        assert_eq!(sum, Money::parse("0.3").unwrap());
+        assert_eq!(
+            serde_json::to_string(&Money::parse("10.05").unwrap()).unwrap(),
+            "\"10.05\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Money>("\"10.05\"").unwrap().cents(),
+            1005
+        );
     }
 }

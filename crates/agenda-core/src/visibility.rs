@@ -1,5 +1,5 @@
-//! What the public may see. Nothing in draft is ever shown: observations are public once
-//! validated, progress reports once approved (or published). A contribution hidden by the
+//! What the public may see. Nothing in draft is ever shown: observations and budget lines are
+//! public once validated, progress reports once approved (or published). A contribution hidden by the
 //! moderators keeps only the moderators' reason: its words and its author's name are withheld.
 //! A system's database and monitoring tools are withheld too: the software a system runs, and
 //! its versions, would be a map for whoever wants to break in.
@@ -22,7 +22,9 @@ pub fn report_is_public(status: ReportStatus) -> bool {
 /// be read is not.
 pub fn status_is_public(kind: Kind, status: &str) -> bool {
     match kind {
-        Kind::Observation => ObservationStatus::parse(status).is_ok_and(observation_is_public),
+        Kind::Observation | Kind::Budget => {
+            ObservationStatus::parse(status).is_ok_and(observation_is_public)
+        }
         Kind::ProgressReport => ReportStatus::parse(status).is_ok_and(report_is_public),
         _ => true,
     }
@@ -50,6 +52,16 @@ pub fn public_view(s: &Snapshot) -> Snapshot {
         .collect();
     for k in hidden {
         p.observations.remove(&k);
+    }
+    // A budget line follows the KPI figures' workflow, and their rule.
+    let hidden: Vec<String> = s
+        .budgets
+        .iter()
+        .filter(|(_, b)| !observation_is_public(b.status))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in hidden {
+        p.budgets.remove(&k);
     }
     let hidden: Vec<String> = s
         .progress_reports
@@ -101,6 +113,9 @@ mod tests {
     fn a_stored_state_is_public_by_the_same_rule() {
         assert!(status_is_public(Kind::Observation, "validated"));
         assert!(!status_is_public(Kind::Observation, "submitted"));
+        assert!(status_is_public(Kind::Budget, "validated"));
+        assert!(!status_is_public(Kind::Budget, "submitted"));
+        assert!(!status_is_public(Kind::Budget, "draft"));
         assert!(status_is_public(Kind::ProgressReport, "approved"));
         assert!(status_is_public(Kind::ProgressReport, "published"));
         assert!(!status_is_public(Kind::ProgressReport, "returned"));
@@ -122,6 +137,24 @@ mod tests {
         ));
         assert!(!stored_state_is_public(Kind::ProgressReport, "not json"));
         assert!(stored_state_is_public(Kind::Kpi, r#"{"code":"KPI-01"}"#));
+    }
+
+    #[test]
+    fn only_validated_budget_lines_are_public() {
+        let mut s = Snapshot::default();
+        for (year, status) in [(2025, "validated"), (2026, "submitted"), (2027, "draft")] {
+            let b: crate::Budget = serde_json::from_value(serde_json::json!({
+                "action_line": "AL-1", "year": year, "source": "treasury", "partner": null,
+                "planned": "100", "committed": "0", "spent": "0", "status": status,
+                "note": null
+            }))
+            .unwrap();
+            s.upsert(b.into());
+        }
+        let p = public_view(&s);
+        let keys: Vec<&String> = p.budgets.keys().collect();
+        assert_eq!(keys, ["AL-1:2025:treasury"]);
+        assert_eq!(s.budgets.len(), 3, "the full snapshot keeps every line");
     }
 
     #[test]

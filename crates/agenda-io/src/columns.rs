@@ -41,6 +41,8 @@ pub enum Value {
     WholeNumber,
     /// A percentage, 0 to 100.
     Percent,
+    /// An amount of money, exact to the cent (`1250000.5`).
+    Amount,
     /// A whole number from `min` to `max` (maturity levels, priorities).
     Level {
         /// What the levels measure (`maturity`, `priority`), for an interface's words.
@@ -284,6 +286,18 @@ fn on(v: Option<f64>) -> Out<'static> {
     Out::Cell(v.map_or(Cell::Empty, Cell::Number))
 }
 
+/// An amount as a number cell when the number a spreadsheet keeps (a double) reads back as
+/// the very same amount, which holds for any amount of up to 15 significant digits; else as
+/// text, so that no amount is ever rounded on its way through a workbook.
+fn amount(m: Money) -> Out<'static> {
+    let n = m.as_f64();
+    Out::Cell(if Money::parse(&format!("{n}")) == Ok(m) {
+        Cell::Number(n)
+    } else {
+        Cell::Text(m.to_string())
+    })
+}
+
 fn yn(b: bool) -> Out<'static> {
     s(if b { "yes" } else { "no" })
 }
@@ -343,6 +357,7 @@ vocabularies!(
     CoDesignKind = "codesign_kind",
     ProgressMeasure = "progress_measure",
     ObservationFlag = "observation_flag",
+    FundingSource = "funding_source",
 );
 
 impl Vocabulary for Unit {
@@ -491,6 +506,17 @@ codec!(
     /// An optional number, 0 or more where the model says so.
     OptNum: Option<f64>, required false, Value::Number,
     read |r, c| opt_num(r, c, parse_number), write |x| on(*x)
+);
+codec!(
+    /// A required amount of money.
+    Amount: Money, required true, Value::Amount,
+    read |r, c| r.amount(c), write |x| amount(*x)
+);
+codec!(
+    /// An amount of money, 0 when empty.
+    AmountOrZero: Money, required false, Value::Amount,
+    read |r, c| if r.raw(c).is_empty() { Some(Money::ZERO) } else { r.amount(c) },
+    write |x| amount(*x)
 );
 codec!(
     /// An optional percentage.

@@ -31,6 +31,7 @@ pub const DEMO: &[(&str, &[u8])] = demo_files!(
     "kpi_targets",
     "observations",
     "progress_reports",
+    "budgets",
     "life_events",
     "data_items",
     "registries",

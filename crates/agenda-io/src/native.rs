@@ -181,6 +181,22 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A required amount of money, exact: read from its text, never through a float.
+    pub(crate) fn amount(&mut self, col: &str) -> Option<Money> {
+        let v = self.raw(col);
+        if v.is_empty() {
+            self.refuse(col, v, Expected::new(ExpectedKind::Amount));
+            return None;
+        }
+        match Money::parse(&self.number_text(v)) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.refuse(col, v, e);
+                None
+            }
+        }
+    }
+
     pub(crate) fn opt_num(
         &mut self,
         col: &str,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::*;
 use crate::embedded::{demo_tables, frameworks, sdg};
 use crate::table::read_csv;
+use agenda_core::{Budget, Money, Record};
 
 fn empty() -> Snapshot {
     Snapshot::empty(Arc::new(sdg().unwrap())).with_frameworks(Arc::new(frameworks().unwrap()))
@@ -34,7 +35,8 @@ fn the_demo_country_imports_without_a_problem() {
     assert_eq!(s.services.len(), 91);
     assert_eq!(s.action_lines.len(), 22);
     assert_eq!(s.kpis.len(), 29);
-    assert_eq!(s.organisations.len(), 37);
+    assert_eq!(s.organisations.len(), 38);
+    assert_eq!(s.budgets.len(), 102);
     assert_eq!(s.observations.len(), 344);
     assert_eq!(s.milestones.len(), 59);
     assert_eq!(s.progress_reports.len(), 56);
@@ -135,6 +137,118 @@ fn a_workbook_reads_back_as_the_same_data() {
         .map(OutTable::to_csv)
         .collect();
     assert_eq!(a, b);
+}
+
+/// Budget lines whose amounts a floating-point number would not keep: cents that do not
+/// add up in binary, and amounts beyond the 15 significant digits a spreadsheet's number holds.
+fn awkward_budgets() -> Snapshot {
+    let mut s = demo();
+    for (year, planned, committed, spent) in [
+        (2024, "0.1", "0.2", "0.3"),
+        (2025, "1234567890123.45", "9007199254740993", "0.07"),
+        (
+            2026,
+            "99999999999999999.99",
+            "123456789012345678.91",
+            "100000000000000000",
+        ),
+        (2027, "19.99", "", "4503599627370497.5"),
+    ] {
+        let b: Budget = serde_json::from_value(serde_json::json!({
+            "action_line": "AL-4.4", "year": year, "source": "other", "partner": null,
+            "planned": planned, "committed": if committed.is_empty() { "0" } else { committed },
+            "spent": spent, "status": "submitted", "note": "amounts that floats would round"
+        }))
+        .unwrap();
+        s.upsert(b.into());
+    }
+    s
+}
+
+fn amounts(s: &Snapshot) -> Vec<(String, Money, Money, Money)> {
+    s.budgets
+        .values()
+        .map(|b| (b.key(), b.planned, b.committed, b.spent))
+        .collect()
+}
+
+#[test]
+fn budget_amounts_round_trip_exactly_through_csv() {
+    let s = awkward_budgets();
+    let dir = tempfile::tempdir().unwrap();
+    export_csv(&s, dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("budgets.csv")).unwrap();
+    assert!(
+        text.contains("AL-4.4,2026,other,,99999999999999999.99,123456789012345678.91,100000000000000000,submitted,"),
+        "{text}"
+    );
+    let back = apply_in_memory(
+        &empty(),
+        &plan_import(&empty(), &tables_of(dir.path())).unwrap(),
+    );
+    assert_eq!(amounts(&back), amounts(&s));
+    assert!(s.budgets.values().eq(back.budgets.values()));
+    // Read from a French Excel file too: decimal commas and grouped thousands.
+    let csv = "action_line;year;source;partner;planned;committed;spent;status\n\
+               AL-4.4;2028;treasury;;1 234 567,89;0,1;;draft\n";
+    let t = read_csv(csv.as_bytes(), "budgets", "budgets.csv").unwrap();
+    let after = apply_in_memory(&s, &plan_import(&s, &[t]).unwrap());
+    let b = &after.budgets["AL-4.4:2028:treasury"];
+    assert_eq!(b.planned, Money::parse("1234567.89").unwrap());
+    assert_eq!(b.committed, Money::parse("0.10").unwrap());
+    assert_eq!(b.spent, Money::ZERO);
+}
+
+#[test]
+fn budget_amounts_round_trip_exactly_through_a_workbook() {
+    let s = awkward_budgets();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.xlsx");
+    export_xlsx(&s, &path).unwrap();
+    // What a spreadsheet keeps as a number reads as one; what it would round is text.
+    let sheets = tables_of(&path);
+    let budgets = sheets.iter().find(|t| t.name == "budgets").unwrap();
+    let planned = budgets.column("planned").unwrap();
+    let cells: Vec<&str> = budgets
+        .rows
+        .iter()
+        .map(|r| r.cells[planned].as_str())
+        .collect();
+    assert!(cells.contains(&"99999999999999999.99"), "{cells:?}");
+    assert!(cells.contains(&"0.1"), "{cells:?}");
+    let back = apply_in_memory(&empty(), &plan_import(&empty(), &sheets).unwrap());
+    assert_eq!(amounts(&back), amounts(&s));
+    assert!(s.budgets.values().eq(back.budgets.values()));
+}
+
+#[test]
+fn a_budget_line_is_refused_at_its_cell() {
+    let s = demo();
+    let csv = "action_line,year,source,partner,planned,committed,spent,status\n\
+               AL-1.1,2026,loan,,100,,,draft\n\
+               AL-1.1,2026,donor_grant,MOF,100,,,draft\n\
+               AL-1.1,2026,treasury,,1.234,,,draft\n\
+               AL-1.1,2026,other,,\"1,000\",,,draft\n\
+               AL-1.1,2026,public_private_partnership,,-5,,,draft\n\
+               AL-1.1,1850,treasury,,5,,,draft\n\
+               AL-1.1,2150,treasury,,5,,,draft\n";
+    let t = read_csv(csv.as_bytes(), "budgets", "budgets.csv").unwrap();
+    let errors = plan_import(&s, &[t]).unwrap_err();
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let amount =
+        "an amount with at most two decimals and no thousands separators, such as 1250000.50";
+    assert_eq!(
+        lines,
+        [
+            "budgets.csv, row 2, column partner: \"\" — expected the international partner that funds it (the source is loan)".to_owned(),
+            "budgets.csv, row 3, column partner: \"MOF\" — expected an international organisation (kind international): a development partner, bank or fund".to_owned(),
+            format!("budgets.csv, row 4, column planned: \"1.234\" — expected {amount}"),
+            format!("budgets.csv, row 5, column planned: \"1,000\" — expected {amount}"),
+            "budgets.csv, row 6, column planned: \"-5\" — expected an amount of 0 or more".to_owned(),
+            "budgets.csv, row 7, column year: \"1850\" — expected a year such as 2026".to_owned(),
+            "budgets.csv, row 8, column year: \"2150\" — expected a year from 2000 to 2100".to_owned(),
+        ]
+    );
 }
 
 #[test]

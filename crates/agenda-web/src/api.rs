@@ -1,6 +1,6 @@
 //! The read API, `/api/v1`: one list and one item endpoint per collection, keyed by the stable
-//! natural codes. Anonymous, so it answers from the public view: no draft observation or
-//! unapproved progress report. Lists answer `{"items": [...], "meta": {"total": N, ...}}`. The OpenAPI 3.1
+//! natural codes. Anonymous, so it answers from the public view: no draft observation or budget
+//! line, no unapproved progress report. Lists answer `{"items": [...], "meta": {"total": N, ...}}`. The OpenAPI 3.1
 //! document at `/api/v1/openapi.json` is generated from these handlers, so the documented
 //! paths are the paths that work.
 
@@ -98,6 +98,8 @@ collection! {
         "/api/v1/legal-instruments", "/api/v1/legal-instruments/{code}", "legal-instruments";
     list_progress_reports, find_progress_report, ProgressReportList, ProgressReport, progress_reports, "progress report", "reporting",
         "/api/v1/progress-reports", "/api/v1/progress-reports/{code}", "progress-reports";
+    list_budgets, find_budget, BudgetList, Budget, budgets, "budget line", "reporting",
+        "/api/v1/budgets", "/api/v1/budgets/{code}", "budgets";
     list_governance_bodies, find_governance_body, GovernanceBodyList, GovernanceBody, governance_bodies, "governance body", "reporting",
         "/api/v1/governance-bodies", "/api/v1/governance-bodies/{code}", "governance-bodies";
     list_seats, find_seat, SeatList, Seat, seats, "seat", "reporting",
@@ -303,7 +305,8 @@ pub async fn find_sdg_indicator(
         list_organisations, find_organisation, list_agenda, find_agenda, list_pillars, find_pillar,
         list_action_lines, find_action_line, list_objectives, find_objective, list_milestones,
         find_milestone, list_legal_instruments, find_legal_instrument, list_kpis, find_kpi,
-        list_progress_reports, find_progress_report, list_governance_bodies, find_governance_body,
+        list_progress_reports, find_progress_report, list_budgets, find_budget,
+        list_governance_bodies, find_governance_body,
         list_seats, find_seat, list_meetings, find_meeting, list_decisions, find_decision, list_services, find_service, list_life_events,
         find_life_event, list_data_items, find_data_item, list_registries, find_registry,
         list_building_blocks, find_building_block, list_contact_points, find_contact_point,
@@ -323,7 +326,7 @@ pub async fn find_sdg_indicator(
     components(schemas(ErrorEnvelope)),
     tags(
         (name = "agenda", description = "The agenda: pillars, action lines, milestones, KPIs, regulatory plan"),
-        (name = "reporting", description = "Progress reports and governance"),
+        (name = "reporting", description = "Progress reports, budgets and governance"),
         (name = "catalogue", description = "The services catalogue and the government stack"),
         (name = "sdg", description = "The UN Sustainable Development Goals framework"),
     )

@@ -46,6 +46,9 @@ use tokio::net::TcpListener;
 pub use error::ApiError;
 pub use server::ServerLimits;
 
+/// The currency when none is configured: the demo country's, the US dollar.
+pub const DEFAULT_CURRENCY: &str = "USD";
+
 /// Settings the web layer shows or uses.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
@@ -73,6 +76,8 @@ pub struct WebSettings {
     /// The country's regions, to map figures broken down by `region`; `None` without a
     /// boundary file.
     pub regions: Option<Arc<agenda_io::regions::RegionMap>>,
+    /// The ISO 4217 code of the currency budgets are in (`XOF`), shown with every amount.
+    pub currency: String,
 }
 
 impl WebSettings {
@@ -89,6 +94,7 @@ impl WebSettings {
             priority_weights: Default::default(),
             subscriptions: None,
             regions: None,
+            currency: DEFAULT_CURRENCY.into(),
         }
     }
 }

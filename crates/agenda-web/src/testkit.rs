@@ -237,6 +237,8 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
         "/governance/decisions",
         "/governance/decisions?state=overdue",
         "/building-blocks",
+        "/funding",
+        "/funding?year=2026",
         "/consultations",
         "/acknowledgements",
         "/versions",
@@ -292,6 +294,14 @@ pub fn public_paths(s: &Snapshot) -> Vec<String> {
     if let Some(c) = s.consultations.values().max_by_key(|c| c.closes) {
         paths.push(format!("/consultations/{}", c.code));
         paths.push(format!("/consultations/{}/take-part", c.code));
+    }
+    // Every funding partner's page (the demo has a grant-maker and a bank).
+    for o in s
+        .organisations
+        .values()
+        .filter(|o| o.kind == agenda_core::OrgKind::International)
+    {
+        paths.push(format!("/funding/{}", o.code));
     }
     // The change history of one record of every kind.
     for kind in Kind::ALL {

@@ -416,3 +416,68 @@ fn a_person_adds_a_contribution_in_their_own_name_while_open_and_nothing_else() 
     assert!(upsert_on(&person, &s2, "2026-10-10", own).is_err());
     assert!(upsert(&person, &s, service("SVC-9", "MOH")).is_err());
 }
+
+fn budget(al: &str, status: &str, planned: &str) -> Entity {
+    Entity::Budget(parse(json!({
+        "action_line": al, "year": 2026, "source": "treasury", "partner": null,
+        "planned": planned, "committed": "0", "spent": "0", "status": status, "note": null
+    })))
+}
+
+#[test]
+fn a_budget_line_is_the_action_line_leads_to_submit_and_an_editors_to_validate() {
+    let mut s = snapshot();
+    let moh = user(Role::Entity, Some("MOH"));
+    let mof = user(Role::Entity, Some("MOF"));
+    assert_eq!(
+        owner_of(&s, &budget("AL-1", "draft", "1")),
+        Some(Code::parse("MOH").unwrap())
+    );
+    // The lead drafts and submits its own lines, creating or changing them.
+    assert!(upsert(&moh, &s, budget("AL-1", "draft", "1")).is_ok());
+    assert!(upsert(&moh, &s, budget("AL-1", "submitted", "1")).is_ok());
+    s.upsert(budget("AL-1", "submitted", "1"));
+    assert!(upsert(&moh, &s, budget("AL-1", "submitted", "2.5")).is_ok());
+    // Another organisation touches neither MOH's lines nor makes its own on MOH's line.
+    assert!(upsert(&mof, &s, budget("AL-1", "submitted", "3")).is_err());
+    assert!(
+        may_apply(
+            &mof,
+            &s,
+            &[Change::Delete(Kind::Budget, "AL-1:2026:treasury".into())]
+        )
+        .is_err()
+    );
+    assert!(upsert(&mof, &s, budget("AL-2", "submitted", "3")).is_ok());
+    // A line on an action line that does not exist belongs to nobody.
+    assert!(upsert(&moh, &s, budget("AL-9", "draft", "1")).is_err());
+    // Only a reviewer validates, and a validated line is no longer the lead's to change.
+    let refused = upsert(&moh, &s, budget("AL-1", "validated", "1")).unwrap_err();
+    assert!(refused.0.contains("only a reviewer"), "{refused}");
+    let editor = user(Role::Editor, None);
+    assert!(upsert(&editor, &s, budget("AL-1", "validated", "1")).is_ok());
+    s.upsert(budget("AL-1", "validated", "1"));
+    assert!(upsert(&moh, &s, budget("AL-1", "submitted", "1")).is_err());
+    assert!(
+        may_apply(
+            &moh,
+            &s,
+            &[Change::Delete(Kind::Budget, "AL-1:2026:treasury".into())]
+        )
+        .is_err()
+    );
+    // Tokens send figures, not budgets; stakeholders and legal advisors touch none.
+    let token = Actor::Token {
+        organisation: Code::parse("MOH").unwrap(),
+    };
+    assert!(upsert(&token, &s, budget("AL-1", "submitted", "1")).is_err());
+    assert!(
+        upsert(
+            &user(Role::Stakeholder, Some("MOH")),
+            &s,
+            budget("AL-1", "draft", "1")
+        )
+        .is_err()
+    );
+    assert!(upsert(&user(Role::Legal, None), &s, budget("AL-1", "draft", "1")).is_err());
+}

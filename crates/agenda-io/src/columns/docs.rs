@@ -25,6 +25,7 @@ fn holds(c: &Column) -> String {
         Value::Number => "number".to_owned(),
         Value::WholeNumber => "whole number ≥ 0".to_owned(),
         Value::Percent => "0–100".to_owned(),
+        Value::Amount => "amount (`1250000.5`, at most 2 decimals)".to_owned(),
         Value::Level { min, max, .. } => format!("{min}–{max}"),
         Value::Vocabulary { values, .. } => values()
             .iter()

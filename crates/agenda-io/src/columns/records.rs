@@ -139,6 +139,18 @@ record! { ProgressReport, "progress_reports", entity;
     review_comment: OptFree, multiline = "the reviewer's comments when the report was last returned";
 }
 
+record! { Budget, "budgets", entity;
+    action_line: Ref => ActionLine = "";
+    year: YearOf = "the budget year, 2000–2100";
+    source: Vocab<FundingSource> = "where the money comes from — one row per action line, year, source and partner";
+    partner: OptRef => Organisation = "the organisation of kind `international` that grants or lends it: required for `donor_grant` and `loan`, empty for `treasury`";
+    planned: Amount = "planned for the year, in the country's currency (`currency` setting), ≥ 0";
+    committed: AmountOrZero = "committed (contracted) so far, ≥ 0, may exceed planned; empty for 0";
+    spent: AmountOrZero = "spent (paid out) so far, ≥ 0; empty for 0";
+    status: Vocab<ObservationStatus> = "as for KPI figures: only `validated` lines are public";
+    note: OptFree, multiline = "source of the figures, or a caveat";
+}
+
 record! { LifeEvent, "life_events", entity;
     code: Key = "`LE-…` citizen life events, `BE-…` business events";
     title: Tr = "title";
@@ -421,6 +433,7 @@ pub(super) const TABLES: &[Table] = &[
     entry::<ProgressReport>(Some(Kind::ProgressReport), |s| {
         out(s.progress_reports.values())
     }),
+    entry::<Budget>(Some(Kind::Budget), |s| out(s.budgets.values())),
     entry::<LifeEvent>(Some(Kind::LifeEvent), |s| out(s.life_events.values())),
     entry::<DataItem>(Some(Kind::DataItem), |s| out(s.data_items.values())),
     entry::<Registry>(Some(Kind::Registry), |s| out(s.registries.values())),

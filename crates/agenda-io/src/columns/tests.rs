@@ -52,6 +52,7 @@ fn sample(c: &Column) -> String {
         Value::Number => format!("{i}.5"),
         Value::WholeNumber => format!("{i}"),
         Value::Percent => format!("5{i}.5"),
+        Value::Amount => format!("{i}250000.05"),
         Value::Level { min, .. } => format!("{}", min + i as u8 - 1),
         Value::Vocabulary { values, .. } => values()[i - 1].to_owned(),
         Value::Bool => "yes".to_owned(),

@@ -141,3 +141,6 @@ admin-kind-seat = seat
 admin-kind-meeting = meeting
 admin-kinds-seat = Seats on governance bodies
 admin-kinds-meeting = Meetings
+admin-kind-budget = budget line
+admin-kinds-budget = Budget lines
+admin-awaiting-validation = Submitted, waiting for validation

@@ -141,3 +141,6 @@ admin-kind-seat = puesto
 admin-kind-meeting = reunión
 admin-kinds-seat = Puestos en los órganos
 admin-kinds-meeting = Reuniones
+admin-kind-budget = línea presupuestaria
+admin-kinds-budget = Líneas presupuestarias
+admin-awaiting-validation = Enviados, pendientes de validación

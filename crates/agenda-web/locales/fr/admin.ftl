@@ -141,3 +141,6 @@ admin-kind-seat = siège
 admin-kind-meeting = réunion
 admin-kinds-seat = Sièges dans les instances
 admin-kinds-meeting = Réunions
+admin-kind-budget = ligne budgétaire
+admin-kinds-budget = Lignes budgétaires
+admin-awaiting-validation = Soumis, en attente de validation

@@ -259,6 +259,9 @@ pub struct ActionLinePage {
     /// It needs a legal instrument and none names it.
     gap: bool,
     reports: Vec<ReportView>,
+    /// Its validated budget lines, by year, and their total.
+    budgets: Vec<super::funding::BudgetRow>,
+    budget_total: super::funding::AmountsView,
     history: Vec<HistoryRow>,
 }
 
@@ -386,6 +389,11 @@ pub async fn action_line(
             submitted_on: r.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
         })
         .collect();
+    let budgets = s
+        .budgets_of(&code)
+        .map(|b| super::funding::budget_row(&c, &s, b))
+        .collect();
+    let budget_total = super::funding::totals_view(&c, s.budgets_of(&code));
     let history = state
         .store
         .audit_records(Some(Kind::ActionLine), Some(&code), 20)
@@ -422,6 +430,8 @@ pub async fn action_line(
         objectives,
         gap,
         reports,
+        budgets,
+        budget_total,
         history,
         a,
         c,

@@ -15,6 +15,9 @@ pub(crate) mod feedback;
 mod frameworks;
 #[cfg(test)]
 mod frameworks_tests;
+mod funding;
+#[cfg(test)]
+mod funding_tests;
 mod governance;
 mod history;
 mod home;
@@ -269,6 +272,8 @@ pub fn router() -> Router<AppState> {
         .route("/governance/decisions", get(governance::register))
         .route("/governance/{code}", get(governance::body))
         .route("/building-blocks", get(blocks::building_blocks))
+        .route("/funding", get(funding::funding))
+        .route("/funding/{code}", get(funding::partner))
         .route("/consultations", get(consultation_pages::consultations))
         .route(
             "/consultations/{code}",

@@ -147,6 +147,8 @@ pub struct Chrome {
     pub logo: bool,
     /// What the page's own feed and subscription follow, on the pages of a scope.
     pub follow: Option<Follow>,
+    /// The ISO 4217 code amounts are in.
+    pub currency: String,
 }
 
 /// The links to follow what a page is about: by e-mail and as an Atom feed.
@@ -197,6 +199,7 @@ impl Chrome {
             langs,
             logo: state.settings.logo.is_some(),
             follow: None,
+            currency: state.settings.currency.clone(),
         }
     }
 
@@ -239,6 +242,16 @@ impl Chrome {
     /// A number as people of this language write it.
     pub fn num(&self, v: f64) -> String {
         fmt_num(self.lang, v)
+    }
+
+    /// An amount of money with the country's currency, as people of this language write it.
+    pub fn money(&self, m: Money) -> String {
+        agenda_core::numbers::fmt_money(self.lang, m, &self.currency)
+    }
+
+    /// A share in %, or `—` when there is none.
+    pub fn pct(&self, v: Option<f64>) -> String {
+        v.map_or_else(|| "—".to_owned(), |p| format!("{}\u{a0}%", self.num(p)))
     }
 
     /// A figure of a KPI with its unit, to the KPI's precision.

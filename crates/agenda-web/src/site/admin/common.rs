@@ -269,6 +269,7 @@ pub fn editable(actor: &Actor) -> Vec<Kind> {
             Kind::ProgressReport,
             Kind::Observation,
             Kind::Milestone,
+            Kind::Budget,
         ],
         _ => Vec::new(),
     }

@@ -209,6 +209,7 @@ pub fn expected_key(kind: ExpectedKind) -> &'static str {
         E::WorkbookAudience => "expected-workbook-audience",
         E::WorkbookChannels => "expected-workbook-channels",
         E::WorkbookYesNo => "expected-workbook-yes-no",
+        E::Amount => "expected-amount",
     }
 }
 

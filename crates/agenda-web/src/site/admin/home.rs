@@ -1,13 +1,13 @@
 //! The administration's home (`/admin`): what the signed-in person may work on.
 
-use agenda_core::Role;
+use agenda_core::{Kind, ObservationStatus, Role};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::SignedIn;
-use super::common::{AdminBar, MenuItem, admin_render, chrome, link};
+use super::common::{AdminBar, MenuItem, admin_render, chrome, kinds_label, link};
 use crate::AppState;
 use crate::site::Lang;
 use crate::site::i18n::t;
@@ -23,6 +23,9 @@ struct HomePage {
     /// have none, and instruments past their target date, each with its form.
     gaps: Vec<(String, String)>,
     late: Vec<(String, String, String)>,
+    /// For reviewers: the figures and budget lines submitted and not yet validated, each
+    /// kind with the link to its list of them and how many there are.
+    awaiting: Vec<(String, String, usize)>,
 }
 
 pub async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> Response {
@@ -64,6 +67,35 @@ pub async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> 
             })
             .collect();
     }
+    let mut awaiting = Vec::new();
+    if matches!(user.account().role, Role::Admin | Role::Editor) {
+        let s = state.store.snapshot();
+        let submitted = |st: ObservationStatus| st == ObservationStatus::Submitted;
+        for (kind, n) in [
+            (
+                Kind::Observation,
+                s.observations
+                    .values()
+                    .filter(|o| submitted(o.status))
+                    .count(),
+            ),
+            (
+                Kind::Budget,
+                s.budgets.values().filter(|b| submitted(b.status)).count(),
+            ),
+        ] {
+            if n > 0 {
+                awaiting.push((
+                    link(
+                        lang,
+                        &format!("/admin/data/{}?status=submitted", kind.collection()),
+                    ),
+                    kinds_label(l, kind),
+                    n,
+                ));
+            }
+        }
+    }
     admin_render(
         StatusCode::OK,
         &HomePage {
@@ -72,6 +104,7 @@ pub async fn home(State(state): State<AppState>, lang: Lang, user: SignedIn) -> 
             work,
             gaps,
             late,
+            awaiting,
         },
     )
 }

@@ -32,6 +32,8 @@ use crate::site::views::Chrome;
 pub struct ListQuery {
     page: Option<usize>,
     archived: Option<String>,
+    /// Only the records in this state (`submitted`: what waits for a reviewer).
+    status: Option<String>,
 }
 
 const LIST_PAGE: usize = 200;
@@ -40,6 +42,8 @@ struct Row {
     href: String,
     name: String,
     key: String,
+    /// Its state, in words, for a kind that has one.
+    status: Option<String>,
 }
 
 #[derive(Template)]
@@ -53,6 +57,9 @@ struct ListPage {
     caption: String,
     rows: Vec<Row>,
     more: Option<String>,
+    /// The states a record of this kind may be in, to filter by; empty for a kind without.
+    statuses: Vec<crate::site::views::Opt>,
+    list_href: String,
 }
 
 pub async fn list(
@@ -75,8 +82,31 @@ pub async fn list(
         } => agenda_core::policy::owner_of(&s, e).as_ref() == Some(org),
         _ => true,
     };
+    // The kind's states, from its `status` column: the words of its vocabulary.
+    let states = agenda_io::columns::spec(kind)
+        .iter()
+        .find(|c| c.name == "status")
+        .and_then(|c| match c.value {
+            agenda_io::columns::Value::Vocabulary { name, values } => {
+                Some((super::controls::words_of(name), values()))
+            }
+            _ => None,
+        });
+    let word = |prefix: &str, v: &str| t(l, &format!("{prefix}-{v}"));
+    let want = q.status.filter(|v| !v.is_empty());
+    if let Some(v) = &want
+        && !states
+            .as_ref()
+            .is_some_and(|(_, values)| values.contains(&v.as_str()))
+    {
+        return Err(PageError::bad_value("filter-status", v));
+    }
     let page_no = q.page.unwrap_or(1).max(1);
-    let items: Vec<Entity> = s.entities(kind).filter(|e| mine(e)).collect();
+    let items: Vec<Entity> = s
+        .entities(kind)
+        .filter(|e| mine(e))
+        .filter(|e| want.as_deref().is_none_or(|w| status_of(e) == Some(w)))
+        .collect();
     let total = items.len();
     let rows = items
         .iter()
@@ -88,15 +118,30 @@ pub async fn list(
                 href: link(lang, &record_path(kind, &key)),
                 name: name_of(e, l),
                 key,
+                status: states
+                    .as_ref()
+                    .and_then(|(prefix, _)| status_of(e).map(|v| word(prefix, v))),
             }
         })
         .collect();
+    let filter = want
+        .as_deref()
+        .map(|v| format!("&status={}", encode(v)))
+        .unwrap_or_default();
     let more = (page_no * LIST_PAGE < total).then(|| {
         link(
             lang,
-            &format!("/admin/data/{collection}?page={}", page_no + 1),
+            &format!("/admin/data/{collection}?page={}{filter}", page_no + 1),
         )
     });
+    let statuses = states
+        .map(|(prefix, values)| {
+            crate::site::views::opts(
+                values.into_iter().map(|v| (v.to_owned(), word(prefix, v))),
+                &want,
+            )
+        })
+        .unwrap_or_default();
     let notice = q
         .archived
         .map(|k| t_args(l, "admin-archived", &[("key", k)]));
@@ -115,8 +160,27 @@ pub async fn list(
             caption: t_args(l, "admin-list-count", &[("n", total.to_string())]),
             rows,
             more,
+            statuses,
+            list_href: link(lang, &format!("/admin/data/{collection}")),
         },
     ))
+}
+
+/// The state of a record of a kind that goes through one, as stored (`submitted`).
+fn status_of(e: &Entity) -> Option<&'static str> {
+    Some(match e {
+        Entity::Agenda(x) => x.status.as_str(),
+        Entity::ActionLine(x) => x.status.as_str(),
+        Entity::Milestone(x) => x.status.as_str(),
+        Entity::LegalInstrument(x) => x.status.as_str(),
+        Entity::Observation(x) => x.status.as_str(),
+        Entity::ProgressReport(x) => x.status.as_str(),
+        Entity::Budget(x) => x.status.as_str(),
+        Entity::BuildingBlock(x) => x.status.as_str(),
+        Entity::Release(x) => x.status.as_str(),
+        Entity::Decision(x) => x.status.as_str(),
+        _ => return None,
+    })
 }
 
 pub async fn new_form(

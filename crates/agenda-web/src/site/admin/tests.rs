@@ -443,3 +443,67 @@ async fn a_refused_value_is_explained_in_the_language_of_the_form() {
     assert!(!r.body.contains("a date as YYYY-MM-DD"));
     assert!(r.body.contains(r##"href="#f-last_reviewed""##));
 }
+
+/// A reviewer finds what waits for validation: a kind with states is listed by state, its
+/// state shown; the home counts what was submitted.
+#[tokio::test]
+async fn records_are_listed_by_state_and_the_home_counts_what_awaits_validation() {
+    use agenda_core::{ObservationStatus, Role};
+    use axum::http::StatusCode;
+    let app = crate::testkit::TestApp::demo_sqlite().await;
+    let ed = app.with_user(Role::Editor, None).await;
+    let s = app.state.store.snapshot();
+    let submitted: Vec<String> = s
+        .budgets
+        .iter()
+        .filter(|(_, b)| b.status == ObservationStatus::Submitted)
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert!(!submitted.is_empty());
+    let page = app.get(&ed, "/admin/data/budgets?status=submitted").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("{} records", submitted.len())),
+        "{}",
+        page.body
+    );
+    for k in &submitted {
+        assert!(page.body.contains(&format!("<code>{k}</code>")), "{k}");
+    }
+    assert!(!page.body.contains("<td>Validated</td>"));
+    assert!(page.body.contains("<option value=\"submitted\" selected>"));
+    // Every line when no state is chosen; a state the kind does not have, or a kind without
+    // states, is a bad filter.
+    let all = app.get(&ed, "/admin/data/budgets").await;
+    assert!(all.body.contains(&format!("{} records", s.budgets.len())));
+    assert!(all.body.contains("<td>Validated</td>"));
+    for bad in [
+        "/admin/data/budgets?status=approved",
+        "/admin/data/pillars?status=draft",
+    ] {
+        assert_eq!(
+            app.get(&ed, bad).await.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    // Observations too: the same filter finds the submitted figures.
+    let figures = s
+        .observations
+        .values()
+        .filter(|o| o.status == ObservationStatus::Submitted)
+        .count();
+    let page = app
+        .get(&ed, "/admin/data/observations?status=submitted")
+        .await;
+    assert!(page.body.contains(&format!("{figures} records")));
+    // The home links to both lists, with their counts.
+    let home = app.get(&ed, "/admin").await;
+    assert!(home.body.contains(&format!(
+        "<a href=\"/admin/data/budgets?status=submitted\">Budget lines</a> ({})",
+        submitted.len()
+    )));
+    assert!(home.body.contains(&format!(
+        "<a href=\"/admin/data/observations?status=submitted\">Indicator figures</a> ({figures})"
+    )));
+}
