@@ -528,7 +528,7 @@ async fn import(
     let store = open(config).await?;
     let base = store.snapshot();
     // A GovStack playbook workbook (RFI-2, High Level Roadmap) is recognised by its sheets.
-    let planned = if let Some(govstack) = agenda_io::govstack::read(path, &base) {
+    let planned = if let Some(govstack) = agenda_io::govstack::read(path, &base, &config.currency) {
         print!("{}", govstack.report);
         govstack.plan(&base)
     } else {

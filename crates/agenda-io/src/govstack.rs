@@ -8,8 +8,8 @@
 //! - the **High Level Roadmap** (sheet `High Level Road Map `): each activity becomes a
 //!   milestone, due on the last week marked in the timeline, under an action line made from its
 //!   indicator, in the pillar `HLR`; its lead cell may name contributors beside the lead, its
-//!   required resources are read as amounts ([`resources`]) and reported, and notes in its week
-//!   cells become draft progress reports;
+//!   required resources are read as amounts ([`resources`]) and those in the platform's
+//!   currency become budget lines, and notes in its week cells become draft progress reports;
 //! - the RFI-2 template's **Systems-Platforms catalogue** (sheet `Systems-Platforms Catalogue `):
 //!   each row becomes a system, with the services that use it (matched by Service ID or name)
 //!   and the building block whose work it does.
@@ -140,8 +140,8 @@ pub struct SharedCell {
     pub row: usize,
 }
 
-/// An activity's "Required Resources" cell, read. No record holds money for an activity yet:
-/// the report keeps each, and the action line's description its written form.
+/// An activity's "Required Resources" cell, read: an amount in the platform's currency goes
+/// into a budget line of its action line; anything else is kept as written on the action line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityResources {
     /// The milestone made from the activity (`HLR-1.1.2`).
@@ -150,6 +150,8 @@ pub struct ActivityResources {
     pub action_line: String,
     /// What the cell says.
     pub resources: Resources,
+    /// The budget line that holds it (`budget line HLR-OI-1.1:2022:other`), or why none does.
+    pub kept: String,
     /// Sheet.
     pub sheet: String,
     /// Row.
@@ -282,12 +284,12 @@ impl fmt::Display for Report {
             )?;
         }
         if !self.resources.is_empty() {
-            writeln!(f, "required resources (no record holds them yet):")?;
+            writeln!(f, "required resources:")?;
             for x in &self.resources {
                 writeln!(
                     f,
-                    "  {} ({}, row {}): {}",
-                    x.milestone, x.action_line, x.row, x.resources
+                    "  {} ({}, row {}): {} → {}",
+                    x.milestone, x.action_line, x.row, x.resources, x.kept
                 )?;
             }
         }
@@ -370,8 +372,9 @@ impl GovStackImport {
 }
 
 /// Reads `path` when it is a workbook with a GovStack sheet; `None` for anything else (which
-/// the native reader then handles, including files that cannot be opened).
-pub fn read(path: &Path, base: &Snapshot) -> Option<GovStackImport> {
+/// the native reader then handles, including files that cannot be opened). `currency` is the
+/// platform's (ISO 4217): roadmap amounts in it become budget lines.
+pub fn read(path: &Path, base: &Snapshot, currency: &str) -> Option<GovStackImport> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -380,11 +383,11 @@ pub fn read(path: &Path, base: &Snapshot) -> Option<GovStackImport> {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    read_bytes(&bytes, base)
+    read_bytes(&bytes, base, currency)
 }
 
 /// Reads a workbook's bytes when it has a GovStack sheet; `None` otherwise.
-pub fn read_bytes(bytes: &[u8], base: &Snapshot) -> Option<GovStackImport> {
+pub fn read_bytes(bytes: &[u8], base: &Snapshot, currency: &str) -> Option<GovStackImport> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
     let names = wb.sheet_names();
     let layouts: Vec<(String, Option<Layout>)> = names
@@ -394,7 +397,7 @@ pub fn read_bytes(bytes: &[u8], base: &Snapshot) -> Option<GovStackImport> {
     if layouts.iter().all(|(_, l)| l.is_none()) {
         return None;
     }
-    let mut b = Build::new(base);
+    let mut b = Build::new(base, currency);
     // Systems name the services that use them: read after the services of the same workbook.
     let mut layouts = layouts;
     layouts.sort_by_key(|(_, l)| *l == Some(Layout::Systems));
@@ -1373,6 +1376,8 @@ struct Build<'a> {
     /// Names as written in this workbook (collapsed, lower case) → the organisation they were
     /// read as, so each reading is reported once.
     org_seen: HashMap<String, Code>,
+    /// ISO 4217 code of the platform's currency: the amounts budget lines are in.
+    currency: String,
     /// (owner, English title collapsed and lower-cased) → the catalogue's service, for rows
     /// without a Service ID: built once, not searched per row.
     service_names: HashMap<(String, String), Code>,
@@ -1383,7 +1388,7 @@ struct Build<'a> {
 }
 
 impl<'a> Build<'a> {
-    fn new(base: &'a Snapshot) -> Self {
+    fn new(base: &'a Snapshot, currency: &str) -> Self {
         let mut data_items = HashMap::new();
         let mut doc_keys = HashMap::new();
         for d in base.data_items.values() {
@@ -1402,6 +1407,7 @@ impl<'a> Build<'a> {
         }
         let mut b = Self {
             base,
+            currency: currency.to_owned(),
             errors: Vec::new(),
             report: Report::default(),
             out: Snapshot::empty(base.sdg.clone()),
@@ -1459,6 +1465,15 @@ impl<'a> Build<'a> {
         for (n, w) in cols {
             m.insert((*n).to_owned(), w.clone());
         }
+    }
+
+    /// The kind of an organisation of the workbook or of the platform.
+    fn org_kind(&self, code: &Code) -> Option<OrgKind> {
+        self.out
+            .organisations
+            .get(code.as_str())
+            .or_else(|| self.base.organisations.get(code.as_str()))
+            .map(|o| o.kind)
     }
 
     fn put(&mut self, e: Entity, sheet: &str, r: usize) {
@@ -2586,6 +2601,17 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
     );
     b.place(
         sheet,
+        "budgets",
+        &[
+            ("action_line", h.label(F::Indicator)),
+            ("year", timeline.clone()),
+            ("partner", h.label(F::Resources)),
+            ("planned", h.label(F::Resources)),
+            ("note", h.label(F::Resources)),
+        ],
+    );
+    b.place(
+        sheet,
         "organisations",
         &[
             ("code", h.label(F::Lead)),
@@ -2785,16 +2811,14 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         if let Some(s) = stage {
             described.push(format!("GovStack country engagement framework stage: {s}"));
         }
-        // No record holds an activity's budget yet: its written form is kept here, where a
-        // reader of the action line sees it.
-        let asked: Vec<String> = acts
-            .iter()
-            .filter_map(|a| Some(format!("{}: {}", a.id, a.resources.as_ref()?.written)))
-            .collect();
-        if !asked.is_empty() {
+        // Amounts become budget lines; what names no amount in the platform's currency (in
+        // kind, to be decided, another currency) is kept as written, where a reader of the
+        // action line sees it.
+        let unbudgeted = budget_lines(b, sheet, &code, &acts);
+        if !unbudgeted.is_empty() {
             described.push(format!(
                 "Required resources, as written in the roadmap:\n{}",
-                asked.join("\n")
+                unbudgeted.join("\n")
             ));
         }
         let description = if described.is_empty() {
@@ -2845,15 +2869,6 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             };
             let old = b.base.milestones.get(mcode.as_str()).cloned();
             let old = old.as_ref();
-            if let Some(res) = &a.resources {
-                b.report.resources.push(ActivityResources {
-                    milestone: mcode.to_string(),
-                    action_line: code.to_string(),
-                    resources: res.clone(),
-                    sheet: sheet.to_owned(),
-                    row: a.row + 1,
-                });
-            }
             let m = Milestone {
                 code: mcode,
                 action_line: code.clone(),
@@ -2899,6 +2914,145 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
 /// quarter (the reporting cycle's period), in draft for its lead to complete and submit. A
 /// report the import did not write, or one submitted since, is left alone: its notes stay
 /// in the import's report only.
+/// Whether a resources cell asks for a loan rather than a grant.
+fn is_loan(written: &str) -> bool {
+    let w = written.to_lowercase();
+    w.split(|c: char| !c.is_alphanumeric())
+        .any(|t| matches!(t, "loan" | "loans" | "credit" | "prêt" | "préstamo"))
+}
+
+/// Makes budget lines of `line` from its activities' required resources: one per year (the
+/// year an activity starts), funding source and partner, planned at the sum of the amounts.
+/// Each activity's reading is reported with what keeps it; the written form of what names no
+/// amount in the platform's currency is returned, to be kept on the action line.
+fn budget_lines(b: &mut Build<'_>, sheet: &str, line: &Code, acts: &[&Activity]) -> Vec<String> {
+    struct Planned {
+        year: i32,
+        source: FundingSource,
+        partner: Option<Code>,
+        cents: i128,
+        written: Vec<String>,
+        row: usize,
+    }
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut unbudgeted = Vec::new();
+    // (activity, index into `planned` or why it made no budget line)
+    let mut readings: Vec<(&Activity, Result<usize, String>)> = Vec::new();
+    for a in acts {
+        let Some(res) = &a.resources else { continue };
+        let reading = match (res.kind, res.amount, res.currency.as_deref()) {
+            (ResourceKind::Amount, Some(amount), currency)
+                if currency.is_none_or(|c| c == b.currency) =>
+            {
+                let mut partner = None;
+                let mut why_no_partner = None;
+                if let Some(name) = &res.partner {
+                    let code = b.organisation(name, OrgKind::International, sheet, a.row);
+                    if b.org_kind(&code) == Some(OrgKind::International) {
+                        partner = Some(code);
+                    } else {
+                        why_no_partner = Some(format!(
+                            "{name} ({code}) is not an international organisation, so the \
+                             line names no partner"
+                        ));
+                    }
+                }
+                // A roadmap says what is needed, seldom where it comes from: a named partner
+                // gives or lends it; otherwise the source is left to be stated.
+                let source = match &partner {
+                    Some(_) if is_loan(&res.written) => FundingSource::Loan,
+                    Some(_) => FundingSource::DonorGrant,
+                    None => FundingSource::Other,
+                };
+                let year = a.start.year();
+                let cents = (amount * 100.0).round() as i128;
+                let written = format!("{} \"{}\"", a.id, res.written);
+                let i = match planned
+                    .iter()
+                    .position(|p| p.year == year && p.source == source && p.partner == partner)
+                {
+                    Some(i) => {
+                        planned[i].cents += cents;
+                        planned[i].written.push(written);
+                        i
+                    }
+                    None => {
+                        planned.push(Planned {
+                            year,
+                            source,
+                            partner,
+                            cents,
+                            written: vec![written],
+                            row: a.row,
+                        });
+                        planned.len() - 1
+                    }
+                };
+                if let Some(why) = why_no_partner {
+                    b.note(sheet, Some(a.row), why);
+                }
+                Ok(i)
+            }
+            (ResourceKind::Amount, Some(_), Some(currency)) => Err(format!(
+                "kept as written: an amount in {currency}, and budget lines are in {}",
+                b.currency
+            )),
+            (ResourceKind::Amount, None, _) => {
+                Err("kept as written: amounts in different currencies".to_owned())
+            }
+            (kind, _, _) => Err(format!("kept as written: {kind}")),
+        };
+        if reading.is_err() {
+            unbudgeted.push(format!("{}: {}", a.id, res.written));
+        }
+        readings.push((a, reading));
+    }
+    let mut keys = Vec::with_capacity(planned.len());
+    for p in planned {
+        let mut budget = Budget {
+            action_line: line.clone(),
+            year: p.year,
+            source: p.source,
+            partner: p.partner,
+            planned: Money::from_cents(p.cents),
+            committed: Money::ZERO,
+            spent: Money::ZERO,
+            // Validated by an editor before it is public, as any figure.
+            status: ObservationStatus::Submitted,
+            note: Some(format!(
+                "From the High Level Roadmap's required resources: {}",
+                p.written.join("; ")
+            )),
+        };
+        let key = budget.key();
+        if let Some(old) = b.base.budgets.get(&key) {
+            // What was committed and spent since is kept; an unchanged plan keeps its review.
+            budget.committed = old.committed;
+            budget.spent = old.spent;
+            if old.planned == budget.planned {
+                budget.status = old.status;
+            }
+        }
+        b.put(budget.into(), sheet, p.row);
+        keys.push(key);
+    }
+    for (a, reading) in readings {
+        let Some(res) = &a.resources else { continue };
+        b.report.resources.push(ActivityResources {
+            milestone: format!("{ROADMAP_PILLAR}-{}", a.id),
+            action_line: line.to_string(),
+            resources: res.clone(),
+            kept: match reading {
+                Ok(i) => format!("budget line {}", keys[i]),
+                Err(why) => why,
+            },
+            sheet: sheet.to_owned(),
+            row: a.row + 1,
+        });
+    }
+    unbudgeted
+}
+
 fn progress_notes(b: &mut Build<'_>, sheet: &str, line: &Code, lead: &Code, acts: &[&Activity]) {
     // (day, activity id, row, note) by quarter.
     type Note = (Date, String, usize, String);
@@ -3432,7 +3586,7 @@ mod tests {
     #[test]
     fn a_ministry_named_with_a_typo_is_the_one_the_catalogue_has_and_the_report_says_so() {
         let base = crate::tests::demo();
-        let mut b = Build::new(&base);
+        let mut b = Build::new(&base, "USD");
         let moh = b.organisation("Ministory of  Health", OrgKind::Ministry, "Services", 6);
         assert_eq!(moh.as_str(), "MOH");
         // The same spelling again is the same organisation, reported once.
@@ -3456,7 +3610,7 @@ mod tests {
     #[test]
     fn organisations_are_found_by_abbreviation_partner_name_and_initials_but_not_by_guess() {
         let base = crate::tests::demo();
-        let mut b = Build::new(&base);
+        let mut b = Build::new(&base, "USD");
         let how = |b: &Build<'_>, n: &str| {
             b.find_org(n)
                 .map(|(c, how)| format!("{c} {}", how.unwrap_or("name")))

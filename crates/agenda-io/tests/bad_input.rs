@@ -240,7 +240,7 @@ fn workbook_case(template: &str, edits: &[(u32, u16, Typed)]) -> Result<(), Test
     };
     let dir = tempfile::tempdir().unwrap();
     let path = filled(cells, edits, dir.path());
-    let read = govstack::read(&path, demo());
+    let read = govstack::read(&path, demo(), "USD");
     prop_assert!(read.is_some(), "the filled template is still recognised");
     if let Some(import) = read {
         match import.plan(demo()) {

@@ -28,7 +28,7 @@ fn demo() -> Snapshot {
 }
 
 fn read(path: &Path, base: &Snapshot) -> GovStackImport {
-    govstack::read(path, base).expect("recognised as a GovStack workbook")
+    govstack::read(path, base, "USD").expect("recognised as a GovStack workbook")
 }
 
 /// Reads, plans and applies; panics with every problem when the import is refused.
@@ -1346,8 +1346,72 @@ fn a_roadmap_filled_as_a_country_fills_it_names_each_organisation_once() {
         described,
         "GovStack country engagement framework stage: Scoping\n\
          Required resources, as written in the roadmap:\n\
-         1.1.1: EUR 45.000\n1.1.2: €45,000\n1.1.3: USD 45k World Bank TA\n1.1.4: 200k\n\
-         1.1.5: 1.2M USD\n1.1.6: in-kind"
+         1.1.1: EUR 45.000\n1.1.2: €45,000\n1.1.6: in-kind"
+    );
+
+    // Amounts in the platform's currency (USD here; a cell naming none means it) are budget
+    // lines of their action line and year, submitted for an editor to validate: a named
+    // partner's as its grant, the others' source left to be stated.
+    let budget = |key: &str| {
+        let b = after
+            .budgets
+            .get(key)
+            .unwrap_or_else(|| panic!("no budget line {key}:\n{report}"));
+        (
+            b.planned.cents(),
+            b.status,
+            b.note.clone().unwrap_or_default(),
+        )
+    };
+    use agenda_core::ObservationStatus::Submitted;
+    let (cents, status, note) = budget("HLR-OI-1.1:2022:donor_grant:WB");
+    assert_eq!((cents, status), (4_500_000, Submitted));
+    assert_eq!(
+        note,
+        "From the High Level Roadmap's required resources: 1.1.3 \"USD 45k World Bank TA\""
+    );
+    let (cents, _, note) = budget("HLR-OI-1.1:2022:other");
+    assert_eq!(cents, 140_000_000, "200k and 1.2M USD");
+    assert!(
+        note.ends_with("1.1.4 \"200k\"; 1.1.5 \"1.2M USD\""),
+        "{note}"
+    );
+    assert_eq!(budget("HLR-OI-2.1:2022:other").0, 1_000_000);
+    assert_eq!(budget("HLR-OI-2.2:2022:other").0, 300_000_000);
+    assert_eq!(budget("HLR-OI-3.1:2022:other").0, 3_000_000);
+    assert!(
+        !after.budgets.keys().any(|k| k.starts_with("HLR-OI-1.2:")),
+        "45 000 XOF is not in USD: no budget line"
+    );
+    for line in [
+        "HLR-1.1.3 (HLR-OI-1.1, row 6): \"USD 45k World Bank TA\": 45,000 USD, partner World \
+         Bank → budget line HLR-OI-1.1:2022:donor_grant:WB",
+        "→ kept as written: an amount in EUR, and budget lines are in USD",
+        "→ kept as written: in kind",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    // Every activity's resources are reported with what keeps them.
+    assert!(
+        g.report.resources.iter().all(|r| !r.kept.is_empty()),
+        "{report}"
+    );
+
+    // A country budgeting in euros gets the euro amounts instead.
+    let in_euros = govstack::read(&path, &base, "EUR").unwrap();
+    let plan = in_euros.plan(&base).unwrap();
+    let euros = apply_in_memory(&base, &plan);
+    assert_eq!(
+        euros.budgets["HLR-OI-1.1:2022:other"].planned.cents(),
+        29_000_000,
+        "EUR 45.000, €45,000 and 200k"
+    );
+    assert!(!euros.budgets.contains_key("HLR-OI-1.1:2022:donor_grant:WB"));
+    assert_eq!(
+        euros.budgets["HLR-OI-2.1:2022:donor_grant:EU"]
+            .planned
+            .cents(),
+        2_000_000
     );
 
     // Notes in week cells are the lead's draft progress reports of their quarter.
@@ -1405,6 +1469,32 @@ fn a_roadmap_filled_as_a_country_fills_it_names_each_organisation_once() {
     );
     let plan = again.plan(&after).unwrap();
     assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+
+    // A line an editor validated, with what was committed and spent since, keeps all of it
+    // when the roadmap is imported again; a changed plan goes back for validation.
+    let mut edited = after.clone();
+    let key = "HLR-OI-1.1:2022:donor_grant:WB";
+    let mut line = edited.budgets[key].clone();
+    line.status = agenda_core::ObservationStatus::Validated;
+    line.committed = agenda_core::Money::from_cents(1_000_000);
+    edited.upsert(line.into());
+    let plan = read(&path, &edited).plan(&edited).unwrap();
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    let mut more = edited.clone();
+    let mut line = more.budgets["HLR-OI-1.1:2022:other"].clone();
+    line.planned = agenda_core::Money::from_cents(1);
+    line.status = agenda_core::ObservationStatus::Validated;
+    line.spent = agenda_core::Money::from_cents(500);
+    more.upsert(line.into());
+    let (_, reread) = import(&path, &more);
+    let line = &reread.budgets["HLR-OI-1.1:2022:other"];
+    assert_eq!(line.planned.cents(), 140_000_000);
+    assert_eq!(line.status, agenda_core::ObservationStatus::Submitted);
+    assert_eq!(line.spent.cents(), 500);
+    assert_eq!(
+        reread.budgets[key].status,
+        agenda_core::ObservationStatus::Validated
+    );
 }
 
 #[test]
@@ -1448,14 +1538,14 @@ fn native_workbooks_are_not_taken_for_govstack_ones() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("native.xlsx");
     agenda_io::export_xlsx(&demo(), &path).unwrap();
-    assert!(govstack::read(&path, &demo()).is_none());
+    assert!(govstack::read(&path, &demo(), "USD").is_none());
 }
 
 #[test]
 fn a_generated_rfi2_workbook_imports_whole_and_a_second_import_changes_nothing() {
     let base = demo();
     let bytes = agenda_io::generate::rfi2_workbook(&base, 400, 3).unwrap();
-    let g = govstack::read_bytes(&bytes, &base).expect("a GovStack workbook");
+    let g = govstack::read_bytes(&bytes, &base, "USD").expect("a GovStack workbook");
     let plan = g.plan(&base).unwrap_or_else(|errors| {
         panic!(
             "{}",
@@ -1480,7 +1570,7 @@ fn a_generated_rfi2_workbook_imports_whole_and_a_second_import_changes_nothing()
         "documents are merged:\n{report}"
     );
     assert!(g.report.not_mapped.is_empty(), "{report}");
-    let again = govstack::read_bytes(&bytes, &after)
+    let again = govstack::read_bytes(&bytes, &after, "USD")
         .unwrap()
         .plan(&after)
         .unwrap();
