@@ -125,6 +125,73 @@ pub(crate) fn same_site(headers: &HeaderMap) -> bool {
     authority(from).is_some_and(|a| hosts.contains(&a))
 }
 
+/// Why a post of a public form is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Too many posts from this client within the hour.
+    Rate,
+    /// Posted from a page of another site.
+    Origin,
+    /// The form was signed too long ago.
+    Expired,
+    /// No token, or one this site did not sign.
+    Token,
+}
+
+impl Refusal {
+    /// The answer's status.
+    pub(crate) fn status(self) -> StatusCode {
+        match self {
+            Self::Rate => StatusCode::TOO_MANY_REQUESTS,
+            Self::Origin | Self::Expired | Self::Token => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// The message saying why, among a form's own keys for the rate limit, an expired form
+    /// and a missing token; the origin message is shared.
+    pub(crate) fn key(self, [rate, expired, token]: [&'static str; 3]) -> &'static str {
+        match self {
+            Self::Rate => rate,
+            Self::Origin => "feedback-refused-origin",
+            Self::Expired => expired,
+            Self::Token => token,
+        }
+    }
+}
+
+/// The checks every post of a public form (feedback, subscriptions, taking part) goes through,
+/// in this order: the rate limit per client (which counts the post), the same-site check and
+/// the token signed for `form`. `Ok(Err(_))` says why the post is refused.
+pub(crate) async fn check_post(
+    state: &AppState,
+    addr: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    form: &str,
+    token: &str,
+) -> Result<Result<(), Refusal>, agenda_store::StoreError> {
+    let key = state.store.form_key().await?;
+    let refusal = if !state.store.note_form_post(&key.client(addr)).await? {
+        Some(Refusal::Rate)
+    } else if !same_site(headers) {
+        Some(Refusal::Origin)
+    } else {
+        match key.check(form, token, now()) {
+            TokenCheck::Valid => None,
+            TokenCheck::Expired => Some(Refusal::Expired),
+            TokenCheck::Invalid => Some(Refusal::Token),
+        }
+    };
+    match refusal {
+        None => Ok(Ok(())),
+        Some(r) => {
+            if r != Refusal::Expired {
+                tracing::warn!(form, refusal = ?r, "public form post refused");
+            }
+            Ok(Err(r))
+        }
+    }
+}
+
 /// The page that answers a post: thanks or a refusal, never cached.
 #[derive(Template)]
 #[template(path = "feedback.html")]
@@ -192,55 +259,26 @@ pub async fn post(
         tracing::error!(error = %e, "feedback could not be handled");
         PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "feedback-failed")
     };
-    let key = match state.store.form_key().await {
-        Ok(k) => k,
-        Err(e) => return Err(failed(e)),
-    };
-    match state.store.note_form_post(&key.client(addr)).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!(service = code, "feedback refused: rate limit");
-            return Ok(refused(
-                &state,
-                lang,
-                StatusCode::TOO_MANY_REQUESTS,
-                &code,
-                "feedback-refused-rate",
-            ));
-        }
-        Err(e) => return Err(failed(e)),
-    }
-    if !same_site(&headers) {
-        tracing::warn!(service = code, "feedback refused: posted from another site");
+    let checked = check_post(
+        &state,
+        addr,
+        &headers,
+        &form_name(&code),
+        field("token").unwrap_or(""),
+    )
+    .await;
+    if let Err(why) = checked.map_err(failed)? {
         return Ok(refused(
             &state,
             lang,
-            StatusCode::FORBIDDEN,
+            why.status(),
             &code,
-            "feedback-refused-origin",
-        ));
-    }
-    match key.check(&form_name(&code), field("token").unwrap_or(""), now()) {
-        TokenCheck::Valid => {}
-        TokenCheck::Expired => {
-            return Ok(refused(
-                &state,
-                lang,
-                StatusCode::FORBIDDEN,
-                &code,
+            why.key([
+                "feedback-refused-rate",
                 "feedback-refused-expired",
-            ));
-        }
-        TokenCheck::Invalid => {
-            tracing::warn!(service = code, "feedback refused: no valid token");
-            return Ok(refused(
-                &state,
-                lang,
-                StatusCode::FORBIDDEN,
-                &code,
                 "feedback-refused-token",
-            ));
-        }
+            ]),
+        ));
     }
     let thanks = Redirect::to(&format!(
         "{}/services/{code}/feedback/thanks",
@@ -287,6 +325,7 @@ pub async fn post(
             ));
         }
     };
+    let key = state.store.form_key().await.map_err(failed)?;
     match state.store.add_feedback(&new).await {
         Ok(id) => Ok(Redirect::to(&format!(
             "{}/feedback/{id}?key={}",

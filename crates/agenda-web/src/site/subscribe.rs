@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::feedback::{ClientAddr, HONEYPOT, same_site};
+use super::feedback::{ClientAddr, HONEYPOT, check_post};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::views::{Chrome, public, render};
@@ -215,31 +215,17 @@ pub async fn post(
             .map(|(_, v)| v.as_str())
     };
     let refused = |status, why: &str| message(&state, lang, status, "sub-refused", t(lang.0, why));
-    let key = match state.store.form_key().await {
-        Ok(k) => k,
-        Err(e) => return failed(e),
-    };
-    match state.store.note_form_post(&key.client(addr)).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!("subscription refused: rate limit");
-            return refused(StatusCode::TOO_MANY_REQUESTS, "sub-refused-rate");
+    match check_post(&state, addr, &headers, FORM, field("token").unwrap_or("")).await {
+        Ok(Ok(())) => {}
+        Ok(Err(why)) => {
+            let keys = [
+                "sub-refused-rate",
+                "sub-refused-expired",
+                "sub-refused-token",
+            ];
+            return refused(why.status(), why.key(keys));
         }
         Err(e) => return failed(e),
-    }
-    if !same_site(&headers) {
-        tracing::warn!("subscription refused: posted from another site");
-        return refused(StatusCode::FORBIDDEN, "feedback-refused-origin");
-    }
-    match key.check(FORM, field("token").unwrap_or(""), now()) {
-        agenda_store::feedback::TokenCheck::Valid => {}
-        agenda_store::feedback::TokenCheck::Expired => {
-            return refused(StatusCode::FORBIDDEN, "sub-refused-expired");
-        }
-        agenda_store::feedback::TokenCheck::Invalid => {
-            tracing::warn!("subscription refused: no valid token");
-            return refused(StatusCode::FORBIDDEN, "sub-refused-token");
-        }
     }
     let Some(scope) = scope_of(&state, field("scope")) else {
         return refused(StatusCode::BAD_REQUEST, "sub-refused-scope");

@@ -15,13 +15,14 @@ use agenda_store::participants::{LinkRequested, NAME_MAX_CHARS, Participant, SES
 use agenda_store::subscriptions::{EMAIL_MAX_CHARS, check_email};
 use agenda_store::{StoreError, Writer};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::admin::auth::{cookie, set_cookie};
-use super::feedback::{ClientAddr, same_site};
+use super::feedback::{ClientAddr, check_post, same_site};
 use super::i18n::{t, t_args};
 use super::lang::Lang;
 use super::subscribe::{action_page, message, private};
@@ -45,14 +46,25 @@ fn failed(e: impl std::fmt::Display) -> Response {
     private(PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "take-part-failed").into_response())
 }
 
-/// The person signed in on this browser, if any.
-async fn signed_in(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Participant>, StoreError> {
-    match cookie(headers, COOKIE) {
-        Some(c) => state.store.participant_session(c, now()).await,
-        None => Ok(None),
+/// The person signed in on this browser, if any: the session cookie, looked up.
+pub struct Participating(Option<Participant>);
+
+impl FromRequestParts<AppState> for Participating {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let who = match cookie(&parts.headers, COOKIE) {
+            Some(c) => state
+                .store
+                .participant_session(c, now())
+                .await
+                .map_err(PageError::store)?,
+            None => None,
+        };
+        Ok(Self(who))
     }
 }
 
@@ -85,31 +97,17 @@ async fn guard(
             t(lang.0, why),
         ))
     };
-    let key = match state.store.form_key().await {
-        Ok(k) => k,
-        Err(e) => return Some(failed(e)),
-    };
-    match state.store.note_form_post(&key.client(addr)).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!("take part refused: rate limit");
-            return refused(StatusCode::TOO_MANY_REQUESTS, "take-part-refused-rate");
-        }
-        Err(e) => return Some(failed(e)),
-    }
-    if !same_site(headers) {
-        tracing::warn!("take part refused: posted from another site");
-        return refused(StatusCode::FORBIDDEN, "feedback-refused-origin");
-    }
-    match key.check(FORM, token, now().timestamp()) {
-        agenda_store::feedback::TokenCheck::Valid => None,
-        agenda_store::feedback::TokenCheck::Expired => {
-            refused(StatusCode::FORBIDDEN, "take-part-refused-expired")
-        }
-        agenda_store::feedback::TokenCheck::Invalid => {
-            tracing::warn!("take part refused: no valid token");
-            refused(StatusCode::FORBIDDEN, "take-part-refused-token")
-        }
+    match check_post(state, addr, headers, FORM, token).await {
+        Ok(Ok(())) => None,
+        Ok(Err(why)) => refused(
+            why.status(),
+            why.key([
+                "take-part-refused-rate",
+                "take-part-refused-expired",
+                "take-part-refused-token",
+            ]),
+        ),
+        Err(e) => Some(failed(e)),
     }
 }
 
@@ -241,12 +239,9 @@ pub async fn form(
     State(state): State<AppState>,
     lang: Lang,
     Path(code): Path<String>,
-    headers: HeaderMap,
+    Participating(who): Participating,
 ) -> Result<Response, PageError> {
     let k = consultation(&state, &code)?;
-    let who = signed_in(&state, &headers)
-        .await
-        .map_err(PageError::store)?;
     Ok(page(
         &state,
         lang,
@@ -442,16 +437,14 @@ pub async fn contribute(
     Path(code): Path<String>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
+    Participating(who): Participating,
     Form(f): Form<Sent>,
 ) -> Result<Response, PageError> {
     let k = consultation(&state, &code)?;
     if let Some(refused) = guard(&state, lang, addr, &headers, &f.token).await {
         return Ok(refused);
     }
-    let Some(who) = signed_in(&state, &headers)
-        .await
-        .map_err(PageError::store)?
-    else {
+    let Some(who) = who else {
         // Signed out meanwhile: the sign-in form, with the text kept.
         return Ok(page(&state, lang, &k, None, &f, None, StatusCode::UNAUTHORIZED).await);
     };
@@ -564,12 +557,9 @@ pub struct MePage {
 pub async fn me(
     State(state): State<AppState>,
     lang: Lang,
-    headers: HeaderMap,
+    Participating(who): Participating,
 ) -> Result<Response, PageError> {
-    let Some(who) = signed_in(&state, &headers)
-        .await
-        .map_err(PageError::store)?
-    else {
+    let Some(who) = who else {
         return Ok(message(
             &state,
             lang,
@@ -611,12 +601,9 @@ pub async fn me(
 /// `GET /take-part/me.json`: the same, as a file to keep.
 pub async fn export(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Participating(who): Participating,
 ) -> Result<Response, PageError> {
-    let Some(who) = signed_in(&state, &headers)
-        .await
-        .map_err(PageError::store)?
-    else {
+    let Some(who) = who else {
         return Err(PageError::new(
             StatusCode::UNAUTHORIZED,
             "take-part-signed-out",
@@ -683,15 +670,13 @@ pub async fn delete(
     lang: Lang,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
+    Participating(who): Participating,
     Form(f): Form<TokenOnly>,
 ) -> Result<Response, PageError> {
     if let Some(refused) = guard(&state, lang, addr, &headers, &f.token).await {
         return Ok(refused);
     }
-    let Some(who) = signed_in(&state, &headers)
-        .await
-        .map_err(PageError::store)?
-    else {
+    let Some(who) = who else {
         return Err(PageError::new(
             StatusCode::UNAUTHORIZED,
             "take-part-signed-out",
