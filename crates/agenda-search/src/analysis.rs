@@ -137,8 +137,9 @@ pub fn analyzer(lang: SearchLang, extra: &HashSet<String>) -> TextAnalyzer {
         None => builder.dynamic(),
     };
     if lang == SearchLang::Ar {
-        // Tantivy has no Arabic stop words (the finder's data has them) and Snowball's Arabic
-        // stemmer reduces to roots, which merges words a catalogue keeps apart: see `arabic`.
+        // Tantivy has no Arabic stop words (the finder's data has them). Snowball's Arabic
+        // stemmer expects ة, which the normalisation writes ه: it then reduces `شهادة` and
+        // `الشهادة` to different terms. Light10 is written for normalised text.
         return builder
             .filter_dynamic(ArabicFilter { stemming: false })
             .filter_dynamic(StopWordFilter::remove(extra.iter().cloned()))
