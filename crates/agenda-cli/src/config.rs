@@ -809,6 +809,30 @@ mod tests {
     }
 
     #[test]
+    fn speech_languages_are_tags_of_their_channel_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agenda.toml");
+        let o = Overrides {
+            config: Some(p.clone()),
+            ..Overrides::default()
+        };
+        std::fs::write(&p, "[speech_languages]\nar = \"ar-MA\"\npt = \"pt-BR\"\n").unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.speech_langs.tag("ar"), "ar-MA");
+        assert_eq!(c.speech_langs.tag("pt"), "pt-BR");
+        assert_eq!(c.speech_langs.tag("fr"), "fr-FR", "the default");
+        for text in [
+            "[speech_languages]\nar = \"fr-MA\"\n",
+            "[speech_languages]\nde = \"de-DE\"\n",
+            "[speech_languages]\npt = \"pt BR\"\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let err = Config::load(&o, None).unwrap_err().to_string();
+            assert!(err.contains("speech_languages"), "{text}: {err}");
+        }
+    }
+
+    #[test]
     fn file_settings_are_validated() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("agenda.toml");
