@@ -72,6 +72,9 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// The country's weights of the prioritisation criteria.
     pub priorities: Option<PrioritiesFile>,
+    /// `[speech_languages]`: the language tag voice calls use for a channel language
+    /// (`ar = "ar-MA"`, `pt = "pt-BR"`); the others keep their defaults (`ar-SA`, `pt-PT` …).
+    pub speech_languages: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// `[priorities]` in `agenda.toml`: the relative weight of each criterion of the impact ×
@@ -213,6 +216,8 @@ pub struct Config {
     pub priority_weights: PriorityWeights,
     /// The web server's timeouts and connection cap.
     pub server_limits: agenda_web::ServerLimits,
+    /// The speech language tags of voice calls.
+    pub speech_langs: agenda_web::channels::voice::SpeechLangs,
 }
 
 impl std::fmt::Debug for Config {
@@ -382,6 +387,12 @@ impl Config {
             secure_cookies: file.secure_cookies.unwrap_or(true),
             priority_weights: priority_weights(file.priorities, &in_file)?,
             server_limits: server_limits(file.server, &in_file)?,
+            speech_langs: {
+                let tags = file.speech_languages.unwrap_or_default();
+                agenda_web::channels::voice::check_speech_langs(&tags)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", in_file("speech_languages")))?;
+                agenda_web::channels::voice::SpeechLangs(tags)
+            },
         })
     }
 }
@@ -795,6 +806,30 @@ mod tests {
         }
         assert!(weights_from("[priorities]\ndemnad = 1\n").is_err());
         assert!(weights_from("[priorities]\ndemand = \"high\"\n").is_err());
+    }
+
+    #[test]
+    fn speech_languages_are_tags_of_their_channel_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agenda.toml");
+        let o = Overrides {
+            config: Some(p.clone()),
+            ..Overrides::default()
+        };
+        std::fs::write(&p, "[speech_languages]\nar = \"ar-MA\"\npt = \"pt-BR\"\n").unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.speech_langs.tag("ar"), "ar-MA");
+        assert_eq!(c.speech_langs.tag("pt"), "pt-BR");
+        assert_eq!(c.speech_langs.tag("fr"), "fr-FR", "the default");
+        for text in [
+            "[speech_languages]\nar = \"fr-MA\"\n",
+            "[speech_languages]\nde = \"de-DE\"\n",
+            "[speech_languages]\npt = \"pt BR\"\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let err = Config::load(&o, None).unwrap_err().to_string();
+            assert!(err.contains("speech_languages"), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -470,6 +470,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
                 .or_else(|| demo.then(agenda_io::embedded::demo_regions))
                 .map(std::sync::Arc::new),
             currency: config.currency.clone(),
+            speech_langs: config.speech_langs.clone(),
         },
     );
     tracing::info!(addr = %local, "serving");

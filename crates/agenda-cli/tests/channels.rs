@@ -102,6 +102,25 @@ fn every_channel_answers_from_the_catalogue() {
                 && answer.to_lowercase().contains("passport"),
             "{answer}"
         );
+        // Arabic and Portuguese calls carry their language codes (the defaults: no
+        // `[speech_languages]` in this configuration).
+        for (lang, said, tag, word) in [
+            ("ar", "تجديد جواز السفر", "ar-SA", "جواز"),
+            ("pt", "renovar o meu passaporte", "pt-PT", "passaporte"),
+        ] {
+            let (_, _, answer) = post(
+                &s.base,
+                &format!("/channels/voice?lang={lang}"),
+                urlenc,
+                form(&[("CallSid", "CA2"), ("SpeechResult", said)]),
+            );
+            assert!(
+                answer.contains(&format!("<Say language=\"{tag}\">"))
+                    && answer.contains(&format!("language=\"{tag}\" action="))
+                    && answer.to_lowercase().contains(word),
+                "{answer}"
+            );
+        }
         let vxml = get(&s, "/channels/voice.vxml?lang=fr");
         assert_eq!(vxml.status, 200);
         assert!(vxml.text.contains("<vxml version=\"2.1\""), "{}", vxml.text);

@@ -2,7 +2,7 @@
 //! names its language: English pages have no prefix, the others `/fr/…`, `/es/…`.
 
 /// The interface languages, English (the default, unprefixed) first.
-pub const LANGS: &[&str] = &["en", "fr", "es"];
+pub const LANGS: &[&str] = &["en", "fr", "es", "ar", "pt"];
 
 /// `lang` if it is one of [`LANGS`], else English.
 pub fn known(lang: &str) -> &'static str {
@@ -15,6 +15,8 @@ pub fn url_prefix(lang: &str) -> &'static str {
     match known(lang) {
         "fr" => "/fr",
         "es" => "/es",
+        "ar" => "/ar",
+        "pt" => "/pt",
         _ => "",
     }
 }

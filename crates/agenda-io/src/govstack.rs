@@ -1717,8 +1717,11 @@ impl<'a> Build<'a> {
             .into_iter()
             .find_map(|s| s.organisations.get(code.as_str()))
             .map(|o| {
-                o.name
-                    .langs()
+                // English first, the name the report gives; then the others in tag order.
+                let mut langs: Vec<_> = o.name.langs().collect();
+                langs.sort_by_key(|l| l.as_str() != "en");
+                langs
+                    .into_iter()
                     .filter_map(|l| o.name.exact(l))
                     .map(str::to_owned)
                     .collect()

@@ -23,7 +23,7 @@ use rusqlite::Connection;
 
 const SAMPLE: &str = include_str!("../tests/fixtures/finder-sample.tsv");
 const EXTRA: &str = include_str!("../tests/fixtures/finder-extra.tsv");
-const LANGS: [&str; 3] = ["en", "fr", "es"];
+const LANGS: [&str; 5] = ["en", "fr", "es", "ar", "pt"];
 /// bm25 weights of the FTS5 columns, per language: title, summary, body, events, org — the
 /// finder's own field boosts.
 const WEIGHTS: [f64; 5] = [3.0, 1.6, 1.0, 0.7, 0.5];
@@ -106,7 +106,7 @@ fn fts5_search(db: &Connection, query: &str, lang: &str, limit: usize) -> Vec<St
         .map(|f| format!("{f}_{lang}"))
         .collect();
     // bm25 takes one weight per column, in table order: the other languages' are 0.
-    let mut weights = [0.0; 15];
+    let mut weights = [0.0; LANGS.len() * 5];
     weights[l * 5..l * 5 + 5].copy_from_slice(&WEIGHTS);
     let sql = format!(
         "SELECT code FROM svc WHERE svc MATCH ?1 ORDER BY bm25(svc, 0.0, {}) LIMIT ?2",

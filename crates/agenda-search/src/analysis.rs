@@ -1,9 +1,12 @@
 //! The analysers: one per language, the same for indexing and for questions, so a word is
 //! reduced to the same term on both sides. Lower-case, the language's stop words (as written
 //! and without accents, since people often type without them), the finder's own extra stop
-//! words (`data/finder/`), accents folded, then the language's stemmer.
+//! words (`data/finder/`), accents folded, then the language's stemmer. Arabic has its own
+//! normalisation and light stemmer ([`crate::arabic`]) in place of accent folding and Snowball.
 
 use std::collections::HashSet;
+
+use crate::arabic::ArabicFilter;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -20,28 +23,42 @@ pub enum SearchLang {
     Fr,
     /// Spanish.
     Es,
+    /// Arabic.
+    Ar,
+    /// Portuguese.
+    Pt,
 }
 
 impl SearchLang {
     /// Every language, in index order.
-    pub const ALL: [SearchLang; 3] = [SearchLang::En, SearchLang::Fr, SearchLang::Es];
+    pub const ALL: [SearchLang; N] = [
+        SearchLang::En,
+        SearchLang::Fr,
+        SearchLang::Es,
+        SearchLang::Ar,
+        SearchLang::Pt,
+    ];
 
-    /// Its tag: `en`, `fr`, `es`.
+    /// Its tag: `en`, `fr`, `es`, `ar`, `pt`.
     pub fn as_str(self) -> &'static str {
         match self {
             SearchLang::En => "en",
             SearchLang::Fr => "fr",
             SearchLang::Es => "es",
+            SearchLang::Ar => "ar",
+            SearchLang::Pt => "pt",
         }
     }
 
-    /// Parses a tag (`en`, `FR`, `es-MX` …); `None` for any other language.
+    /// Parses a tag (`en`, `FR`, `es-MX`, `pt-BR`, `ar-MA` …); `None` for any other language.
     pub fn parse(s: &str) -> Option<SearchLang> {
         let s = s.trim().to_ascii_lowercase();
         match s.get(..2)? {
             "en" => Some(SearchLang::En),
             "fr" => Some(SearchLang::Fr),
             "es" => Some(SearchLang::Es),
+            "ar" => Some(SearchLang::Ar),
+            "pt" => Some(SearchLang::Pt),
             _ => None,
         }
     }
@@ -55,15 +72,22 @@ impl SearchLang {
             SearchLang::En => Language::English,
             SearchLang::Fr => Language::French,
             SearchLang::Es => Language::Spanish,
+            SearchLang::Ar => Language::Arabic,
+            SearchLang::Pt => Language::Portuguese,
         }
     }
 }
 
-/// Folds accents and case the way the analyser does (`Décès` → `deces`).
+/// The number of languages the finder understands.
+pub const N: usize = 5;
+
+/// Folds accents and case the way the analyser does (`Décès` → `deces`), and Arabic spelling
+/// variants (`مدرسة` → `مدرسه`).
 pub fn fold(word: &str) -> String {
     let mut a = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(ArabicFilter { stemming: false })
         .build();
     let mut out = String::new();
     a.token_stream(word).process(&mut |t| {
@@ -112,6 +136,16 @@ pub fn analyzer(lang: SearchLang, extra: &HashSet<String>) -> TextAnalyzer {
         Some(stop) => builder.filter_dynamic(stop),
         None => builder.dynamic(),
     };
+    if lang == SearchLang::Ar {
+        // Tantivy has no Arabic stop words (the finder's data has them). Snowball's Arabic
+        // stemmer expects ة, which the normalisation writes ه: it then reduces `شهادة` and
+        // `الشهادة` to different terms. Light10 is written for normalised text.
+        return builder
+            .filter_dynamic(ArabicFilter { stemming: false })
+            .filter_dynamic(StopWordFilter::remove(extra.iter().cloned()))
+            .filter_dynamic(ArabicFilter { stemming: true })
+            .build();
+    }
     builder
         .filter_dynamic(AsciiFoldingFilter)
         // Again once folded: "tres" typed for "très".

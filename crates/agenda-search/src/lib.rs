@@ -14,6 +14,7 @@
 //! own, and a question in one language finds a service whose sheet is only in another.
 
 pub mod analysis;
+pub mod arabic;
 mod live;
 pub mod situations;
 
@@ -118,11 +119,11 @@ struct Doc {
     code: String,
     kind: HitKind,
     /// Title in each language (falling back to English).
-    titles: [String; 3],
+    titles: [String; analysis::N],
     /// Whether it has a title of its own in each language.
-    has_title: [bool; 3],
+    has_title: [bool; analysis::N],
     /// Terms of each field in each language.
-    terms: [[HashSet<String>; 5]; 3],
+    terms: [[HashSet<String>; 5]; analysis::N],
     /// Life events of a service, as document numbers.
     events: Vec<u32>,
     /// Use relative to the busiest service, 0–1 (a tie-breaker).
@@ -258,7 +259,7 @@ impl Finder {
     pub fn build_with(
         s: &Snapshot,
         taxonomy: &situations::Taxonomy,
-        data: [situations::LanguageData; 3],
+        data: [situations::LanguageData; analysis::N],
     ) -> Finder {
         let need_no: HashMap<&str, usize> = taxonomy
             .need
@@ -317,7 +318,7 @@ impl Finder {
         // Documents: life events first (services refer to them), then services, organisations.
         let mut docs: Vec<Doc> = Vec::new();
         let mut event_no: HashMap<String, u32> = HashMap::new();
-        let mut texts: Vec<[[String; 5]; 3]> = Vec::new();
+        let mut texts: Vec<[[String; 5]; analysis::N]> = Vec::new();
         for e in s.life_events.values() {
             event_no.insert(e.code.to_string(), docs.len() as u32);
             let t = SearchLang::ALL.map(|l| {
@@ -568,7 +569,7 @@ impl Finder {
     /// The languages a question is most likely in: by its stop words and the words the
     /// catalogue knows in each language; all of them when nothing tells them apart.
     pub fn detect(&self, query: &str) -> Vec<SearchLang> {
-        let mut scores = [0usize; 3];
+        let mut scores = [0usize; analysis::N];
         for lang in &self.langs {
             let mut a = lang.analyzer.clone();
             for (word, term) in analysis::words(&mut a, query) {

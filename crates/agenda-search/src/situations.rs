@@ -72,10 +72,12 @@ pub struct Taxonomy {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LifeEvent {
-    /// Its name in English, French and Spanish.
+    /// Its name in English, French, Spanish, Arabic and Portuguese.
     pub en: String,
     pub fr: String,
     pub es: String,
+    pub ar: String,
+    pub pt: String,
 }
 
 /// Something people need in a life event, described the ways a catalogue may title the
@@ -91,6 +93,10 @@ pub struct Need {
     pub fr: Vec<String>,
     #[serde(default)]
     pub es: Vec<String>,
+    #[serde(default)]
+    pub ar: Vec<String>,
+    #[serde(default)]
+    pub pt: Vec<String>,
 }
 
 impl Need {
@@ -100,6 +106,8 @@ impl Need {
             SearchLang::En => &self.en,
             SearchLang::Fr => &self.fr,
             SearchLang::Es => &self.es,
+            SearchLang::Ar => &self.ar,
+            SearchLang::Pt => &self.pt,
         }
     }
 }
@@ -111,6 +119,8 @@ impl LifeEvent {
             SearchLang::En => &self.en,
             SearchLang::Fr => &self.fr,
             SearchLang::Es => &self.es,
+            SearchLang::Ar => &self.ar,
+            SearchLang::Pt => &self.pt,
         }
     }
 }
@@ -125,6 +135,8 @@ pub fn taxonomy() -> Taxonomy {
 const EN: &str = include_str!("../../../data/finder/situations.en.toml");
 const FR: &str = include_str!("../../../data/finder/situations.fr.toml");
 const ES: &str = include_str!("../../../data/finder/situations.es.toml");
+const AR: &str = include_str!("../../../data/finder/situations.ar.toml");
+const PT: &str = include_str!("../../../data/finder/situations.pt.toml");
 
 /// The compiled-in data of `lang`.
 pub fn builtin(lang: SearchLang) -> LanguageData {
@@ -132,6 +144,8 @@ pub fn builtin(lang: SearchLang) -> LanguageData {
         SearchLang::En => EN,
         SearchLang::Fr => FR,
         SearchLang::Es => ES,
+        SearchLang::Ar => AR,
+        SearchLang::Pt => PT,
     };
     // The files are part of the source and checked by the tests: a broken one is a build defect.
     toml::from_str(text)

@@ -28,17 +28,36 @@ fn run(name: &str, finder: &Finder, qs: &[harness::Question]) -> harness::Report
 
 #[test]
 fn the_demo_country_is_found_in_three_languages() {
-    let r = run(
-        "demo",
-        &Finder::build(&harness::demo()),
-        &dev(harness::DEMO),
-    );
+    let qs: Vec<_> = dev(harness::DEMO)
+        .into_iter()
+        .filter(|q| ["en", "fr", "es"].contains(&q.lang.as_str()))
+        .collect();
+    let r = run("demo", &Finder::build(&harness::demo()), &qs);
     // Floors under what the finder reaches, so that a regression shows.
     assert!(
         r.all.top3() >= 85.0 && r.all.top1() >= 70.0,
         "{}",
         harness::line(&r)
     );
+}
+
+#[test]
+fn the_demo_country_is_found_in_arabic_and_portuguese() {
+    let qs: Vec<_> = dev(harness::DEMO)
+        .into_iter()
+        .filter(|q| ["ar", "pt"].contains(&q.lang.as_str()))
+        .collect();
+    let r = run("demo ar/pt", &Finder::build(&harness::demo()), &qs);
+    for lang in ["ar", "pt"] {
+        let t = &r.by_lang[lang];
+        assert_eq!(t.n, 32, "{lang}");
+        // Floors under what the finder reaches, so that a regression shows.
+        assert!(
+            t.top3() >= 85.0 && t.top1() >= 70.0,
+            "{lang}: {}",
+            harness::line(&r)
+        );
+    }
 }
 
 #[test]

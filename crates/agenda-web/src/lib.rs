@@ -78,6 +78,9 @@ pub struct WebSettings {
     pub regions: Option<Arc<agenda_io::regions::RegionMap>>,
     /// The ISO 4217 code of the currency budgets are in (`XOF`), shown with every amount.
     pub currency: String,
+    /// The speech language tag voice calls use for each channel language (`ar` → `ar-MA`);
+    /// the defaults of [`channels::voice::default_speech_lang`] for the others.
+    pub speech_langs: channels::voice::SpeechLangs,
 }
 
 impl WebSettings {
@@ -95,6 +98,7 @@ impl WebSettings {
             subscriptions: None,
             regions: None,
             currency: DEFAULT_CURRENCY.into(),
+            speech_langs: Default::default(),
         }
     }
 }

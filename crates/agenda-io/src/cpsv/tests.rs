@@ -325,9 +325,11 @@ fn texts_are_language_tagged_with_every_translation() {
     assert_eq!(
         titles,
         BTreeMap::from([
+            ("ar", "تسجيل مولود"),
             ("en", "Register a birth"),
             ("es", "Registrar un nacimiento"),
             ("fr", "Déclarer une naissance"),
+            ("pt", "Registar um nascimento"),
         ])
     );
     let cra = &s.organisations["CRA"];

@@ -93,6 +93,7 @@ pub async fn voice_twiml(
         voice::twiml(
             &s,
             &finder,
+            &state.settings.speech_langs,
             lang,
             &state.settings.country,
             voice::Heard {
@@ -119,6 +120,7 @@ pub async fn voice_vxml(
         voice::vxml(
             &s,
             &finder,
+            &state.settings.speech_langs,
             lang,
             &state.settings.country,
             voice::Heard {

@@ -17,7 +17,7 @@ use agenda_search::{Finder, HitKind};
 use crate::site::{t, t_args};
 
 /// The languages the channels speak, as the finder and the interface know them.
-pub const CHANNEL_LANGS: &[&str] = &["en", "fr", "es"];
+pub const CHANNEL_LANGS: &[&str] = &["en", "fr", "es", "ar", "pt"];
 
 /// `lang` if the channels speak it, else English.
 pub fn known_lang(lang: &str) -> &'static str {

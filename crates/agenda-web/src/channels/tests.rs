@@ -1,4 +1,5 @@
-//! The channels' dialogues on the demo country, in English, French and Spanish.
+//! The channels' dialogues on the demo country, in English, French, Spanish, Arabic and
+//! Portuguese.
 
 use std::sync::Arc;
 
@@ -39,6 +40,14 @@ const LANGS: &[(&str, &str, &str, &str, &str)] = &[
         "renovar mi pasaporte",
         "pasaporte",
     ),
+    ("ar", "4", "رزقنا بمولود", "تجديد جواز السفر", "جواز"),
+    (
+        "pt",
+        "5",
+        "acabámos de ter um bebé",
+        "renovar o meu passaporte",
+        "passaporte",
+    ),
 ];
 
 #[test]
@@ -47,11 +56,7 @@ fn a_whole_ussd_session_fits_every_screen_in_every_language() {
     let finder = Finder::build(&s);
     let screen = |path: &str| {
         let out = ussd::answer(&s, &finder, "Demo Republic", path).render();
-        assert!(
-            out.chars().count() <= ussd::MAX_SCREEN,
-            "{path:?}: {} characters: {out}",
-            out.chars().count()
-        );
+        assert!(ussd::fits(&out), "{path:?}: {out}");
         assert!(out.starts_with("CON ") || out.starts_with("END "), "{out}");
         out
     };
@@ -131,7 +136,15 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
     let finder = Finder::build(&s);
     let country = "Trinidad & <Tobago>";
 
-    let twiml = voice::twiml(&s, &finder, "en", country, heard(Some("renew my passport"))).unwrap();
+    let twiml = voice::twiml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "en",
+        country,
+        heard(Some("renew my passport")),
+    )
+    .unwrap();
     // Written escaped (as character references), read back as said.
     assert!(
         !twiml.contains("<visa>") && !twiml.contains("Passport & "),
@@ -146,7 +159,15 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
         .unwrap_or_default();
     assert!(said.contains(title), "{said}");
 
-    let welcome = voice::twiml(&s, &finder, "en", country, heard(None)).unwrap();
+    let welcome = voice::twiml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "en",
+        country,
+        heard(None),
+    )
+    .unwrap();
     let doc = parse(&welcome);
     let prompt = doc
         .descendants()
@@ -155,7 +176,15 @@ fn a_service_title_with_xml_characters_is_spoken_escaped() {
         .unwrap_or_default();
     assert!(prompt.contains(country), "{prompt}");
 
-    let vxml = voice::vxml(&s, &finder, "en", country, heard(Some("renew my passport"))).unwrap();
+    let vxml = voice::vxml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "en",
+        country,
+        heard(Some("renew my passport")),
+    )
+    .unwrap();
     let doc = parse(&vxml);
     let answer = doc
         .descendants()
@@ -170,9 +199,17 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
     let s = demo();
     let finder = Finder::build(&s);
     for (lang, _, _, question, word) in LANGS {
-        let speech = voice::speech_lang(lang);
+        let speech = voice::default_speech_lang(lang);
         // The call starts with a spoken prompt that gathers speech.
-        let first = voice::twiml(&s, &finder, lang, "Demo Republic", heard(None)).unwrap();
+        let first = voice::twiml(
+            &s,
+            &finder,
+            &voice::SpeechLangs::default(),
+            lang,
+            "Demo Republic",
+            heard(None),
+        )
+        .unwrap();
         let doc = parse(&first);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "Response");
@@ -193,7 +230,15 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // Given what the caller said: the best service, how to get it, and a follow-up.
-        let turn = voice::twiml(&s, &finder, lang, "Demo Republic", heard(Some(question))).unwrap();
+        let turn = voice::twiml(
+            &s,
+            &finder,
+            &voice::SpeechLangs::default(),
+            lang,
+            "Demo Republic",
+            heard(Some(question)),
+        )
+        .unwrap();
         let doc = parse(&turn);
         let root = doc.root_element();
         let said = root
@@ -209,7 +254,15 @@ fn a_voice_call_gathers_speech_and_answers_in_the_callers_language() {
         );
 
         // The same dialogue as VoiceXML.
-        let vxml = voice::vxml(&s, &finder, lang, "Demo Republic", heard(Some(question))).unwrap();
+        let vxml = voice::vxml(
+            &s,
+            &finder,
+            &voice::SpeechLangs::default(),
+            lang,
+            "Demo Republic",
+            heard(Some(question)),
+        )
+        .unwrap();
         let doc = parse(&vxml);
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "vxml");
@@ -322,10 +375,9 @@ fn every_reachable_ussd_screen_fits_without_being_cut() {
         let mut next = Vec::new();
         for path in &frontier {
             let screen = ussd::answer(&s, &finder, "Demo Republic", path);
-            let whole = format!("CON {}", screen.text).chars().count();
             assert!(
-                whole <= ussd::MAX_SCREEN,
-                "{path:?}: {whole} characters before cutting: {}",
+                ussd::fits(&format!("CON {}", screen.text)),
+                "{path:?}: too long before cutting: {}",
                 screen.text
             );
             assert_eq!(
@@ -444,7 +496,7 @@ fn every_channel_hands_the_person_over_to_the_service() {
     assert!(
         screen
             .text
-            .contains(&format!("{PASSPORT_PHONE} · Passport Office")),
+            .contains(&format!("{PASSPORT_PHONE} - Passport Office")),
         "{}",
         screen.text
     );
@@ -455,12 +507,13 @@ fn every_channel_hands_the_person_over_to_the_service() {
         "{}",
         screen.text
     );
-    assert!(screen.render().chars().count() <= ussd::MAX_SCREEN);
+    assert!(ussd::fits(&screen.render()));
 
     // Voice: the answer offers to put the caller through, by key or by word.
     let turn = voice::twiml(
         &s,
         &finder,
+        &voice::SpeechLangs::default(),
         "en",
         "Demo Republic",
         heard(Some("renew my passport")),
@@ -499,7 +552,15 @@ fn every_channel_hands_the_person_over_to_the_service() {
         offered: Some("SVC-043"),
         ..Default::default()
     };
-    let put_through = voice::twiml(&s, &finder, "en", "Demo Republic", key).unwrap();
+    let put_through = voice::twiml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "en",
+        "Demo Republic",
+        key,
+    )
+    .unwrap();
     let doc = parse(&put_through);
     let dial = doc
         .root_element()
@@ -514,7 +575,15 @@ fn every_channel_hands_the_person_over_to_the_service() {
         offered: Some("SVC-043"),
         ..Default::default()
     };
-    let vxml = voice::vxml(&s, &finder, "fr", "Demo Republic", word).unwrap();
+    let vxml = voice::vxml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "fr",
+        "Demo Republic",
+        word,
+    )
+    .unwrap();
     let doc = parse(&vxml);
     let transfer = doc
         .descendants()
@@ -531,7 +600,175 @@ fn every_channel_hands_the_person_over_to_the_service() {
         offered: Some("SVC-043"),
         ..Default::default()
     };
-    let next = voice::twiml(&s, &finder, "en", "Demo Republic", other).unwrap();
+    let next = voice::twiml(
+        &s,
+        &finder,
+        &voice::SpeechLangs::default(),
+        "en",
+        "Demo Republic",
+        other,
+    )
+    .unwrap();
     assert!(!next.contains("<Dial>"), "{next}");
     assert!(next.contains("birth"), "{next}");
+}
+
+/// The characters that decide a screen's encoding: the GSM 7-bit alphabet has é, à, ü but not
+/// the other accented letters of Portuguese (nor of Spanish and French), and no Arabic.
+#[test]
+fn a_screen_is_measured_in_the_encoding_its_text_needs() {
+    use ussd::{Encoding, encoding, length, limit};
+    assert_eq!(encoding("Renew a passport"), Encoding::Gsm7);
+    assert_eq!(encoding("Déclarer à la mairie, Müller"), Encoding::Gsm7);
+    for c in ["ç", "ã", "õ", "á", "â", "ê", "í", "ó", "ô", "ú", "…", "·"] {
+        assert_eq!(encoding(&format!("Serviço {c}")), Encoding::Ucs2, "{c}");
+    }
+    assert_eq!(encoding("تجديد جواز السفر"), Encoding::Ucs2);
+    assert_eq!(limit(Encoding::Gsm7), 182);
+    // 160 octets, two a character.
+    assert_eq!(limit(Encoding::Ucs2), 80);
+    // The extension table takes two septets a character.
+    assert_eq!(length("€10 [a]", Encoding::Gsm7), 10);
+    assert_eq!(length("جواز", Encoding::Ucs2), 4);
+    assert!(ussd::fits(&"a".repeat(182)));
+    assert!(!ussd::fits(&"a".repeat(183)));
+    assert!(ussd::fits(&"ج".repeat(80)));
+    assert!(!ussd::fits(&"ج".repeat(81)));
+    assert!(!ussd::fits(&format!("{}ç", "a".repeat(80))));
+}
+
+/// A USSD session in Arabic, and one in Portuguese: every screen reachable in a few key
+/// presses, and a question's answers, fit one screen in the encoding they are sent in, before
+/// anything is cut; the Arabic screens are UCS-2, so 80 characters.
+#[test]
+fn a_ussd_session_in_arabic_or_portuguese_fits_every_screen_in_its_encoding() {
+    use ussd::{Encoding, encoding, length, limit};
+    let s = demo();
+    let finder = Finder::build(&s);
+    let first = ussd::answer(&s, &finder, "Demo Republic", "").render();
+    assert!(
+        first.contains("4 العربية") && first.contains("5 Português"),
+        "{first}"
+    );
+    assert!(ussd::fits(&first), "{first}");
+    for (n, lang, question) in [("4", "ar", "توفي والدي"), ("5", "pt", "o meu pai faleceu")]
+    {
+        // Forward only: `0` at the main menu goes back to the choice of language (the other
+        // languages' screens are walked by `every_reachable_ussd_screen_fits_without_being_cut`).
+        let keys = ["1", "2", "3", "4", "5", "9"];
+        let mut frontier = vec![n.to_owned(), format!("{n}*2*{question}")];
+        let (mut seen, mut ucs2) = (0, 0);
+        for _depth in 0..4 {
+            let mut next = Vec::new();
+            for path in &frontier {
+                let screen = ussd::answer(&s, &finder, "Demo Republic", path);
+                let whole = format!(
+                    "{} {}",
+                    if screen.more { "CON" } else { "END" },
+                    screen.text
+                );
+                let enc = encoding(&whole);
+                assert!(
+                    length(&whole, enc) <= limit(enc),
+                    "{lang} {path:?}: {} of {} ({enc:?}): {whole}",
+                    length(&whole, enc),
+                    limit(enc)
+                );
+                assert_eq!(screen.render(), whole, "{lang} {path:?}: cut");
+                if lang == "ar" {
+                    assert_eq!(enc, Encoding::Ucs2, "{path:?}: {whole}");
+                    assert!(whole.chars().count() <= 80, "{path:?}: {whole}");
+                }
+                seen += 1;
+                ucs2 += usize::from(enc == Encoding::Ucs2);
+                if screen.more {
+                    next.extend(keys.iter().map(|k| format!("{path}*{k}")));
+                }
+            }
+            frontier = next;
+        }
+        assert!(seen > 100, "{lang}: only {seen} screens");
+        // Portuguese needs UCS-2 for most of its screens (ç, ã, í …).
+        assert!(ucs2 > 0, "{lang}");
+        // The question found what a bereaved person needs, and its sheet is in the language.
+        let found = super::find_services(&finder, &s, question, lang, 10);
+        assert!(
+            found.iter().any(|v| v.code.as_str() == "SVC-068"),
+            "{lang}: {:?}",
+            found.iter().map(|v| v.code.as_str()).collect::<Vec<_>>()
+        );
+        let sheet = ussd::answer(&s, &finder, "Demo Republic", &format!("{n}*2*{question}*1"));
+        assert!(
+            !sheet.more && sheet.text.contains("/services/SVC-"),
+            "{lang}: {}",
+            sheet.text
+        );
+    }
+}
+
+/// TwiML and VoiceXML speak and listen in the caller's language: `ar-…` and `pt-…` by default,
+/// and the country's own variants when `agenda.toml` names them.
+#[test]
+fn voice_answers_carry_the_arabic_and_portuguese_language_codes() {
+    let s = demo();
+    let finder = Finder::build(&s);
+    let defaults = voice::SpeechLangs::default();
+    let mut country = std::collections::BTreeMap::new();
+    country.insert("ar".to_owned(), "ar-MA".to_owned());
+    country.insert("pt".to_owned(), "pt-BR".to_owned());
+    let country = voice::SpeechLangs(country);
+    for (lang, question, default, own) in [
+        ("ar", "تجديد جواز السفر", "ar-SA", "ar-MA"),
+        ("pt", "renovar o meu passaporte", "pt-PT", "pt-BR"),
+    ] {
+        for (langs, tag) in [(&defaults, default), (&country, own)] {
+            for doc in [
+                voice::twiml(&s, &finder, langs, lang, "Demo Republic", heard(None)).unwrap(),
+                voice::twiml(
+                    &s,
+                    &finder,
+                    langs,
+                    lang,
+                    "Demo Republic",
+                    heard(Some(question)),
+                )
+                .unwrap(),
+            ] {
+                let xml = parse(&doc);
+                let tags: Vec<&str> = xml
+                    .descendants()
+                    .filter(|n| n.has_tag_name("Say") || n.has_tag_name("Gather"))
+                    .filter_map(|n| n.attribute("language"))
+                    .collect();
+                assert!(!tags.is_empty(), "{doc}");
+                assert!(tags.iter().all(|t| *t == tag), "{lang}: {tags:?}");
+            }
+            let vxml = voice::vxml(
+                &s,
+                &finder,
+                langs,
+                lang,
+                "Demo Republic",
+                heard(Some(question)),
+            )
+            .unwrap();
+            let xml = parse(&vxml);
+            assert_eq!(
+                xml.root_element()
+                    .attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+                Some(tag),
+                "{vxml}"
+            );
+        }
+    }
+    // A country's tag must be of the language it is given for.
+    let mut wrong = std::collections::BTreeMap::new();
+    wrong.insert("ar".to_owned(), "fr-MA".to_owned());
+    assert!(voice::check_speech_langs(&wrong).is_err());
+    wrong.clear();
+    wrong.insert("de".to_owned(), "de-DE".to_owned());
+    assert!(voice::check_speech_langs(&wrong).is_err());
+    wrong.clear();
+    wrong.insert("pt".to_owned(), "pt-AO".to_owned());
+    assert!(voice::check_speech_langs(&wrong).is_ok());
 }

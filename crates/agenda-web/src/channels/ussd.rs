@@ -1,7 +1,14 @@
 //! USSD for feature phones, as the common gateways speak it: each request carries the whole
 //! path of the session so far in `text` (inputs joined by `*`), and the answer is plain text
-//! starting with `CON ` (the menu goes on) or `END ` (the session ends), at most 182
-//! characters per screen. The dialogue is therefore stateless: the path is replayed each time.
+//! starting with `CON ` (the menu goes on) or `END ` (the session ends). The dialogue is
+//! therefore stateless: the path is replayed each time.
+//!
+//! A USSD string holds at most 160 octets (3GPP TS 24.090 and 23.038). In the GSM 7-bit
+//! default alphabet that is 182 characters (a character of the alphabet's extension table,
+//! such as `€` or `[`, takes two); a screen with any other character — Arabic, or `ç`, `ã`,
+//! `á`, `ê`, `õ` in Portuguese — is sent in UCS-2, two octets a character: 80 characters. Each
+//! screen is measured in the encoding its text needs, and lists show fewer entries a page in
+//! UCS-2 so that each stays readable.
 //!
 //! Screens: language → main menu → (life events → services → what to bring and where) or
 //! (type a question → services → what to bring and where).
@@ -9,13 +16,68 @@
 use agenda_core::{Service, Snapshot};
 use agenda_search::Finder;
 
-use super::{brief, find_services, short_link, text_in};
+use super::{CHANNEL_LANGS, brief, find_services, short_link, text_in};
 use crate::site::{t, t_args};
 
-/// The most characters a USSD screen may hold.
+/// The most characters a USSD screen may hold, in the GSM 7-bit alphabet.
 pub const MAX_SCREEN: usize = 182;
-/// Entries per screen of a list.
+/// The most characters (UTF-16 code units) a USSD screen may hold in UCS-2: 160 octets.
+pub const MAX_SCREEN_UCS2: usize = 80;
+/// Entries per screen of a list, in the GSM alphabet and in UCS-2.
 const PER_PAGE: usize = 5;
+const PER_PAGE_UCS2: usize = 2;
+
+/// The encoding a USSD screen is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// The GSM 03.38 7-bit default alphabet (and its extension table).
+    Gsm7,
+    /// UCS-2, two octets a character.
+    Ucs2,
+}
+
+/// The GSM 03.38 default alphabet (one septet each).
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// The characters of its extension table (an escape and a septet: two each).
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{000C}";
+
+/// The encoding `text` needs: GSM 7-bit when every character is in the GSM alphabet, else UCS-2.
+pub fn encoding(text: &str) -> Encoding {
+    if text
+        .chars()
+        .all(|c| GSM_BASIC.contains(c) || GSM_EXTENDED.contains(c))
+    {
+        Encoding::Gsm7
+    } else {
+        Encoding::Ucs2
+    }
+}
+
+/// The length of `text` in `enc`: septets in GSM 7-bit, UTF-16 code units in UCS-2.
+pub fn length(text: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Gsm7 => text
+            .chars()
+            .map(|c| if GSM_EXTENDED.contains(c) { 2 } else { 1 })
+            .sum(),
+        Encoding::Ucs2 => text.encode_utf16().count(),
+    }
+}
+
+/// The most a screen may hold in `enc`, measured as [`length`] does.
+pub fn limit(enc: Encoding) -> usize {
+    match enc {
+        Encoding::Gsm7 => MAX_SCREEN,
+        Encoding::Ucs2 => MAX_SCREEN_UCS2,
+    }
+}
+
+/// Whether `text` fits one screen in the encoding it needs.
+pub fn fits(text: &str) -> bool {
+    let enc = encoding(text);
+    length(text, enc) <= limit(enc)
+}
 /// The input that shows the next page of a list.
 const MORE: &str = "9";
 /// The input that goes back one step.
@@ -39,42 +101,85 @@ impl Screen {
         Screen { more: false, text }
     }
 
-    /// The gateway's answer: `CON …` or `END …`, cut to [`MAX_SCREEN`] characters.
+    /// The gateway's answer: `CON …` or `END …`, cut to what one screen holds in the
+    /// encoding it needs.
     pub fn render(&self) -> String {
         let full = format!("{} {}", if self.more { "CON" } else { "END" }, self.text);
-        cut(&full, MAX_SCREEN)
+        let enc = encoding(&full);
+        cut(&full, limit(enc), enc)
     }
 }
 
-/// `s` cut to `max` characters (not bytes: accents count once), ending with `…` when cut.
-fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+/// `s` cut to `max` in `enc` (as [`length`] measures), ending with `…` when cut. An ellipsis
+/// is not in the GSM alphabet: a GSM text is cut with `...` instead.
+fn cut(s: &str, max: usize, enc: Encoding) -> String {
+    if length(s, enc) <= max {
         return s.to_owned();
     }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
+    let mark = match enc {
+        Encoding::Gsm7 => "...",
+        Encoding::Ucs2 => "…",
+    };
+    let room = max.saturating_sub(length(mark, enc));
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let mut b = [0u8; 4];
+        let n = length(c.encode_utf8(&mut b), enc);
+        if used + n > room {
+            break;
+        }
+        used += n;
+        out.push(c);
+    }
+    out.push_str(mark);
     out
 }
 
-/// One numbered list screen, paged: `title`, entries `1`–`5`, `9` more, `0` back.
+/// The encoding of a list screen: that of everything it may show, on any of its pages, so that
+/// its pages are the same whichever is shown.
+fn list_encoding(lang: &str, title: &str, entries: &[String]) -> Encoding {
+    let mut all = format!("{title}{}{}", t(lang, "ussd-more"), t(lang, "ussd-back"));
+    for e in entries {
+        all.push_str(e);
+    }
+    encoding(&all)
+}
+
+fn per_page(enc: Encoding) -> usize {
+    match enc {
+        Encoding::Gsm7 => PER_PAGE,
+        Encoding::Ucs2 => PER_PAGE_UCS2,
+    }
+}
+
+/// One numbered list screen, paged: `title`, entries `1`–`5` (`1`–`2` in UCS-2), `9` more,
+/// `0` back.
 fn list(lang: &str, title: &str, entries: &[String], page: usize) -> Screen {
-    let start = page * PER_PAGE;
+    let enc = list_encoding(lang, title, entries);
+    let per = per_page(enc);
+    let start = page * per;
     let mut footer = String::new();
-    if start + PER_PAGE < entries.len() {
+    if start + per < entries.len() {
         footer.push_str(&format!("{MORE} {}\n", t(lang, "ussd-more")));
     }
     footer.push_str(&format!("{BACK} {}", t(lang, "ussd-back")));
-    // "CON " and the footer are fixed; the title takes at most a third of what remains, and
-    // the entries share the rest, so the whole page fits one screen and nothing is cut off.
-    let budget = MAX_SCREEN - 4 - footer.chars().count();
-    let mut text = cut(title, budget / 3);
+    // "CON " and the footer are fixed; the title takes at most a third of what remains (a
+    // quarter in UCS-2, where the entries need the room), and the entries share the rest, so
+    // the whole page fits one screen and nothing is cut off.
+    let budget = limit(enc) - 4 - length(&footer, enc);
+    let title_share = match enc {
+        Encoding::Gsm7 => 3,
+        Encoding::Ucs2 => 4,
+    };
+    let mut text = cut(title, budget / title_share, enc);
     text.push('\n');
-    let shown = entries.len().saturating_sub(start).min(PER_PAGE);
-    for (n, e) in entries.iter().skip(start).take(PER_PAGE).enumerate() {
+    let shown = entries.len().saturating_sub(start).min(per);
+    for (n, e) in entries.iter().skip(start).take(per).enumerate() {
         let line = format!("{} {}", n + 1, e);
-        let room = budget.saturating_sub(text.chars().count());
+        let room = budget.saturating_sub(length(&text, enc));
         let per_entry = room / (shown - n).max(1);
-        text.push_str(&cut(&line, per_entry.saturating_sub(1).max(3)));
+        text.push_str(&cut(&line, per_entry.saturating_sub(1).max(5), enc));
         text.push('\n');
     }
     text.push_str(&footer);
@@ -89,13 +194,13 @@ enum Pick {
     Invalid,
 }
 
-fn pick(input: &str, page: usize, n: usize) -> Pick {
+fn pick(input: &str, page: usize, n: usize, per: usize) -> Pick {
     match input.trim() {
         BACK => Pick::Back,
-        MORE if (page + 1) * PER_PAGE < n => Pick::NextPage,
+        MORE if (page + 1) * per < n => Pick::NextPage,
         other => match other.parse::<usize>() {
-            Ok(k) if (1..=PER_PAGE).contains(&k) && page * PER_PAGE + k - 1 < n => {
-                Pick::Entry(page * PER_PAGE + k - 1)
+            Ok(k) if (1..=per).contains(&k) && page * per + k - 1 < n => {
+                Pick::Entry(page * per + k - 1)
             }
             _ => Pick::Invalid,
         },
@@ -109,13 +214,12 @@ fn service_screen(s: &Snapshot, svc: &Service, lang: &str) -> Screen {
     // in short form) before anything else, since a feature phone cannot follow a link; the
     // sentences that follow go in while they fit whole, the first that does not is shortened,
     // the rest are left for the information sheet.
-    let budget = MAX_SCREEN - 4 - b.path.chars().count() - 1;
-    let mut text = cut(&b.title, budget);
     let mut lines = Vec::new();
     if let Some(o) = &b.office {
         lines.push(match &o.phone {
-            // The number first: if the line must be shortened, the name gives way.
-            Some(p) => format!("{p} · {}", o.name),
+            // The number first: if the line must be shortened, the name gives way. A hyphen,
+            // not a middle dot, which is not in the GSM alphabet.
+            Some(p) => format!("{p} - {}", o.name),
             None => o.name.clone(),
         });
     }
@@ -126,13 +230,24 @@ fn service_screen(s: &Snapshot, svc: &Service, lang: &str) -> Screen {
             &[("link", short_link(l).to_owned())],
         ));
     }
-    for line in lines.into_iter().chain(b.sentences(lang)) {
-        let room = budget.saturating_sub(text.chars().count() + 1);
+    let sentences = b.sentences(lang);
+    // The encoding is that of everything the screen might hold: when only what is left out
+    // needs UCS-2, the screen is held to the smaller limit — cautious, never over.
+    let enc = encoding(&format!(
+        "{}{}{}",
+        b.title,
+        lines.concat(),
+        sentences.concat()
+    ));
+    let budget = limit(enc) - 4 - length(&b.path, enc) - 1;
+    let mut text = cut(&b.title, budget, enc);
+    for line in lines.into_iter().chain(sentences) {
+        let room = budget.saturating_sub(length(&text, enc) + 1);
         if room < 12 {
             break;
         }
         text.push('\n');
-        text.push_str(&cut(&line, room));
+        text.push_str(&cut(&line, room, enc));
     }
     text.push('\n');
     text.push_str(&b.path);
@@ -156,13 +271,15 @@ pub fn answer(s: &Snapshot, finder: &Finder, country: &str, text: &str) -> Scree
         }
     }
     let Some((&first, rest)) = path.split_first() else {
-        return Screen::con(format!("{country}\n1 English\n2 Français\n3 Español"));
+        return languages(country);
     };
-    let lang = match first {
-        "1" => "en",
-        "2" => "fr",
-        "3" => "es",
-        _ => return Screen::con(format!("{country}\n1 English\n2 Français\n3 Español")),
+    let Some(lang) = first
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| CHANNEL_LANGS.get(n.checked_sub(1)?))
+        .copied()
+    else {
+        return languages(country);
     };
     let main = || {
         Screen::con(format!(
@@ -182,6 +299,31 @@ pub fn answer(s: &Snapshot, finder: &Finder, country: &str, text: &str) -> Scree
     }
 }
 
+/// Each channel language's name in itself, for the first screen.
+fn endonym(lang: &str) -> &'static str {
+    match lang {
+        "fr" => "Français",
+        "es" => "Español",
+        "ar" => "العربية",
+        "pt" => "Português",
+        _ => "English",
+    }
+}
+
+/// The first screen: the country, then its channel languages, numbered.
+fn languages(country: &str) -> Screen {
+    let choices: Vec<String> = CHANNEL_LANGS
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{} {}", i + 1, endonym(l)))
+        .collect();
+    let choices = choices.join("\n");
+    let enc = encoding(&format!("{country}{choices}"));
+    // The country's name gives way to the languages when both do not fit.
+    let room = limit(enc).saturating_sub(4 + 1 + length(&choices, enc));
+    Screen::con(format!("{}\n{choices}", cut(country, room, enc)))
+}
+
 /// Walks a paged list: returns the chosen entry and the inputs after it, or the screen to show.
 fn walk<'a, 'i>(
     lang: &str,
@@ -189,13 +331,14 @@ fn walk<'a, 'i>(
     labels: &[String],
     inputs: &'i [&'a str],
 ) -> Result<(usize, &'i [&'a str]), Screen> {
+    let per = per_page(list_encoding(lang, title, labels));
     let mut page = 0;
     let mut rest = inputs;
     loop {
         let Some((&input, after)) = rest.split_first() else {
             return Err(list(lang, title, labels, page));
         };
-        match pick(input, page, labels.len()) {
+        match pick(input, page, labels.len(), per) {
             Pick::Entry(i) => return Ok((i, after)),
             Pick::NextPage => {
                 page += 1;

@@ -12,13 +12,57 @@ use askama::Template;
 use super::{brief, find_services};
 use crate::site::{t, t_args};
 
-/// The speech language tag of a channel language.
-pub fn speech_lang(lang: &str) -> &'static str {
+/// The speech language tag of a channel language when the country sets none: the language's
+/// most widely supported variant among speech recognisers and voices (Modern Standard Arabic
+/// as Saudi Arabia's `ar-SA`; European Portuguese, the written norm of the Lusophone African
+/// countries). A country sets its own (`ar-MA`, `pt-BR`, `fr-SN` …) in `agenda.toml`.
+pub fn default_speech_lang(lang: &str) -> &'static str {
     match lang {
         "fr" => "fr-FR",
         "es" => "es-ES",
+        "ar" => "ar-SA",
+        "pt" => "pt-PT",
         _ => "en-GB",
     }
+}
+
+/// The speech language tag of each channel language: the country's, else the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpeechLangs(pub std::collections::BTreeMap<String, String>);
+
+impl SpeechLangs {
+    /// The tag spoken and recognised for `lang` (`ar` → `ar-SA`, or the country's `ar-MA`).
+    pub fn tag(&self, lang: &str) -> String {
+        self.0
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| default_speech_lang(lang).to_owned())
+    }
+}
+
+/// Checks a country's speech language tags: each key a channel language, each tag a BCP 47
+/// tag of that language (`ar` → `ar-MA`). The error names the first that is not.
+pub fn check_speech_langs(tags: &std::collections::BTreeMap<String, String>) -> Result<(), String> {
+    for (lang, tag) in tags {
+        if !super::CHANNEL_LANGS.contains(&lang.as_str()) {
+            return Err(format!(
+                "{lang:?} is not a language the channels speak ({})",
+                super::CHANNEL_LANGS.join(", ")
+            ));
+        }
+        let primary = tag.split('-').next().unwrap_or_default();
+        let well_formed = !tag.is_empty()
+            && tag.split('-').all(|p| {
+                (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !well_formed || !primary.eq_ignore_ascii_case(lang) {
+            return Err(format!(
+                "{lang} = {tag:?}: expected a language tag of {lang}, such as {lang}-{}",
+                default_speech_lang(lang).split('-').nth(1).unwrap_or("XX")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What the caller did on this turn of the call.
@@ -186,13 +230,14 @@ fn action(path: &str, lang: &str, offered: &Option<String>) -> String {
 pub fn twiml(
     s: &Snapshot,
     finder: &Finder,
+    speech: &SpeechLangs,
     lang: &str,
     country: &str,
     heard: Heard<'_>,
 ) -> Result<String, askama::Error> {
     let tr = turn(s, finder, lang, country, heard);
     Twiml {
-        voice_lang: speech_lang(lang),
+        voice_lang: &speech.tag(lang),
         said: tr.said,
         action: action("/channels/voice", lang, &tr.offered),
         keys: tr.offered.is_some(),
@@ -209,13 +254,14 @@ pub fn twiml(
 pub fn vxml(
     s: &Snapshot,
     finder: &Finder,
+    speech: &SpeechLangs,
     lang: &str,
     country: &str,
     heard: Heard<'_>,
 ) -> Result<String, askama::Error> {
     let tr = turn(s, finder, lang, country, heard);
     Vxml {
-        voice_lang: speech_lang(lang),
+        voice_lang: &speech.tag(lang),
         said: tr.said,
         action: action("/channels/voice.vxml", lang, &tr.offered),
         keys: tr.offered.is_some(),
