@@ -1,0 +1,37 @@
+# Indicator frameworks beside the SDGs (EU Digital Decade, GovTech Maturity Index, UN E-Government
+# Survey): the KPI form's field, and the pages that show what the agenda measures of each.
+field-framework-indicators = Indicadores de referenciais
+admin-hint-framework-indicators = Os indicadores da Década Digital da UE, do GovTech Maturity Index do Banco Mundial ou do UN E-Government Survey que este indicador mede. São designados em inglês, tal como os referenciais os publicam.
+expected-framework-code = um indicador de referencial no formato referencial:código, por exemplo wb-gtmi-2022:I-5
+kind-framework = referencial de indicadores
+fw-title = Referenciais de indicadores
+fw-intro = Além dos Objetivos de Desenvolvimento Sustentável, o país presta contas sobre o seu governo digital a referenciais internacionais. Para cada um, quantos dos seus indicadores são medidos pelos indicadores da agenda e quais não são medidos de todo.
+fw-english-only = Os nomes e as definições dos referenciais só são publicados em inglês.
+fw-caption = Os referenciais e quantos dos seus indicadores a agenda mede
+fw-col-framework = Referencial
+fw-col-publisher = Publicado por
+fw-col-covered = Indicadores medidos
+fw-covered = { $covered } de { $total }
+fw-sdgs = Como a agenda contribui para os Objetivos de Desenvolvimento Sustentável
+fw-edition = Edição
+fw-source = Página oficial
+fw-summary = Os indicadores da agenda medem { $covered } dos { $total } indicadores deste referencial.
+fw-toc = Nesta página
+fw-by-group = Indicadores e o que os mede
+fw-group-none = Indicadores principais
+fw-group-caption = Indicadores e o que os mede:
+fw-col-code = Código
+fw-col-indicator = Indicador
+fw-col-target = Meta
+fw-col-kpis = Indicadores da agenda
+fw-col-lines = Linhas de ação
+fw-col-group = Grupo
+fw-definition = Definição
+fw-unit = Unidade:
+fw-target = { $value } até { $year }
+fw-not-measured = Não medido
+fw-gap = Não medidos pela agenda
+fw-gap-intro = Nenhum indicador da agenda mede estes { $n } indicadores.
+fw-gap-none = A agenda mede todos os indicadores deste referencial.
+fw-gap-caption = Indicadores do referencial que nenhum indicador da agenda mede
+fw-kpi-serves = Indicadores de referenciais
