@@ -15,13 +15,16 @@ use fluent_syntax::ast;
 
 use crate::site::i18n::LANGS;
 
-/// Prefixes of keys put together in ways the scan of the sources does not see.
+/// Prefixes of keys (or whole keys) put together in ways the scan of the sources does not see.
 const BUILT_PREFIXES: &[&str] = &[
     // The words of a vocabulary's values in the record forms: `words_of` in
     // site/admin/controls.rs gives the prefix, the value completes it.
     "obs-status-",
     "admin-result-",
     "admin-priority-",
+    // A yes/no column's words: prefix `admin` in site/admin/controls.rs (`Value::Bool`).
+    "admin-yes",
+    "admin-no",
     // A ticket's state explained: `status_key` in site/feedback.rs, then `-text`.
     "ticket-status-",
 ];

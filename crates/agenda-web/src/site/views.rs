@@ -383,7 +383,7 @@ mod tests {
         let html = LocalText::of("fr", &t).to_string();
         assert!(
             html.starts_with(
-                "<span lang=\"en\">Digital identity</span> <span class=\"fallback\">("
+                "<span lang=\"en\" dir=\"ltr\">Digital identity</span> <span class=\"fallback\">("
             ),
             "{html}"
         );
