@@ -40,6 +40,8 @@ pub struct FileConfig {
     pub country: Option<String>,
     /// Interface languages, default first.
     pub languages: Option<Vec<String>>,
+    /// The digits of Arabic pages and mails: `western` (0–9, the default) or `arabic-indic`.
+    pub arabic_digits: Option<String>,
     /// Logo: path or URL.
     pub logo: Option<String>,
     /// GeoJSON boundary file of the country's regions (features with a `code` property).
@@ -184,6 +186,8 @@ pub struct Config {
     pub country: String,
     /// Interface languages, default first.
     pub languages: Vec<String>,
+    /// The digits of Arabic pages and mails.
+    pub arabic_digits: agenda_core::numbers::ArabicDigits,
     /// Logo file (PNG, SVG, JPEG or WebP), read at start-up.
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The regions' boundaries, read at start-up.
@@ -330,9 +334,12 @@ impl Config {
             ),
         };
 
-        let languages = file
-            .languages
-            .unwrap_or_else(|| vec!["en".into(), "fr".into(), "es".into()]);
+        let languages = file.languages.unwrap_or_else(|| {
+            agenda_web::site::LANGS
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect()
+        });
         if languages.is_empty() {
             bail!("{}: at least one language is needed", in_file("languages"));
         }
@@ -345,6 +352,15 @@ impl Config {
                 );
             }
         }
+        let arabic_digits = match file.arabic_digits.as_deref() {
+            None => Default::default(),
+            Some(d) => agenda_core::numbers::ArabicDigits::parse(d).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: {d:?}; expected western or arabic-indic",
+                    in_file("arabic_digits")
+                )
+            })?,
+        };
         let colours = file.colours.unwrap_or_default();
         let (smtp, reminders) = mail_settings(
             file.smtp,
@@ -358,6 +374,7 @@ impl Config {
         Ok(Self {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
+            arabic_digits,
             logo: file
                 .logo
                 .map(|p| {
@@ -856,6 +873,18 @@ mod tests {
         assert_eq!(c.country, "Testland");
         assert_eq!(c.listen_addr.port(), 9000);
         assert_eq!(c.currency, "USD", "the demo's currency when none is set");
+        assert_eq!(c.arabic_digits, Default::default());
+        std::fs::write(&p, "arabic_digits = \"arabic-indic\"\n").unwrap();
+        assert_eq!(
+            Config::load(&o, None).unwrap().arabic_digits,
+            agenda_core::numbers::ArabicDigits::ArabicIndic
+        );
+        std::fs::write(&p, "arabic_digits = \"hindi\"\n").unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(
+            err.contains("arabic_digits") && err.contains("arabic-indic"),
+            "{err}"
+        );
         std::fs::write(&p, "currency = \"xof\"\n").unwrap();
         assert_eq!(Config::load(&o, None).unwrap().currency, "XOF");
         for bad in ["\"CF4\"", "\"EURO\"", "\"$\"", "\"\""] {

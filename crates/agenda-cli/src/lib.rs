@@ -451,6 +451,7 @@ async fn serve(config: &Config, demo: bool, today: Option<&str>) -> anyhow::Resu
     if let Some(subscriptions) = &config.subscriptions {
         agenda_jobs::digests::spawn(store.clone(), subscriptions.clone());
     }
+    agenda_core::numbers::set_arabic_digits(config.arabic_digits);
     let state = agenda_web::AppState::new(
         store,
         agenda_web::WebSettings {

@@ -58,7 +58,7 @@ fn every_page_type_renders_every_entity_in_three_languages() {
         let d = demo();
         for (lang, pre) in LANGS {
             let home = page(&s, &format!("{pre}/"));
-            assert!(home.contains(&format!("<html lang=\"{lang}\">")));
+            assert!(home.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")));
             assert!(
                 home.contains(d.the_agenda().unwrap().title.get(lang)),
                 "{lang} home title"
@@ -293,7 +293,7 @@ fn pages_are_cached_by_snapshot_version_and_carry_security_headers() {
         assert!(again.text.is_empty());
         let gz = get_with(&s, "/", &[("accept-encoding", "gzip")]);
         assert_eq!(gz.header("content-encoding"), Some("gzip"));
-        assert!(page(&s, "/").contains("<html lang=\"en\">"));
+        assert!(page(&s, "/").contains("<html lang=\"en\" dir=\"ltr\">"));
     }
 }
 
@@ -337,7 +337,7 @@ fn each_negotiated_language_has_its_own_etag() {
         for path in ["/kpis", "/services/SVC-001"] {
             let en = get_with(&s, path, &[("accept-language", "en")]);
             let fr = get_with(&s, path, &[("accept-language", "fr-FR,fr;q=0.9")]);
-            assert!(fr.text.contains("<html lang=\"fr\">"), "{path}");
+            assert!(fr.text.contains("<html lang=\"fr\" dir=\"ltr\">"), "{path}");
             let (en_tag, fr_tag) = (en.header("etag").unwrap(), fr.header("etag").unwrap());
             assert_ne!(en_tag, fr_tag, "{path}");
             // French revalidated with the English tag is a new answer, in French.
@@ -347,7 +347,7 @@ fn each_negotiated_language_has_its_own_etag() {
                 &[("accept-language", "fr"), ("if-none-match", en_tag)],
             );
             assert_eq!(r.status, 200, "{path}");
-            assert!(r.text.contains("<html lang=\"fr\">"), "{path}");
+            assert!(r.text.contains("<html lang=\"fr\" dir=\"ltr\">"), "{path}");
             let r = get_with(
                 &s,
                 path,
@@ -369,15 +369,15 @@ fn the_language_comes_from_the_url_then_accept_language() {
             "/kpis",
             &[("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")],
         );
-        assert!(fr.text.contains("<html lang=\"fr\">"));
+        assert!(fr.text.contains("<html lang=\"fr\" dir=\"ltr\">"));
         assert!(fr.header("vary").unwrap_or("").contains("Accept-Language"));
         let es_url = get_with(&s, "/es/kpis", &[("accept-language", "fr")]);
-        assert!(es_url.text.contains("<html lang=\"es\">"));
+        assert!(es_url.text.contains("<html lang=\"es\" dir=\"ltr\">"));
         assert!(es_url.text.contains("Indicadores"));
         // A text only in English is shown in English and marked as such.
         let fr_ms = text(&get(&s, "/fr/action-lines/AL-1.1").text);
         assert!(
-            fr_ms.contains("<span lang=\"en\">National portal launched</span>"),
+            fr_ms.contains("<span lang=\"en\" dir=\"ltr\">National portal launched</span>"),
             "{fr_ms}"
         );
     }
@@ -388,7 +388,7 @@ fn unknown_codes_and_bad_filters_get_pages_in_the_visitors_language() {
     for (s, _db) in started() {
         let r = get(&s, "/fr/action-lines/AL-9.9");
         assert_eq!(r.status, 404);
-        assert!(r.text.contains("<html lang=\"fr\">") && r.text.contains("Page introuvable"));
+        assert!(r.text.contains("<html lang=\"fr\" dir=\"ltr\">") && r.text.contains("Page introuvable"));
         assert!(text(&r.text).contains("« AL-9.9 »"));
         let r = get(&s, "/es/kpis/NOPE");
         assert_eq!(r.status, 404);
@@ -403,7 +403,7 @@ fn unknown_codes_and_bad_filters_get_pages_in_the_visitors_language() {
         ] {
             let r = get(&s, bad);
             assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
-            assert!(r.text.contains("<html lang=\"en\">"), "{bad}");
+            assert!(r.text.contains("<html lang=\"en\" dir=\"ltr\">"), "{bad}");
         }
         let ok = page(&s, "/action-lines?status=delayed&pillar=&lead=&sdg=");
         assert!(ok.contains("/action-lines/AL-2.4\"") && ok.contains("/action-lines/AL-5.3\""));
@@ -511,7 +511,7 @@ fn the_country_brands_the_site_from_its_configuration() {
         let s = serve(&url, &["--demo", "--config", config.to_str().unwrap()]);
         let home = page(&s, "/");
         assert!(
-            home.contains("<html lang=\"fr\">"),
+            home.contains("<html lang=\"fr\" dir=\"ltr\">"),
             "the first language is the default"
         );
         assert!(home.contains("Republic of Testland"));
@@ -638,7 +638,7 @@ fn the_one_stop_shop_shows_every_service_life_event_and_building_block() {
         assert!(tax.contains("<li>Check the pre-filled income and deductions</li>"));
         assert!(tax.contains("An assessment notice"));
         let fr = page(&s, "/fr/services/SVC-020");
-        assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\">"));
+        assert!(fr.contains("<dd>Gratuit</dd>") && fr.contains("<ol lang=\"en\" dir=\"ltr\">"));
         // 21 sheets were last reviewed before 2025-11-26, the oldest SVC-086 (see the analysis test).
         let fresh = page(&s, "/analysis/freshness");
         assert!(fresh.contains("<p class=\"big\">21 / 91</p>"), "{fresh}");

@@ -1,22 +1,96 @@
-//! Numbers as people read them in each interface language.
+//! Numbers as people read them in each interface language: English and Arabic group
+//! thousands with `,` and write `.`; French, Spanish and Portuguese group with a narrow no-break
+//! space and write `,`. Arabic is written with Western digits (0–9) or, when the country
+//! chooses so ([`set_arabic_digits`]), with Arabic-Indic digits (٠–٩) and their own separators.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The digits Arabic pages and mails write numbers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArabicDigits {
+    /// 0–9, with `,` and `.`, as most Arabic-speaking administrations in North Africa write.
+    #[default]
+    Western,
+    /// ٠–٩, with the Arabic thousands (`٬`) and decimal (`٫`) separators.
+    ArabicIndic,
+}
+
+impl ArabicDigits {
+    /// The setting's words: `western` or `arabic-indic`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "western" => Some(Self::Western),
+            "arabic-indic" => Some(Self::ArabicIndic),
+            _ => None,
+        }
+    }
+}
+
+/// Whether Arabic is written with Arabic-Indic digits: one choice for the whole platform, made
+/// once from the configuration at start-up.
+static ARABIC_INDIC: AtomicBool = AtomicBool::new(false);
+
+/// Chooses the digits of every Arabic number from now on.
+pub fn set_arabic_digits(d: ArabicDigits) {
+    ARABIC_INDIC.store(d == ArabicDigits::ArabicIndic, Ordering::Relaxed);
+}
+
+fn arabic_digits() -> ArabicDigits {
+    if ARABIC_INDIC.load(Ordering::Relaxed) {
+        ArabicDigits::ArabicIndic
+    } else {
+        ArabicDigits::Western
+    }
+}
+
+/// Whether `lang` groups with `,` and writes `.` (else a narrow no-break space and `,`).
+fn point_decimal(lang: &str) -> bool {
+    matches!(lang, "en" | "ar")
+}
+
+/// `s` (written with 0–9, `,` and `.` as [`point_decimal`] languages write) in `lang`'s digits.
+fn in_digits(lang: &str, s: String, digits: ArabicDigits) -> String {
+    if lang != "ar" || digits == ArabicDigits::Western {
+        return s;
+    }
+    s.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+            '.' => '\u{066b}',
+            ',' => '\u{066c}',
+            c => c,
+        })
+        .collect()
+}
 
 /// Formats a number with at most one decimal, in the language's style: English groups
 /// thousands with `,` and writes `.`; the others group with a narrow no-break space and write
 /// `,`. Four-digit numbers are not grouped.
 pub fn fmt_num(lang: &str, v: f64) -> String {
+    fmt_num_in(lang, v, arabic_digits())
+}
+
+fn fmt_num_in(lang: &str, v: f64, digits: ArabicDigits) -> String {
     let rounded = (v * 10.0).round() / 10.0;
     let s = if rounded.fract() == 0.0 {
         format!("{}", rounded as i64)
     } else {
         format!("{rounded:.1}")
     };
-    let s = group_thousands(&s, if lang == "en" { ',' } else { '\u{202f}' });
-    if lang == "en" { s } else { s.replace('.', ",") }
+    in_digits(
+        lang,
+        localise_point(lang, group_thousands(&s, group(lang))),
+        digits,
+    )
 }
 
 /// Formats a number rounded to exactly `decimals` decimals, in the language's style (see
 /// [`fmt_num`]): the precision a figure deserves, never more.
 pub fn fmt_dec(lang: &str, v: f64, decimals: u8) -> String {
+    fmt_dec_in(lang, v, decimals, arabic_digits())
+}
+
+fn fmt_dec_in(lang: &str, v: f64, decimals: u8, digits: ArabicDigits) -> String {
     let d = usize::from(decimals);
     // Half away from zero, as people round (formatting alone rounds half to even).
     let scale = 10f64.powi(i32::from(decimals));
@@ -29,8 +103,25 @@ pub fn fmt_dec(lang: &str, v: f64, decimals: u8) -> String {
     {
         s = s.trim_start_matches('-').to_owned();
     }
-    let s = group_thousands(&s, if lang == "en" { ',' } else { '\u{202f}' });
-    if lang == "en" { s } else { s.replace('.', ",") }
+    in_digits(
+        lang,
+        localise_point(lang, group_thousands(&s, group(lang))),
+        digits,
+    )
+}
+
+/// The thousands separator of `lang` (before [`in_digits`]).
+fn group(lang: &str) -> char {
+    if point_decimal(lang) { ',' } else { '\u{202f}' }
+}
+
+/// `s` with `lang`'s decimal mark.
+fn localise_point(lang: &str, s: String) -> String {
+    if point_decimal(lang) {
+        s
+    } else {
+        s.replace('.', ",")
+    }
 }
 
 /// How many decimals amounts in `currency` (an ISO 4217 code) are shown with: none for the
@@ -47,8 +138,17 @@ pub fn currency_decimals(currency: &str) -> u8 {
 /// English, `1 250 000,50 USD` in the others (narrow no-break spaces), with the currency's
 /// decimals (see [`currency_decimals`]); computed from the exact amount, never through a float.
 pub fn fmt_money(lang: &str, m: crate::values::Money, currency: &str) -> String {
+    fmt_money_in(lang, m, currency, arabic_digits())
+}
+
+fn fmt_money_in(
+    lang: &str,
+    m: crate::values::Money,
+    currency: &str,
+    digits: ArabicDigits,
+) -> String {
     let (negative, mut whole, cents) = m.parts();
-    let digits = if currency_decimals(currency) == 0 {
+    let amount = if currency_decimals(currency) == 0 {
         // Half away from zero, as people round.
         if cents >= 50 {
             whole += 1;
@@ -57,14 +157,15 @@ pub fn fmt_money(lang: &str, m: crate::values::Money, currency: &str) -> String 
     } else {
         format!("{whole}.{cents:02}")
     };
-    let zero = digits.chars().all(|c| c == '0' || c == '.');
+    let zero = amount.chars().all(|c| c == '0' || c == '.');
     let sign = if negative && !zero { "-" } else { "" };
     // Amounts are grouped from four digits on, unlike counts: 1,250.00 reads as money.
-    let grouped = group_digits(&digits, if lang == "en" { ',' } else { '\u{202f}' });
-    if lang == "en" {
-        format!("{currency}\u{a0}{sign}{grouped}")
-    } else {
-        format!("{sign}{}\u{a0}{currency}", grouped.replace('.', ","))
+    let grouped = group_digits(&amount, group(lang));
+    match lang {
+        "en" => format!("{currency}\u{a0}{sign}{grouped}"),
+        // The code follows the amount in Arabic, as in the other languages.
+        "ar" => format!("{sign}{}\u{a0}{currency}", in_digits(lang, grouped, digits)),
+        _ => format!("{sign}{}\u{a0}{currency}", grouped.replace('.', ",")),
     }
 }
 
@@ -109,7 +210,32 @@ fn group_thousands(s: &str, sep: char) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fmt_dec, fmt_num};
+    use super::*;
+
+    #[test]
+    fn portuguese_writes_a_decimal_comma_and_arabic_its_chosen_digits() {
+        assert_eq!(fmt_num("pt", 12_345.5), "12\u{202f}345,5");
+        assert_eq!(fmt_dec("pt", 0.25, 2), "0,25");
+        let w = ArabicDigits::Western;
+        let i = ArabicDigits::ArabicIndic;
+        assert_eq!(fmt_num_in("ar", 1_234_567.25, w), "1,234,567.3");
+        assert_eq!(fmt_num_in("ar", 1_234_567.25, i), "١٬٢٣٤٬٥٦٧٫٣");
+        assert_eq!(fmt_dec_in("ar", -98_765.4, 0, i), "-٩٨٬٧٦٥");
+        assert_eq!(fmt_dec_in("ar", 53.66, 1, w), "53.7");
+        // Only Arabic changes its digits.
+        assert_eq!(fmt_num_in("fr", 41.55, i), "41,6");
+        let m = crate::values::Money::parse("1250000.5").unwrap();
+        assert_eq!(fmt_money_in("ar", m, "MAD", w), "1,250,000.50\u{a0}MAD");
+        assert_eq!(fmt_money_in("ar", m, "MAD", i), "١٬٢٥٠٬٠٠٠٫٥٠\u{a0}MAD");
+        assert_eq!(
+            fmt_money("pt", m, "AOA"),
+            "1\u{202f}250\u{202f}000,50\u{a0}AOA"
+        );
+        assert_eq!(ArabicDigits::parse("arabic-indic"), Some(i));
+        assert_eq!(ArabicDigits::parse("western"), Some(w));
+        assert_eq!(ArabicDigits::parse("eastern"), None);
+        assert_eq!(ArabicDigits::default(), w);
+    }
 
     #[test]
     fn figures_keep_the_decimals_asked_for() {

@@ -15,6 +15,8 @@ pub mod error;
 pub mod extract;
 pub mod finder_api;
 #[cfg(test)]
+mod fluent_tests;
+#[cfg(test)]
 mod handover_tests;
 #[cfg(test)]
 mod list_paging_tests;
@@ -88,7 +90,7 @@ impl WebSettings {
     pub fn new(country: impl Into<String>) -> Self {
         Self {
             country: country.into(),
-            languages: vec!["en".into(), "fr".into(), "es".into()],
+            languages: crate::site::LANGS.iter().map(|l| (*l).to_owned()).collect(),
             today: None,
             primary_colour: "#1d3f72".into(),
             accent_colour: "#ffbf47".into(),

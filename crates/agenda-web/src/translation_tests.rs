@@ -117,3 +117,44 @@ fn every_column_of_every_table_has_a_label() {
     }
     assert!(missing.is_empty(), "columns without a label: {missing:?}");
 }
+
+/// Arabic pages read right to left, with the SDG titles the shipped framework has in Arabic;
+/// Portuguese, which has none, shows the English titles marked as English, left to right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arabic_pages_read_right_to_left_with_their_own_sdg_titles() {
+    let app = TestApp::demo_sqlite().await;
+    let anonymous = crate::testkit::Client::default();
+    for page in ["/ar", "/ar/sdgs", "/ar/kpis/KPI-01", "/ar/login"] {
+        let reply = app.get(&anonymous, page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        assert!(
+            reply.body.contains("<html lang=\"ar\" dir=\"rtl\">"),
+            "{page} is not marked right to left"
+        );
+    }
+    let goal = app.get(&anonymous, "/ar/sdgs/1").await.body;
+    assert!(
+        goal.contains("القضاء على الفقر بجميع أشكاله في كل مكان"),
+        "{goal}"
+    );
+    assert!(!goal.contains("End poverty in all its forms everywhere"));
+    let pt = app.get(&anonymous, "/pt/sdgs/1").await.body;
+    assert!(pt.contains("<html lang=\"pt\" dir=\"ltr\">"));
+    assert!(
+        pt.contains("<span lang=\"en\" dir=\"ltr\">End poverty in all its forms everywhere</span>"),
+        "{pt}"
+    );
+    // The time axis of a KPI's chart runs right to left: the path to target starts on the right.
+    let kpi = app.get(&anonymous, "/ar/kpis/KPI-01").await.body;
+    assert!(kpi.contains("<svg class=\"chart\""));
+    assert!(
+        kpi.contains("direction=\"rtl\""),
+        "the chart is not mirrored"
+    );
+    // Language names in the switcher carry their own direction.
+    let home = app.get(&anonymous, "/").await.body;
+    assert!(
+        home.contains("lang=\"ar\" dir=\"rtl\">العربية</a>"),
+        "{home}"
+    );
+}

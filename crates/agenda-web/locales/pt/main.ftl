@@ -1,4 +1,4 @@
-# Interface strings, English (the fallback language).
+# Interface strings in Portuguese.
 language-name = Português
 site-tagline = Agenda Digital Nacional — progresso à vista de todos
 skip-to-content = Saltar para o conteúdo
@@ -411,20 +411,16 @@ admin-status = Estado
 admin-login-invalid = O nome de utilizador ou a palavra-passe não estão corretos.
 admin-login-throttled = Demasiadas tentativas falhadas a partir deste dispositivo. Aguarde { $seconds } segundos e tente novamente; cada nova falha aumenta o tempo de espera.
 admin-form-expired = Este formulário expirou ou não foi enviado a partir deste sítio. Tente novamente.
-admin-forbidden = Não autorizado
 admin-not-yours = A sua função não permite esta ação.
 admin-error = Ocorreu um erro
 admin-error-logged = O problema foi registado. Tente novamente mais tarde.
 admin-work = Trabalho
 admin-data = Registos que pode editar
-admin-new = Novo
 admin-key = Código
-admin-label = Título
 admin-next-page = Página seguinte
 admin-required = obrigatório
 admin-save = Guardar
 admin-archive = Arquivar (retirar da agenda atual; o histórico é conservado)
-admin-fix-fields = Alguns campos têm de ser corrigidos: consulte as mensagens junto a eles.
 admin-key-fixed = O código de um registo existente não pode ser alterado; crie antes um novo registo.
 admin-justify = Explique por que razão a linha de base ou as metas mudam
 admin-integrity = A alteração tornaria a agenda incoerente:
@@ -725,7 +721,6 @@ admin-feedback-service = Serviço
 admin-feedback-useful = Consideraram útil
 admin-feedback-latest = Mais recente
 admin-feedback-share = { $useful } de { $total } ({ $pct })
-admin-feedback-comments = Comentários
 admin-feedback-date = Data
 admin-feedback-answer = Útil?
 admin-feedback-lang = Língua

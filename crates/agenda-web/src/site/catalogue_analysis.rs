@@ -258,6 +258,7 @@ pub async fn analysis_priorities(
             feasibility: t(lang.0, "feasibility"),
             impact: t(lang.0, "impact"),
         },
+        agenda_core::languages::direction(lang.0),
     );
     let drawn = (p.items.len() > PRIORITY_POINTS).then(|| {
         t_args(

@@ -595,6 +595,7 @@ pub async fn service(
                 t(lang.0, "fig-completion"),
             ],
         },
+        agenda_core::languages::direction(lang.0),
     );
     let page = ServicePage {
         series: series.iter().map(|f| perf_row(lang.0, f)).collect(),

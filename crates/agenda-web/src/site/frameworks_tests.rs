@@ -67,7 +67,7 @@ async fn each_framework_page_splits_its_indicators_as_the_kpis_align_to_them() {
             } else {
                 // Their words are English, and marked so.
                 assert!(
-                    html.contains(&format!("<h1 lang=\"en\">{}</h1>", f.name)),
+                    html.contains(&format!("<h1 lang=\"en\" dir=\"ltr\">{}</h1>", f.name)),
                     "{pre} {}",
                     f.id
                 );
@@ -124,8 +124,8 @@ async fn a_kpi_page_links_to_the_framework_indicators_it_serves() {
     assert!(en.contains("href=\"/frameworks/wb-gtmi-2022#i-I-26\">GTMI I-26</a>"));
     let fr = app.get(&anon, "/fr/kpis/KPI-12").await.body;
     assert!(fr.contains(
-        "href=\"/fr/frameworks/wb-gtmi-2022#i-I-26\" lang=\"en\">GTMI I-26</a> \
-         <span lang=\"en\">Digital ID for online services</span>"
+        "href=\"/fr/frameworks/wb-gtmi-2022#i-I-26\" lang=\"en\" dir=\"ltr\">GTMI I-26</a> \
+         <span lang=\"en\" dir=\"ltr\">Digital ID for online services</span>"
     ));
     // A KPI that serves none says nothing about frameworks.
     let none = app.get(&anon, "/kpis/KPI-02").await.body;

@@ -10,8 +10,16 @@ fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./locales",
         fallback_language: "en",
-        // Unicode isolation marks around arguments would show up in titles and CSV names.
-        customise: |bundle| bundle.set_use_isolating(false),
+        // Unicode isolation marks around arguments would show up in titles and CSV names; in a
+        // language written right to left they keep a date, a code or a number whole (without
+        // them `2026-01-31` reads `31-01-2026` after Arabic words).
+        customise: |bundle| {
+            let rtl = bundle
+                .locales
+                .first()
+                .is_some_and(|l| agenda_core::languages::direction(l.language.as_str()) == "rtl");
+            bundle.set_use_isolating(rtl)
+        },
     };
 }
 

@@ -156,6 +156,7 @@ fn breakdown_view(
             ],
         ),
         &t(c.lang, "breakdown-desc"),
+        c.dir(),
     );
     Ok(Some(BreakdownView {
         options: opts(
@@ -225,6 +226,7 @@ fn regions_view(
                 no_figure: t(c.lang, "map-no-figure"),
             },
             &|v| c.value(k, v),
+            c.dir(),
         ),
         None => SvgImage::empty(),
     };
@@ -480,7 +482,7 @@ pub async fn kpi(
         projection: projection(&c, a.projection),
         regions: regions_view(&state, &c, &k, &obs),
         breakdown: breakdown_view(&c, &k, &obs, view.by)?,
-        chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels),
+        chart: charts::kpi_chart(&k, obs.iter().copied(), today, &chart_labels, c.dir()),
         data,
         targets,
         disaggregations,

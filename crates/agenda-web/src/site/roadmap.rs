@@ -111,6 +111,7 @@ pub async fn roadmap(State(state): State<AppState>, lang: Lang) -> Response {
         today,
         &t(lang.0, "chart-today"),
         &t(lang.0, "roadmap-chart-title"),
+        agenda_core::languages::direction(lang.0),
     );
     render(
         StatusCode::OK,

@@ -46,7 +46,7 @@ pub(super) fn kpi_row(c: &Chrome, s: &Snapshot, k: &Kpi, today: Date) -> KpiRow 
             .map(|e| c.value(k, e))
             .unwrap_or_else(|| "—".to_owned()),
         target: format!("{} ({})", c.value(k, k.target_value), k.target_date.year()),
-        spark: charts::sparkline(k, s.observations_of(k.code.as_str())),
+        spark: charts::sparkline(k, s.observations_of(k.code.as_str()), c.dir()),
     }
 }
 

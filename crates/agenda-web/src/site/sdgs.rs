@@ -16,7 +16,7 @@ use agenda_core::progress::group_progress;
 /// A goal tile.
 pub struct GoalView {
     goal: u8,
-    short: String,
+    short: LocalText,
     lines: usize,
     kpis: usize,
     progress: GroupView,
@@ -45,7 +45,7 @@ pub async fn sdgs(State(state): State<AppState>, lang: Lang) -> Response {
         .values()
         .map(|g| GoalView {
             goal: g.goal,
-            short: g.short.get(lang.0).to_owned(),
+            short: c.tx(&g.short),
             lines: s
                 .action_lines
                 .values()
@@ -78,7 +78,7 @@ pub async fn sdgs(State(state): State<AppState>, lang: Lang) -> Response {
 /// A target of a goal and what is aligned to it.
 pub struct GoalTarget {
     code: String,
-    title: String,
+    title: LocalText,
     lines: Vec<(String, LocalText)>,
     kpis: Vec<(String, LocalText, String)>,
 }
@@ -89,10 +89,10 @@ pub struct GoalTarget {
 pub struct SdgPage {
     c: Chrome,
     goal: u8,
-    short: String,
-    title: String,
+    short: LocalText,
+    title: LocalText,
     aligned: Vec<GoalTarget>,
-    others: Vec<(String, String)>,
+    others: Vec<(String, LocalText)>,
     progress: GroupView,
 }
 
@@ -149,11 +149,11 @@ pub async fn sdg(
             })
             .collect();
         if lines.is_empty() && kpis.is_empty() {
-            others.push((tg.code.clone(), tg.title.get(lang.0).to_owned()));
+            others.push((tg.code.clone(), c.tx(&tg.title)));
         } else {
             aligned.push(GoalTarget {
                 code: tg.code.clone(),
-                title: tg.title.get(lang.0).to_owned(),
+                title: c.tx(&tg.title),
                 lines,
                 kpis,
             });
@@ -172,8 +172,8 @@ pub async fn sdg(
     let page = SdgPage {
         progress,
         goal: g.goal,
-        short: g.short.get(lang.0).to_owned(),
-        title: g.title.get(lang.0).to_owned(),
+        short: c.tx(&g.short),
+        title: c.tx(&g.title),
         aligned,
         others,
         c,

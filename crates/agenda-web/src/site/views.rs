@@ -125,6 +125,8 @@ pub struct LangLink {
     pub lang: &'static str,
     /// The language's own name.
     pub name: String,
+    /// The direction the name is written in (`ltr`, `rtl`).
+    pub dir: &'static str,
     /// Link.
     pub href: String,
     /// Whether it is the page's language.
@@ -187,6 +189,7 @@ impl Chrome {
             .map(|l| LangLink {
                 lang: l,
                 name: t(l, "language-name"),
+                dir: agenda_core::languages::direction(l),
                 href: link(Lang(l), path),
                 current: *l == lang.0,
             })
@@ -210,6 +213,11 @@ impl Chrome {
             feed: scope.feed(),
         });
         self
+    }
+
+    /// The direction the page's language is written in: `rtl` or `ltr`.
+    pub fn dir(&self) -> &'static str {
+        agenda_core::languages::direction(self.lang)
     }
 
     /// An interface string.
@@ -375,7 +383,7 @@ mod tests {
         let html = LocalText::of("fr", &t).to_string();
         assert!(
             html.starts_with(
-                "<span lang=\"en\">Digital identity</span> <span class=\"fallback\">("
+                "<span lang=\"en\" dir=\"ltr\">Digital identity</span> <span class=\"fallback\">("
             ),
             "{html}"
         );

@@ -45,6 +45,7 @@ pub fn breakdown_chart(
     series: &[(String, Vec<&Observation>)],
     title: &str,
     desc: &str,
+    dir: &str,
 ) -> SvgImage {
     let all = series.iter().flat_map(|(_, v)| v.iter());
     let (mut x0, mut x1, mut lo, mut hi) = (i64::MAX, i64::MIN, f64::MAX, f64::MIN);
@@ -73,12 +74,17 @@ pub fn breakdown_chart(
         top: 16.0,
         bottom: 216.0,
     };
-    let mut svg = Svg::new(&[
-        ("class", &"chart"),
-        ("viewBox", &format_args!("0 0 {w} {}", F1(h))),
-        ("role", &"img"),
-        ("aria-labelledby", &"breakdown-title breakdown-desc"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart"),
+            ("viewBox", &format_args!("0 0 {w} {}", F1(h))),
+            ("role", &"img"),
+            ("aria-labelledby", &"breakdown-title breakdown-desc"),
+        ],
+        dir,
+        w,
+        true,
+    );
     svg.text("title", &[("id", &"breakdown-title")], &title);
     svg.text("desc", &[("id", &"breakdown-desc")], &desc);
     value_grid(&mut svg, &s, step);

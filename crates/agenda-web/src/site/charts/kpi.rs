@@ -37,6 +37,7 @@ pub fn kpi_chart<'a>(
     obs: impl Iterator<Item = &'a Observation>,
     today: Date,
     l: &ChartLabels,
+    dir: &str,
 ) -> SvgImage {
     let obs = validated_totals(obs);
     let path = trajectory(k);
@@ -72,12 +73,17 @@ pub fn kpi_chart<'a>(
         top: 16.0,
         bottom: 232.0,
     };
-    let mut svg = Svg::new(&[
-        ("class", &"chart"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("role", &"img"),
-        ("aria-labelledby", &"chart-title chart-desc"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("role", &"img"),
+            ("aria-labelledby", &"chart-title chart-desc"),
+        ],
+        dir,
+        w,
+        true,
+    );
     svg.text("title", &[("id", &"chart-title")], &l.title);
     svg.text("desc", &[("id", &"chart-desc")], &l.desc);
     value_grid(&mut svg, &s, step);
@@ -298,7 +304,7 @@ pub fn kpi_chart<'a>(
 
 /// A small decorative line of the validated values next to the expected path (the same
 /// figures are in the table beside it, so it is hidden from assistive technologies).
-pub fn sparkline<'a>(k: &Kpi, obs: impl Iterator<Item = &'a Observation>) -> SvgImage {
+pub fn sparkline<'a>(k: &Kpi, obs: impl Iterator<Item = &'a Observation>, dir: &str) -> SvgImage {
     let obs = validated_totals(obs);
     if obs.len() < 2 {
         return SvgImage::empty();
@@ -323,14 +329,19 @@ pub fn sparkline<'a>(k: &Kpi, obs: impl Iterator<Item = &'a Observation>) -> Svg
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut svg = Svg::new(&[
-        ("class", &"spark"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("width", &w),
-        ("height", &h),
-        ("aria-hidden", &"true"),
-        ("focusable", &"false"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"spark"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("width", &w),
+            ("height", &h),
+            ("aria-hidden", &"true"),
+            ("focusable", &"false"),
+        ],
+        dir,
+        w,
+        true,
+    );
     svg.leaf(
         "polyline",
         &[

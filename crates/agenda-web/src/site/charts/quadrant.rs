@@ -13,16 +13,25 @@ pub struct QuadrantLabels {
 }
 
 /// One point per service at (feasibility, impact), both on 0–100, with the quadrants' lines.
-pub fn quadrant(points: impl Iterator<Item = (f64, f64)>, l: &QuadrantLabels) -> SvgImage {
+pub fn quadrant(
+    points: impl Iterator<Item = (f64, f64)>,
+    l: &QuadrantLabels,
+    dir: &str,
+) -> SvgImage {
     let (w, h, m) = (420.0, 420.0, 48.0);
     let side = w - m - 8.0;
     let (mid_x, mid_y) = (m + side / 2.0, 8.0 + side / 2.0);
-    let mut svg = Svg::new(&[
-        ("class", &"chart quadrant"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("role", &"img"),
-        ("aria-labelledby", &"q-title"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart quadrant"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("role", &"img"),
+            ("aria-labelledby", &"q-title"),
+        ],
+        dir,
+        w,
+        false,
+    );
     svg.text("title", &[("id", &"q-title")], &l.title);
     svg.leaf(
         "rect",

@@ -49,6 +49,7 @@ pub fn region_map(
     figures: &[RegionFigure],
     l: &MapLabels,
     fmt: &dyn Fn(f64) -> String,
+    dir: &str,
 ) -> SvgImage {
     let Some((x0, y0, x1, y1)) = map.bounds() else {
         return SvgImage::empty();
@@ -70,12 +71,17 @@ pub fn region_map(
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
 
-    let mut svg = Svg::new(&[
-        ("class", &"chart map"),
-        ("viewBox", &format_args!("0 0 {w} {}", F1(h))),
-        ("role", &"img"),
-        ("aria-labelledby", &"map-title map-desc"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart map"),
+            ("viewBox", &format_args!("0 0 {w} {}", F1(h))),
+            ("role", &"img"),
+            ("aria-labelledby", &"map-title map-desc"),
+        ],
+        dir,
+        w,
+        false,
+    );
     svg.text("title", &[("id", &"map-title")], &l.title);
     svg.text("desc", &[("id", &"map-desc")], &l.desc);
     for r in &map.regions {

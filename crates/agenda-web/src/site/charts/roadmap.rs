@@ -7,7 +7,13 @@ use crate::site::svg::{F1, Svg, SvgImage};
 
 /// The roadmap: one bar per action line over the agenda's period, its milestones as marks
 /// (filled when done), and a line for today.
-pub fn roadmap_chart(s: &Snapshot, today: Date, today_label: &str, title: &str) -> SvgImage {
+pub fn roadmap_chart(
+    s: &Snapshot,
+    today: Date,
+    today_label: &str,
+    title: &str,
+    dir: &str,
+) -> SvgImage {
     let lines: Vec<_> = s.action_lines.values().collect();
     let start = s
         .the_agenda()
@@ -32,12 +38,17 @@ pub fn roadmap_chart(s: &Snapshot, today: Date, today_label: &str, title: &str) 
         top,
         bottom: h,
     };
-    let mut svg = Svg::new(&[
-        ("class", &"chart roadmap"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("role", &"img"),
-        ("aria-labelledby", &"roadmap-title"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart roadmap"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("role", &"img"),
+            ("aria-labelledby", &"roadmap-title"),
+        ],
+        dir,
+        w,
+        true,
+    );
     svg.text("title", &[("id", &"roadmap-title")], &title);
     for y in start.year()..=end.year() {
         if let Some(d) = Date::from_ymd(y, 1, 1) {

@@ -22,7 +22,7 @@ const INK: &str = "#333";
 const LINES: [(&str, &str); 3] = [("#005a9c", "none"), ("#1b7a3a", "6 4"), ("#8a4b00", "2 3")];
 
 /// The chart of `figures` (in period order); empty when no figure has a percentage.
-pub fn service_chart(figures: &[&ServiceFigure], l: &ServiceChartLabels) -> SvgImage {
+pub fn service_chart(figures: &[&ServiceFigure], l: &ServiceChartLabels, dir: &str) -> SvgImage {
     let value = |f: &ServiceFigure, i: usize| {
         [
             f.digital_share_pct,
@@ -49,12 +49,17 @@ pub fn service_chart(figures: &[&ServiceFigure], l: &ServiceChartLabels) -> SvgI
         top: 16.0,
         bottom: 232.0,
     };
-    let mut svg = Svg::new(&[
-        ("class", &"chart"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("role", &"img"),
-        ("aria-labelledby", &"perf-title perf-desc"),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("role", &"img"),
+            ("aria-labelledby", &"perf-title perf-desc"),
+        ],
+        dir,
+        w,
+        true,
+    );
     svg.text("title", &[("id", &"perf-title")], &l.title);
     svg.text("desc", &[("id", &"perf-desc")], &l.desc);
     value_grid(&mut svg, &s, 20.0);

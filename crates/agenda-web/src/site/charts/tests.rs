@@ -329,7 +329,7 @@ fn a_flagged_figure_is_drawn_hollow_and_named_in_the_legend() {
         today: "today".into(),
         flagged: "flagged <figure>".into(),
     };
-    let plain = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels).to_string();
+    let plain = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels, "ltr").to_string();
     assert!(!plain.contains("flagged"));
     let drawn = obs
         .iter_mut()
@@ -337,7 +337,7 @@ fn a_flagged_figure_is_drawn_hollow_and_named_in_the_legend() {
         .last()
         .unwrap();
     drawn.flag = Some(agenda_core::model::ObservationFlag::Estimated);
-    let svg = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels).to_string();
+    let svg = kpi_chart(k, obs.iter(), d("2026-11-26"), &labels, "ltr").to_string();
     let elements = well_formed(&svg).unwrap();
     let hollow: Vec<_> = elements
         .iter()
@@ -371,7 +371,7 @@ fn regions_are_coloured_by_their_figure_and_a_region_without_one_says_so() {
             label: "60 %".into(),
         },
     ];
-    let svg = region_map(&map, &figures, &labels, &|v| format!("{v}")).to_string();
+    let svg = region_map(&map, &figures, &labels, &|v| format!("{v}"), "ltr").to_string();
     let elements = well_formed(&svg).unwrap();
     let fill = |code: &str| {
         elements
@@ -395,11 +395,11 @@ fn a_breakdown_draws_a_line_per_category_told_apart_by_dash_as_well_as_colour() 
     let series = breakdown_series(obs.iter().copied(), &["region"]);
     let names: Vec<&str> = series.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(names, ["capital", "north", "south"]);
-    let svg = breakdown_chart(&series, "KPI-12 by region", "d").to_string();
+    let svg = breakdown_chart(&series, "KPI-12 by region", "d", "ltr").to_string();
     let elements = well_formed(&svg).unwrap();
     let lines: Vec<_> = elements.iter().filter(|e| e.name == "polyline").collect();
     assert_eq!(lines.len(), 3);
     let dashes: BTreeSet<&str> = lines.iter().map(|e| e.attr("stroke-dasharray")).collect();
     assert_eq!(dashes.len(), 3, "each line has its own dash");
-    assert!(breakdown_chart(&[], "t", "d").is_empty());
+    assert!(breakdown_chart(&[], "t", "d", "ltr").is_empty());
 }

@@ -212,13 +212,18 @@ pub fn release_timeline(
             ("conflicts", n_conflicts.to_string()),
         ],
     );
-    let mut svg = Svg::new(&[
-        ("class", &"chart timeline"),
-        ("viewBox", &format_args!("0 0 {w} {h}")),
-        ("role", &"img"),
-        ("aria-labelledby", &"timeline-title timeline-desc"),
-        ("data-months", &per),
-    ]);
+    let mut svg = Svg::for_dir(
+        &[
+            ("class", &"chart timeline"),
+            ("viewBox", &format_args!("0 0 {w} {h}")),
+            ("role", &"img"),
+            ("aria-labelledby", &"timeline-title timeline-desc"),
+            ("data-months", &per),
+        ],
+        agenda_core::languages::direction(lang),
+        w,
+        true,
+    );
     svg.text(
         "title",
         &[("id", &"timeline-title")],
