@@ -2,6 +2,7 @@
 //! environment variables, then command-line flags (clap merges the last two). Validated once at
 //! start-up; every error names the setting and where it can be set.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,12 @@ pub struct FileConfig {
     pub country: Option<String>,
     /// Interface languages, default first.
     pub languages: Option<Vec<String>>,
+    /// Content languages (any BCP 47 tag), the default first: every text written must have
+    /// the default. Default: the interface languages.
+    pub content_languages: Option<Vec<String>>,
+    /// Where a text missing in a language is looked for next (`wo = ["fr"]`), before the
+    /// default language.
+    pub fallback: Option<BTreeMap<String, Vec<String>>>,
     /// Logo: path or URL.
     pub logo: Option<String>,
     /// GeoJSON boundary file of the country's regions (features with a `code` property).
@@ -181,6 +188,8 @@ pub struct Config {
     pub country: String,
     /// Interface languages, default first.
     pub languages: Vec<String>,
+    /// Content languages, the default first, and their fallback chains.
+    pub content: std::sync::Arc<agenda_core::languages::ContentLanguages>,
     /// Logo file (PNG, SVG, JPEG or WebP), read at start-up.
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The regions' boundaries, read at start-up.
@@ -220,6 +229,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("country", &self.country)
             .field("languages", &self.languages)
+            .field("content", &self.content)
             .field("database_url", &redact(&self.database_url))
             .field("listen_addr", &self.listen_addr)
             .field("reminders", &self.reminders)
@@ -340,6 +350,8 @@ impl Config {
                 );
             }
         }
+        let content =
+            content_languages(file.content_languages, file.fallback, &languages, &in_file)?;
         let colours = file.colours.unwrap_or_default();
         let (smtp, reminders) = mail_settings(
             file.smtp,
@@ -353,6 +365,7 @@ impl Config {
         Ok(Self {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
+            content: std::sync::Arc::new(content),
             logo: file
                 .logo
                 .map(|p| {
@@ -384,6 +397,45 @@ impl Config {
             server_limits: server_limits(file.server, &in_file)?,
         })
     }
+}
+
+/// The content languages and `[fallback]` chains, checked: tags as BCP 47 writes them, each
+/// language once, chains only through content languages.
+fn content_languages(
+    langs: Option<Vec<String>>,
+    fallback: Option<BTreeMap<String, Vec<String>>>,
+    interface: &[String],
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<agenda_core::languages::ContentLanguages> {
+    let key = in_file("content_languages");
+    let given = langs.unwrap_or_else(|| interface.to_vec());
+    let tag = |t: &str, key: &str| {
+        agenda_core::Lang::parse(t).map_err(|e| anyhow::anyhow!("{key}: {t:?}: {e}"))
+    };
+    let langs = given
+        .iter()
+        .map(|t| tag(t, &key))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut chains = Vec::new();
+    for (from, to) in fallback.unwrap_or_default() {
+        let key = in_file(&format!("fallback.{from}"));
+        let from = tag(&from, &key)?;
+        let to = to
+            .iter()
+            .map(|t| tag(t, &key))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for l in std::iter::once(&from).chain(&to) {
+            if !langs.contains(l) {
+                bail!(
+                    "{key}: {l} is not one of the content languages ({})",
+                    given.join(", ")
+                );
+            }
+        }
+        chains.push((from, to));
+    }
+    agenda_core::languages::ContentLanguages::new(langs, chains)
+        .map_err(|e| anyhow::anyhow!("{key}: {e}"))
 }
 
 /// The weights of `[priorities]`, the analysis's defaults filling the gaps, checked as the

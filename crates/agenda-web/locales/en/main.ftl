@@ -1,5 +1,8 @@
 # Interface strings, English (the fallback language).
 language-name = English
+language-of-en = English
+language-of-fr = French
+language-of-es = Spanish
 site-tagline = National Digital Agenda — progress in the open
 skip-to-content = Skip to the content
 language-switcher = Language
@@ -15,7 +18,7 @@ nav-roadmap = Roadmap
 nav-regulatory-plan = Regulatory plan
 nav-open-data = Open data
 nav-organisations = Organisations
-in-english = in English
+in-language = in { $language }
 unit-days = days
 unit-currency = currency units
 unit-percent = percentage
@@ -621,7 +624,7 @@ expected-count = a whole number of 0 or more
 expected-yes-no = yes or no
 expected-maturity = a GovStack maturity level from 1 to 4
 expected-priority = a priority from 1 (highest) to 3
-expected-english = a text in English (English is required)
+expected-default-language = a text in { $language } ({ $tag }, the default language, is required)
 expected-year = a year such as 2026
 expected-sdg = a UN SDG code such as 16.9 or 16.9.1
 expected-code = a code of letters, digits, '.', '-' or '_' (at most 64), e.g. AL-1.2

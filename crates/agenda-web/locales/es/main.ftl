@@ -1,5 +1,8 @@
 # Cadenas de la interfaz, español.
 language-name = Español
+language-of-en = inglés
+language-of-fr = francés
+language-of-es = español
 site-tagline = Agenda Digital Nacional — avances a la vista de todos
 skip-to-content = Ir al contenido
 language-switcher = Idioma
@@ -15,7 +18,7 @@ nav-roadmap = Hoja de ruta
 nav-regulatory-plan = Plan normativo
 nav-open-data = Datos abiertos
 nav-organisations = Organizaciones
-in-english = en inglés
+in-language = en { $language }
 unit-days = días
 unit-currency = unidades monetarias
 unit-percent = porcentaje
@@ -621,7 +624,7 @@ expected-count = un número entero de 0 o más
 expected-yes-no = yes (sí) o no
 expected-maturity = un nivel de madurez GovStack de 1 a 4
 expected-priority = una prioridad de 1 (la más alta) a 3
-expected-english = un texto en inglés (el inglés es obligatorio)
+expected-default-language = un texto en { $language } ({ $tag }, el idioma predeterminado, es obligatorio)
 expected-year = un año, por ejemplo 2026
 expected-sdg = un código ODS de la ONU, por ejemplo 16.9 o 16.9.1
 expected-code = un código de letras, cifras, «.», «-» o «_» (64 como máximo), p. ej. AL-1.2

@@ -1,5 +1,8 @@
 # Chaînes de l'interface, français.
 language-name = Français
+language-of-en = anglais
+language-of-fr = français
+language-of-es = espagnol
 site-tagline = Agenda numérique national — les progrès en toute transparence
 skip-to-content = Aller au contenu
 language-switcher = Langue
@@ -15,7 +18,7 @@ nav-roadmap = Feuille de route
 nav-regulatory-plan = Plan réglementaire
 nav-open-data = Données ouvertes
 nav-organisations = Organisations
-in-english = en anglais
+in-language = en { $language }
 unit-days = jours
 unit-currency = unités monétaires
 unit-percent = pourcentage
@@ -621,7 +624,7 @@ expected-count = un nombre entier positif ou nul
 expected-yes-no = yes (oui) ou no (non)
 expected-maturity = un niveau de maturité GovStack de 1 à 4
 expected-priority = une priorité de 1 (la plus haute) à 3
-expected-english = un texte en anglais (l’anglais est obligatoire)
+expected-default-language = un texte en { $language } ({ $tag }, la langue par défaut, est obligatoire)
 expected-year = une année, par exemple 2026
 expected-sdg = un code ODD de l’ONU, par exemple 16.9 ou 16.9.1
 expected-code = un code de lettres, chiffres, « . », « - » ou « _ » (64 au plus), p. ex. AL-1.2

@@ -13,9 +13,6 @@ use agenda_io::table::{RawRow, RawTable};
 
 use crate::site::i18n::{t, t_args, t_opt};
 
-/// The languages every translatable field is offered in.
-const FORM_LANGS: &[&str] = &["en", "fr", "es"];
-
 /// The pseudo-field of a KPI's yearly targets: one `YEAR: VALUE` per line.
 pub const TARGETS_FIELD: &str = "targets";
 
@@ -63,11 +60,18 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
         }
         let row = t.rows.first();
         let mut present: Vec<String> = t.headers.clone();
-        // Offer every interface language for translatable columns, right after English.
+        // Offer every content language for translatable columns, right after the default
+        // (which the table always writes first).
+        let langs = s.languages.langs();
+        let default_suffix = format!("_{}", s.languages.default_lang());
         let mut i = 0;
         while i < present.len() {
-            if let Some(base) = present[i].strip_suffix("_en").map(str::to_owned) {
-                for (n, lang) in FORM_LANGS.iter().skip(1).enumerate() {
+            let base = present[i]
+                .strip_suffix(&default_suffix)
+                .filter(|b| agenda_io::columns::translatable(b))
+                .map(str::to_owned);
+            if let Some(base) = base {
+                for (n, lang) in langs.iter().skip(1).enumerate() {
                     let h = format!("{base}_{lang}");
                     if !present.contains(&h) {
                         present.insert(i + 1 + n, h);
@@ -165,7 +169,10 @@ pub fn label(lang: &str, name: &str) -> String {
         .unwrap_or_else(|| base.to_owned());
     match in_lang {
         Some(l) => {
-            let language = t_opt(l, "language-name").unwrap_or_else(|| l.to_owned());
+            // An interface language by its own name; any other as the interface names it.
+            let language = t_opt(l, "language-name")
+                .filter(|_| crate::site::i18n::LANGS.contains(&l))
+                .unwrap_or_else(|| crate::site::views::language_name(lang, l));
             t_args(
                 lang,
                 "field-in-lang",
@@ -191,7 +198,7 @@ pub fn expected_key(kind: ExpectedKind) -> &'static str {
         E::YesNo => "expected-yes-no",
         E::Maturity => "expected-maturity",
         E::Priority => "expected-priority",
-        E::English => "expected-english",
+        E::DefaultLanguage(_) => "expected-default-language",
         E::Year => "expected-year",
         E::Sdg => "expected-sdg",
         E::FrameworkCode => "expected-framework-code",
@@ -218,6 +225,14 @@ pub fn expected_in(lang: &str, kind: ExpectedKind) -> String {
     match kind {
         // The names are those written in files and forms' values, so they stay as they are.
         ExpectedKind::OneOf(list) => t_args(lang, expected_key(kind), &[("list", list.join(", "))]),
+        ExpectedKind::DefaultLanguage(tag) => t_args(
+            lang,
+            expected_key(kind),
+            &[
+                ("language", crate::site::views::language_name(lang, tag)),
+                ("tag", tag.to_owned()),
+            ],
+        ),
         _ => t(lang, expected_key(kind)),
     }
 }
@@ -257,7 +272,7 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field], lang: &str) -> Opti
         decimal_comma: false,
     };
     let mut errors = Vec::new();
-    let parsed = parse_table(&raw, &mut errors);
+    let parsed = parse_table(&raw, &s.languages, &mut errors);
     let mut entity = parsed.into_iter().find_map(|p| match p.item {
         Item::Entity(e) => Some(e),
         Item::Target(..) => None,
@@ -295,7 +310,6 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field], lang: &str) -> Opti
     {
         f.error = Some(unplaced.join("; "));
     }
-    let _ = s;
     if errors.is_empty() { entity } else { None }
 }
 
@@ -326,7 +340,7 @@ fn parse_targets(fields: &[Field], lang: &str) -> Result<Vec<InterimTarget>, Imp
         decimal_comma: false,
     };
     let mut errors = Vec::new();
-    let parsed = parse_table(&raw, &mut errors);
+    let parsed = parse_table(&raw, &Default::default(), &mut errors);
     if let Some(e) = errors.first() {
         return Err(ImportError {
             column: Some(TARGETS_FIELD.into()),

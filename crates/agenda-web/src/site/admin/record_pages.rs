@@ -75,7 +75,6 @@ pub fn viewer<'a>(state: &'a AppState, lang: Lang, user: &'a SignedIn) -> Viewer
     let a = user.account();
     Viewer {
         lang: lang.0,
-        languages: &state.settings.languages,
         own_org: match a.role {
             Role::Entity => a.organisation.as_ref(),
             _ => None,
