@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::*;
 use crate::embedded::{demo_tables, frameworks, sdg};
 use crate::table::read_csv;
-use agenda_core::{Budget, Money, Record};
+use agenda_core::{Budget, Lang, Money, Record};
 
 fn empty() -> Snapshot {
     Snapshot::empty(Arc::new(sdg().unwrap())).with_frameworks(Arc::new(frameworks().unwrap()))
