@@ -4,7 +4,6 @@
 //! shown next to the field.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use agenda_core::{Entity, ExpectedKind, InterimTarget, Kind, Snapshot};
 use agenda_io::ImportError;
@@ -40,8 +39,9 @@ pub struct Field {
     pub error: Option<String>,
 }
 
-fn one(sdg: &Arc<agenda_core::sdg::SdgFramework>, entity: Option<&Entity>) -> Snapshot {
-    let mut s = Snapshot::empty(sdg.clone());
+fn one(base: &Snapshot, entity: Option<&Entity>) -> Snapshot {
+    // With the country's languages, so that the default language's column comes first.
+    let mut s = Snapshot::empty(base.sdg.clone()).with_languages(base.languages.clone());
     if let Some(e) = entity {
         s.upsert(e.clone());
     }
@@ -51,8 +51,14 @@ fn one(sdg: &Arc<agenda_core::sdg::SdgFramework>, entity: Option<&Entity>) -> Sn
 /// The fields of `kind`'s form, filled from `entity` (empty for a new one).
 pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
     let table = table_of(kind);
-    let tables = write_tables(&one(&s.sdg, entity));
-    let required = agenda_io::native::required_columns(table);
+    let tables = write_tables(&one(s, entity));
+    let spec = agenda_io::columns::table(table);
+    let default = s.languages.default_lang().as_str();
+    // A required text is required in the default language; the other columns as the spec says.
+    let required = |h: &str| {
+        spec.and_then(|t| t.column_of(h))
+            .is_some_and(|(c, l)| c.required && l.is_none_or(|l| l == default))
+    };
     let mut out = Vec::new();
     for t in &tables {
         if t.name != table {
@@ -88,7 +94,7 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
                 .and_then(|i| row.map(|r| r[i].as_text()))
                 .unwrap_or_default();
             out.push(Field {
-                required: required.contains(&h.as_str()),
+                required: required(&h),
                 multiline: multiline(table, &h),
                 name: h,
                 value,
@@ -169,10 +175,7 @@ pub fn label(lang: &str, name: &str) -> String {
         .unwrap_or_else(|| base.to_owned());
     match in_lang {
         Some(l) => {
-            // An interface language by its own name; any other as the interface names it.
-            let language = t_opt(l, "language-name")
-                .filter(|_| crate::site::i18n::LANGS.contains(&l))
-                .unwrap_or_else(|| crate::site::views::language_name(lang, l));
+            let language = field_language(lang, l);
             t_args(
                 lang,
                 "field-in-lang",
@@ -181,6 +184,14 @@ pub fn label(lang: &str, name: &str) -> String {
         }
         None => text,
     }
+}
+
+/// The language of a field in `tag` as a label names it for a reader of `lang`: an interface
+/// language by its own name (`Français`), any other as the interface names it (`Wolof`).
+pub fn field_language(lang: &str, tag: &str) -> String {
+    t_opt(tag, "language-name")
+        .filter(|_| crate::site::i18n::LANGS.contains(&tag))
+        .unwrap_or_else(|| crate::site::views::language_name(lang, tag))
 }
 
 /// The interface string of what a value was expected to be (`expected-…`).
@@ -400,6 +411,8 @@ pub fn revised(before: &Entity, after: &Entity) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn demo() -> Snapshot {
@@ -430,7 +443,11 @@ mod tests {
             let key = expected_key(kind);
             for lang in ["en", "fr", "es"] {
                 assert!(
-                    t_opt(lang, key).is_some() || matches!(kind, ExpectedKind::OneOf(_)),
+                    t_opt(lang, key).is_some()
+                        || matches!(
+                            kind,
+                            ExpectedKind::OneOf(_) | ExpectedKind::DefaultLanguage(_)
+                        ),
                     "{key} has no {lang} text"
                 );
                 let text = expected_in(lang, kind);

@@ -103,7 +103,7 @@ async fn show(
                 "field-in-lang",
                 &[
                     ("field", t(l, "admin-publish-note")),
-                    ("lang", crate::site::views::language_name(l, code.as_str())),
+                    ("lang", super::forms::field_language(l, code.as_str())),
                 ],
             ),
         })
