@@ -913,4 +913,40 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn content_languages_default_to_the_interface_s_and_name_the_default_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agenda.toml");
+        let o = Overrides {
+            config: Some(p.clone()),
+            ..Overrides::default()
+        };
+        std::fs::write(&p, "").unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.content.default_lang().as_str(), "en");
+        assert_eq!(c.content.langs().len(), 3);
+        std::fs::write(
+            &p,
+            "languages = [\"fr\", \"en\"]\ncontent_languages = [\"fr\", \"wo\", \"pt-BR\"]\n\
+             [fallback]\nwo = [\"pt-BR\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.content.default_lang().as_str(), "fr");
+        assert_eq!(c.content.chain("wo"), ["wo", "pt-BR", "fr"]);
+        std::fs::write(
+            &p,
+            "content_languages = [\"fr\"]\n[fallback]\nwo = [\"fr\"]\n",
+        )
+        .unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(
+            err.contains("fallback.wo") && err.contains("not one of the content languages"),
+            "{err}"
+        );
+        std::fs::write(&p, "content_languages = [\"Français\"]\n").unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(err.contains("content_languages"), "{err}");
+    }
 }
