@@ -2,6 +2,7 @@
 //! environment variables, then command-line flags (clap merges the last two). Validated once at
 //! start-up; every error names the setting and where it can be set.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,12 @@ pub struct FileConfig {
     pub languages: Option<Vec<String>>,
     /// The digits of Arabic pages and mails: `western` (0–9, the default) or `arabic-indic`.
     pub arabic_digits: Option<String>,
+    /// Content languages (any BCP 47 tag), the default first: every text written must have
+    /// the default. Default: the interface languages.
+    pub content_languages: Option<Vec<String>>,
+    /// Where a text missing in a language is looked for next (`wo = ["fr"]`), before the
+    /// default language.
+    pub fallback: Option<BTreeMap<String, Vec<String>>>,
     /// Logo: path or URL.
     pub logo: Option<String>,
     /// GeoJSON boundary file of the country's regions (features with a `code` property).
@@ -188,6 +195,8 @@ pub struct Config {
     pub languages: Vec<String>,
     /// The digits of Arabic pages and mails.
     pub arabic_digits: agenda_core::numbers::ArabicDigits,
+    /// Content languages, the default first, and their fallback chains.
+    pub content: std::sync::Arc<agenda_core::languages::ContentLanguages>,
     /// Logo file (PNG, SVG, JPEG or WebP), read at start-up.
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The regions' boundaries, read at start-up.
@@ -229,6 +238,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("country", &self.country)
             .field("languages", &self.languages)
+            .field("content", &self.content)
             .field("database_url", &redact(&self.database_url))
             .field("listen_addr", &self.listen_addr)
             .field("reminders", &self.reminders)
@@ -361,6 +371,8 @@ impl Config {
                 )
             })?,
         };
+        let content =
+            content_languages(file.content_languages, file.fallback, &languages, &in_file)?;
         let colours = file.colours.unwrap_or_default();
         let (smtp, reminders) = mail_settings(
             file.smtp,
@@ -375,6 +387,7 @@ impl Config {
             country: file.country.unwrap_or_else(|| "Demo Republic".to_owned()),
             languages,
             arabic_digits,
+            content: std::sync::Arc::new(content),
             logo: file
                 .logo
                 .map(|p| {
@@ -412,6 +425,45 @@ impl Config {
             },
         })
     }
+}
+
+/// The content languages and `[fallback]` chains, checked: tags as BCP 47 writes them, each
+/// language once, chains only through content languages.
+fn content_languages(
+    langs: Option<Vec<String>>,
+    fallback: Option<BTreeMap<String, Vec<String>>>,
+    interface: &[String],
+    in_file: &dyn Fn(&str) -> String,
+) -> anyhow::Result<agenda_core::languages::ContentLanguages> {
+    let key = in_file("content_languages");
+    let given = langs.unwrap_or_else(|| interface.to_vec());
+    let tag = |t: &str, key: &str| {
+        agenda_core::Lang::parse(t).map_err(|e| anyhow::anyhow!("{key}: {t:?}: {e}"))
+    };
+    let langs = given
+        .iter()
+        .map(|t| tag(t, &key))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut chains = Vec::new();
+    for (from, to) in fallback.unwrap_or_default() {
+        let key = in_file(&format!("fallback.{from}"));
+        let from = tag(&from, &key)?;
+        let to = to
+            .iter()
+            .map(|t| tag(t, &key))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for l in std::iter::once(&from).chain(&to) {
+            if !langs.contains(l) {
+                bail!(
+                    "{key}: {l} is not one of the content languages ({})",
+                    given.join(", ")
+                );
+            }
+        }
+        chains.push((from, to));
+    }
+    agenda_core::languages::ContentLanguages::new(langs, chains)
+        .map_err(|e| anyhow::anyhow!("{key}: {e}"))
 }
 
 /// The weights of `[priorities]`, the analysis's defaults filling the gaps, checked as the
@@ -924,5 +976,41 @@ mod tests {
             err.contains("regions") && err.contains("no feature"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn content_languages_default_to_the_interface_s_and_name_the_default_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agenda.toml");
+        let o = Overrides {
+            config: Some(p.clone()),
+            ..Overrides::default()
+        };
+        std::fs::write(&p, "").unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.content.default_lang().as_str(), "en");
+        assert_eq!(c.content.langs().len(), 3);
+        std::fs::write(
+            &p,
+            "languages = [\"fr\", \"en\"]\ncontent_languages = [\"fr\", \"wo\", \"pt-BR\"]\n\
+             [fallback]\nwo = [\"pt-BR\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(&o, None).unwrap();
+        assert_eq!(c.content.default_lang().as_str(), "fr");
+        assert_eq!(c.content.chain("wo"), ["wo", "pt-BR", "fr"]);
+        std::fs::write(
+            &p,
+            "content_languages = [\"fr\"]\n[fallback]\nwo = [\"fr\"]\n",
+        )
+        .unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(
+            err.contains("fallback.wo") && err.contains("not one of the content languages"),
+            "{err}"
+        );
+        std::fs::write(&p, "content_languages = [\"Français\"]\n").unwrap();
+        let err = Config::load(&o, None).unwrap_err().to_string();
+        assert!(err.contains("content_languages"), "{err}");
     }
 }

@@ -235,7 +235,9 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
                 config::redact(&config.database_url)
             )
         })?;
-    Ok(store.with_frameworks(frameworks()?))
+    Ok(store
+        .with_frameworks(frameworks()?)
+        .with_languages(config.content.clone()))
 }
 
 pub(crate) fn actor(given: Option<String>) -> String {
@@ -255,6 +257,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let config = Config::load(&cli.overrides, addr.as_deref())?;
     init_tracing(config.log_format);
+    // Texts read anywhere in this process fall back along the country's chains.
+    agenda_core::languages::set_process_content((*config.content).clone());
     match cli.command {
         Command::Serve { demo, today, .. } => serve(&config, demo, today.as_deref()).await,
         Command::Import {
@@ -309,7 +313,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn demo_snapshot(base: &Snapshot) -> anyhow::Result<agenda_io::ImportPlan> {
     let tables =
         agenda_io::embedded::demo_tables().map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
-    agenda_io::plan_import(base, &tables).map_err(|errors| {
+    // The demo country writes in English, whatever the deployment's default language.
+    let demo_base = base
+        .clone()
+        .with_languages(std::sync::Arc::new(Default::default()));
+    agenda_io::plan_import(&demo_base, &tables).map_err(|errors| {
         anyhow::anyhow!(
             "the embedded demo country does not import:\n{}",
             errors
@@ -665,7 +673,12 @@ async fn check(config: &Config, json: bool, today: Option<&str>) -> anyhow::Resu
         None => Date::from_naive(chrono::Utc::now().date_naive()),
     };
     let store = open(config).await?;
-    let h = agenda_core::health::health(&store.snapshot(), today);
+    let snapshot = store.snapshot();
+    let mut h = agenda_core::health::health(&snapshot, today);
+    // The default language is a setting, so the data's health does not know it: texts written
+    // before it changed may lack it.
+    h.errors
+        .extend(agenda_io::native::missing_default_language(&snapshot));
     if json {
         println!("{}", serde_json::to_string_pretty(&h)?);
     } else {

@@ -181,7 +181,7 @@ fn an_import_with_planted_errors_reports_each_and_writes_nothing() {
             "milestones.csv, row 2, column due: \"2027-02-30\" — expected a real calendar date as YYYY-MM-DD",
             "observations.csv, row 3, column period: \"2026-Q5\" — expected a period as YYYY, YYYY-Qn or YYYY-MM",
             "observations.csv, row 4, column status: \"approved\" — expected one of draft, submitted, validated",
-            "pillars.csv, column title_en: expected this required column in the header row",
+            "pillars.csv, column title_en: expected this required column in the header row (a text in English (en, the default language, is required))",
             "services.csv, row 3, column owner_code: \"MINFISH\" — expected the code of an existing organisation",
             "services.csv, row 4, column digital_share_pct: \"135\" — expected a percentage from 0 to 100",
             "services.csv, row 5, column code: \"SVC-201\" — expected a key not used before (already on services.csv row 3)",

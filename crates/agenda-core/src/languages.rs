@@ -115,3 +115,225 @@ mod tests {
         }
     }
 }
+
+// --- The country's content languages ----------------------------------------------------------
+
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use crate::values::{Expected, ExpectedKind, Lang};
+
+/// The languages a country writes its content in, the default first, and where a text missing
+/// in one language is looked for next (`wo → fr`). Every translatable text must have the
+/// default language when it is written (imported, typed in a form, sent to the API, checked);
+/// reading never requires it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentLanguages {
+    langs: Vec<Lang>,
+    fallback: Vec<(Lang, Vec<Lang>)>,
+}
+
+impl Default for ContentLanguages {
+    /// English the default, then French and Spanish: the demo country's.
+    fn default() -> Self {
+        Self {
+            langs: ["en", "fr", "es"]
+                .iter()
+                .filter_map(|l| Lang::parse(l).ok())
+                .collect(),
+            fallback: Vec::new(),
+        }
+    }
+}
+
+impl ContentLanguages {
+    /// The languages (default first, each once) and the fallbacks of some of them, each an
+    /// ordered list of other languages. The default language always comes last in a chain, so
+    /// it need not be named.
+    pub fn new(langs: Vec<Lang>, fallback: Vec<(Lang, Vec<Lang>)>) -> Result<Self, String> {
+        if langs.is_empty() {
+            return Err("at least one content language is needed".into());
+        }
+        for (i, l) in langs.iter().enumerate() {
+            if langs[..i].contains(l) {
+                return Err(format!("{l} is named twice"));
+            }
+        }
+        for (from, to) in &fallback {
+            if let Some(l) = to.iter().find(|l| *l == from) {
+                return Err(format!("{from} cannot fall back to itself ({l})"));
+            }
+        }
+        Ok(Self { langs, fallback })
+    }
+
+    /// Only `default`, with no other language.
+    pub fn only(default: Lang) -> Self {
+        Self {
+            langs: vec![default],
+            fallback: Vec::new(),
+        }
+    }
+
+    /// The default language, which every text must have.
+    pub fn default_lang(&self) -> &Lang {
+        &self.langs[0]
+    }
+
+    /// The content languages, default first.
+    pub fn langs(&self) -> &[Lang] {
+        &self.langs
+    }
+
+    /// Where a text in `lang` is looked for, in order: `lang`, its configured fallbacks, the
+    /// default language; each once.
+    pub fn chain<'a>(&'a self, lang: &'a str) -> Vec<&'a str> {
+        let mut out: Vec<&str> = vec![lang];
+        let configured = self
+            .fallback
+            .iter()
+            .find(|(l, _)| l.as_str() == lang)
+            .map(|(_, to)| to.as_slice())
+            .unwrap_or_default();
+        for l in configured
+            .iter()
+            .chain(std::iter::once(self.default_lang()))
+        {
+            if !out.contains(&l.as_str()) {
+                out.push(l.as_str());
+            }
+        }
+        out
+    }
+
+    /// The error of a text without the default language.
+    pub fn missing_default(&self) -> Expected {
+        Expected::new(ExpectedKind::DefaultLanguage(intern(
+            self.default_lang().as_str(),
+        )))
+    }
+
+    /// The configured fallbacks, language by language.
+    pub fn fallbacks(&self) -> &[(Lang, Vec<Lang>)] {
+        &self.fallback
+    }
+}
+
+static PROCESS: OnceLock<ContentLanguages> = OnceLock::new();
+
+/// Sets the content languages that [`crate::Text::get`] falls back along in this process; the
+/// first call wins. Called once at start-up by the program that read the configuration;
+/// libraries and tests pass their languages explicitly instead, so that they never depend on
+/// the order tests run in.
+pub fn set_process_content(langs: ContentLanguages) {
+    let _ = PROCESS.set(langs);
+}
+
+/// The process's content languages: those set at start-up, else [`ContentLanguages::default`].
+pub fn process_content() -> &'static ContentLanguages {
+    PROCESS.get_or_init(ContentLanguages::default)
+}
+
+/// A language tag kept for the life of the process, for [`ExpectedKind`], which is `Copy`.
+/// A process names few languages, so the set stays small.
+pub fn intern(tag: &str) -> &'static str {
+    static TAGS: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let mut tags = TAGS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(t) = tags.iter().find(|t| **t == tag) {
+        return t;
+    }
+    let t: &'static str = Box::leak(tag.to_owned().into_boxed_str());
+    tags.push(t);
+    t
+}
+
+/// The English name of a language, for messages in English; `None` for a tag not listed.
+pub fn english_name(tag: &str) -> Option<&'static str> {
+    let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+    Some(match primary {
+        "en" => "English",
+        "fr" => "French",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "ar" => "Arabic",
+        "sw" => "Swahili",
+        "wo" => "Wolof",
+        "ha" => "Hausa",
+        "yo" => "Yoruba",
+        "ig" => "Igbo",
+        "am" => "Amharic",
+        "so" => "Somali",
+        "rw" => "Kinyarwanda",
+        "mg" => "Malagasy",
+        "de" => "German",
+        "it" => "Italian",
+        "nl" => "Dutch",
+        "ru" => "Russian",
+        "zh" => "Chinese",
+        "hi" => "Hindi",
+        "bn" => "Bengali",
+        "id" => "Indonesian",
+        "ms" => "Malay",
+        "tr" => "Turkish",
+        "fa" => "Persian",
+        "ur" => "Urdu",
+        "uk" => "Ukrainian",
+        "ro" => "Romanian",
+        "pl" => "Polish",
+        "ln" => "Lingala",
+        "ff" => "Fula",
+        "bm" => "Bambara",
+        "zu" => "Zulu",
+        "xh" => "Xhosa",
+        "af" => "Afrikaans",
+        "ti" => "Tigrinya",
+        "ne" => "Nepali",
+        "km" => "Khmer",
+        "lo" => "Lao",
+        "vi" => "Vietnamese",
+        "th" => "Thai",
+        "ht" => "Haitian Creole",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod content_tests {
+    use super::*;
+
+    fn l(s: &str) -> Lang {
+        Lang::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_chain_goes_through_the_configured_fallbacks_to_the_default() {
+        let c = ContentLanguages::new(
+            vec![l("fr"), l("wo"), l("en")],
+            vec![(l("wo"), vec![l("en")])],
+        )
+        .unwrap();
+        assert_eq!(c.default_lang().as_str(), "fr");
+        assert_eq!(c.chain("wo"), ["wo", "en", "fr"]);
+        assert_eq!(c.chain("en"), ["en", "fr"]);
+        assert_eq!(c.chain("fr"), ["fr"]);
+        assert_eq!(ContentLanguages::default().chain("es"), ["es", "en"]);
+        assert!(ContentLanguages::new(vec![], vec![]).is_err());
+        assert!(ContentLanguages::new(vec![l("fr"), l("fr")], vec![]).is_err());
+        assert!(ContentLanguages::new(vec![l("fr")], vec![(l("fr"), vec![l("fr")])]).is_err());
+    }
+
+    #[test]
+    fn the_missing_default_is_named_in_the_message() {
+        let fr = ContentLanguages::only(l("fr"));
+        assert_eq!(
+            fr.missing_default().to_string(),
+            "expected a text in French (fr, the default language, is required)"
+        );
+        assert_eq!(
+            ContentLanguages::only(l("xx-yy"))
+                .missing_default()
+                .phrase(),
+            "a text in xx-yy (the default language, is required)"
+        );
+        assert!(std::ptr::eq(intern("fr"), intern("fr")));
+    }
+}

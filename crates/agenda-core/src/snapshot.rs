@@ -128,6 +128,10 @@ macro_rules! kinds {
             pub sdg: Arc<SdgFramework>,
             /// The other indicator frameworks KPIs align to, reference data shared likewise.
             pub frameworks: Arc<Frameworks>,
+            /// The country's content languages: the default every text written must have, and
+            /// the chains text is looked for along. A setting, not data: carried from snapshot to
+            /// snapshot like the reference data.
+            pub languages: Arc<crate::languages::ContentLanguages>,
             $(#[doc = $name] pub $field: OrdMap<String, $ty>,)+
         }
 
@@ -359,6 +363,12 @@ impl Snapshot {
     /// This snapshot with the given indicator frameworks.
     pub fn with_frameworks(mut self, frameworks: Arc<Frameworks>) -> Self {
         self.frameworks = frameworks;
+        self
+    }
+
+    /// This snapshot with the country's content languages.
+    pub fn with_languages(mut self, languages: Arc<crate::languages::ContentLanguages>) -> Self {
+        self.languages = languages;
         self
     }
 

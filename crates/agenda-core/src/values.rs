@@ -34,8 +34,8 @@ pub enum ExpectedKind {
     Maturity,
     /// A priority, 1–3.
     Priority,
-    /// A text with its English.
-    English,
+    /// A text with the country's default language (its tag, such as `fr`).
+    DefaultLanguage(&'static str),
     /// A year.
     Year,
     /// A UN SDG target or indicator code.
@@ -89,7 +89,7 @@ impl ExpectedKind {
         Self::YesNo,
         Self::Maturity,
         Self::Priority,
-        Self::English,
+        Self::DefaultLanguage("fr"),
         Self::Year,
         Self::Sdg,
         Self::FrameworkCode,
@@ -125,7 +125,14 @@ impl ExpectedKind {
             Self::YesNo => "yes or no",
             Self::Maturity => "a GovStack maturity level from 1 to 4",
             Self::Priority => "a priority from 1 (highest) to 3",
-            Self::English => "a text in English (en is required)",
+            Self::DefaultLanguage(tag) => {
+                return std::borrow::Cow::Owned(match crate::languages::english_name(tag) {
+                    Some(name) => {
+                        format!("a text in {name} ({tag}, the default language, is required)")
+                    }
+                    None => format!("a text in {tag} (the default language, is required)"),
+                });
+            }
             Self::Year => "a year such as 2026",
             Self::Sdg => "a UN SDG code such as 16.9 or 16.9.1",
             Self::FrameworkCode => {
@@ -892,7 +899,7 @@ impl Lang {
         }
     }
 
-    /// English, the language every text must have.
+    /// English.
     pub fn en() -> Self {
         Self("en".to_owned())
     }
@@ -910,7 +917,9 @@ impl fmt::Display for Lang {
 }
 string_serde!(Lang);
 
-/// Translatable text: language → text, with English always present and no empty entries.
+/// Translatable text: language → text, with at least one language and no empty entries.
+/// Which language a text must have (the country's default) is checked where the text is
+/// written, never where it is read: stored data reads back whatever the configuration.
 ///
 /// Kept as a slice sorted by language, exactly as long as it needs to be: a national catalogue
 /// holds hundreds of thousands of texts, mostly of one or two languages, for which a map's
@@ -920,18 +929,29 @@ string_serde!(Lang);
 pub struct Text(Box<[(Lang, String)]>);
 
 impl Text {
-    /// Builds a text from translations; fails without a non-empty English entry. Of two
-    /// entries for one language the last is kept.
+    /// Builds a text from translations; fails when no entry has text. Of two entries for one
+    /// language the last is kept.
     pub fn new(entries: impl IntoIterator<Item = (Lang, String)>) -> Result<Self, Expected> {
         let map: BTreeMap<Lang, String> = entries
             .into_iter()
             .map(|(l, s)| (l, s.trim().to_owned()))
             .filter(|(_, s)| !s.is_empty())
             .collect();
-        if map.contains_key(&Lang::en()) {
-            Ok(Self(map.into_iter().collect()))
+        if map.is_empty() {
+            Err(Expected::new(ExpectedKind::Required))
         } else {
-            Err(Expected::new(ExpectedKind::English))
+            Ok(Self(map.into_iter().collect()))
+        }
+    }
+
+    /// Builds a text that has the default language of `langs`, as every text written must.
+    pub fn new_in(
+        entries: impl IntoIterator<Item = (Lang, String)>,
+        langs: &crate::languages::ContentLanguages,
+    ) -> Result<Self, Expected> {
+        match Self::new(entries) {
+            Ok(t) if t.exact(langs.default_lang()).is_some() => Ok(t),
+            _ => Err(langs.missing_default()),
         }
     }
 
@@ -940,14 +960,36 @@ impl Text {
         Self::new([(Lang::en(), s.into())])
     }
 
-    /// The text in `lang`, falling back to English.
+    /// The text in `lang`, else along the process's fallback chain (see
+    /// [`crate::languages::process_content`]), else in its first language.
     pub fn get(&self, lang: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(l, _)| l.as_str() == lang)
-            .or_else(|| self.0.iter().find(|(l, _)| l.as_str() == "en"))
-            .map(|(_, s)| s.as_str())
-            .unwrap_or_default()
+        self.along(lang, crate::languages::process_content()).1
+    }
+
+    /// The text in `lang`, else along the chain of `langs`, else in its first language; with
+    /// the language it is in.
+    pub fn along<'a>(
+        &'a self,
+        lang: &str,
+        langs: &crate::languages::ContentLanguages,
+    ) -> (&'a Lang, &'a str) {
+        langs
+            .chain(lang)
+            .into_iter()
+            .find_map(|l| self.0.iter().find(|(x, _)| x.as_str() == l))
+            .or_else(|| self.0.first())
+            .map(|(l, s)| (l, s.as_str()))
+            .unwrap_or_else(|| (empty_lang(), ""))
+    }
+
+    /// The text in `lang` or along the process's chain, with the language it is in.
+    pub fn get_with_lang(&self, lang: &str) -> (&Lang, &str) {
+        self.along(lang, crate::languages::process_content())
+    }
+
+    /// Whether the text has the default language of `langs`.
+    pub fn has_default(&self, langs: &crate::languages::ContentLanguages) -> bool {
+        self.exact(langs.default_lang()).is_some()
     }
 
     /// The text in exactly `lang`, if translated.
@@ -964,6 +1006,12 @@ impl Text {
     }
 }
 
+/// The language of no text, which a [`Text`] (never empty) does not return in practice.
+fn empty_lang() -> &'static Lang {
+    static EN: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+    EN.get_or_init(Lang::en)
+}
+
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.0.iter().map(|(l, t)| (l, t)))
@@ -977,7 +1025,7 @@ impl<'de> Deserialize<'de> for Text {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = Text;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("texts by language, with English")
+                f.write_str("texts by language")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Text, A::Error> {
                 let mut entries: Vec<(Lang, String)> =
@@ -997,12 +1045,13 @@ impl<'de> Deserialize<'de> for Text {
                     }
                 }
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
-                if entries.iter().any(|(l, _)| l.as_str() == "en") {
-                    Ok(Text(entries.into_boxed_slice()))
-                } else {
+                // Any language reads back: which one is required is a rule for writing.
+                if entries.is_empty() {
                     Err(serde::de::Error::custom(Expected::new(
-                        ExpectedKind::English,
+                        ExpectedKind::Required,
                     )))
+                } else {
+                    Ok(Text(entries.into_boxed_slice()))
                 }
             }
         }
@@ -1089,19 +1138,35 @@ mod tests {
     }
 
     #[test]
-    fn text_requires_english_and_falls_back_to_it() {
-        let t = Text::new([
-            (Lang::parse("fr").unwrap(), "Bonjour".into()),
-            (Lang::en(), "Hello".into()),
-        ])
-        .unwrap();
-        assert_eq!(t.get("fr"), "Bonjour");
-        assert_eq!(t.get("es"), "Hello");
-        assert!(Text::new([(Lang::parse("fr").unwrap(), "Bonjour".into())]).is_err());
+    fn text_requires_the_default_language_when_written_and_falls_back_along_the_chain() {
+        use crate::languages::ContentLanguages;
+        let fr = || Lang::parse("fr").unwrap();
+        let t = Text::new([(fr(), "Bonjour".into()), (Lang::en(), "Hello".into())]).unwrap();
+        let en_default = ContentLanguages::default();
+        let fr_default = ContentLanguages::only(fr());
+        assert_eq!(t.along("fr", &en_default).1, "Bonjour");
+        assert_eq!(t.along("es", &en_default), (&Lang::en(), "Hello"));
+        assert_eq!(t.along("es", &fr_default), (&fr(), "Bonjour"));
+        // A text without the chain's languages is shown in its own.
+        let french_only = Text::new([(fr(), "Bonjour".into())]).unwrap();
+        assert_eq!(french_only.along("es", &en_default), (&fr(), "Bonjour"));
+        assert_eq!(french_only.get("en"), "Bonjour");
+        assert_eq!(
+            Text::new_in([(fr(), "Bonjour".into())], &en_default)
+                .unwrap_err()
+                .kind,
+            ExpectedKind::DefaultLanguage("en")
+        );
+        assert!(Text::new_in([(fr(), "Bonjour".into())], &fr_default).is_ok());
         assert!(Text::en("   ").is_err());
         let json = serde_json::to_string(&t).unwrap();
         assert_eq!(json, r#"{"en":"Hello","fr":"Bonjour"}"#);
-        assert!(serde_json::from_str::<Text>(r#"{"fr":"x"}"#).is_err());
+        // Stored text reads back in any language, whatever the configuration.
+        assert_eq!(
+            serde_json::from_str::<Text>(r#"{"fr":"Bonjour"}"#).unwrap(),
+            french_only
+        );
+        assert!(serde_json::from_str::<Text>(r#"{"fr":" "}"#).is_err());
         // Stored in language order whatever the order given; exact lookups by language.
         let back: Text = serde_json::from_str(r#"{"fr":"Bonjour","en":"Hello"}"#).unwrap();
         assert_eq!(back, t);

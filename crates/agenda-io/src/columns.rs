@@ -740,8 +740,9 @@ const fn entry<T: Record>(kind: Option<Kind>, write: fn(&Snapshot) -> OutTable) 
 type CellFn<'a, T> = Box<dyn Fn(&T) -> Cell + 'a>;
 
 /// Writes records as a table: a translatable column once per language present in the table,
-/// English first.
-fn out<'a, T: Record>(items: impl Iterator<Item = &'a T>) -> OutTable {
+/// the snapshot's default language first (always written, so that the table reads back).
+fn out<'a, T: Record>(s: &Snapshot, items: impl Iterator<Item = &'a T>) -> OutTable {
+    let default = s.languages.default_lang().clone();
     let items: Vec<&T> = items.collect();
     let mut expanded: Vec<(String, CellFn<'_, T>)> = Vec::new();
     for (col, w) in T::COLUMNS.iter().filter(|c| c.written).zip(T::WRITERS) {
@@ -766,8 +767,8 @@ fn out<'a, T: Record>(items: impl Iterator<Item = &'a T>) -> OutTable {
             .filter_map(|i| text(i))
             .flat_map(|t| t.langs().cloned().collect::<Vec<_>>())
             .collect();
-        langs.remove(&Lang::en());
-        for lang in std::iter::once(Lang::en()).chain(langs) {
+        langs.remove(&default);
+        for lang in std::iter::once(default.clone()).chain(langs) {
             expanded.push((
                 format!("{}_{lang}", col.name),
                 Box::new(move |i: &T| match f(i) {

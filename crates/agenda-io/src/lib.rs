@@ -196,7 +196,7 @@ pub fn plan_import(base: &Snapshot, tables: &[RawTable]) -> Result<ImportPlan, V
     });
     for t in ordered {
         rows += t.rows.len();
-        for p in parse_table(t, &mut errors) {
+        for p in parse_table(t, &base.languages, &mut errors) {
             match p.item {
                 Item::Entity(mut e) => {
                     let kind = e.kind();

@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use agenda_core::languages::ContentLanguages;
 use agenda_core::*;
 
 use crate::ImportError;
@@ -47,15 +48,22 @@ pub struct Parsed {
 /// A row being read: its cells, and the problems found in them.
 pub(crate) struct Row<'a> {
     t: &'a RawTable,
+    langs: &'a ContentLanguages,
     row: &'a RawRow,
     errors: &'a mut Vec<ImportError>,
     pub(crate) failed: bool,
 }
 
 impl<'a> Row<'a> {
-    pub(crate) fn new(t: &'a RawTable, row: &'a RawRow, errors: &'a mut Vec<ImportError>) -> Self {
+    pub(crate) fn new(
+        t: &'a RawTable,
+        langs: &'a ContentLanguages,
+        row: &'a RawRow,
+        errors: &'a mut Vec<ImportError>,
+    ) -> Self {
         Self {
             t,
+            langs,
             row,
             errors,
             failed: false,
@@ -225,8 +233,9 @@ impl<'a> Row<'a> {
         let prefix = format!("{field}_");
         let mut out = Vec::new();
         for (i, h) in self.t.headers.iter().enumerate() {
+            // A bare `title` is in the default language.
             let lang = if h == field {
-                Some(Lang::en())
+                Some(self.langs.default_lang().clone())
             } else {
                 h.strip_prefix(&prefix).and_then(|l| Lang::parse(l).ok())
             };
@@ -241,10 +250,10 @@ impl<'a> Row<'a> {
 
     pub(crate) fn text(&mut self, field: &str) -> Option<Text> {
         let tr = self.translations(field);
-        match Text::new(tr) {
+        match Text::new_in(tr, self.langs) {
             Ok(t) => Some(t),
             Err(e) => {
-                let col = format!("{field}_en");
+                let col = format!("{field}_{}", self.langs.default_lang());
                 self.refuse(&col, "", e);
                 None
             }
@@ -341,8 +350,13 @@ pub fn required_columns(table: &str) -> &'static [&'static str] {
         .map_or(&[], |i| &REQUIRED[i])
 }
 
-/// Parses every row of a table. Problems go to `errors`; rows with a problem yield nothing.
-pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
+/// Parses every row of a table, its texts required in the default language of `langs`.
+/// Problems go to `errors`; rows with a problem yield nothing.
+pub fn parse_table(
+    t: &RawTable,
+    langs: &ContentLanguages,
+    errors: &mut Vec<ImportError>,
+) -> Vec<Parsed> {
     let Some(spec) = columns::table(&t.name) else {
         errors.push(ImportError::file(
             &t.label,
@@ -352,16 +366,30 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
     };
     let mut missing = false;
     for col in spec.columns.iter().filter(|c| c.required) {
+        // A required text's column is the one in the default language (or a bare `title`).
+        let header = if col.translatable {
+            format!("{}_{}", col.name, langs.default_lang())
+        } else {
+            col.name.to_owned()
+        };
         let present =
-            t.column(col.header()).is_some() || (col.translatable && t.column(col.name).is_some());
+            t.column(&header).is_some() || (col.translatable && t.column(col.name).is_some());
         if !present {
             missing = true;
             errors.push(ImportError {
                 file: t.label.clone(),
                 row: None,
-                column: Some(col.header().to_owned()),
+                column: Some(header),
                 value: None,
-                expected: "this required column in the header row".to_owned(),
+                // A text's column is required for its language, which the message names.
+                expected: if col.translatable {
+                    format!(
+                        "this required column in the header row ({})",
+                        langs.missing_default().phrase()
+                    )
+                } else {
+                    "this required column in the header row".to_owned()
+                },
                 kind: None,
             });
         }
@@ -371,7 +399,7 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
     }
     let mut out = Vec::with_capacity(t.rows.len());
     for raw in &t.rows {
-        let mut r = Row::new(t, raw, errors);
+        let mut r = Row::new(t, langs, raw, errors);
         let items = (spec.read)(&mut r);
         if let (Some(items), false) = (items, r.failed) {
             out.extend(items.into_iter().map(|item| Parsed { row: raw.row, item }));
@@ -382,6 +410,46 @@ pub fn parse_table(t: &RawTable, errors: &mut Vec<ImportError>) -> Vec<Parsed> {
 
 pub(crate) fn code(s: &str) -> Result<Code, Expected> {
     Code::parse(s)
+}
+
+/// Every text of `s` without the snapshot's default language (written before the default
+/// changed, or by an older version), for `agenda check`.
+pub fn missing_default_language(s: &Snapshot) -> Vec<agenda_core::integrity::Problem> {
+    let default = s.languages.default_lang();
+    let mut out = Vec::new();
+    for t in write_tables(s) {
+        let Some(spec) = columns::table(t.name) else {
+            continue;
+        };
+        let Some(kind) = spec.kind else { continue };
+        // Rows are written in key order, as the snapshot holds the entities.
+        let keys: Vec<String> = s.entities(kind).map(|e| e.key()).collect();
+        for c in spec.columns.iter().filter(|c| c.translatable) {
+            let cols: Vec<(usize, bool)> = t
+                .headers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| match spec.column_of(h) {
+                    Some((x, Some(l))) if x.name == c.name => Some((i, l == default.as_str())),
+                    _ => None,
+                })
+                .collect();
+            for (row, key) in t.rows.iter().zip(&keys) {
+                let has = |i: usize| row.get(i).is_some_and(|v| !v.as_text().is_empty());
+                let other = cols.iter().any(|&(i, d)| !d && has(i));
+                if other && !cols.iter().any(|&(i, d)| d && has(i)) {
+                    out.push(agenda_core::integrity::Problem {
+                        kind,
+                        key: key.clone(),
+                        column: c.name,
+                        value: String::new(),
+                        expected: s.languages.missing_default().phrase(),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Every table of the snapshot, in the native format (empty tables keep their header row).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::*;
 use crate::embedded::{demo_tables, frameworks, sdg};
 use crate::table::read_csv;
-use agenda_core::{Budget, Money, Record};
+use agenda_core::{Budget, Lang, Money, Record};
 
 fn empty() -> Snapshot {
     Snapshot::empty(Arc::new(sdg().unwrap())).with_frameworks(Arc::new(frameworks().unwrap()))
@@ -293,7 +293,7 @@ SVC-905,Bad channel,citizen,DGA,2,pigeon,50,2026-01-01\n";
     let errors = plan_import(&s, &tables).unwrap_err();
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let expect = [
-        "milestones.csv, column title_en: expected this required column in the header row",
+        "milestones.csv, column title_en: expected this required column in the header row (a text in English (en, the default language, is required))",
         "observations.csv, row 2, column period: \"2026-Q9\" — expected a period as YYYY, YYYY-Qn or YYYY-MM",
         "observations.csv, row 3, column status: \"approved\" — expected one of draft, submitted, validated",
         "services.csv, row 3, column maturity: \"5\" — expected a GovStack maturity level from 1 to 4",
@@ -357,4 +357,80 @@ fn generated_national_data_is_consistent_and_imports() {
         apply_in_memory(&empty(), &plan).services.len(),
         s.services.len()
     );
+}
+
+/// A French-default country's languages.
+fn french() -> Arc<agenda_core::languages::ContentLanguages> {
+    Arc::new(agenda_core::languages::ContentLanguages::only(
+        Lang::parse("fr").unwrap(),
+    ))
+}
+
+#[test]
+fn a_text_needs_the_default_language_not_english() {
+    let orgs = "code,name_fr,kind\nANN,Agence nationale du numérique,authority\n";
+    let services = "code,title_fr,summary_fr,audience,owner_code,maturity\n\
+                    SVC-1,Déclarer une naissance,À l'état civil,citizen,ANN,2\n\
+                    SVC-2,,Sans titre,citizen,ANN,2\n";
+    let tables = || {
+        vec![
+            read_csv(orgs.as_bytes(), "organisations", "organisations.csv").unwrap(),
+            read_csv(services.as_bytes(), "services", "services.csv").unwrap(),
+        ]
+    };
+    // English is the default unless configured: the French-only file is refused, naming it.
+    let lines: Vec<String> = plan_import(&empty(), &tables())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "organisations.csv, column name_en: expected this required column in the header row (a text in English (en, the default language, is required))",
+            "services.csv, column title_en: expected this required column in the header row (a text in English (en, the default language, is required))",
+        ]
+    );
+    // Under a French default it is read; a row without its French title is refused, naming French.
+    let base = empty().with_languages(french());
+    let errors = plan_import(&base, &tables()).unwrap_err();
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "services.csv, row 3, column title_fr: \"\" — expected a text in French (fr, the default language, is required)"
+        ]
+    );
+    assert_eq!(
+        errors[0].kind.as_deref().copied(),
+        Some(agenda_core::ExpectedKind::DefaultLanguage("fr"))
+    );
+    let only_first =
+        "code,title_fr,audience,owner_code,maturity\nSVC-1,Déclarer une naissance,citizen,ANN,2\n";
+    let tables = vec![
+        read_csv(orgs.as_bytes(), "organisations", "organisations.csv").unwrap(),
+        read_csv(only_first.as_bytes(), "services", "services.csv").unwrap(),
+    ];
+    let s = apply_in_memory(&base, &plan_import(&base, &tables).unwrap());
+    let title = &s.services["SVC-1"].title;
+    assert_eq!(title.langs().map(Lang::as_str).collect::<Vec<_>>(), ["fr"]);
+    // Its export writes the default language first and no empty English column.
+    let out = crate::native::write_tables(&s);
+    let t = out.iter().find(|t| t.name == "services").unwrap();
+    assert!(t.headers.contains(&"title_fr".to_owned()));
+    assert!(
+        !t.headers.iter().any(|h| h.ends_with("_en")),
+        "{:?}",
+        t.headers
+    );
+    // A text written before the default changed is what `agenda check` reports.
+    let english_default = s.clone().with_languages(Arc::new(Default::default()));
+    let problems = crate::native::missing_default_language(&english_default);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.key == "SVC-1" && p.column == "title"),
+        "{problems:?}"
+    );
+    assert!(crate::native::missing_default_language(&s).is_empty());
 }

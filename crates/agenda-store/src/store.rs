@@ -1067,6 +1067,13 @@ impl Store {
         self
     }
 
+    /// The store with the country's content languages in its snapshot: writes then require the
+    /// default language. Call it once, after opening.
+    pub fn with_languages(self, languages: Arc<agenda_core::languages::ContentLanguages>) -> Self {
+        self.replace_snapshot(|s| s.languages = languages);
+        self
+    }
+
     /// Moves the snapshot to `version` without changing its content: for a committed change
     /// that is not a record (a published version) but that pages and caches must see.
     pub(crate) fn set_snapshot_version(&self, version: u64) {
@@ -1095,7 +1102,8 @@ impl Store {
         let current = self.snapshot();
         let snapshot = load(&self.inner.pool, current.sdg.clone())
             .await?
-            .with_frameworks(current.frameworks.clone());
+            .with_frameworks(current.frameworks.clone())
+            .with_languages(current.languages.clone());
         *self
             .inner
             .snapshot

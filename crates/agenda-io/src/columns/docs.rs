@@ -4,9 +4,6 @@
 
 use super::{Column, Table, Value, tables};
 
-/// The languages a translatable column is shown with (any other tag is read too).
-const SHOWN_LANGS: &[&str] = &["en", "fr", "es"];
-
 /// What a column holds, in words.
 fn holds(c: &Column) -> String {
     let one = match c.value {
@@ -61,12 +58,8 @@ fn names(c: &Column) -> String {
         }
     };
     if c.translatable {
-        let mut hs: Vec<String> = SHOWN_LANGS
-            .iter()
-            .map(|l| format!("{}_{l}", c.name))
-            .collect();
-        hs[0] = bold(&hs[0]);
-        format!("{} …", hs.join(", "))
+        // One column per content language; a required text needs its default language's.
+        format!("{} …", bold(&format!("{}_&lt;lang&gt;", c.name)))
     } else {
         bold(c.name)
     }

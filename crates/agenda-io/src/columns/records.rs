@@ -405,15 +405,17 @@ record! { CoDesignEvent, "codesign_events", entity;
 
 /// Every table, in the order they are written and checked.
 pub(super) const TABLES: &[Table] = &[
-    entry::<Organisation>(Some(Kind::Organisation), |s| out(s.organisations.values())),
-    entry::<Agenda>(Some(Kind::Agenda), |s| out(s.agenda.values())),
-    entry::<Pillar>(Some(Kind::Pillar), |s| out(s.pillars.values())),
-    entry::<ActionLine>(Some(Kind::ActionLine), |s| out(s.action_lines.values())),
-    entry::<Milestone>(Some(Kind::Milestone), |s| out(s.milestones.values())),
-    entry::<LegalInstrument>(Some(Kind::LegalInstrument), |s| {
-        out(s.legal_instruments.values())
+    entry::<Organisation>(Some(Kind::Organisation), |s| {
+        out(s, s.organisations.values())
     }),
-    entry::<Kpi>(Some(Kind::Kpi), |s| out(s.kpis.values())),
+    entry::<Agenda>(Some(Kind::Agenda), |s| out(s, s.agenda.values())),
+    entry::<Pillar>(Some(Kind::Pillar), |s| out(s, s.pillars.values())),
+    entry::<ActionLine>(Some(Kind::ActionLine), |s| out(s, s.action_lines.values())),
+    entry::<Milestone>(Some(Kind::Milestone), |s| out(s, s.milestones.values())),
+    entry::<LegalInstrument>(Some(Kind::LegalInstrument), |s| {
+        out(s, s.legal_instruments.values())
+    }),
+    entry::<Kpi>(Some(Kind::Kpi), |s| out(s, s.kpis.values())),
     entry::<KpiTarget>(None, |s| {
         let targets: Vec<KpiTarget> = s
             .kpis
@@ -426,43 +428,49 @@ pub(super) const TABLES: &[Table] = &[
                 })
             })
             .collect();
-        out(targets.iter())
+        out(s, targets.iter())
     }),
-    entry::<Objective>(Some(Kind::Objective), |s| out(s.objectives.values())),
-    entry::<Observation>(Some(Kind::Observation), |s| out(s.observations.values())),
+    entry::<Objective>(Some(Kind::Objective), |s| out(s, s.objectives.values())),
+    entry::<Observation>(Some(Kind::Observation), |s| out(s, s.observations.values())),
     entry::<ProgressReport>(Some(Kind::ProgressReport), |s| {
-        out(s.progress_reports.values())
+        out(s, s.progress_reports.values())
     }),
-    entry::<Budget>(Some(Kind::Budget), |s| out(s.budgets.values())),
-    entry::<LifeEvent>(Some(Kind::LifeEvent), |s| out(s.life_events.values())),
-    entry::<DataItem>(Some(Kind::DataItem), |s| out(s.data_items.values())),
-    entry::<Registry>(Some(Kind::Registry), |s| out(s.registries.values())),
+    entry::<Budget>(Some(Kind::Budget), |s| out(s, s.budgets.values())),
+    entry::<LifeEvent>(Some(Kind::LifeEvent), |s| out(s, s.life_events.values())),
+    entry::<DataItem>(Some(Kind::DataItem), |s| out(s, s.data_items.values())),
+    entry::<Registry>(Some(Kind::Registry), |s| out(s, s.registries.values())),
     entry::<BuildingBlock>(Some(Kind::BuildingBlock), |s| {
-        out(s.building_blocks.values())
+        out(s, s.building_blocks.values())
     }),
-    entry::<ContactPoint>(Some(Kind::ContactPoint), |s| out(s.contact_points.values())),
-    entry::<Service>(Some(Kind::Service), |s| out(s.services.values())),
+    entry::<ContactPoint>(Some(Kind::ContactPoint), |s| {
+        out(s, s.contact_points.values())
+    }),
+    entry::<Service>(Some(Kind::Service), |s| out(s, s.services.values())),
     entry::<ServiceFigure>(Some(Kind::ServiceFigure), |s| {
-        out(s.service_figures.values())
+        out(s, s.service_figures.values())
     }),
-    entry::<System>(Some(Kind::System), |s| out(s.systems.values())),
-    entry::<Release>(Some(Kind::Release), |s| out(s.releases.values())),
+    entry::<System>(Some(Kind::System), |s| out(s, s.systems.values())),
+    entry::<Release>(Some(Kind::Release), |s| out(s, s.releases.values())),
     entry::<StandardCriterion>(Some(Kind::StandardCriterion), |s| {
-        out(s.standard_criteria.values())
+        out(s, s.standard_criteria.values())
     }),
-    entry::<Assessment>(Some(Kind::Assessment), |s| out(s.assessments.values())),
+    entry::<Assessment>(Some(Kind::Assessment), |s| out(s, s.assessments.values())),
     entry::<GovernanceBody>(Some(Kind::GovernanceBody), |s| {
-        out(s.governance_bodies.values())
+        out(s, s.governance_bodies.values())
     }),
-    entry::<Seat>(Some(Kind::Seat), |s| out(s.seats.values())),
-    entry::<Meeting>(Some(Kind::Meeting), |s| out(s.meetings.values())),
-    entry::<Decision>(Some(Kind::Decision), |s| out(s.decisions.values())),
-    entry::<Consultation>(Some(Kind::Consultation), |s| out(s.consultations.values())),
-    entry::<Contribution>(Some(Kind::Contribution), |s| out(s.contributions.values())),
+    entry::<Seat>(Some(Kind::Seat), |s| out(s, s.seats.values())),
+    entry::<Meeting>(Some(Kind::Meeting), |s| out(s, s.meetings.values())),
+    entry::<Decision>(Some(Kind::Decision), |s| out(s, s.decisions.values())),
+    entry::<Consultation>(Some(Kind::Consultation), |s| {
+        out(s, s.consultations.values())
+    }),
+    entry::<Contribution>(Some(Kind::Contribution), |s| {
+        out(s, s.contributions.values())
+    }),
     entry::<ContributionResponse>(Some(Kind::ContributionResponse), |s| {
-        out(s.responses.values())
+        out(s, s.responses.values())
     }),
     entry::<CoDesignEvent>(Some(Kind::CoDesignEvent), |s| {
-        out(s.codesign_events.values())
+        out(s, s.codesign_events.values())
     }),
 ];

@@ -104,7 +104,7 @@ fn every_column_filled_reads_and_writes_back_the_same() {
             decimal_comma: false,
         };
         let mut errors = Vec::new();
-        let parsed = native::parse_table(&raw, &mut errors);
+        let parsed = native::parse_table(&raw, &Default::default(), &mut errors);
         assert!(errors.is_empty(), "{}: {errors:?}", t.name);
         let mut s = Snapshot::empty(base.sdg.clone());
         for p in parsed {

@@ -28,12 +28,9 @@ pub fn known_lang(lang: &str) -> &'static str {
         .unwrap_or("en")
 }
 
-/// A text in `lang`, else English.
+/// A text in `lang`, else along the country's fallback chain.
 pub fn text_in(text: &Text, lang: &str) -> String {
-    agenda_core::Lang::parse(lang)
-        .ok()
-        .and_then(|l| text.exact(&l).map(str::to_owned))
-        .unwrap_or_else(|| text.get("en").to_owned())
+    text.get(lang).to_owned()
 }
 
 /// Services matching what the person said, best first: services found directly, and the

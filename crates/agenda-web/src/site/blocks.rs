@@ -39,8 +39,8 @@ pub struct BuildingBlockPage {
     maintainer: Option<OrgLink>,
     availability: String,
     onboarding_steps: Vec<String>,
-    /// The steps are shown in English for want of a translation.
-    steps_fallback: Option<String>,
+    /// The language the steps are shown in and the note, for want of a translation.
+    steps_fallback: Option<(String, String)>,
     policy: Option<(String, LocalText)>,
     /// Services onboarded, planned, waiting: (value, label, count, chosen).
     states: Vec<(&'static str, String, usize, bool)>,
@@ -136,11 +136,8 @@ pub async fn building_block(
             org: org_name(&c, &s, &r.responsible_org),
         })
         .collect();
-    let lang_code = agenda_core::Lang::parse(lang.0).ok();
     let steps_text = b.onboarding.as_ref();
-    let steps_fallback = steps_text
-        .filter(|t| lang_code.as_ref().is_none_or(|l| t.exact(l).is_none()))
-        .map(|_| c.t("in-english"));
+    let steps_fallback = steps_text.and_then(|t| super::views::text_for(lang.0, t).1);
     let onboarding_steps = steps_text
         .map(|t| {
             t.get(lang.0)

@@ -328,7 +328,8 @@ pub struct ServicePage {
     fee: Option<String>,
     processing: Option<String>,
     steps: Vec<String>,
-    steps_fallback: bool,
+    /// The language of the steps and the note, when they are not in the page's language.
+    steps_fallback: Option<(String, String)>,
     outcome: LocalText,
     /// The signed token of the feedback form (shared by every visitor of the cached page).
     feedback_token: String,
@@ -517,21 +518,19 @@ pub async fn service(
         d => t_args(lang.0, "processing-days", &[("days", d.to_string())]),
     });
     // Steps are one per line; shown in the visitor's language when translated.
-    let lang_tag = agenda_core::Lang::parse(lang.0).ok();
     let (steps, steps_fallback) = match &v.steps {
         Some(text) => {
-            let exact = lang_tag.as_ref().and_then(|l| text.exact(l));
-            let body = exact.unwrap_or_else(|| text.get("en"));
+            let (body, fallback) = super::views::text_for(lang.0, text);
             (
                 body.lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .map(str::to_owned)
                     .collect(),
-                exact.is_none(),
+                fallback,
             )
         }
-        None => (Vec::new(), false),
+        None => (Vec::new(), None),
     };
     let yes_no = |b: Option<bool>| {
         b.map(|b| LocalText::plain(t(lang.0, if b { "service-yes" } else { "service-no" })))

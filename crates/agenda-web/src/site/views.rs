@@ -13,30 +13,54 @@ use super::i18n::{LANGS, t};
 use super::lang::Lang;
 use crate::AppState;
 
-/// Content text as a page shows it: in the page's language, or in English marked as such
-/// (`lang="en"` and a note) when it has no translation. Its parts are plain strings, escaped
-/// when the template prints them; it is `HtmlSafe` so that pages print it without escaping its
-/// markup a second time.
+/// Content text as a page shows it: in the page's language, or along the country's fallback
+/// chain marked as such (`lang="…"` and a note naming the language) when it has no
+/// translation. Its parts are plain strings, escaped when the template prints them; it is
+/// `HtmlSafe` so that pages print it without escaping its markup a second time.
 #[derive(Debug, Clone, Template)]
 #[template(path = "partials/text.html")]
 pub struct LocalText {
     text: String,
-    /// "in English", in the page's language, when the text is shown in English instead.
-    fallback: Option<String>,
+    /// The language the text is shown in and "in French" in the page's language, when the
+    /// text is shown in another language than the page's.
+    fallback: Option<(String, String)>,
 }
 
 impl askama::filters::HtmlSafe for LocalText {}
 
+/// The name of the language `tag` for a reader of `lang`: the interface's word for it
+/// (`language-of-<tag>`), else its own name where it is an interface language, else its
+/// English name, else the tag.
+pub fn language_name(lang: &str, tag: &str) -> String {
+    super::i18n::t_opt(lang, &format!("language-of-{tag}"))
+        .or_else(|| super::i18n::t_opt(tag, "language-name").filter(|_| LANGS.contains(&tag)))
+        .or_else(|| agenda_core::languages::english_name(tag).map(str::to_owned))
+        .unwrap_or_else(|| tag.to_owned())
+}
+
+/// `text` for a page in `lang`: its words, and when they are in another language (along the
+/// country's fallback chain), that language's tag and the note saying so.
+pub fn text_for<'a>(lang: &str, text: &'a Text) -> (&'a str, Option<(String, String)>) {
+    let (l, s) = text.get_with_lang(lang);
+    if l.as_str() == lang {
+        (s, None)
+    } else {
+        let note = super::i18n::t_args(
+            lang,
+            "in-language",
+            &[("language", language_name(lang, l.as_str()))],
+        );
+        (s, Some((l.as_str().to_owned(), note)))
+    }
+}
+
 impl LocalText {
-    /// `text` in `lang`, else its English with the note.
+    /// `text` in `lang`, else along the fallback chain with the note.
     pub fn of(lang: &str, text: &Text) -> Self {
-        let l = agenda_core::Lang::parse(lang).ok();
-        match l.as_ref().and_then(|l| text.exact(l)) {
-            Some(s) => Self::plain(s),
-            None => Self {
-                text: text.get("en").to_owned(),
-                fallback: Some(t(lang, "in-english")),
-            },
+        let (s, fallback) = text_for(lang, text);
+        Self {
+            text: s.to_owned(),
+            fallback,
         }
     }
 

@@ -98,7 +98,9 @@ struct Choice {
 /// The editors' response form of a contribution.
 struct RespondForm {
     outcomes: Vec<Choice>,
+    /// The reason in the country's default language, and its field (`reason_<lang>`).
     reason: String,
+    reason_field: String,
     kinds: Vec<Choice>,
     code: String,
 }
@@ -167,7 +169,11 @@ pub(super) async fn show(
                             selected: r.is_some_and(|r| r.outcome == *o),
                         })
                         .collect(),
-                    reason: r.map(|r| r.reason.get("en")).unwrap_or("").to_owned(),
+                    reason: r
+                        .and_then(|r| r.reason.exact(s.languages.default_lang()))
+                        .unwrap_or("")
+                        .to_owned(),
+                    reason_field: format!("reason_{}", s.languages.default_lang()),
                     kinds: std::iter::once(Choice {
                         value: "",
                         label: t(l, "admin-none"),
@@ -450,7 +456,11 @@ pub(super) async fn respond(
     let Ok(outcome) = ResponseOutcome::parse(get("outcome")) else {
         return Ok(invalid(&state, lang, &t(lang.0, "cons-outcome-required")));
     };
-    let Ok(reason) = Text::en(get("reason_en").replace("\r\n", "\n")) else {
+    // Typed in the country's default language.
+    let content = state.store.snapshot().languages.clone();
+    let default = content.default_lang().clone();
+    let typed = get(&format!("reason_{default}")).replace("\r\n", "\n");
+    let Ok(reason) = Text::new_in([(default, typed)], &content) else {
         return Ok(invalid(&state, lang, &t(lang.0, "cons-reason-required")));
     };
     let changed_kind = match get("changed_kind") {

@@ -175,8 +175,6 @@ pub struct ErrorLink {
 /// What the form of a record needs to know about who fills it and in which language.
 pub struct Viewer<'a> {
     pub lang: &'a str,
-    /// The languages the deployment publishes in, in its order.
-    pub languages: &'a [String],
     /// An entity user's own organisation: the only one it may name.
     pub own_org: Option<&'a Code>,
 }
@@ -413,8 +411,8 @@ fn view(s: &Snapshot, table: &str, f: &Field, v: &Viewer<'_>) -> FieldView {
     }
 }
 
-/// The blocks of a record's form, the hidden values of texts in languages the deployment does
-/// not publish in (kept as they are), and the summary of the fields in error.
+/// The blocks of a record's form, the hidden values of texts in languages that are not the
+/// country's content languages (kept as they are), and the summary of the fields in error.
 pub fn blocks(
     s: &Snapshot,
     kind: Kind,
@@ -425,6 +423,7 @@ pub fn blocks(
     let mut out: Vec<Block> = Vec::new();
     let mut hidden = Vec::new();
     let mut errors = Vec::new();
+    let content = s.languages.langs();
     for f in fields {
         let fv = view(s, table, f, v);
         if let Some(e) = &fv.error {
@@ -439,7 +438,7 @@ pub fn blocks(
             });
         }
         match split_lang(&f.name) {
-            Some((_, l)) if l != "en" && !v.languages.iter().any(|x| x == l) => {
+            Some((_, l)) if !content.iter().any(|x| x.as_str() == l) => {
                 hidden.push((f.name.clone(), f.value.clone()));
             }
             Some((base, _)) => {
@@ -468,16 +467,12 @@ pub fn blocks(
             }),
         }
     }
-    // English first, then the deployment's languages in its order.
-    let rank = |l: &str| match l {
-        "en" => 0,
-        l => {
-            1 + v
-                .languages
-                .iter()
-                .position(|x| x == l)
-                .unwrap_or(usize::MAX - 1)
-        }
+    // The default language first, then the other content languages in the country's order.
+    let rank = |l: &str| {
+        content
+            .iter()
+            .position(|x| x.as_str() == l)
+            .unwrap_or(usize::MAX)
     };
     for g in out.iter_mut().filter_map(|b| b.group.as_mut()) {
         g.fields.sort_by_key(|f| rank(&f.lang));

@@ -4,7 +4,6 @@
 //! shown next to the field.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use agenda_core::{Entity, ExpectedKind, InterimTarget, Kind, Snapshot};
 use agenda_io::ImportError;
@@ -12,9 +11,6 @@ use agenda_io::native::{Item, parse_table, table_of, write_tables};
 use agenda_io::table::{RawRow, RawTable};
 
 use crate::site::i18n::{t, t_args, t_opt};
-
-/// The languages every translatable field is offered in.
-const FORM_LANGS: &[&str] = &["en", "fr", "es"];
 
 /// The pseudo-field of a KPI's yearly targets: one `YEAR: VALUE` per line.
 pub const TARGETS_FIELD: &str = "targets";
@@ -43,8 +39,9 @@ pub struct Field {
     pub error: Option<String>,
 }
 
-fn one(sdg: &Arc<agenda_core::sdg::SdgFramework>, entity: Option<&Entity>) -> Snapshot {
-    let mut s = Snapshot::empty(sdg.clone());
+fn one(base: &Snapshot, entity: Option<&Entity>) -> Snapshot {
+    // With the country's languages, so that the default language's column comes first.
+    let mut s = Snapshot::empty(base.sdg.clone()).with_languages(base.languages.clone());
     if let Some(e) = entity {
         s.upsert(e.clone());
     }
@@ -54,8 +51,14 @@ fn one(sdg: &Arc<agenda_core::sdg::SdgFramework>, entity: Option<&Entity>) -> Sn
 /// The fields of `kind`'s form, filled from `entity` (empty for a new one).
 pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
     let table = table_of(kind);
-    let tables = write_tables(&one(&s.sdg, entity));
-    let required = agenda_io::native::required_columns(table);
+    let tables = write_tables(&one(s, entity));
+    let spec = agenda_io::columns::table(table);
+    let default = s.languages.default_lang().as_str();
+    // A required text is required in the default language; the other columns as the spec says.
+    let required = |h: &str| {
+        spec.and_then(|t| t.column_of(h))
+            .is_some_and(|(c, l)| c.required && l.is_none_or(|l| l == default))
+    };
     let mut out = Vec::new();
     for t in &tables {
         if t.name != table {
@@ -63,11 +66,18 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
         }
         let row = t.rows.first();
         let mut present: Vec<String> = t.headers.clone();
-        // Offer every interface language for translatable columns, right after English.
+        // Offer every content language for translatable columns, right after the default
+        // (which the table always writes first).
+        let langs = s.languages.langs();
+        let default_suffix = format!("_{}", s.languages.default_lang());
         let mut i = 0;
         while i < present.len() {
-            if let Some(base) = present[i].strip_suffix("_en").map(str::to_owned) {
-                for (n, lang) in FORM_LANGS.iter().skip(1).enumerate() {
+            let base = present[i]
+                .strip_suffix(&default_suffix)
+                .filter(|b| agenda_io::columns::translatable(b))
+                .map(str::to_owned);
+            if let Some(base) = base {
+                for (n, lang) in langs.iter().skip(1).enumerate() {
                     let h = format!("{base}_{lang}");
                     if !present.contains(&h) {
                         present.insert(i + 1 + n, h);
@@ -84,7 +94,7 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
                 .and_then(|i| row.map(|r| r[i].as_text()))
                 .unwrap_or_default();
             out.push(Field {
-                required: required.contains(&h.as_str()),
+                required: required(&h),
                 multiline: multiline(table, &h),
                 name: h,
                 value,
@@ -165,7 +175,7 @@ pub fn label(lang: &str, name: &str) -> String {
         .unwrap_or_else(|| base.to_owned());
     match in_lang {
         Some(l) => {
-            let language = t_opt(l, "language-name").unwrap_or_else(|| l.to_owned());
+            let language = field_language(lang, l);
             t_args(
                 lang,
                 "field-in-lang",
@@ -174,6 +184,14 @@ pub fn label(lang: &str, name: &str) -> String {
         }
         None => text,
     }
+}
+
+/// The language of a field in `tag` as a label names it for a reader of `lang`: an interface
+/// language by its own name (`Français`), any other as the interface names it (`Wolof`).
+pub fn field_language(lang: &str, tag: &str) -> String {
+    t_opt(tag, "language-name")
+        .filter(|_| crate::site::i18n::LANGS.contains(&tag))
+        .unwrap_or_else(|| crate::site::views::language_name(lang, tag))
 }
 
 /// The interface string of what a value was expected to be (`expected-…`).
@@ -191,7 +209,7 @@ pub fn expected_key(kind: ExpectedKind) -> &'static str {
         E::YesNo => "expected-yes-no",
         E::Maturity => "expected-maturity",
         E::Priority => "expected-priority",
-        E::English => "expected-english",
+        E::DefaultLanguage(_) => "expected-default-language",
         E::Year => "expected-year",
         E::Sdg => "expected-sdg",
         E::FrameworkCode => "expected-framework-code",
@@ -218,6 +236,14 @@ pub fn expected_in(lang: &str, kind: ExpectedKind) -> String {
     match kind {
         // The names are those written in files and forms' values, so they stay as they are.
         ExpectedKind::OneOf(list) => t_args(lang, expected_key(kind), &[("list", list.join(", "))]),
+        ExpectedKind::DefaultLanguage(tag) => t_args(
+            lang,
+            expected_key(kind),
+            &[
+                ("language", crate::site::views::language_name(lang, tag)),
+                ("tag", tag.to_owned()),
+            ],
+        ),
         _ => t(lang, expected_key(kind)),
     }
 }
@@ -257,7 +283,7 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field], lang: &str) -> Opti
         decimal_comma: false,
     };
     let mut errors = Vec::new();
-    let parsed = parse_table(&raw, &mut errors);
+    let parsed = parse_table(&raw, &s.languages, &mut errors);
     let mut entity = parsed.into_iter().find_map(|p| match p.item {
         Item::Entity(e) => Some(e),
         Item::Target(..) => None,
@@ -295,7 +321,6 @@ pub fn parse(s: &Snapshot, kind: Kind, fields: &mut [Field], lang: &str) -> Opti
     {
         f.error = Some(unplaced.join("; "));
     }
-    let _ = s;
     if errors.is_empty() { entity } else { None }
 }
 
@@ -326,7 +351,7 @@ fn parse_targets(fields: &[Field], lang: &str) -> Result<Vec<InterimTarget>, Imp
         decimal_comma: false,
     };
     let mut errors = Vec::new();
-    let parsed = parse_table(&raw, &mut errors);
+    let parsed = parse_table(&raw, &Default::default(), &mut errors);
     if let Some(e) = errors.first() {
         return Err(ImportError {
             column: Some(TARGETS_FIELD.into()),
@@ -386,6 +411,8 @@ pub fn revised(before: &Entity, after: &Entity) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn demo() -> Snapshot {
@@ -416,7 +443,11 @@ mod tests {
             let key = expected_key(kind);
             for lang in ["en", "fr", "es"] {
                 assert!(
-                    t_opt(lang, key).is_some() || matches!(kind, ExpectedKind::OneOf(_)),
+                    t_opt(lang, key).is_some()
+                        || matches!(
+                            kind,
+                            ExpectedKind::OneOf(_) | ExpectedKind::DefaultLanguage(_)
+                        ),
                     "{key} has no {lang} text"
                 );
                 let text = expected_in(lang, kind);

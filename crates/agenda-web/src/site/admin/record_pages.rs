@@ -71,11 +71,10 @@ struct RecordForm {
 }
 
 /// Who fills the form, in which language.
-pub fn viewer<'a>(state: &'a AppState, lang: Lang, user: &'a SignedIn) -> Viewer<'a> {
+pub fn viewer<'a>(lang: Lang, user: &'a SignedIn) -> Viewer<'a> {
     let a = user.account();
     Viewer {
         lang: lang.0,
-        languages: &state.settings.languages,
         own_org: match a.role {
             Role::Entity => a.organisation.as_ref(),
             _ => None,
@@ -123,7 +122,7 @@ pub fn form_page(
 ) -> Response {
     let s = state.store.snapshot();
     let collection = p.kind.collection();
-    let v = viewer(state, lang, user);
+    let v = viewer(lang, user);
     let (blocks, hidden, errors) = controls::blocks(&s, p.kind, fields, &v);
     let action = match p.key {
         Some(k) => link(lang, &record_path(p.kind, k)),
@@ -305,7 +304,7 @@ pub fn saved_page(
     let l = lang.0;
     let key = entity.key();
     let fields = forms::fields(&s, kind, Some(entity));
-    let v = viewer(state, lang, user);
+    let v = viewer(lang, user);
     let (blocks, _, _) = controls::blocks(&s, kind, &fields, &v);
     let mut rows = Vec::new();
     for b in blocks {

@@ -17,10 +17,6 @@ fn demo() -> Snapshot {
     agenda_io::apply_in_memory(&empty, &plan)
 }
 
-fn languages() -> Vec<String> {
-    vec!["en".into(), "fr".into(), "es".into()]
-}
-
 #[test]
 fn every_key_of_the_administration_exists_in_every_language() {
     let keys = |file: &str| -> Vec<String> {
@@ -46,11 +42,9 @@ fn every_key_of_the_administration_exists_in_every_language() {
 #[test]
 fn every_form_of_every_kind_is_in_words_in_every_language() {
     let s = demo();
-    let langs = languages();
     for lang in ["en", "fr", "es"] {
         let v = Viewer {
             lang,
-            languages: &langs,
             own_org: None,
         };
         for &kind in Kind::ALL {
@@ -101,10 +95,8 @@ fn field<'a>(blocks: &'a [controls::Block], name: &str) -> &'a controls::FieldVi
 #[test]
 fn a_vocabulary_is_a_select_of_exactly_its_allowed_values() {
     let s = demo();
-    let langs = languages();
     let v = Viewer {
         lang: "fr",
-        languages: &langs,
         own_org: None,
     };
     let kpi = s.entities(Kind::Kpi).next().unwrap();
@@ -134,10 +126,8 @@ fn a_vocabulary_is_a_select_of_exactly_its_allowed_values() {
 #[test]
 fn framework_indicators_are_boxes_named_in_english_and_the_kpis_are_ticked() {
     let s = demo();
-    let langs = languages();
     let v = Viewer {
         lang: "fr",
-        languages: &langs,
         own_org: None,
     };
     let mut k = s.kpis.values().next().unwrap().clone();
@@ -183,10 +173,8 @@ fn framework_indicators_are_boxes_named_in_english_and_the_kpis_are_ticked() {
 #[test]
 fn a_reference_is_a_select_of_names_and_an_entity_names_only_itself() {
     let s = demo();
-    let langs = languages();
     let v = Viewer {
         lang: "en",
-        languages: &langs,
         own_org: None,
     };
     let fields = forms::fields(&s, Kind::ProgressReport, None);
@@ -205,7 +193,6 @@ fn a_reference_is_a_select_of_names_and_an_entity_names_only_itself() {
     let own: Code = s.organisations.values().next().unwrap().code.clone();
     let v = Viewer {
         lang: "en",
-        languages: &langs,
         own_org: Some(&own),
     };
     let (blocks, _, _) = controls::blocks(&s, Kind::ProgressReport, &fields, &v);
@@ -216,11 +203,14 @@ fn a_reference_is_a_select_of_names_and_an_entity_names_only_itself() {
 
 #[test]
 fn texts_are_grouped_by_language_and_errors_are_summarised_with_links() {
-    let s = demo();
-    let langs = vec!["en".to_owned(), "fr".to_owned()];
+    // A country writing in English and French (the demo's Spanish is not one of its languages).
+    let lang = |l: &str| agenda_core::Lang::parse(l).unwrap();
+    let s = demo().with_languages(std::sync::Arc::new(
+        agenda_core::languages::ContentLanguages::new(vec![lang("en"), lang("fr")], vec![])
+            .unwrap(),
+    ));
     let v = Viewer {
         lang: "en",
-        languages: &langs,
         own_org: None,
     };
     let e = s.entities(Kind::Service).next().unwrap();
@@ -239,7 +229,7 @@ fn texts_are_grouped_by_language_and_errors_are_summarised_with_links() {
         .expect("the title's languages in one group");
     let in_group: Vec<&str> = title.fields.iter().map(|f| f.lang.as_str()).collect();
     assert_eq!(in_group, ["en", "fr"]);
-    // Spanish is not published here: its text is carried, unchanged, as a hidden value.
+    // Spanish is not written here: its text is carried, unchanged, as a hidden value.
     assert!(hidden.iter().any(|(n, _)| n == "title_es"));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].id, "f-maturity");
@@ -251,11 +241,9 @@ fn texts_are_grouped_by_language_and_errors_are_summarised_with_links() {
 #[test]
 fn every_closed_column_of_the_spec_is_a_select_of_its_values_in_words() {
     let s = demo();
-    let langs = languages();
     for lang in ["en", "fr", "es"] {
         let v = Viewer {
             lang,
-            languages: &langs,
             own_org: None,
         };
         for &kind in Kind::ALL {
@@ -506,4 +494,62 @@ async fn records_are_listed_by_state_and_the_home_counts_what_awaits_validation(
     assert!(home.body.contains(&format!(
         "<a href=\"/admin/data/observations?status=submitted\">Indicator figures</a> ({figures})"
     )));
+}
+
+/// A French-default country's form: the French field first and required, the other content
+/// languages after it, and a text without French refused in the reader's words.
+#[test]
+fn a_form_offers_the_country_s_languages_default_first() {
+    let lang = |l: &str| agenda_core::Lang::parse(l).unwrap();
+    let s = demo().with_languages(std::sync::Arc::new(
+        agenda_core::languages::ContentLanguages::new(
+            vec![lang("fr"), lang("wo"), lang("en")],
+            vec![],
+        )
+        .unwrap(),
+    ));
+    let e = s.get(Kind::Service, "SVC-001").unwrap();
+    let mut fields = forms::fields(&s, Kind::Service, Some(&e));
+    let titles: Vec<&str> = fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.starts_with("title_"))
+        .collect();
+    assert_eq!(titles[..3], ["title_fr", "title_wo", "title_en"]);
+    assert!(fields.iter().any(|f| f.name == "title_fr" && f.required));
+    assert!(forms::label("en", "title_wo").contains("Wolof"));
+    for f in fields.iter_mut() {
+        if f.name == "title_fr" {
+            f.value.clear();
+        }
+    }
+    assert!(forms::parse(&s, Kind::Service, &mut fields, "fr").is_none());
+    let error = fields
+        .iter()
+        .find(|f| f.name == "title_fr")
+        .and_then(|f| f.error.clone())
+        .unwrap();
+    assert!(
+        error.contains("un texte en français (fr, la langue par défaut, est obligatoire)"),
+        "{error}"
+    );
+    // Written in French only, it is accepted.
+    for f in fields.iter_mut() {
+        match f.name.as_str() {
+            "title_fr" => f.value = "Déclarer une naissance".into(),
+            n if n.starts_with("title_") || n.starts_with("summary_") => f.value.clear(),
+            _ => {}
+        }
+    }
+    let parsed = forms::parse(&s, Kind::Service, &mut fields, "fr").expect("accepted");
+    let agenda_core::Entity::Service(v) = parsed else {
+        panic!("a service")
+    };
+    assert_eq!(
+        v.title
+            .langs()
+            .map(agenda_core::Lang::as_str)
+            .collect::<Vec<_>>(),
+        ["fr"]
+    );
 }

@@ -22,9 +22,6 @@ use crate::site::i18n::{t, t_args};
 use crate::site::version_pages::{CURRENT, TableView, table_view};
 use crate::site::views::Chrome;
 
-/// The note's languages, as the form's fields `note_<lang>`.
-const NOTE_LANGS: &[&str] = &["en", "fr", "es"];
-
 /// `GET /admin/versions`.
 pub(super) async fn form(
     State(state): State<AppState>,
@@ -39,7 +36,7 @@ pub(super) async fn form(
 
 /// One language's field of the version note.
 struct NoteField {
-    lang: &'static str,
+    lang: String,
     label: String,
 }
 
@@ -94,16 +91,19 @@ async fn show(
             t_args(l, "admin-publish-unchanged", &[("version", n)]),
         ));
     }
-    let notes = NOTE_LANGS
+    // The note's languages are the country's content languages, as fields `note_<lang>`.
+    let notes = s
+        .languages
+        .langs()
         .iter()
         .map(|code| NoteField {
-            lang: code,
+            lang: code.to_string(),
             label: t_args(
                 l,
                 "field-in-lang",
                 &[
                     ("field", t(l, "admin-publish-note")),
-                    ("lang", t(code, "language-name")),
+                    ("lang", super::forms::field_language(l, code.as_str())),
                 ],
             ),
         })
@@ -131,26 +131,28 @@ pub(super) async fn publish(
     if !may_review(&user.actor()) {
         return Err(PageError::forbidden("admin-publish-reviewers"));
     }
-    let entries: Vec<(Language, String)> = NOTE_LANGS
+    let content = state.store.snapshot().languages.clone();
+    let entries: Vec<(Language, String)> = content
+        .langs()
         .iter()
         .filter_map(|code| {
             let v = f.get(&format!("note_{code}"))?.trim();
-            (!v.is_empty()).then(|| Language::parse(code).ok().map(|l| (l, v.to_owned())))?
+            (!v.is_empty()).then(|| (code.clone(), v.to_owned()))
         })
         .collect();
     let note = if entries.is_empty() {
         None
     } else {
-        match Text::new(entries) {
+        match Text::new_in(entries, &content) {
             Ok(n) => Some(n),
-            Err(_) => {
+            Err(e) => {
                 let why = format!(
                     "{}: {}",
                     t(lang.0, "admin-publish-note"),
                     t_args(
                         lang.0,
                         "field-error-empty",
-                        &[("expected", t(lang.0, "expected-english"))]
+                        &[("expected", super::forms::expected_in(lang.0, e.kind))]
                     )
                 );
                 return show(
