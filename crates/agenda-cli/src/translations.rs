@@ -137,7 +137,10 @@ pub async fn import(
             let (kind, key) = (e.kind(), e.key());
             let (stored, version) = store.versioned(kind, &key).await?;
             if stored != s.get(kind, &key) {
-                bail!("{} {key} changed while the file was read; import it again", kind.as_str());
+                bail!(
+                    "{} {key} changed while the file was read; import it again",
+                    kind.as_str()
+                );
             }
             expected.push((kind, key, version));
         }

@@ -73,14 +73,29 @@ fn french_texts_filled_through_xliff_change_nothing_else() {
         let file = tmp.path().join("fr.xlf");
         let said = ok(
             &db,
-            &["export", "--format", "xliff", "--lang", "fr", "--out", path(&file)],
+            &[
+                "export",
+                "--format",
+                "xliff",
+                "--lang",
+                "fr",
+                "--out",
+                path(&file),
+            ],
         );
         let mut doc = Xliff::read(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let n = doc.units.len();
         assert!(n > 100, "[{}] only {n} texts lack French", db.label);
         assert!(said.contains(&format!("wrote {n} texts")), "{said}");
-        assert_eq!((doc.source_lang.as_str(), doc.target_lang.as_str()), ("en", "fr"));
-        assert!(doc.units.iter().all(|u| u.target.as_deref().unwrap_or("").is_empty()));
+        assert_eq!(
+            (doc.source_lang.as_str(), doc.target_lang.as_str()),
+            ("en", "fr")
+        );
+        assert!(
+            doc.units
+                .iter()
+                .all(|u| u.target.as_deref().unwrap_or("").is_empty())
+        );
         // Every target filled, by kind/key/field.
         let mut expected: BTreeMap<String, String> = BTreeMap::new();
         for u in &mut doc.units {
@@ -91,7 +106,9 @@ fn french_texts_filled_through_xliff_change_nothing_else() {
         std::fs::write(&file, doc.write().unwrap()).unwrap();
         let said = ok(&db, &["import", path(&file)]);
         assert!(
-            said.contains(&format!("{n} added, 0 changed, 0 unchanged, 0 untranslated, 0 not applied")),
+            said.contains(&format!(
+                "{n} added, 0 changed, 0 unchanged, 0 untranslated, 0 not applied"
+            )),
             "[{}] {said}",
             db.label
         );
@@ -111,9 +128,17 @@ fn french_texts_filled_through_xliff_change_nothing_else() {
                         continue;
                     }
                     let Some(field) = h.strip_suffix("_fr") else {
-                        panic!("[{}] {table}: {h} changed: {:?} → {v:?}", db.label, rb.get(h));
+                        panic!(
+                            "[{}] {table}: {h} changed: {:?} → {v:?}",
+                            db.label,
+                            rb.get(h)
+                        );
                     };
-                    assert!(!rb.contains_key(h), "[{}] {table}: an existing {h} changed", db.label);
+                    assert!(
+                        !rb.contains_key(h),
+                        "[{}] {table}: an existing {h} changed",
+                        db.label
+                    );
                     let en = rb.get(&format!("{field}_en")).unwrap();
                     assert_eq!(*v, translated(en), "[{}] {table} {h}", db.label);
                     rb.insert(h.clone(), v.clone());
@@ -122,16 +147,42 @@ fn french_texts_filled_through_xliff_change_nothing_else() {
                 assert_eq!(&rb, ra, "[{}] {table}: something else changed", db.label);
             }
         }
-        assert_eq!(filled, n, "[{}] every text of the file was filled", db.label);
+        assert_eq!(
+            filled, n,
+            "[{}] every text of the file was filled",
+            db.label
+        );
 
         // Nothing lacks French any more; the same file again changes nothing.
         let again = tmp.path().join("again.xlf");
-        ok(&db, &["export", "--format", "xliff", "--lang", "fr", "--out", path(&again)]);
-        assert!(Xliff::read(&std::fs::read_to_string(&again).unwrap()).unwrap().units.is_empty());
+        ok(
+            &db,
+            &[
+                "export",
+                "--format",
+                "xliff",
+                "--lang",
+                "fr",
+                "--out",
+                path(&again),
+            ],
+        );
+        assert!(
+            Xliff::read(&std::fs::read_to_string(&again).unwrap())
+                .unwrap()
+                .units
+                .is_empty()
+        );
         let said = ok(&db, &["import", path(&file)]);
-        assert!(said.contains(&format!("0 added, 0 changed, {n} unchanged")), "{said}");
+        assert!(
+            said.contains(&format!("0 added, 0 changed, {n} unchanged")),
+            "{said}"
+        );
         let all = tmp.path().join("all.xlf");
-        ok(&db, &["export", "--lang", "fr", "--all", "--out", path(&all)]);
+        ok(
+            &db,
+            &["export", "--lang", "fr", "--all", "--out", path(&all)],
+        );
         let every = Xliff::read(&std::fs::read_to_string(&all).unwrap()).unwrap();
         for u in &every.units {
             if let Some(t) = expected.get(&u.path) {
@@ -148,7 +199,18 @@ fn a_file_translated_from_changed_texts_is_reported_and_bad_files_refused() {
         let tmp = tempfile::tempdir().unwrap();
         ok(&db, &["import", path(&repo().join("data/demo"))]);
         let file = tmp.path().join("es.xlf");
-        ok(&db, &["export", "--format", "xliff", "--lang", "es", "--out", path(&file)]);
+        ok(
+            &db,
+            &[
+                "export",
+                "--format",
+                "xliff",
+                "--lang",
+                "es",
+                "--out",
+                path(&file),
+            ],
+        );
         let mut doc = Xliff::read(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for u in &mut doc.units {
             u.target = Some(format!("ES {}", u.source));
@@ -163,8 +225,17 @@ fn a_file_translated_from_changed_texts_is_reported_and_bad_files_refused() {
             String::from_utf8_lossy(&out.stderr),
         );
         assert!(stdout.contains("2 not applied"), "{stdout}");
-        assert!(stderr.contains(&format!("{}: the source text changed since the export", doc.units[0].path)), "{stderr}");
-        assert!(stderr.contains("service/NO-SUCH/title: no such record"), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}: the source text changed since the export",
+                doc.units[0].path
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("service/NO-SUCH/title: no such record"),
+            "{stderr}"
+        );
 
         // Not XLIFF, a language the platform lacks, an option of another format.
         let bad = tmp.path().join("bad.xlf");
@@ -172,10 +243,32 @@ fn a_file_translated_from_changed_texts_is_reported_and_bad_files_refused() {
         let out = common::run(&db.url, &["import", path(&bad)]);
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stderr).contains("only XLIFF 2.0"));
-        let out = common::run(&db.url, &["export", "--format", "xliff", "--lang", "de", "--out", path(&bad)]);
+        let out = common::run(
+            &db.url,
+            &[
+                "export",
+                "--format",
+                "xliff",
+                "--lang",
+                "de",
+                "--out",
+                path(&bad),
+            ],
+        );
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("--lang de"));
-        let out = common::run(&db.url, &["export", "--format", "csv", "--lang", "fr", "--out", path(tmp.path())]);
+        let out = common::run(
+            &db.url,
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--lang",
+                "fr",
+                "--out",
+                path(tmp.path()),
+            ],
+        );
         assert!(!out.status.success());
     });
 }

@@ -349,7 +349,9 @@ impl Xliff {
         let mut reading: Option<(&'static str, String)> = None;
         let at = |r: &quick_xml::Reader<&[u8]>| {
             let pos = usize::try_from(r.buffer_position()).unwrap_or(usize::MAX);
-            let line = text.get(..pos.min(text.len())).map_or(0, |t| t.lines().count());
+            let line = text
+                .get(..pos.min(text.len()))
+                .map_or(0, |t| t.lines().count());
             format!("line {}", line.max(1))
         };
         loop {

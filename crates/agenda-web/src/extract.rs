@@ -114,11 +114,9 @@ impl FromRequest<AppState> for SignedUpload {
             }
         }
         match fields.get("csrf") {
-            Some(presented) if same_secret(presented, &user.0.csrf) => Ok(Self {
-                user,
-                fields,
-                file,
-            }),
+            Some(presented) if same_secret(presented, &user.0.csrf) => {
+                Ok(Self { user, fields, file })
+            }
             _ => Err(PageError::forged_form().into_response()),
         }
     }

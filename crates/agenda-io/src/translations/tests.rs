@@ -146,7 +146,11 @@ fn texts_come_back_exactly_through_a_file() {
 
 #[test]
 fn unit_ids_are_name_tokens_that_give_back_their_path() {
-    for p in ["service/SVC-001/title", "observation/KPI-1:2024:sex=female/narrative", "a_b/é/c"] {
+    for p in [
+        "service/SVC-001/title",
+        "observation/KPI-1:2024:sex=female/narrative",
+        "a_b/é/c",
+    ] {
         let id = unit_id(p);
         assert!(
             id.chars()
@@ -242,7 +246,9 @@ fn an_import_fills_only_targets_and_reports_what_it_cannot_apply() {
     // Every unit of that record past the first two is refused.
     let refused = d.units[2..missing.len()]
         .iter()
-        .filter(|u| split_path(&u.path).is_some_and(|(k, key, _)| k == refused_kind && key == refused_key))
+        .filter(|u| {
+            split_path(&u.path).is_some_and(|(k, key, _)| k == refused_kind && key == refused_key)
+        })
         .count();
     let plan = plan_translations(&s, "en", &d, |e| {
         if e.kind() == refused_kind && e.key() == refused_key {
@@ -252,7 +258,10 @@ fn an_import_fills_only_targets_and_reports_what_it_cannot_apply() {
         }
     })
     .unwrap();
-    assert_eq!(plan.count(|o| *o == Outcome::Added), missing.len() - 2 - refused);
+    assert_eq!(
+        plan.count(|o| *o == Outcome::Added),
+        missing.len() - 2 - refused
+    );
     assert_eq!(plan.count(|o| *o == Outcome::Changed), 1);
     assert_eq!(plan.count(|o| *o == Outcome::Untranslated), 1);
     assert_eq!(plan.count(|o| *o == Outcome::Unknown), 1);

@@ -127,7 +127,10 @@ pub async fn overview(
                 missing_text: t_args(
                     l,
                     "tr-missing-total",
-                    &[("n", rows.iter().map(|r| r.missing).sum::<usize>().to_string())],
+                    &[(
+                        "n",
+                        rows.iter().map(|r| r.missing).sum::<usize>().to_string(),
+                    )],
                 ),
                 rows,
                 download: link(
@@ -365,11 +368,7 @@ fn text_form(
     let key = entity.key();
     let errors = rows
         .iter()
-        .filter_map(|r| {
-            r.error
-                .clone()
-                .map(|e| (r.id.clone(), r.label.clone(), e))
-        })
+        .filter_map(|r| r.error.clone().map(|e| (r.id.clone(), r.label.clone(), e)))
         .collect();
     let page = TextForm {
         c: chrome(
@@ -597,9 +596,7 @@ struct ImportReport {
 fn reason(l: &str, o: &Outcome) -> String {
     match o {
         Outcome::Unknown => t(l, "tr-unknown"),
-        Outcome::SourceChanged { now } => {
-            t_args(l, "tr-source-changed", &[("now", now.clone())])
-        }
+        Outcome::SourceChanged { now } => t_args(l, "tr-source-changed", &[("now", now.clone())]),
         Outcome::Refused(why) => why.clone(),
         Outcome::Invalid(why) => why.clone(),
         _ => String::new(),
@@ -662,7 +659,10 @@ pub async fn upload(
     let counts = vec![
         count("tr-count-added", plan.count(|o| *o == Outcome::Added)),
         count("tr-count-changed", plan.count(|o| *o == Outcome::Changed)),
-        count("tr-count-unchanged", plan.count(|o| *o == Outcome::Unchanged)),
+        count(
+            "tr-count-unchanged",
+            plan.count(|o| *o == Outcome::Unchanged),
+        ),
         count(
             "tr-count-untranslated",
             plan.count(|o| *o == Outcome::Untranslated),
