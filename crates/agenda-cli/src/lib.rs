@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod translations;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ pub enum Format {
     /// The services catalogue as CPSV-AP 3.2.0 JSON-LD (one `.jsonld` file).
     #[value(name = "cpsv-ap")]
     CpsvAp,
+    /// The texts to translate into one language (`--lang`) as XLIFF 2.0 (one `.xlf` file).
+    Xliff,
 }
 
 /// The subcommands.
@@ -56,6 +59,10 @@ pub enum Command {
         today: Option<String>,
     },
     /// Import a folder of CSV files, one .csv file or an .xlsx workbook; all or nothing.
+    ///
+    /// An XLIFF 2.0 file (`.xlf`) made by `export --format xliff` and translated fills in or
+    /// changes only the translations it holds; a text whose source changed since the export
+    /// is listed, not applied.
     ///
     /// The GovStack playbook's RFI-2 service catalogue and High Level Roadmap workbooks are
     /// recognised by their sheets and read as published; what they hold that the model cannot is
@@ -89,10 +96,18 @@ pub enum Command {
     },
     /// Export the whole database in the native format, or the services catalogue as CPSV-AP.
     Export {
-        /// `csv` (a folder), `xlsx` (a workbook) or `cpsv-ap` (the services catalogue as
-        /// CPSV-AP 3.2.0 JSON-LD); default from the --out name (`.xlsx`, `.jsonld`, else csv).
+        /// `csv` (a folder), `xlsx` (a workbook), `cpsv-ap` (the services catalogue as
+        /// CPSV-AP 3.2.0 JSON-LD) or `xliff` (texts to translate); default from the --out name
+        /// (`.xlsx`, `.jsonld`, `.xlf`, else csv).
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// xliff: the language to translate into, one of the configured languages other than
+        /// the first (the one texts are written in).
+        #[arg(long)]
+        lang: Option<String>,
+        /// xliff: every text, translated or not (default: only those lacking the language).
+        #[arg(long)]
+        all: bool,
         /// Folder (csv) or file (xlsx, cpsv-ap) to write.
         #[arg(long)]
         out: PathBuf,
@@ -265,6 +280,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             path,
             actor: a,
             dry_run,
+        } if translations::is_xliff(&path) => {
+            translations::import(&config, &path, actor(a), dry_run).await
+        }
+        Command::Import {
+            path,
+            actor: a,
+            dry_run,
         } => import(&config, &path, actor(a), dry_run).await,
         Command::Publish {
             note,
@@ -276,7 +298,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             out,
             base_uri,
-        } => export(&config, format, &out, &base_uri).await,
+            lang,
+            all,
+        } => {
+            let format = format.unwrap_or_else(|| format_of(&out));
+            if format != Format::Xliff && (lang.is_some() || all) {
+                bail!("--lang and --all are options of --format xliff")
+            }
+            export(&config, format, &out, &base_uri, (lang.as_deref(), all)).await
+        }
         Command::Check { json, today } => check(&config, json, today.as_deref()).await,
         Command::User { command } => users::run(&config, command).await,
         Command::Migrate => {
@@ -622,22 +652,27 @@ fn report_import_errors(errors: &[agenda_io::ImportError]) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The format an export's file name implies.
+fn format_of(out: &Path) -> Format {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("xlsx") => Format::Xlsx,
+        Some("jsonld") => Format::CpsvAp,
+        Some("xlf" | "xliff") => Format::Xliff,
+        _ => Format::Csv,
+    }
+}
+
+/// Writes an export; `(lang, all)`: the options of an XLIFF export.
 async fn export(
     config: &Config,
-    format: Option<Format>,
+    format: Format,
     out: &Path,
     base_uri: &str,
+    (lang, all): (Option<&str>, bool),
 ) -> anyhow::Result<ExitCode> {
-    let format = format.unwrap_or_else(|| {
-        let ext = out
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("xlsx") => Format::Xlsx,
-            Some("jsonld") => Format::CpsvAp,
-            _ => Format::Csv,
-        }
-    });
     let store = open(config).await?;
     let s = store.snapshot();
     match format {
@@ -663,6 +698,7 @@ async fn export(
                 out.display()
             );
         }
+        Format::Xliff => return translations::export(config, &s, lang, all, out),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -698,6 +698,9 @@ const ADMIN_PAGES: &[&str] = &[
     "/admin/decisions/DEC-2026-S1",
     "/admin/data/decisions/DEC-2026-S1",
     "/admin/data/building-blocks/BB-PAY",
+    "/admin/translations",
+    "/admin/translations/fr/services",
+    "/admin/translations/fr/services/SVC-001",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

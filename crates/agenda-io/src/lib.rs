@@ -14,6 +14,7 @@ pub mod native;
 pub mod opensdg;
 pub mod regions;
 pub mod table;
+pub mod translations;
 pub mod versions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -69,3 +69,55 @@ impl FromRequest<AppState> for SignedForm {
         }
     }
 }
+
+/// A file sent by a signed-in person in a `multipart/form-data` form, with the anti-forgery
+/// token of their session. Refused as [`SignedForm`] refuses a form: without a session, or
+/// with a missing or wrong token, before the handler runs. The token field must come before
+/// the file (as the form writes it), so that no file is read for a forged request.
+pub struct SignedUpload {
+    /// Who sent it.
+    pub user: SignedIn,
+    /// The other fields of the form, by name.
+    pub fields: Fields,
+    /// The file's name as the browser gave it, and its bytes (`None` when no file was chosen).
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl FromRequest<AppState> for SignedUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = SignedIn::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let unreadable = || PageError::unreadable_form().into_response();
+        // A body that is not a multipart form presents no token: refused as forged.
+        let mut form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| PageError::forged_form().into_response())?;
+        let mut fields = Fields::new();
+        let mut file = None;
+        while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if let Some(file_name) = field.file_name().map(str::to_owned) {
+                match fields.get("csrf") {
+                    Some(presented) if same_secret(presented, &user.0.csrf) => {}
+                    _ => return Err(PageError::forged_form().into_response()),
+                }
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    file = Some((file_name, bytes.to_vec()));
+                }
+            } else {
+                let value = field.text().await.map_err(|_| unreadable())?;
+                fields.insert(name, value);
+            }
+        }
+        match fields.get("csrf") {
+            Some(presented) if same_secret(presented, &user.0.csrf) => {
+                Ok(Self { user, fields, file })
+            }
+            _ => Err(PageError::forged_form().into_response()),
+        }
+    }
+}

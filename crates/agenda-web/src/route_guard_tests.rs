@@ -50,6 +50,8 @@ fn guards() -> BTreeMap<&'static str, Guard> {
         ("/admin/contributions/{code}/respond", Session),
         ("/admin/versions", Session),
         ("/admin/feedback/{id}", Session),
+        ("/admin/translations/upload", Session),
+        ("/admin/translations/{lang}/{collection}/{key}", Session),
         ("/admin/tokens", Session),
         ("/admin/tokens/{id}/revoke", Session),
         ("/admin/users", Session),

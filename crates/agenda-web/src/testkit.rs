@@ -323,6 +323,7 @@ pub fn admin_paths(s: &Snapshot) -> Vec<String> {
         "/admin/feedback",
         "/admin/tokens",
         "/admin/users",
+        "/admin/translations",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -334,6 +335,14 @@ pub fn admin_paths(s: &Snapshot) -> Vec<String> {
         if let Some(key) = first(s, *kind) {
             paths.push(format!("/admin/data/{collection}/{key}"));
         }
+    }
+    if let Some(e) = agenda_io::translations::entries(s, "en", "fr")
+        .into_iter()
+        .find(|e| e.target.is_none())
+    {
+        let collection = e.kind.collection();
+        paths.push(format!("/admin/translations/fr/{collection}"));
+        paths.push(format!("/admin/translations/fr/{collection}/{}", e.key));
     }
     if let Some(r) = s.progress_reports.keys().next() {
         paths.push(format!("/admin/reports/{r}"));

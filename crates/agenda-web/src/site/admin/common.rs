@@ -123,6 +123,9 @@ impl AdminBar {
         if matches!(a.role, Role::Admin | Role::Editor | Role::Entity) {
             menu.push(item("/admin/feedback", "admin-feedback"));
         }
+        if matches!(a.role, Role::Admin | Role::Editor) {
+            menu.push(item("/admin/translations", "tr-title"));
+        }
         if matches!(a.role, Role::Admin | Role::Entity) {
             menu.push(item("/admin/tokens", "admin-tokens"));
         }

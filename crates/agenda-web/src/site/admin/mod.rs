@@ -20,6 +20,7 @@ mod review_views;
 mod sign_in;
 mod tasks;
 mod tokens;
+mod translations;
 mod users;
 mod versions;
 
@@ -93,6 +94,22 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/admin/versions",
             get(versions::form).post(versions::publish),
+        )
+        .route("/admin/translations", get(translations::overview))
+        .route("/admin/translations/download", get(translations::download))
+        .route(
+            "/admin/translations/upload",
+            post(translations::upload).layer(axum::extract::DefaultBodyLimit::max(
+                translations::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/admin/translations/{lang}/{collection}",
+            get(translations::list),
+        )
+        .route(
+            "/admin/translations/{lang}/{collection}/{key}",
+            get(translations::form).post(translations::save),
         )
         .route("/admin/feedback", get(feedback::list))
         .route(
