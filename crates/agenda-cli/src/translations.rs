@@ -14,7 +14,7 @@ use crate::config::Config;
 /// The content languages, the default (every text's source) first.
 // The one place the command reads which languages content is translated between.
 pub fn content_languages(config: &Config) -> (String, Vec<String>) {
-    let mut all = config.languages.iter().cloned();
+    let mut all = config.content.langs().iter().map(ToString::to_string);
     let default = all.next().unwrap_or_else(|| "en".to_owned());
     (default, all.collect())
 }

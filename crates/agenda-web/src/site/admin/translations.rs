@@ -27,11 +27,11 @@ use crate::site::views::Chrome;
 /// The largest XLIFF file accepted: a national catalogue's every text, with room to spare.
 pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
-/// The content languages, the default (every text's source) first.
-// The one place that says which languages content is translated between, so that the
-// country's content-language setting replaces the interface languages here alone.
+/// The content languages, the default (every text's source) first: the country's setting,
+/// which the store's snapshot carries.
 pub fn content_languages(state: &AppState) -> (String, Vec<String>) {
-    let mut all = state.settings.languages.iter().cloned();
+    let content = state.store.snapshot().languages.clone();
+    let mut all = content.langs().iter().map(ToString::to_string);
     let default = all.next().unwrap_or_else(|| "en".to_owned());
     (default, all.collect())
 }
