@@ -989,7 +989,7 @@ mod tests {
         std::fs::write(&p, "").unwrap();
         let c = Config::load(&o, None).unwrap();
         assert_eq!(c.content.default_lang().as_str(), "en");
-        assert_eq!(c.content.langs().len(), 3);
+        assert_eq!(c.content.langs().len(), agenda_web::site::LANGS.len());
         std::fs::write(
             &p,
             "languages = [\"fr\", \"en\"]\ncontent_languages = [\"fr\", \"wo\", \"pt-BR\"]\n\

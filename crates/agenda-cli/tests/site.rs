@@ -388,7 +388,10 @@ fn unknown_codes_and_bad_filters_get_pages_in_the_visitors_language() {
     for (s, _db) in started() {
         let r = get(&s, "/fr/action-lines/AL-9.9");
         assert_eq!(r.status, 404);
-        assert!(r.text.contains("<html lang=\"fr\" dir=\"ltr\">") && r.text.contains("Page introuvable"));
+        assert!(
+            r.text.contains("<html lang=\"fr\" dir=\"ltr\">")
+                && r.text.contains("Page introuvable")
+        );
         assert!(text(&r.text).contains("« AL-9.9 »"));
         let r = get(&s, "/es/kpis/NOPE");
         assert_eq!(r.status, 404);

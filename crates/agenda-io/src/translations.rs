@@ -165,6 +165,14 @@ pub fn with_translation(
     };
     let text = text.trim();
     if text.is_empty() {
+        // Every text keeps the country's default language (its translations' source).
+        if lang
+            == agenda_core::languages::process_content()
+                .default_lang()
+                .as_str()
+        {
+            return Err(TranslateError::Required);
+        }
         by_lang.remove(lang);
     } else {
         by_lang.insert(lang.to_owned(), serde_json::Value::String(text.to_owned()));

@@ -48,6 +48,15 @@ fn one(base: &Snapshot, entity: Option<&Entity>) -> Snapshot {
     s
 }
 
+/// Whether the end of a column's name after its text's name is a language (`fr`, `pt-BR`,
+/// `nb_NO`), not the rest of a longer name (`short_en`).
+fn is_language_suffix(rest: &str) -> bool {
+    agenda_core::Lang::parse(rest).is_ok()
+        && rest
+            .split_once('_')
+            .is_none_or(|(_, region)| region.chars().any(|c| c.is_ascii_uppercase()))
+}
+
 /// The fields of `kind`'s form, filled from `entity` (empty for a new one).
 pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
     let table = table_of(kind);
@@ -66,8 +75,9 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
         }
         let row = t.rows.first();
         let mut present: Vec<String> = t.headers.clone();
-        // Offer every content language for translatable columns, right after the default
-        // (which the table always writes first).
+        // Offer every content language for translatable columns, in the country's order
+        // (the default first, as the table writes it), then the languages a text holds
+        // besides them.
         let langs = s.languages.langs();
         let default_suffix = format!("_{}", s.languages.default_lang());
         let mut i = 0;
@@ -77,12 +87,32 @@ pub fn fields(s: &Snapshot, kind: Kind, entity: Option<&Entity>) -> Vec<Field> {
                 .filter(|b| agenda_io::columns::translatable(b))
                 .map(str::to_owned);
             if let Some(base) = base {
-                for (n, lang) in langs.iter().skip(1).enumerate() {
-                    let h = format!("{base}_{lang}");
-                    if !present.contains(&h) {
-                        present.insert(i + 1 + n, h);
-                    }
+                let prefix = format!("{base}_");
+                let default_column = present[i].clone();
+                let is_lang_column =
+                    |h: &str| h.strip_prefix(&prefix).is_some_and(is_language_suffix);
+                let others: Vec<String> = present[i + 1..]
+                    .iter()
+                    .filter(|h| {
+                        is_lang_column(h)
+                            && !langs
+                                .iter()
+                                .any(|c| h.strip_prefix(&prefix) == Some(c.as_str()))
+                    })
+                    .cloned()
+                    .collect();
+                present.retain(|h| !is_lang_column(h) || *h == default_column);
+                let mut group: Vec<String> = langs
+                    .iter()
+                    .skip(1)
+                    .map(|l| format!("{base}_{l}"))
+                    .collect();
+                group.extend(others);
+                let n = group.len();
+                for (k, h) in group.into_iter().enumerate() {
+                    present.insert(i + 1 + k, h);
                 }
+                i += n;
             }
             i += 1;
         }
