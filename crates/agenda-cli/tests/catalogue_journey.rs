@@ -492,7 +492,7 @@ fn a_ministrys_workbook_goes_from_import_to_the_person_handed_over() {
             .unwrap_or_else(|| panic!("{label}: {screens:?}"));
         assert!(screen.chars().count() <= 182, "{label}: {screen}");
         assert!(
-            screen.contains("+999 20 700 700 · Fisheries office"),
+            screen.contains("+999 20 700 700 - Fisheries office"),
             "{label}: {screen}"
         );
         assert!(
