@@ -1324,17 +1324,18 @@ fn yes_no(s: &str) -> Result<bool, Expected> {
 }
 
 /// A translatable text whose English is `en` and other languages those of `old`.
-fn text(old: Option<&Text>, en: &str) -> Text {
+/// `s` in `lang`, with the other languages of `old` kept.
+fn text_in(lang: &Lang, old: Option<&Text>, s: &str) -> Text {
     let mut entries: Vec<(Lang, String)> = old
         .map(|t| {
             t.langs()
-                .filter(|l| **l != Lang::en())
+                .filter(|l| *l != lang)
                 .filter_map(|l| t.exact(l).map(|v| (l.clone(), v.to_owned())))
                 .collect()
         })
         .unwrap_or_default();
-    entries.push((Lang::en(), collapse_keep_lines(en)));
-    Text::new(entries).expect("callers pass a non-empty English text")
+    entries.push((lang.clone(), collapse_keep_lines(s)));
+    Text::new(entries).expect("callers pass a non-empty text")
 }
 
 fn collapse_keep_lines(s: &str) -> String {
@@ -1378,6 +1379,8 @@ struct Build<'a> {
     org_seen: HashMap<String, Code>,
     /// ISO 4217 code of the platform's currency: the amounts budget lines are in.
     currency: String,
+    /// The platform's default language: a workbook is written in it.
+    lang: Lang,
     /// (owner, English title collapsed and lower-cased) → the catalogue's service, for rows
     /// without a Service ID: built once, not searched per row.
     service_names: HashMap<(String, String), Code>,
@@ -1408,6 +1411,7 @@ impl<'a> Build<'a> {
         let mut b = Self {
             base,
             currency: currency.to_owned(),
+            lang: base.languages.default_lang().clone(),
             errors: Vec::new(),
             report: Report::default(),
             out: Snapshot::empty(base.sdg.clone()),
@@ -1465,6 +1469,11 @@ impl<'a> Build<'a> {
         for (n, w) in cols {
             m.insert((*n).to_owned(), w.clone());
         }
+    }
+
+    /// A workbook's text, in the platform's default language.
+    fn text(&self, old: Option<&Text>, s: &str) -> Text {
+        text_in(&self.lang, old, s)
     }
 
     /// The kind of an organisation of the workbook or of the platform.
@@ -1560,7 +1569,7 @@ impl<'a> Build<'a> {
                 let code = Code::parse(&candidate).expect("a code of letters, digits and -");
                 let item = DataItem {
                     code: code.clone(),
-                    name: text(None, &written),
+                    name: self.text(None, &written),
                     aliases: Vec::new(),
                 };
                 self.report.new_data_items.push(NewDataItem {
@@ -1784,7 +1793,7 @@ impl<'a> Build<'a> {
         });
         let org = Organisation {
             code: code.clone(),
-            name: text(None, &w.name),
+            name: self.text(None, &w.name),
             kind,
             parent_code: None,
             website: None,
@@ -2429,14 +2438,15 @@ fn service(
     }
     let old = b.base.services.get(code.as_str()).cloned();
     let old = old.as_ref();
-    // A text column: the cell's English text (keeping the other languages the catalogue
+    // A text column: the cell's text, in the default language (keeping the other languages the catalogue
     // has), or what the catalogue has when the cell is empty.
+    let lang = b.lang.clone();
     let opt_text = |f: F, was: Option<&Text>| -> Option<Text> {
         let v = txt(f);
         if v.is_empty() {
             was.cloned()
         } else {
-            Some(text(was, &v))
+            Some(text_in(&lang, was, &v))
         }
     };
     let opt_free = |f: F, was: Option<&String>| -> Option<String> {
@@ -2453,11 +2463,11 @@ fn service(
     };
     let s = Service {
         code,
-        title: text(old.map(|o| &o.title), name),
+        title: b.text(old.map(|o| &o.title), name),
         summary: if description.is_empty() {
             old.and_then(|o| o.summary.clone())
         } else {
-            Some(text(old.and_then(|o| o.summary.as_ref()), &description))
+            Some(b.text(old.and_then(|o| o.summary.as_ref()), &description))
         },
         audience: aud,
         life_event: old.map(|o| o.life_event.clone()).unwrap_or_default(),
@@ -2827,7 +2837,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
         let description = if described.is_empty() {
             old.and_then(|o| o.description.clone())
         } else {
-            Some(text(
+            Some(b.text(
                 old.and_then(|o| o.description.as_ref()),
                 &described.join("\n"),
             ))
@@ -2846,7 +2856,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             pillar_code: old
                 .map(|o| o.pillar_code.clone())
                 .unwrap_or_else(|| Code::parse(ROADMAP_PILLAR).unwrap_or_else(|_| code.clone())),
-            title: text(old.map(|o| &o.title), ind),
+            title: b.text(old.map(|o| &o.title), ind),
             description,
             lead_org: lead.clone(),
             contributing_orgs: contributing,
@@ -2875,7 +2885,7 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
             let m = Milestone {
                 code: mcode,
                 action_line: code.clone(),
-                title: text(old.map(|o| &o.title), &a.title),
+                title: b.text(old.map(|o| &o.title), &a.title),
                 due: a.due,
                 completed_on: old.and_then(|o| o.completed_on),
                 status: old.map_or(MilestoneStatus::Planned, |o| o.status),
@@ -2890,8 +2900,8 @@ fn roadmap(b: &mut Build<'_>, sheet: &str, g: &Grid) {
     {
         let p = Pillar {
             code,
-            title: text(None, "High Level Roadmap"),
-            description: Some(text(
+            title: b.text(None, "High Level Roadmap"),
+            description: Some(b.text(
                 None,
                 "Activities of the GovStack country engagement roadmap (High Level Road Map \
                  workbook).",
@@ -3097,10 +3107,9 @@ fn progress_notes(b: &mut Build<'_>, sheet: &str, line: &Code, lead: &Code, acts
                     .as_ref()
                     .map_or_else(|| lead.clone(), |o| o.submitted_by_org.clone()),
                 status: ReportStatus::Draft,
-                narrative: Some(text(
-                    old.as_ref().and_then(|o| o.narrative.as_ref()),
-                    &narrative,
-                )),
+                narrative: Some(
+                    b.text(old.as_ref().and_then(|o| o.narrative.as_ref()), &narrative),
+                ),
                 submitted_on: None,
                 review_comment: old.as_ref().and_then(|o| o.review_comment.clone()),
             };
@@ -3538,7 +3547,7 @@ fn system_row(
     let old = b.base.systems.get(code.as_str());
     let system = System {
         code,
-        name: text(old.map(|y| &y.name), name),
+        name: b.text(old.map(|y| &y.name), name),
         owner_code: owner,
         hosting,
         database: opt(txt(F::Database)),

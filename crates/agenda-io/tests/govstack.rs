@@ -1580,3 +1580,37 @@ fn a_generated_rfi2_workbook_imports_whole_and_a_second_import_changes_nothing()
         &again.changes[..again.changes.len().min(3)]
     );
 }
+
+/// A country whose default language is not English fills the templates in its own language:
+/// what the workbooks hold is read as that language, and imports under its rules.
+#[test]
+fn a_workbook_is_read_in_the_country_s_default_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled_roadmap(dir.path());
+    let fr = Lang::parse("fr").unwrap();
+    let base = Snapshot::empty(Arc::new(embedded::sdg().unwrap())).with_languages(Arc::new(
+        agenda_core::languages::ContentLanguages::only(fr.clone()),
+    ));
+    let (_, after) = import(&path, &base);
+    let only_french = |t: &Text| t.langs().cloned().collect::<Vec<_>>() == [fr.clone()];
+    assert!(only_french(&after.action_lines["HLR-OI-1.1"].title));
+    assert!(after.milestones.values().all(|m| only_french(&m.title)));
+    assert!(after.organisations.values().all(|o| only_french(&o.name)));
+
+    let bytes = agenda_io::generate::rfi2_workbook(&demo(), 40, 3).unwrap();
+    let g = govstack::read_bytes(&bytes, &after, "USD").expect("a GovStack workbook");
+    let plan = g.plan(&after).unwrap_or_else(|errors| {
+        panic!(
+            "{}",
+            errors
+                .iter()
+                .take(20)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let done = apply_in_memory(&after, &plan);
+    assert_eq!(done.services.len(), 40);
+    assert!(done.services.values().all(|v| only_french(&v.title)));
+}
