@@ -165,7 +165,7 @@ fn a_country_writing_only_in_french_imports_serves_and_exports_in_french() {
         assert!(en.text.contains("<html lang=\"en\""), "{label}");
         assert!(
             en.text
-                .contains("<span lang=\"fr\">Déclarer une naissance</span>")
+                .contains("<span lang=\"fr\" dir=\"ltr\">Déclarer une naissance</span>")
                 && en.text.contains("(in French)"),
             "{label}: the fallback is not marked"
         );
