@@ -31,20 +31,26 @@ fn read(path: &Path, base: &Snapshot) -> GovStackImport {
     govstack::read(path, base, "USD").expect("recognised as a GovStack workbook")
 }
 
-/// Reads, plans and applies; panics with every problem when the import is refused.
-fn import(path: &Path, base: &Snapshot) -> (GovStackImport, Snapshot) {
-    let g = read(path, base);
+/// Plans `g` over `base` and applies it; panics with the problems when the import is refused.
+fn applied(g: &GovStackImport, base: &Snapshot) -> Snapshot {
     let plan = g.plan(base).unwrap_or_else(|errors| {
         panic!(
             "refused:\n{}",
             errors
                 .iter()
+                .take(20)
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n")
         )
     });
-    let after = apply_in_memory(base, &plan);
+    apply_in_memory(base, &plan)
+}
+
+/// Reads, plans and applies; panics with the problems when the import is refused.
+fn import(path: &Path, base: &Snapshot) -> (GovStackImport, Snapshot) {
+    let g = read(path, base);
+    let after = applied(&g, base);
     (g, after)
 }
 
@@ -1546,18 +1552,7 @@ fn a_generated_rfi2_workbook_imports_whole_and_a_second_import_changes_nothing()
     let base = demo();
     let bytes = agenda_io::generate::rfi2_workbook(&base, 400, 3).unwrap();
     let g = govstack::read_bytes(&bytes, &base, "USD").expect("a GovStack workbook");
-    let plan = g.plan(&base).unwrap_or_else(|errors| {
-        panic!(
-            "{}",
-            errors
-                .iter()
-                .take(20)
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
-    let after = apply_in_memory(&base, &plan);
+    let after = applied(&g, &base);
     assert_eq!(after.services.len(), base.services.len() + 400);
     assert_eq!(after.systems.len(), base.systems.len() + 8);
     let report = g.report.to_string();
@@ -1599,18 +1594,7 @@ fn a_workbook_is_read_in_the_country_s_default_language() {
 
     let bytes = agenda_io::generate::rfi2_workbook(&demo(), 40, 3).unwrap();
     let g = govstack::read_bytes(&bytes, &after, "USD").expect("a GovStack workbook");
-    let plan = g.plan(&after).unwrap_or_else(|errors| {
-        panic!(
-            "{}",
-            errors
-                .iter()
-                .take(20)
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
-    let done = apply_in_memory(&after, &plan);
+    let done = applied(&g, &after);
     assert_eq!(done.services.len(), 40);
     assert!(done.services.values().all(|v| only_french(&v.title)));
 }
